@@ -1,0 +1,45 @@
+# gistcds: `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/patients/metastatic-kit11-untreated.json
+SHARED := ../shared
+
+.PHONY: install run test lint typecheck unit cases bench clean
+
+install: $(STAMP)
+
+# Re-installs only when pyproject.toml changes; scripts/system-deps.sh adds the
+# Debian libraries the report needs where they are missing (no-op otherwise).
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "gistcds needs Python >= 3.11 ($(PYTHON) is older)"; exit 1; }
+	bash scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/gistcds assess $(EXAMPLE)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy --strict src/
+
+unit: install
+	$(BIN)/pytest -n 2
+
+test: lint unit
+
+cases: install
+	$(BIN)/python $(SHARED)/tools/check_cases.py --cmd $(BIN)/gistcds $(SHARED)/examples/cases
+
+bench: install
+	$(BIN)/python benchmarks/bench_cli.py
+
+clean:
+	rm -rf $(VENV) build out .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the tests and reports need, installed only where missing:
+# pango for WeasyPrint (PDF reports), poppler-utils (pdftoppm, PDF checks in tests).
+set -euo pipefail
+need=()
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ] || need+=(fonts-dejavu-core)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "warning: missing system packages (${need[*]}); PDF reports and their tests need them" >&2
+  exit 0
+fi
+echo "installing system packages: ${need[*]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

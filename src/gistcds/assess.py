@@ -1,0 +1,37 @@
+"""The orchestrator: Patient -> Assessment. The only place where engines meet."""
+
+from __future__ import annotations
+
+from gistcds import __version__
+from gistcds.domain.assessment import Assessment
+from gistcds.domain.patient import Patient
+from gistcds.followup import plan_followup
+from gistcds.genomics import interpret_genotype
+from gistcds.knowledge import KnowledgeBase, load_kb
+from gistcds.prognosis import estimate_prognosis
+from gistcds.response import assess_response
+from gistcds.risk import assess_risk
+from gistcds.therapy import recommend
+
+
+def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
+    """Run every engine in dependency order; deterministic for a given KB."""
+    kb = kb or load_kb()
+    genotype = interpret_genotype(patient, kb)
+    risk = assess_risk(patient, kb)
+    response = assess_response(patient, kb)
+    advice = recommend(patient, genotype, risk, response, kb)
+    followup = plan_followup(patient, risk, genotype, kb)
+    prognosis = estimate_prognosis(patient, genotype, advice.recommendations, kb)
+    return Assessment(
+        patient_id=patient.id,
+        knowledge_base_version=kb.version,
+        gistcds_version=__version__,
+        risk=risk,
+        genotype=genotype,
+        recommendations=advice.recommendations,
+        cautions=advice.cautions,
+        response=response,
+        prognosis=prognosis,
+        followup=followup,
+    )

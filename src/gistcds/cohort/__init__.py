@@ -1,0 +1,1 @@
+"""Cohort scoring: the engines over tables (pandas in-process, Dask to scale out)."""

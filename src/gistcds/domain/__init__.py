@@ -1,0 +1,1 @@
+"""Domain model: the patient input (CONTRACT.md schema 1) and the assessment output."""

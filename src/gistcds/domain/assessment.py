@@ -1,0 +1,34 @@
+"""The assessment: CONTRACT.md "Assessment output", composed from each engine's part."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from gistcds.domain.results.base import Out
+from gistcds.domain.results.genotype import GenotypeResult
+from gistcds.domain.results.prognosis import Prognosis
+from gistcds.domain.results.response import TimepointResponse
+from gistcds.domain.results.risk import RiskPanel
+from gistcds.domain.results.therapy import Caution, FollowupVisit, Recommendation
+
+DISCLAIMER = "Decision support for qualified clinicians, not a medical device."
+
+
+class Assessment(Out):
+    """Everything gistcds says about one patient. Parts that do not apply are null."""
+
+    schema_version: str = "1"
+    patient_id: str
+    knowledge_base_version: str
+    gistcds_version: str
+    disclaimer: str = DISCLAIMER
+    risk: RiskPanel = Field(default_factory=RiskPanel)
+    genotype: GenotypeResult | None = None
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    cautions: list[Caution] = Field(default_factory=list)
+    response: list[TimepointResponse] = Field(default_factory=list)
+    prognosis: Prognosis | None = None
+    followup: list[FollowupVisit] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="what the engines could not do, in plain words"
+    )

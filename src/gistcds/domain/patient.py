@@ -1,0 +1,343 @@
+"""The patient record: CONTRACT.md schema 1, exactly.
+
+Every field the contract names is here with its enum or range; unknown fields
+are refused (``extra="forbid"``). Cross-field rules (dates in order, lesion ids
+unique, nothing in the future) are model validators that raise with the JSON
+path of the offending value, so the CLI can print ``path: message, got value``.
+
+"Today" comes from the validation context (``{"today": date}``) when given, so
+tests can fix it; otherwise it is the machine's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
+SCHEMA_VERSION = "1"
+
+
+class Strict(BaseModel):
+    """Base for input models: unknown fields are an error, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Sex(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
+    unknown = "unknown"
+
+
+class Site(StrEnum):
+    stomach = "stomach"
+    duodenum = "duodenum"
+    jejunum_ileum = "jejunum_ileum"
+    small_intestine = "small_intestine"
+    colon = "colon"
+    rectum = "rectum"
+    esophagus = "esophagus"
+    omentum = "omentum"
+    mesentery = "mesentery"
+    peritoneum = "peritoneum"
+    other = "other"
+
+
+class MitosesUnit(StrEnum):
+    per_5mm2 = "5mm2"
+    per_50hpf = "50hpf"
+
+
+class Resection(StrEnum):
+    none = "none"
+    R0 = "R0"
+    R1 = "R1"
+    R2 = "R2"
+
+
+class NodalStatus(StrEnum):
+    N0 = "N0"
+    N1 = "N1"
+    NX = "NX"
+
+
+class VariantSource(StrEnum):
+    tissue = "tissue"
+    ctdna = "ctdna"
+
+
+class SdhbIhc(StrEnum):
+    retained = "retained"
+    lost = "lost"
+    unknown = "unknown"
+
+
+class Setting(StrEnum):
+    adjuvant = "adjuvant"
+    neoadjuvant = "neoadjuvant"
+    metastatic = "metastatic"
+
+
+class BestResponse(StrEnum):
+    CR = "CR"
+    PR = "PR"
+    SD = "SD"
+    PD = "PD"
+    NE = "NE"
+
+
+class StopReason(StrEnum):
+    progression = "progression"
+    toxicity = "toxicity"
+    completed = "completed"
+    other = "other"
+
+
+class ProgressionPattern(StrEnum):
+    focal = "focal"
+    generalized = "generalized"
+
+
+class LesionKind(StrEnum):
+    target = "target"
+    non_target = "non_target"
+    new = "new"
+
+
+class NonTargetStatus(StrEnum):
+    present = "present"
+    absent = "absent"
+    unequivocal_progression = "unequivocal_progression"
+
+
+GeneSymbol = Annotated[
+    str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,19}$", description="HGNC symbol, upper case")
+]
+Identifier = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class Mitoses(Strict):
+    count: float = Field(ge=0, le=1000, description="mitotic count in the stated area")
+    per: MitosesUnit = Field(description="5mm2 and 50hpf are treated as equivalent (AJCC 8th)")
+
+
+class PrimaryTumor(Strict):
+    site: Site | None = None
+    size_cm: float | None = Field(default=None, gt=0, le=100)
+    mitoses: Mitoses | None = None
+    rupture: bool | None = None
+    resection: Resection | None = None
+    nodes: NodalStatus | None = None
+
+
+class Variant(Strict):
+    gene: GeneSymbol
+    hgvs_p: str = Field(
+        min_length=1,
+        max_length=200,
+        description='protein change: "p.W557_K558del", "W557_K558del", "D842V", "exon 11 deletion"',
+    )
+    source: VariantSource = VariantSource.tissue
+    date: dt.date | None = None
+
+    @field_validator("gene", mode="before")
+    @classmethod
+    def _upper_gene(cls, v: Any) -> Any:
+        return v.strip().upper() if isinstance(v, str) else v
+
+
+class Fusion(Strict):
+    genes: list[GeneSymbol] = Field(min_length=2, max_length=2)
+
+    @field_validator("genes", mode="before")
+    @classmethod
+    def _upper_genes(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [g.strip().upper() if isinstance(g, str) else g for g in v]
+        return v
+
+
+class Molecular(Strict):
+    tested_genes: list[GeneSymbol] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
+    fusions: list[Fusion] = Field(default_factory=list)
+    sdhb_ihc: SdhbIhc | None = None
+
+    @field_validator("tested_genes", mode="before")
+    @classmethod
+    def _upper_tested(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [g.strip().upper() if isinstance(g, str) else g for g in v]
+        return v
+
+
+class Metastatic(Strict):
+    diagnosed: dt.date | None = None
+    sites: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+
+
+class Labs(Strict):
+    neutrophils_10e9_per_l: float | None = Field(default=None, ge=0, le=200)
+    hemoglobin_g_per_dl: float | None = Field(default=None, gt=0, le=25)
+    albumin_g_per_l: float | None = Field(default=None, gt=0, le=80)
+
+
+class TherapyLine(Strict):
+    drug: str = Field(min_length=1, max_length=64, description="INN, lower case")
+    dose_mg_per_day: float | None = Field(default=None, gt=0, le=5000)
+    setting: Setting | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    best_response: BestResponse | None = None
+    stop_reason: StopReason | None = None
+    progression: ProgressionPattern | None = None
+
+    @field_validator("drug", mode="before")
+    @classmethod
+    def _lower_drug(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
+
+class Lesion(Strict):
+    id: Identifier
+    organ: str = Field(min_length=1, max_length=64)
+    kind: LesionKind
+    longest_diameter_mm: float | None = Field(default=None, ge=0, le=1000)
+    short_axis_mm: float | None = Field(default=None, ge=0, le=1000)
+    density_hu: float | None = Field(default=None, ge=-1000, le=3000)
+    status: NonTargetStatus | None = None
+    new_nodule_in_mass: bool | None = None
+
+    @field_validator("organ", mode="before")
+    @classmethod
+    def _lower_organ(cls, v: Any) -> Any:
+        return v.strip().lower().replace(" ", "_") if isinstance(v, str) else v
+
+
+class ImagingTimepoint(Strict):
+    date: dt.date
+    lesions: list[Lesion] = Field(default_factory=list)
+
+
+def _today(info: ValidationInfo) -> dt.date:
+    ctx = info.context or {}
+    today = ctx.get("today") if isinstance(ctx, dict) else None
+    return today if isinstance(today, dt.date) else dt.date.today()
+
+
+def _problem(loc: tuple[str | int, ...], message: str, value: Any) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError("value_error", message),
+        loc=loc,
+        input=value,
+    )
+
+
+class Patient(Strict):
+    """One patient's record as CONTRACT.md schema 1 defines it."""
+
+    schema_version: Literal["1"] = "1"
+    id: Identifier
+    age_years: float | None = Field(default=None, ge=0, le=120)
+    sex: Sex | None = None
+    ecog: int | None = Field(default=None, ge=0, le=4)
+    primary: PrimaryTumor | None = None
+    molecular: Molecular | None = None
+    metastatic: Metastatic | None = None
+    labs: Labs | None = None
+    therapy_lines: list[TherapyLine] = Field(default_factory=list)
+    imaging: list[ImagingTimepoint] = Field(default_factory=list)
+    comedications: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list
+    )
+
+    @field_validator("comedications", mode="before")
+    @classmethod
+    def _lower_meds(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [m.strip().lower() if isinstance(m, str) else m for m in v]
+        return v
+
+    @model_validator(mode="after")
+    def _check_dates(self, info: ValidationInfo) -> Patient:
+        today = _today(info)
+        problems: list[InitErrorDetails] = []
+
+        def not_future(loc: tuple[str | int, ...], d: dt.date | None) -> None:
+            if d is not None and d > today:
+                problems.append(
+                    _problem(loc, f"must not be after today ({today.isoformat()})", d.isoformat())
+                )
+
+        if self.metastatic is not None:
+            not_future(("metastatic", "diagnosed"), self.metastatic.diagnosed)
+        if self.molecular is not None:
+            for i, v in enumerate(self.molecular.variants):
+                not_future(("molecular", "variants", i, "date"), v.date)
+        previous_start: dt.date | None = None
+        for i, line in enumerate(self.therapy_lines):
+            not_future(("therapy_lines", i, "start"), line.start)
+            not_future(("therapy_lines", i, "end"), line.end)
+            if line.start and line.end and line.end < line.start:
+                problems.append(
+                    _problem(
+                        ("therapy_lines", i, "end"),
+                        f"must not be before start ({line.start.isoformat()})",
+                        line.end.isoformat(),
+                    )
+                )
+            if line.start and previous_start and line.start < previous_start:
+                problems.append(
+                    _problem(
+                        ("therapy_lines", i, "start"),
+                        "therapy lines must be oldest first; this line starts before "
+                        f"the previous one ({previous_start.isoformat()})",
+                        line.start.isoformat(),
+                    )
+                )
+            previous_start = line.start or previous_start
+        for i, tp in enumerate(self.imaging):
+            not_future(("imaging", i, "date"), tp.date)
+            if i and tp.date <= self.imaging[i - 1].date:
+                problems.append(
+                    _problem(
+                        ("imaging", i, "date"),
+                        "imaging time points must be in date order, each after the previous "
+                        f"({self.imaging[i - 1].date.isoformat()})",
+                        tp.date.isoformat(),
+                    )
+                )
+            seen: set[str] = set()
+            for j, lesion in enumerate(tp.lesions):
+                if lesion.id in seen:
+                    problems.append(
+                        _problem(
+                            ("imaging", i, "lesions", j, "id"),
+                            "lesion id repeated within one time point",
+                            lesion.id,
+                        )
+                    )
+                seen.add(lesion.id)
+        if problems:
+            raise ValidationError.from_exception_data("Patient", problems)
+        return self
+
+    # Convenience views used by several engines -------------------------------
+
+    @property
+    def is_metastatic(self) -> bool:
+        """Metastatic when a diagnosis date or a site of metastasis is recorded."""
+        m = self.metastatic
+        return m is not None and (m.diagnosed is not None or bool(m.sites))

@@ -1,0 +1,4 @@
+"""Output models: one module per part of the assessment (CONTRACT.md, "Assessment output").
+
+Each engine owns its module here and fills it; ``domain/assessment.py`` composes them.
+"""

@@ -1,0 +1,57 @@
+"""Primary-tumour risk and staging results (risk/ engine fills these)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from gistcds.domain.results.base import Out
+
+NihCategory = Literal["very_low", "low", "intermediate", "high"]
+AfipCategory = Literal["none", "very_low", "low", "moderate", "high", "insufficient_data"]
+
+
+class SystemResult(Out):
+    """What every risk system reports besides its category: inputs, rationale, sources."""
+
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    rationale: str = ""
+    source_ids: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class NihResult(SystemResult):
+    category: NihCategory
+
+
+class AfipResult(SystemResult):
+    category: AfipCategory | None
+    progression_pct: float | None = None
+    reason: str | None = None
+
+
+class MskccResult(SystemResult):
+    rfs_2y: float | None = Field(default=None, ge=0, le=1)
+    rfs_5y: float | None = Field(default=None, ge=0, le=1)
+
+
+class Ajcc8Result(SystemResult):
+    t: Literal["T1", "T2", "T3", "T4"] | None
+    n: Literal["N0", "N1"] | None
+    m: Literal["M0", "M1"]
+    mitotic_rate: Literal["low", "high"] | None
+    stage: Literal["IA", "IB", "I", "II", "IIIA", "IIIB", "IV"] | None
+
+
+class RiskPanel(Out):
+    """All systems side by side; a system that does not apply is null, with its reason."""
+
+    nih: NihResult | None = None
+    modified_nih: NihResult | None = None
+    afip: AfipResult | None = None
+    mskcc: MskccResult | None = None
+    ajcc8: Ajcc8Result | None = None
+    not_reported: dict[str, str] = Field(
+        default_factory=dict, description="system -> why it is null for this patient"
+    )

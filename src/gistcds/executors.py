@@ -1,0 +1,65 @@
+"""Where batch work runs: in this process, or on Dask (a local cluster or a scheduler).
+
+Engines that split large work into chunks (cohort scoring, survival simulation)
+take an ``Executor`` and call ``map``; the results come back in input order, so
+the serial and Dask paths give identical answers for pure functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
+
+
+class SerialExecutor:
+    """Everything in this process, one item after another."""
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        return [fn(item) for item in items]
+
+
+class DaskExecutor:
+    """Items as Dask tasks: on ``address``'s scheduler, or on a local cluster started here.
+
+    Use as a context manager so a local cluster is shut down afterwards.
+    """
+
+    def __init__(self, address: str | None = None, n_workers: int | None = None) -> None:
+        self.address = address
+        self.n_workers = n_workers
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> DaskExecutor:
+        from distributed import Client, LocalCluster
+
+        if self.address:
+            self._client = Client(self.address)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.n_workers or 2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        if self._client is None:
+            raise RuntimeError("DaskExecutor must be entered (use 'with DaskExecutor() as ex')")
+        futures = self._client.map(fn, list(items), pure=False)
+        return list(self._client.gather(futures))

@@ -1,0 +1,1 @@
+"""Input parsing: bytes in, validated domain objects or InputError out."""

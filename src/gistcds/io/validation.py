@@ -1,0 +1,100 @@
+"""Turn pydantic's validation errors into ``path: message, got value`` problems.
+
+One place for the wording, so the CLI, the batch path and the web service say
+the same thing about the same mistake.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from gistcds.errors import Problem
+
+_MAX_SHOWN = 60  # characters of the offending value repeated back
+
+
+def json_path(loc: Sequence[str | int]) -> str:
+    """``("therapy_lines", 0, "end")`` -> ``therapy_lines[0].end``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _number(value: Any) -> str:
+    """``0.0`` -> ``0``, ``2.5`` -> ``2.5``: bounds read as people write them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _message(err: ErrorDetails) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    bounds = {
+        "greater_than": ("must be >", "gt"),
+        "greater_than_equal": ("must be >=", "ge"),
+        "less_than": ("must be <", "lt"),
+        "less_than_equal": ("must be <=", "le"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"{words} {_number(ctx.get(key))}"
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"must be one of {expected}"
+    if kind.startswith("int") or kind.startswith("float"):
+        return "must be a number" if "parsing" in kind or "type" in kind else err["msg"]
+    if kind.startswith("bool"):
+        return "must be true or false"
+    if kind.startswith("string_too_short"):
+        return "must not be empty"
+    if kind.startswith("string_too_long"):
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        return f"must match {ctx.get('pattern')}"
+    if kind.startswith("string"):
+        return "must be a string"
+    if kind.startswith("date"):
+        return "must be a date YYYY-MM-DD"
+    if kind in ("list_type", "tuple_type"):
+        return "must be a list"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "must be an object"
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length')} items"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} items"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def problems_from(error: ValidationError, prefix: Sequence[str | int] = ()) -> list[Problem]:
+    """One Problem per pydantic error, each naming its JSON path and the value given."""
+    out: list[Problem] = []
+    for err in error.errors(include_url=False):
+        loc = [*prefix, *err["loc"]]
+        message = _message(err)
+        if err["type"] not in ("missing",):
+            message += f", got {_shown(err.get('input'))}"
+        out.append(Problem(json_path(loc), message))
+    return out

@@ -1,0 +1,238 @@
+"""The knowledge base: every clinical number and rule, each with its citation.
+
+Layout of this folder (or of ``GISTCDS_KB_DIR`` / ``load_kb(directory)``):
+
+- ``meta.yaml``      ``version: "YYYY.MM"``; the reported version adds a content hash.
+- ``sources.yaml``   the bibliography: ``sources: [{id, authors, title, journal,
+                     year, pmid, doi}]``.
+- ``<name>.yaml``    one table per engine; its schema is the pydantic model ``Table`` in
+                     ``gistcds.knowledge.schema.<name>``. A YAML file without a schema is an
+                     error, so nothing in the folder goes unchecked.
+
+Facts are pydantic models derived from ``Cited``: ``source_ids`` is required and
+non-empty, and every id must resolve in ``sources.yaml``. The knowledge base is
+loaded and validated once per process (``load_kb`` is cached).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gistcds.errors import KnowledgeBaseError
+
+KB_DIR = Path(__file__).parent
+RESERVED = {"meta", "sources"}
+
+Confidence = Literal["primary", "secondary", "unverified"]
+"""How a fact was checked: read in the primary source; reproduced by a secondary
+source (review, guideline, our reference notes); not yet checked against any
+source (shown to the user wherever it drives an output)."""
+
+
+class KBModel(BaseModel):
+    """Base for knowledge-base records: strict, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cited(KBModel):
+    """A fact with its citations. Every knowledge-base entry derives from this."""
+
+    source_ids: list[str] = Field(min_length=1)
+    confidence: Confidence = "secondary"
+
+
+class Source(KBModel):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    authors: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    journal: str = Field(min_length=1)
+    year: int = Field(ge=1900, le=2100)
+    pmid: str | None = Field(default=None, pattern=r"^[0-9]{1,9}$")
+    doi: str | None = Field(default=None, pattern=r"^10\.\S+/\S+$")
+    url: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _needs_identifier(self) -> Source:
+        if not self.pmid and not self.doi:
+            raise ValueError("needs a pmid or a doi")
+        return self
+
+    def citation(self) -> str:
+        """One line: authors. title. journal year; PMID/DOI."""
+        ids = "; ".join(
+            x
+            for x in (
+                f"PMID {self.pmid}" if self.pmid else "",
+                f"doi:{self.doi}" if self.doi else "",
+            )
+            if x
+        )
+        return f"{self.authors}. {self.title}. {self.journal} {self.year}; {ids}"
+
+
+class _SourcesFile(KBModel):
+    sources: list[Source]
+
+
+class _MetaFile(KBModel):
+    version: str = Field(min_length=1)
+    description: str | None = None
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Validated knowledge base: sources, tables by name, and a version string."""
+
+    version: str
+    directory: Path
+    sources: dict[str, Source]
+    tables: dict[str, BaseModel] = field(default_factory=dict)
+
+    def table(self, name: str, model: type[T]) -> T:
+        """The validated table ``<name>.yaml`` as its schema model."""
+        try:
+            value = self.tables[name]
+        except KeyError:
+            raise KnowledgeBaseError([f"{name}.yaml: no such table in {self.directory}"]) from None
+        if not isinstance(value, model):
+            raise KnowledgeBaseError(
+                [f"{name}.yaml: loaded as {type(value).__name__}, not {model.__name__}"]
+            )
+        return value
+
+    def cite(self, source_ids: list[str]) -> list[Source]:
+        return [self.sources[s] for s in source_ids if s in self.sources]
+
+
+def _read_yaml(path: Path) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open("rb") as fh:
+        return yaml.load(fh, Loader=loader)
+
+
+def _schema_for(name: str) -> type[BaseModel]:
+    module = importlib.import_module(f"gistcds.knowledge.schema.{name}")
+    model = getattr(module, "Table", None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise ImportError(f"gistcds.knowledge.schema.{name} has no pydantic model 'Table'")
+    return model
+
+
+def iter_source_ids(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every (path, source id) in a validated table, found by walking its models."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            child = getattr(value, name)
+            sub = f"{path}.{name}" if path else name
+            if name == "source_ids" and isinstance(child, list):
+                for sid in child:
+                    yield sub, str(sid)
+            else:
+                yield from iter_source_ids(child, sub)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_source_ids(v, f"{path}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from iter_source_ids(v, f"{path}[{i}]")
+
+
+def _format_validation(file: str, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"])
+        out.append(f"{file}: {loc}: {err['msg']}")
+    return out
+
+
+def _version(directory: Path, declared: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{declared}+{digest.hexdigest()[:8]}"
+
+
+def build_kb(directory: Path) -> KnowledgeBase:
+    """Load and validate every file; raise KnowledgeBaseError listing all problems."""
+    problems: list[str] = []
+    if not directory.is_dir():
+        raise KnowledgeBaseError([f"{directory}: not a directory"])
+
+    def parse(file: Path, model: type[T]) -> T | None:
+        try:
+            return model.model_validate(_read_yaml(file))
+        except FileNotFoundError:
+            problems.append(f"{file.name}: missing")
+        except yaml.YAMLError as exc:
+            problems.append(f"{file.name}: not valid YAML ({exc})")
+        except ValidationError as exc:
+            problems.extend(_format_validation(file.name, exc))
+        return None
+
+    meta = parse(directory / "meta.yaml", _MetaFile)
+    sources_file = parse(directory / "sources.yaml", _SourcesFile)
+    sources: dict[str, Source] = {}
+    for s in sources_file.sources if sources_file else []:
+        if s.id in sources:
+            problems.append(f"sources.yaml: duplicate source id {s.id!r}")
+        sources[s.id] = s
+
+    tables: dict[str, BaseModel] = {}
+    for file in sorted(directory.glob("*.yaml")):
+        name = file.stem
+        if name in RESERVED:
+            continue
+        try:
+            schema = _schema_for(name)
+        except ImportError as exc:
+            problems.append(f"{file.name}: no schema for this table ({exc})")
+            continue
+        table = parse(file, schema)
+        if table is None:
+            continue
+        tables[name] = table
+        for where, sid in iter_source_ids(table):
+            if sid not in sources:
+                problems.append(f"{file.name}: {where}: source id {sid!r} not in sources.yaml")
+
+    if problems:
+        raise KnowledgeBaseError(problems)
+    assert meta is not None
+    return KnowledgeBase(
+        version=_version(directory, meta.version),
+        directory=directory,
+        sources=sources,
+        tables=tables,
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> KnowledgeBase:
+    return build_kb(Path(directory))
+
+
+def load_kb(directory: Path | str | None = None) -> KnowledgeBase:
+    """The knowledge base, validated once per process and directory."""
+    chosen = directory or os.environ.get("GISTCDS_KB_DIR") or KB_DIR
+    return _cached(str(Path(chosen).resolve()))
+
+
+def used_source_ids(kb: KnowledgeBase) -> set[str]:
+    """Source ids cited anywhere in the tables."""
+    return {sid for table in kb.tables.values() for _, sid in iter_source_ids(table)}

@@ -1,0 +1,1 @@
+"""Schemas (pydantic) of the knowledge-base tables: one module per <name>.yaml, exporting Table."""

@@ -1,0 +1,1 @@
+"""Clinical report: terminal, HTML and PDF renderings of an Assessment."""

@@ -1,0 +1,27 @@
+"""Shared fixtures: paths, a fixed 'today', the bundled knowledge base."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "patients"
+SHARED_CASES = ROOT.parent / "shared" / "examples" / "cases"
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="session")
+def kb():  # type: ignore[no-untyped-def]
+    from gistcds.knowledge import load_kb
+
+    return load_kb()
+
+
+def example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text())
+    return data
