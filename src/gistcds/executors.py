@@ -41,15 +41,15 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         if self.address:
-            self._client = Client(self.address)
+            self._client = Client(self.address)  # type: ignore[no-untyped-call]
         else:
-            self._cluster = LocalCluster(
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=self.n_workers or 2,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
             )
-            self._client = Client(self._cluster)
+            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
         return self
 
     def __exit__(self, *exc: object) -> None:
