@@ -188,10 +188,22 @@ def build_kb(directory: Path) -> KnowledgeBase:
     meta = parse(directory / "meta.yaml", _MetaFile)
     sources_file = parse(directory / "sources.yaml", _SourcesFile)
     sources: dict[str, Source] = {}
+    identifiers: dict[str, str] = {}
     for s in sources_file.sources if sources_file else []:
         if s.id in sources:
             problems.append(f"sources.yaml: duplicate source id {s.id!r}")
         sources[s.id] = s
+        for ident in (
+            f"PMID {s.pmid}" if s.pmid else None,
+            f"doi {s.doi.lower()}" if s.doi else None,
+        ):
+            if ident is None:
+                continue
+            if ident in identifiers and identifiers[ident] != s.id:
+                problems.append(
+                    f"sources.yaml: {s.id!r} and {identifiers[ident]!r} are the same work ({ident})"
+                )
+            identifiers.setdefault(ident, s.id)
 
     tables: dict[str, BaseModel] = {}
     for file in sorted(directory.glob("*.yaml")):
