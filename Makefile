@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/mypy --strict src/
 
 unit: install
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -q -n 2
 
 test: lint unit
 

@@ -7,6 +7,7 @@ the same thing about the same mistake.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic_core import ErrorDetails
 
 from gistcds.errors import Problem
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_SHOWN = 60  # characters of the offending value repeated back
 
 
@@ -24,8 +26,10 @@ def json_path(loc: Sequence[str | int]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+        elif _PLAIN_KEY.match(part):
+            out += f".{part}" if out else part
+        else:  # a key that is not a plain name is shown quoted, escapes and all
+            out += f"[{json.dumps(part, ensure_ascii=True)}]"
     return out
 
 
