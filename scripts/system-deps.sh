@@ -3,9 +3,11 @@
 # pango for WeasyPrint (PDF reports), poppler-utils (pdftoppm, PDF checks in tests).
 set -euo pipefail
 need=()
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+libs=$(ldconfig -p 2>/dev/null || true)
+grep -q 'libpango-1.0.so' <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
-fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ] || need+=(fonts-dejavu-core)
+fonts=$(fc-list 2>/dev/null || true)
+[ -n "$fonts" ] || need+=(fonts-dejavu-core)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "warning: missing system packages (${need[*]}); PDF reports and their tests need them" >&2
