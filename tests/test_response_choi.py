@@ -204,3 +204,10 @@ def test_single_new_lesion_is_focal(kb) -> None:  # type: ignore[no-untyped-def]
 def test_no_pattern_without_progression(kb) -> None:  # type: ignore[no-untyped-def]
     r = one(kb, [target("L1", 50)], [target("L1", 40)])
     assert r.progression_pattern is None
+
+
+def test_non_positive_baseline_density_falls_back_on_size(kb) -> None:  # type: ignore[no-untyped-def]
+    r = one(kb, [target("L1", 100, hu=-5)], [target("L1", 100, hu=-40)])
+    assert r.density_change_pct is None
+    assert r.choi == "SD"
+    assert any("not meaningful" in n for n in r.notes)

@@ -191,6 +191,11 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
             msg = table.message("density_not_recorded")
             notes.append(msg.text)
             source_ids.update(msg.source_ids)
+        elif density_base is not None and density_change is None:
+            notes.append(
+                f"mean baseline density is {density_base:.0f} HU: a percentage change is not "
+                "meaningful, so Choi uses size alone"
+            )
         choi, c_reasons = choi_response(
             ChoiInput(
                 has_targets=bool(tl),
