@@ -211,3 +211,72 @@ def test_non_positive_baseline_density_falls_back_on_size(kb) -> None:  # type: 
     assert r.density_change_pct is None
     assert r.choi == "SD"
     assert any("not meaningful" in n for n in r.notes)
+
+
+def test_regrowth_from_nadir_with_density_response_names_the_nadir(kb) -> None:  # type: ignore[no-untyped-def]
+    out = assess_response(
+        series([target("L1", 100, hu=80)], [target("L1", 50, hu=40)], [target("L1", 70, hu=50)]),
+        kb,
+    )
+    r = out[1]
+    assert (r.recist, r.choi) == ("PD", "PR")  # +40 % from nadir; density -37.5 %
+    assert r.discordance is not None
+    assert "size up 40 % from nadir but density down 37.5 %" in r.discordance
+
+
+def test_nodule_flag_wins_over_not_evaluable(kb) -> None:  # type: ignore[no-untyped-def]
+    base = [target("L1", 80, hu=80), target("L2", 40, hu=80, organ="lung")]
+    r = one(kb, base, [{**target("L1", 60, hu=40), "new_nodule_in_mass": True}])
+    assert (r.recist, r.choi) == ("NE", "PD")
+    assert r.discordance is not None and "nodule-within-a-mass" in r.discordance
+
+
+@pytest.mark.parametrize(
+    ("recist", "choi", "extra", "kind"),
+    [
+        ("SD", "SD", {}, None),
+        ("SD", "PD", {"nodules": ["L1"]}, "intratumoral_nodule"),
+        ("NE", "SD", {}, "one_not_evaluable"),
+        ("PD", "SD", {"non_target": "PD", "target": "SD"}, "recist_non_target_progression"),
+        (
+            "SD",
+            "PR",
+            {"size_baseline_pct": 12.0, "density_pct": -44.0},
+            "density_response_size_increase",
+        ),
+        (
+            "SD",
+            "PR",
+            {"size_baseline_pct": -12.0, "density_pct": -5.0},
+            "choi_response_small_shrinkage",
+        ),
+        ("SD", "PD", {"size_nadir_pct": 12.0}, "choi_size_progression"),
+        ("PR", "PD", {"size_nadir_pct": 16.7}, "choi_size_progression"),
+        ("CR", "PR", {}, "other"),
+    ],
+)
+def test_discordance_kinds(kb, recist, choi, extra, kind) -> None:  # type: ignore[no-untyped-def]
+    from gistcds.knowledge.schema.response_criteria import Table
+    from gistcds.response.discordance import Findings, classify, discordance_message
+
+    fields = {
+        "recist": recist,
+        "choi": choi,
+        "target": "SD",
+        "non_target": "none",
+        "new_lesions": [],
+        "nodules": [],
+        "size_baseline_pct": None,
+        "size_nadir_pct": None,
+        "density_pct": None,
+        "recist_reasons": ["r"],
+        "choi_reasons": ["c"],
+        "reference": "nadir",
+        **extra,
+    }
+    f = Findings(**fields)
+    assert classify(f) == kind
+    msg = discordance_message(f, kb.table("response_criteria", Table))
+    assert (msg is None) == (kind is None)
+    if msg is not None:
+        assert "{" not in msg[0] and msg[1]

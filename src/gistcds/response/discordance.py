@@ -38,10 +38,10 @@ def classify(f: Findings) -> str | None:
     """Which disagreement this is (a key of the discordance messages), or None."""
     if f.recist == f.choi:
         return None
-    if "NE" in (f.recist, f.choi):
-        return "one_not_evaluable"
     if f.choi == "PD" and f.nodules and not f.new_lesions and f.recist != "PD":
         return "intratumoral_nodule"
+    if "NE" in (f.recist, f.choi):
+        return "one_not_evaluable"
     if (
         f.recist == "PD"
         and f.non_target == "PD"
@@ -51,9 +51,10 @@ def classify(f: Findings) -> str | None:
     ):
         return "recist_non_target_progression"
     density_pr = f.choi == "PR" and f.density_pct is not None and f.density_pct < 0
-    if density_pr and f.recist in ("SD", "PD") and (f.size_baseline_pct or 0) > 0:
+    grew = (f.size_baseline_pct or 0) > 0 or (f.size_nadir_pct or 0) > 0
+    if density_pr and f.recist in ("SD", "PD") and grew:
         return "density_response_size_increase"
-    if f.choi == "PR" and f.recist in ("SD", "PD"):
+    if f.choi == "PR" and f.recist == "SD":
         return "choi_response_small_shrinkage"
     if f.choi == "PD" and f.recist in ("SD", "PR", "CR") and not f.new_lesions:
         return "choi_size_progression"
@@ -72,7 +73,13 @@ def discordance_message(f: Findings, table: Table) -> tuple[str, list[str]] | No
         values = {"criterion": criterion, "reason": "; ".join(reasons) or "data missing"}
     else:
         values = {}
+    if (f.size_baseline_pct or 0) > 0 or f.size_nadir_pct is None:
+        size_up, size_ref = f.size_baseline_pct, "baseline"
+    else:
+        size_up, size_ref = f.size_nadir_pct, "nadir"
     text = msg.text.format(
+        size_up_pct=_num(size_up, absolute=True),
+        size_ref=size_ref,
         recist=f.recist,
         choi=f.choi,
         size_baseline_pct=_num(f.size_baseline_pct)
