@@ -94,6 +94,9 @@ DiscordanceKind = Literal[
 ]
 
 
+NoteKind = Literal["spurious_new_lesion", "density_not_recorded"]
+
+
 class Message(Cited):
     """A plain-word message; ``{placeholders}`` are filled by the engine."""
 
@@ -125,6 +128,9 @@ class Table(KBModel):
         missing = set(DiscordanceKind.__args__) - kinds  # type: ignore[attr-defined]
         if missing:
             raise ValueError(f"discordance messages missing for: {sorted(missing)}")
+        missing_notes = set(NoteKind.__args__) - {m.kind for m in self.notes}  # type: ignore[attr-defined]
+        if missing_notes:
+            raise ValueError(f"notes missing for: {sorted(missing_notes)}")
         return self
 
     def message(self, kind: str) -> Message:
