@@ -1,4 +1,10 @@
-"""Response over serial CT (response/ engine fills these)."""
+"""Response over serial CT (response/ engine fills these).
+
+``TimepointResponse`` is the CONTRACT.md ``response[]`` item (one per imaging time point
+after baseline); its first six fields are contract fields. ``ResponseSummary`` adds what a
+report or the therapy engine needs across time points: best overall response, first
+progression, baseline problems, and plot data (spider and waterfall).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,14 @@ from pydantic import Field
 from gistcds.domain.results.base import Out
 
 ResponseCategory = Literal["CR", "PR", "SD", "PD", "NE"]
+TargetCategory = Literal["CR", "PR", "SD", "PD", "NE", "none"]
+NonTargetCategory = Literal["CR", "non_CR_non_PD", "PD", "NE", "none"]
+ProgressionPatternName = Literal["focal", "generalized"]
 
 
 class TimepointResponse(Out):
+    """RECIST 1.1 and Choi at one follow-up CT, with the figures behind them."""
+
     date: dt.date
     recist: ResponseCategory
     choi: ResponseCategory
@@ -23,3 +34,79 @@ class TimepointResponse(Out):
     density_change_pct: float | None = None
     discordance: str | None = None
     notes: list[str] = Field(default_factory=list)
+    # Beyond the contract -----------------------------------------------------
+    baseline_sum_mm: float | None = None
+    nadir_sum_mm: float | None = Field(
+        default=None, description="smallest sum before this time point, baseline included"
+    )
+    change_from_nadir_mm: float | None = None
+    recist_target: TargetCategory = "NE"
+    recist_non_target: NonTargetCategory = "NE"
+    recist_label: str | None = Field(
+        default=None, description="RECIST's own wording when it differs, e.g. non-CR/non-PD"
+    )
+    new_lesions: list[str] = Field(default_factory=list, description="ids of new lesions")
+    intratumoral_nodules: list[str] = Field(
+        default_factory=list, description="ids of lesions with a new or growing nodule"
+    )
+    choi_pd_size_reference: Literal["nadir", "baseline"] = "nadir"
+    recist_reasons: list[str] = Field(default_factory=list)
+    choi_reasons: list[str] = Field(default_factory=list)
+    progression_pattern: ProgressionPatternName | None = Field(
+        default=None, description="at a PD (either criterion): focal or generalized"
+    )
+    progressing_lesions: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class TrajectoryPoint(Out):
+    date: dt.date
+    value_mm: float | None
+    change_from_baseline_pct: float | None
+
+
+class LesionTrajectory(Out):
+    """One line of the spider plot: a target lesion's size over time."""
+
+    lesion_id: str
+    organ: str
+    measure: Literal["longest_diameter", "short_axis"]
+    points: list[TrajectoryPoint]
+
+
+class DensityPoint(Out):
+    date: dt.date
+    density_mean_hu: float | None
+    density_change_pct: float | None
+
+
+class ResponseSummary(Out):
+    """Across the imaging series: best response, first progression, plot data, warnings."""
+
+    baseline_date: dt.date
+    baseline_sum_mm: float | None
+    baseline_problems: list[str] = Field(
+        default_factory=list,
+        description="target selection/measurability problems at baseline, in plain words",
+    )
+    timepoints_assessed: int
+    best_overall_recist: ResponseCategory | None
+    best_overall_choi: ResponseCategory | None
+    best_overall_notes: list[str] = Field(default_factory=list)
+    first_progression_recist: dt.date | None
+    first_progression_choi: dt.date | None
+    latest_recist: ResponseCategory | None
+    latest_choi: ResponseCategory | None
+    latest_progression_pattern: ProgressionPatternName | None
+    latest_discordance: str | None
+    choi_pd_size_reference: Literal["nadir", "baseline"]
+    spider_lesions: list[LesionTrajectory] = Field(default_factory=list)
+    spider_sum: list[TrajectoryPoint] = Field(default_factory=list)
+    density: list[DensityPoint] = Field(default_factory=list)
+    waterfall_best_change_pct: float | None = Field(
+        default=None,
+        description="largest decrease (or smallest increase) of the target sum from baseline",
+    )
+    waterfall_best_change_date: dt.date | None = None
+    warnings: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
