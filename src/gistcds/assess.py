@@ -9,7 +9,7 @@ from gistcds.followup import plan_followup
 from gistcds.genomics import interpret_genotype
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
-from gistcds.response import assess_response
+from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
 from gistcds.therapy import recommend
 
@@ -19,7 +19,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     kb = kb or load_kb()
     genotype = interpret_genotype(patient, kb)
     risk = assess_risk(patient, kb)
-    response = assess_response(patient, kb)
+    response, response_summary = assess_response_with_summary(patient, kb)
     advice = recommend(patient, genotype, risk, response, kb)
     followup = plan_followup(patient, risk, genotype, kb)
     prognosis = estimate_prognosis(patient, genotype, advice.recommendations, kb)
@@ -32,6 +32,8 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         recommendations=advice.recommendations,
         cautions=advice.cautions,
         response=response,
+        response_summary=response_summary,
         prognosis=prognosis,
         followup=followup,
+        warnings=response_summary.warnings if response_summary else [],
     )

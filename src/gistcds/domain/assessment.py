@@ -7,7 +7,7 @@ from pydantic import Field
 from gistcds.domain.results.base import Out
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import Prognosis
-from gistcds.domain.results.response import TimepointResponse
+from gistcds.domain.results.response import ResponseSummary, TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.domain.results.therapy import Caution, FollowupVisit, Recommendation
 
@@ -27,6 +27,7 @@ class Assessment(Out):
     recommendations: list[Recommendation] = Field(default_factory=list)
     cautions: list[Caution] = Field(default_factory=list)
     response: list[TimepointResponse] = Field(default_factory=list)
+    response_summary: ResponseSummary | None = None
     prognosis: Prognosis | None = None
     followup: list[FollowupVisit] = Field(default_factory=list)
     warnings: list[str] = Field(

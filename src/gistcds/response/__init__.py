@@ -28,4 +28,14 @@ def summarise_response(patient: Patient, kb: KnowledgeBase) -> ResponseSummary |
     return summarise(series, rules(kb)) if series is not None else None
 
 
-__all__ = ["assess_response", "summarise_response"]
+def assess_response_with_summary(
+    patient: Patient, kb: KnowledgeBase
+) -> tuple[list[TimepointResponse], ResponseSummary | None]:
+    """Both of the above from one evaluation of the series (what the orchestrator uses)."""
+    series = evaluate(patient, kb)
+    if series is None:
+        return [], None
+    return series.timepoints, summarise(series, rules(kb))
+
+
+__all__ = ["assess_response", "assess_response_with_summary", "summarise_response"]
