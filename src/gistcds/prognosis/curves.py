@@ -59,9 +59,14 @@ class Curve:
         return np.exp(-self.cumhaz(t))
 
     def quantile_cumhaz(self, h: FloatArray) -> FloatArray:
-        """The time at which H(t) = h (inverse cumulative hazard), vectorised."""
+        """The time at which H(t) = h (inverse cumulative hazard), vectorised.
+
+        With h drawn from a unit exponential this samples event times (H(T) ~ Exp(1)).
+        """
         hh = np.asarray(h, dtype=np.float64)
-        if self.family in ("exponential", "weibull"):
+        if self.family == "exponential":
+            return np.asarray(hh * self.scale, dtype=np.float64)
+        if self.family == "weibull":
             return np.asarray(self.scale * hh ** (1.0 / self.shape), dtype=np.float64)
         if self.family == "loglogistic":
             return np.asarray(self.scale * np.expm1(hh) ** (1.0 / self.shape), dtype=np.float64)
@@ -74,6 +79,25 @@ class Curve:
         with np.errstate(divide="ignore", invalid="ignore"):
             out = knots[i] + (hh - base[i]) / haz[i]
         return np.asarray(out, dtype=np.float64)
+
+    def times_from_exponentials(self, e: FloatArray) -> FloatArray:
+        """Event times for unit-exponential draws e, computed in place (e is overwritten).
+
+        Same result as ``quantile_cumhaz(e)`` without temporary arrays (simulation hot path).
+        """
+        if self.family == "exponential":
+            e *= self.scale
+            return e
+        if self.family == "weibull":
+            np.power(e, 1.0 / self.shape, out=e)
+            e *= self.scale
+            return e
+        if self.family == "loglogistic":
+            np.expm1(e, out=e)
+            np.power(e, 1.0 / self.shape, out=e)
+            e *= self.scale
+            return e
+        return self.quantile_cumhaz(e)
 
     def sample(self, u: FloatArray) -> FloatArray:
         """Event times for uniform draws u in (0, 1] (inverse transform)."""
