@@ -7,6 +7,7 @@ INVICTUS (Blay 2020) for fourth-line ripretinib, NAVIGATOR/von Mehren 2021 for a
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -39,7 +40,9 @@ def rec(drug: str, dose: float | None, line: int | None = None, rid: str = "r1")
 def patient(**extra: Any) -> Patient:
     data: dict[str, Any] = {"id": "p", "metastatic": {"sites": ["liver"]}}
     data.update(extra)
-    return Patient.model_validate(data, context={"today": __import__("datetime").date(2026, 11, 26)})
+    return Patient.model_validate(
+        data, context={"today": __import__("datetime").date(2026, 11, 26)}
+    )
 
 
 def geno(cls: str) -> GenotypeResult:
@@ -55,13 +58,15 @@ def run(kb: Any, cls: str | None, recs: list[Recommendation], **extra: Any) -> P
 def check_contract(est: SurvivalEstimate) -> None:
     assert est.curve[0] == (0.0, 1.0)
     ps = [p for _, p in est.curve]
-    assert all(a >= b for a, b in zip(ps, ps[1:], strict=False)), "curve must not increase"
+    assert all(a >= b for a, b in itertools.pairwise(ps)), "curve must not increase"
     assert len(est.curve) == len(est.lower) == len(est.upper)
     for (t, p), (tl, lo), (tu, hi) in zip(est.curve, est.lower, est.upper, strict=True):
         assert t == tl == tu
         assert lo - 1e-4 <= p <= hi + 1e-4
     assert {lm.months for lm in est.landmarks} == {12.0, 24.0, 60.0}
-    assert est.survival_1y is not None and est.survival_2y is not None and est.survival_5y is not None
+    assert (
+        est.survival_1y is not None and est.survival_2y is not None and est.survival_5y is not None
+    )
     assert est.survival_1y >= est.survival_2y >= est.survival_5y
     assert est.evidence is not None and est.evidence.source_ids
 
@@ -93,11 +98,15 @@ def test_same_input_same_bands(kb: Any) -> None:
 def test_band_width_follows_published_ci(kb: Any) -> None:
     # INVICTUS ripretinib PFS 6.3 (4.6-6.9): SE of log median from the CI.
     fa = evidence(kb).arms["invictus_ripretinib_pfs"]
-    assert fa.log_median_se == pytest.approx((math.log(6.9) - math.log(4.6)) / (2 * 1.959964), rel=1e-4)
+    assert fa.log_median_se == pytest.approx(
+        (math.log(6.9) - math.log(4.6)) / (2 * 1.959964), rel=1e-4
+    )
     assert "CI" in fa.se_basis
     # CALGB exon 9 (n = 32, no CI) is far less certain than exon 11 (n = 283).
     ev = evidence(kb)
-    assert ev.arms["calgb150105_kit9_os"].log_median_se > ev.arms["calgb150105_kit11_os"].log_median_se
+    assert (
+        ev.arms["calgb150105_kit9_os"].log_median_se > ev.arms["calgb150105_kit11_os"].log_median_se
+    )
 
 
 def test_fourth_line_prefers_same_line_trial_over_genotype_subgroup(kb: Any) -> None:
@@ -111,8 +120,14 @@ def test_fourth_line_prefers_same_line_trial_over_genotype_subgroup(kb: Any) -> 
 
 def test_line_inferred_from_metastatic_lines(kb: Any) -> None:
     lines = [
-        {"drug": d, "dose_mg_per_day": dose, "setting": "metastatic", "start": s, "end": e,
-         "stop_reason": "progression"}
+        {
+            "drug": d,
+            "dose_mg_per_day": dose,
+            "setting": "metastatic",
+            "start": s,
+            "end": e,
+            "stop_reason": "progression",
+        }
         for d, dose, s, e in [
             ("imatinib", 400, "2022-01-01", "2023-01-01"),
             ("sunitinib", 50, "2023-02-01", "2023-09-01"),
@@ -223,7 +238,10 @@ def test_applied_hr_with_ci_shifts_median_and_widens_band(kb: Any) -> None:
 
 def test_no_systemic_recommendation_is_explained(kb: Any) -> None:
     local = Recommendation(
-        rule_id="s", kind="local", title="surgery", evidence=Evidence(source_ids=["blanke2008"], level="x"),
+        rule_id="s",
+        kind="local",
+        title="surgery",
+        evidence=Evidence(source_ids=["blanke2008"], level="x"),
         rationale="x",
     )
     out = run(kb, "KIT_exon11", [local])
@@ -237,14 +255,17 @@ def test_localised_disease_has_no_advanced_disease_prognosis(kb: Any) -> None:
 
 def test_selection_reports_why_nothing_matches(kb: Any) -> None:
     ev = evidence(kb)
-    why = select_arm(ev, drug="larotrectinib", dose=200, line=2, genotype_class="NTRK_fusion", endpoint="PFS")
+    why = select_arm(
+        ev, drug="larotrectinib", dose=200, line=2, genotype_class="NTRK_fusion", endpoint="PFS"
+    )
     assert isinstance(why, str) and "larotrectinib" in why
 
 
 def test_assess_fills_prognosis_for_metastatic_example(kb: Any) -> None:
+    from pathlib import Path
+
     from gistcds.assess import assess
     from gistcds.io.patient_json import load_patient
-    from pathlib import Path
 
     example = Path(__file__).resolve().parent.parent / "examples" / "patients"
     a = assess(load_patient(str(example / "metastatic-kit11-untreated.json")), kb)

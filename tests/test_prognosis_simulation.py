@@ -32,7 +32,9 @@ def test_dask_gives_identical_results(kb: Any) -> None:
     with DaskExecutor(n_workers=2) as ex:
         dask = run(spec, 20_000, seed=11, executor=ex, chunk_size=5_000)
     assert np.array_equal(serial.os, dask.os)
-    assert all(np.array_equal(x, y) for x, y in zip(serial.line_times, dask.line_times, strict=True))
+    assert all(
+        np.array_equal(x, y) for x, y in zip(serial.line_times, dask.line_times, strict=True)
+    )
 
 
 def test_simulation_reproduces_its_inputs(kb: Any) -> None:

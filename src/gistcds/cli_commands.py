@@ -146,7 +146,9 @@ def simulate_cmd(
     sequence: Annotated[
         str | None, typer.Option("--sequence", help="sequence id (default: the genotype's)")
     ] = None,
-    patients: Annotated[int, typer.Option("--patients", min=1, help="simulated patients")] = 100_000,
+    patients: Annotated[
+        int, typer.Option("--patients", min=1, help="simulated patients")
+    ] = 100_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="random seed")] = 1,
     engine: Annotated[
         Engine, typer.Option("--engine", help="serial (this process) or dask")
@@ -155,7 +157,7 @@ def simulate_cmd(
         str | None,
         typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)"),
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1)] = 250_000,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1)] = 131_072,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="text (default) or json")
     ] = OutputFormat.text,
@@ -171,7 +173,9 @@ def simulate_cmd(
 
         kb = load_kb()
         context = (
-            DaskExecutor(address=scheduler) if engine is Engine.dask else nullcontext(SerialExecutor())
+            DaskExecutor(address=scheduler)
+            if engine is Engine.dask
+            else nullcontext(SerialExecutor())
         )
         with context as executor:
             try:
@@ -189,7 +193,9 @@ def simulate_cmd(
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
             return EXIT_OK
-        print(f"{summary.label}  ({summary.genotype_class}, {summary.patients} patients, seed {seed})")
+        print(
+            f"{summary.label}  ({summary.genotype_class}, {summary.patients} patients, seed {seed})"
+        )
         print(
             f"overall survival: median {summary.os_median:.1f} months "
             f"(IQR {summary.os_quartiles[0]:.1f}-{summary.os_quartiles[1]:.1f})"
@@ -206,7 +212,9 @@ def simulate_cmd(
             )
         for note in summary.notes:
             print(f"  note: {note}")
-        print("Population-level simulation from published trial arms; not a forecast for one patient.")
+        print(
+            "Population-level simulation from published trial arms; not a forecast for one patient."
+        )
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

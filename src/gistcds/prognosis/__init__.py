@@ -35,9 +35,7 @@ def _line_for(patient: Patient, rec: Recommendation) -> int:
     if rec.line is not None:
         return rec.line
     advanced = [
-        x
-        for x in patient.therapy_lines
-        if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
+        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
     drugs = {item.drug for item in rec.regimen}
     if advanced and advanced[-1].end is None and advanced[-1].drug in drugs:
@@ -61,9 +59,7 @@ def _endpoint(
     from gistcds.prognosis.selection import select_arm
 
     assert isinstance(ev, Evidence)
-    sel = select_arm(
-        ev, drug=drug, dose=dose, line=line, genotype_class=gclass, endpoint=endpoint
-    )
+    sel = select_arm(ev, drug=drug, dose=dose, line=line, genotype_class=gclass, endpoint=endpoint)
     if isinstance(sel, str):
         return None, sel
     effects, hrs = factor_effects(
@@ -87,7 +83,9 @@ def _endpoint(
     return est, None
 
 
-def _option(ev: object, patient: Patient, gclass: str | None, rec: Recommendation) -> OptionPrognosis:
+def _option(
+    ev: object, patient: Patient, gclass: str | None, rec: Recommendation
+) -> OptionPrognosis:
     line = _line_for(patient, rec)
     drugs = [item.drug for item in rec.regimen]
     dose = rec.regimen[0].dose_mg_per_day if len(rec.regimen) == 1 else None

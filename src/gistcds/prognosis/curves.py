@@ -161,21 +161,21 @@ def fit_points(median: float | None, landmarks: list[tuple[float, float]]) -> Fi
     if not points:
         raise ValueError("nothing to fit")
     if len({t for t, _ in points}) == 1:
-        t, s = points[0]
-        s = min(max(s, _S_CLIP[0]), _S_CLIP[1])
-        curve = Curve("exponential", scale=t / (-math.log(s)), shape=1.0)
+        t0, s0 = points[0]
+        s0 = min(max(s0, _S_CLIP[0]), _S_CLIP[1])
+        curve = Curve("exponential", scale=t0 / (-math.log(s0)), shape=1.0)
         med_err, lm = _errors(curve, median, landmarks)
         return FitReport(curve, med_err, lm, True, "one published point: exponential")
 
     t = np.array([p[0] for p in points])
-    s = np.clip(np.array([p[1] for p in points]), *_S_CLIP)
+    s_arr = np.clip(np.array([p[1] for p in points]), *_S_CLIP)
     candidates: list[tuple[float, FitReport]] = []
-    k, c = _linear_fit(np.log(t), np.log(-np.log(s)))
+    k, c = _linear_fit(np.log(t), np.log(-np.log(s_arr)))
     if k > 0:
         wb = Curve("weibull", scale=math.exp(-c / k), shape=k)
         me, lm = _errors(wb, median, landmarks)
         candidates.append((_score(me, lm), FitReport(wb, me, lm, False, "")))
-    b, c = _linear_fit(np.log(t), np.log((1 - s) / s))
+    b, c = _linear_fit(np.log(t), np.log((1 - s_arr) / s_arr))
     if b > 0:
         ll = Curve("loglogistic", scale=math.exp(-c / b), shape=b)
         me, lm = _errors(ll, median, landmarks)

@@ -90,12 +90,13 @@ def _decide(factor: Factor, present: bool | None, sel: Selection) -> tuple[bool,
         return False, "the patient does not have this factor"
     if factor.requires_arm_group is not None and factor.requires_arm_group != arm.group:
         return False, (
-            f"HR was estimated against {factor.requires_arm_group}; the chosen arm is "
-            f"{arm.group}"
+            f"HR was estimated against {factor.requires_arm_group}; the chosen arm is {arm.group}"
         )
     if factor.requires_arm_dose is not None and factor.requires_arm_dose != arm.dose_mg_per_day:
-        got = "pools several doses" if arm.dose_mg_per_day is None else (
-            f"is {arm.dose_mg_per_day:g} mg/day"
+        got = (
+            "pools several doses"
+            if arm.dose_mg_per_day is None
+            else (f"is {arm.dose_mg_per_day:g} mg/day")
         )
         return False, (
             f"HR is relative to {factor.requires_arm_dose:g} mg/day; the chosen arm {got}"

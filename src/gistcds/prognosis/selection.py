@@ -3,8 +3,8 @@
 The genotype map (knowledge base) lists evidence groups per genotype class. Arms from
 the patient's line are tried first through all groups (a line-4 all-comers trial beats a
 line-2 genotype subgroup), then arms from other lines. Within a group the arm with the
-recommended dose, the best-checked numbers and the most patients wins. Falling back to all-comers (or to a proxy group) is flagged
-and said in words.
+recommended dose, the best-checked numbers and the most patients wins. Falling back to
+all-comers (or to a proxy group) is flagged and said in words.
 """
 
 from __future__ import annotations
@@ -91,15 +91,17 @@ def select_arm(
             fallback = group != first_group or proxy
             if group == "all" and fallback:
                 notes.append(
-                    f"No {endpoint} evidence specific to {genotype_class} on {drug}: the all-comers "
-                    f"arm ({arm.trial}) is used."
+                    f"No {endpoint} evidence specific to {genotype_class} on {drug}: the "
+                    f"all-comers arm ({arm.trial}) is used."
                 )
             elif group != first_group:
                 notes.append(f"{genotype_class} has no arm of its own: the {group} arm is used.")
             if mapping and mapping.note and fallback:
                 notes.append(mapping.note.strip())
             if dose is not None and arm.dose_mg_per_day is None:
-                notes.append(f"The arm pools several doses; the {dose:g} mg/day dose is not isolated.")
+                notes.append(
+                    f"The arm pools several doses; the {dose:g} mg/day dose is not isolated."
+                )
             elif dose is not None and arm.dose_mg_per_day != dose:
                 notes.append(
                     f"Trial dose {arm.dose_mg_per_day:g} mg/day differs from the recommended "
@@ -115,4 +117,3 @@ def select_arm(
             "apply to this genotype."
         )
     return f"No published {endpoint} arm for {drug} in the knowledge base."
-

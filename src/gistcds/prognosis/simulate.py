@@ -28,7 +28,7 @@ from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import evidence
 from gistcds.prognosis.selection import select_arm
 
-DEFAULT_CHUNK = 250_000
+DEFAULT_CHUNK = 131_072  # 1 MiB of float64 per array: stays in cache, fastest measured
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,14 @@ def build_sequence(
         notes.extend(f"line {i}: {n}" for n in sel.notes)
         sources.update(sel.fitted.arm.source_ids)
         lines.append(
-            LineSpec(i, step.drug, step.dose_mg_per_day, sel.fitted.arm.id, sel.fitted.curve, sel.fallback)
+            LineSpec(
+                i,
+                step.drug,
+                step.dose_mg_per_day,
+                sel.fitted.arm.id,
+                sel.fitted.curve,
+                sel.fallback,
+            )
         )
     by_line = {t.after_line: t for t in seqs.transitions}
     proceed = []
@@ -142,10 +149,14 @@ def simulate_chunk(task: ChunkTask) -> ChunkResult:
     counts = [n]
     for p in spec.proceed:
         counts.append(int(rng.binomial(counts[-1], p)))
-    total = spec.post.times_from_exponentials(rng.standard_exponential(n))
+    total = np.empty(n)
+    rng.standard_exponential(out=total)
+    spec.post.times_from_exponentials(total)
     times = []
     for ls, m in zip(spec.lines, counts, strict=True):
-        t = ls.curve.times_from_exponentials(rng.standard_exponential(m))
+        t = np.empty(m)
+        rng.standard_exponential(out=t)
+        ls.curve.times_from_exponentials(t)
         total[:m] += t
         times.append(t)
     return ChunkResult(total, tuple(times))
@@ -187,9 +198,7 @@ def run(
     parts = (executor or SerialExecutor()).map(simulate_chunk, tasks)
     return ChunkResult(
         np.concatenate([p.os for p in parts]),
-        tuple(
-            np.concatenate([p.line_times[i] for p in parts]) for i in range(len(spec.lines))
-        ),
+        tuple(np.concatenate([p.line_times[i] for p in parts]) for i in range(len(spec.lines))),
     )
 
 
@@ -250,9 +259,9 @@ def simulate(
 def _sample_scalar(c: Curve, u: float) -> float:
     h = -math.log(u)
     if c.family in ("exponential", "weibull"):
-        return c.scale * h ** (1.0 / c.shape)
+        return float(c.scale * h ** (1.0 / c.shape))
     if c.family == "loglogistic":
-        return c.scale * math.expm1(h) ** (1.0 / c.shape)
+        return float(c.scale * math.expm1(h) ** (1.0 / c.shape))
     base = 0.0
     for i, rate in enumerate(c.hazards):
         end = c.knots[i + 1] if i + 1 < len(c.knots) else math.inf

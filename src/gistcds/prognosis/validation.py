@@ -7,6 +7,7 @@ generated, never edited by hand; the numbers come from the knowledge base in use
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from gistcds.knowledge import KnowledgeBase, load_kb
@@ -23,9 +24,26 @@ def _fmt(x: float | None, spec: str = ".1f") -> str:
     return "—" if x is None else format(x, spec)
 
 
-def arm_rows(kb: KnowledgeBase) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class ArmRow:
+    id: str
+    endpoint: str
+    drug: str
+    dose: float | None
+    group: str
+    n: int | None
+    family: str
+    published_median: float | None
+    fitted_median: float
+    median_error: float | None
+    landmarks: list[tuple[float, float, float]]  # (months, published, fitted)
+    worst_landmark_pp: float | None
+    source_ids: list[str]
+
+
+def arm_rows(kb: KnowledgeBase) -> list[ArmRow]:
     """One row per arm: published and fitted median and landmarks, and the errors."""
-    rows: list[dict[str, object]] = []
+    rows: list[ArmRow] = []
     for fa in evidence(kb).arms.values():
         arm, curve = fa.arm, fa.curve
         fitted_median = curve.median()
@@ -36,23 +54,21 @@ def arm_rows(kb: KnowledgeBase) -> list[dict[str, object]]:
         )
         lms = [(lm.months, lm.survival, float(curve.survival(lm.months))) for lm in arm.landmarks]
         rows.append(
-            {
-                "id": arm.id,
-                "trial": arm.trial,
-                "endpoint": arm.endpoint,
-                "drug": arm.drug,
-                "dose": arm.dose_mg_per_day,
-                "group": arm.group,
-                "n": arm.n,
-                "family": curve.family,
-                "published_median": arm.median_months,
-                "fitted_median": fitted_median,
-                "median_error": med_err,
-                "landmarks": lms,
-                "worst_landmark_pp": max((abs(f - p) * 100 for _, p, f in lms), default=None),
-                "confidence": arm.confidence,
-                "source_ids": arm.source_ids,
-            }
+            ArmRow(
+                id=arm.id,
+                endpoint=arm.endpoint,
+                drug=arm.drug,
+                dose=arm.dose_mg_per_day,
+                group=arm.group,
+                n=arm.n,
+                family=curve.family,
+                published_median=arm.median_months,
+                fitted_median=fitted_median,
+                median_error=med_err,
+                landmarks=lms,
+                worst_landmark_pp=max((abs(f - p) * 100 for _, p, f in lms), default=None),
+                source_ids=list(arm.source_ids),
+            )
         )
     return rows
 
@@ -77,25 +93,22 @@ def render(kb: KnowledgeBase, patients: int = SIM_PATIENTS, seed: int = SIM_SEED
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lms = "; ".join(f"{t:g} mo: {p:.3f} → {f:.3f}" for t, p, f in r["landmarks"])  # type: ignore[attr-defined]
-        err = r["median_error"]
-        worst = r["worst_landmark_pp"]
+        lms = "; ".join(f"{t:g} mo: {p:.3f} → {f:.3f}" for t, p, f in r.landmarks)
+        dose = "(pooled doses)" if r.dose is None else f"{r.dose:g}"
+        err = "—" if r.median_error is None else f"{r.median_error:.2%}"
+        worst = "—" if r.worst_landmark_pp is None else f"{r.worst_landmark_pp:.2f} pp"
         lines.append(
-            f"| `{r['id']}` | {r['endpoint']} | {r['drug']} "
-            f"{'(pooled doses)' if r['dose'] is None else format(r['dose'], 'g')} "
-            f"| {r['group']} | {r['n'] or '—'} | {r['family']} "
-            f"| {_fmt(r['published_median'])} | {_fmt(r['fitted_median'])} "  # type: ignore[arg-type]
-            f"| {'—' if err is None else f'{err:.2%}'} | {lms or '—'} "  # type: ignore[str-format]
-            f"| {'—' if worst is None else f'{worst:.2f} pp'} "  # type: ignore[str-format]
-            f"| {', '.join(r['source_ids'])} |"  # type: ignore[arg-type]
+            f"| `{r.id}` | {r.endpoint} | {r.drug} {dose} | {r.group} | {r.n or '—'} "
+            f"| {r.family} | {_fmt(r.published_median)} | {_fmt(r.fitted_median)} | {err} "
+            f"| {lms or '—'} | {worst} | {', '.join(r.source_ids)} |"
         )
-    med_errs = [(r["median_error"], r["id"]) for r in rows if r["median_error"] is not None]
-    lm_errs = [(r["worst_landmark_pp"], r["id"]) for r in rows if r["worst_landmark_pp"] is not None]
-    worst_med = max(med_errs)  # type: ignore[type-var]
-    worst_lm = max(lm_errs)  # type: ignore[type-var]
+    med_errs = [(r.median_error, r.id) for r in rows if r.median_error is not None]
+    lm_errs = [(r.worst_landmark_pp, r.id) for r in rows if r.worst_landmark_pp is not None]
+    worst_med = max(med_errs)
+    worst_lm = max(lm_errs)
     lines += [
         "",
-        f"Worst median deviation: {worst_med[0]:.2%} (`{worst_med[1]}`). "  # type: ignore[str-format]
+        f"Worst median deviation: {worst_med[0]:.2%} (`{worst_med[1]}`). "
         f"Worst landmark deviation: {worst_lm[0]:.2f} percentage points (`{worst_lm[1]}`). "
         f"{len(rows)} arms.",
         "",
@@ -122,11 +135,16 @@ def render(kb: KnowledgeBase, patients: int = SIM_PATIENTS, seed: int = SIM_SEED
         )
     for s in sims:
         lines += ["", f"Time on each line, {s.genotype_class}:", ""]
-        lines += ["| line | drug | arm | reached | median months on line | mean |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| line | drug | arm | reached | median months on line | mean |",
+            "|---|---|---|---|---|---|",
+        ]
         for ln in s.lines:
+            flag = " (fallback)" if ln["fallback"] else ""
             lines.append(
-                f"| {ln['line']} | {ln['drug']} | `{ln['arm']}`{' (fallback)' if ln['fallback'] else ''} "
-                f"| {ln['reached_fraction']:.1%} | {ln['median_months_on_line']} | {ln['mean_months_on_line']} |"
+                f"| {ln['line']} | {ln['drug']} | `{ln['arm']}`{flag} "
+                f"| {ln['reached_fraction']:.1%} | {ln['median_months_on_line']} "
+                f"| {ln['mean_months_on_line']} |"
             )
     lines += [
         "",

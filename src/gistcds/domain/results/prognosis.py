@@ -30,7 +30,9 @@ class FactorEffect(Out):
     direction: Literal["adverse", "favourable"]
     hazard_ratio: float | None
     hr_ci: tuple[float, float] | None = None
-    present: bool | None = Field(description="null when the patient's value or the cut-off is unknown")
+    present: bool | None = Field(
+        description="null when the patient's value or the cut-off is unknown"
+    )
     applied: bool
     reason: str
     source_ids: list[str]
