@@ -271,3 +271,39 @@ def test_assess_fills_prognosis_for_metastatic_example(kb: Any) -> None:
     a = assess(load_patient(str(example / "metastatic-kit11-untreated.json")), kb)
     # Whatever the therapy engine recommends, prognosis is an object (or an explanation).
     assert a.prognosis is not None
+
+
+def test_escalation_after_progression_is_not_given_first_line_curves(kb: Any) -> None:
+    # Progressed on imatinib 400; the therapy engine may call escalation to 800 mg "line 1".
+    lines = [
+        {
+            "drug": "imatinib",
+            "dose_mg_per_day": 400,
+            "setting": "metastatic",
+            "start": "2023-01-05",
+            "end": "2024-09-01",
+            "stop_reason": "progression",
+        }
+    ]
+    out = run(
+        kb,
+        "KIT_exon11",
+        [rec("imatinib", 800, 1), rec("sunitinib", 50, 2, "alt")],
+        therapy_lines=lines,
+    )
+    assert out.pfs is None and out.os is None and out.status == "no_evidence"
+    assert any("after progression on imatinib" in n for n in out.notes)
+    sunitinib = out.alternatives[0]
+    assert sunitinib.pfs is not None and sunitinib.pfs.median_months == pytest.approx(7.0, abs=0.05)
+
+
+def test_ongoing_line_and_unknown_genotype_are_said(kb: Any) -> None:
+    lines = [
+        {"drug": "imatinib", "dose_mg_per_day": 400, "setting": "metastatic", "start": "2025-01-05"}
+    ]
+    out = run(kb, None, [rec("imatinib", 400, None)], therapy_lines=lines)
+    assert out.line == 1
+    assert out.pfs is not None and out.pfs.evidence is not None
+    assert out.pfs.evidence.arm_id == "s0033_imatinib400_pfs"
+    assert any("Already on imatinib since 2025-01-05" in n for n in out.notes)
+    assert any("Genotype unknown" in n for n in out.notes)

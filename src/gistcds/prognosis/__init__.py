@@ -10,7 +10,7 @@ treatment sequences are simulated in ``simulate``. See docs/prognosis.md.
 
 from __future__ import annotations
 
-from gistcds.domain.patient import Patient, Setting
+from gistcds.domain.patient import Patient, Setting, StopReason
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import OptionPrognosis, Prognosis, SurvivalEstimate
 from gistcds.domain.results.therapy import Recommendation
@@ -51,7 +51,7 @@ def _endpoint(
     dose: float | None,
     line: int,
     endpoint: str,
-    rule_id: str,
+    progressed: bool,
 ) -> tuple[SurvivalEstimate | None, str | None]:
     from gistcds.prognosis.estimate import survival_estimate
     from gistcds.prognosis.evidence import Evidence
@@ -59,7 +59,15 @@ def _endpoint(
     from gistcds.prognosis.selection import select_arm
 
     assert isinstance(ev, Evidence)
-    sel = select_arm(ev, drug=drug, dose=dose, line=line, genotype_class=gclass, endpoint=endpoint)
+    sel = select_arm(
+        ev,
+        drug=drug,
+        dose=dose,
+        line=line,
+        genotype_class=gclass,
+        endpoint=endpoint,
+        after_progression_on_drug=progressed,
+    )
     if isinstance(sel, str):
         return None, sel
     effects, hrs = factor_effects(
@@ -95,8 +103,22 @@ def _option(
     if len(drugs) != 1:
         option.notes.append("No published survival arm for this combination regimen.")
         return option
+    advanced = [
+        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
+    ]
+    progressed = any(
+        x.drug == drugs[0] and x.stop_reason == StopReason.progression for x in advanced
+    )
+    ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
+    if ongoing is not None and ongoing.start is not None:
+        option.notes.append(
+            f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
+            "start of the line, not today, and do not account for the time already on it."
+        )
+    if gclass in (None, "not_tested", "unclassified"):
+        option.notes.append("Genotype unknown: all-comers evidence is used.")
     for endpoint in ("PFS", "OS"):
-        est, why = _endpoint(ev, patient, gclass, drugs[0], dose, line, endpoint, rec.rule_id)
+        est, why = _endpoint(ev, patient, gclass, drugs[0], dose, line, endpoint, progressed)
         if endpoint == "PFS":
             option.pfs = est
         else:

@@ -56,8 +56,13 @@ def select_arm(
     line: int,
     genotype_class: str | None,
     endpoint: str,
+    after_progression_on_drug: bool = False,
 ) -> Selection | str:
-    """The arm to use, or a sentence saying why there is none."""
+    """The arm to use, or a sentence saying why there is none.
+
+    ``after_progression_on_drug``: the patient already progressed on this drug (dose
+    escalation, rechallenge); only arms of such patients qualify, never first exposures.
+    """
     mapping = ev.genotype_map.get(genotype_class) if genotype_class else None
     choices = mapping.groups if mapping else None
     groups = (
@@ -69,8 +74,16 @@ def select_arm(
     candidates = [
         fa
         for fa in ev.arms.values()
-        if fa.arm.selectable and fa.arm.drug == drug and fa.arm.endpoint in _ENDPOINTS[endpoint]
+        if fa.arm.selectable
+        and fa.arm.drug == drug
+        and fa.arm.endpoint in _ENDPOINTS[endpoint]
+        and fa.arm.after_progression_on_drug == after_progression_on_drug
     ]
+    if after_progression_on_drug and not candidates:
+        return (
+            f"No published {endpoint} for {drug} after progression on {drug} (dose escalation or "
+            "rechallenge) in the knowledge base; curves from first exposure would overstate it."
+        )
     for same_line in (True, False):
         for group, adjust_with, proxy in groups:
             if adjust_with and not any(

@@ -48,6 +48,10 @@ class Arm(Cited):
         default_factory=list, description="factors the arm itself already fixes (dose, genotype)"
     )
     selectable: bool = Field(default=True, description="false for placebo/control arms")
+    after_progression_on_drug: bool = Field(
+        default=False,
+        description="population had progressed on this same drug before (e.g. dose escalation)",
+    )
     note: str | None = None
 
     @model_validator(mode="after")
