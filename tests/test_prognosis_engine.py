@@ -12,6 +12,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult
@@ -307,3 +309,62 @@ def test_ongoing_line_and_unknown_genotype_are_said(kb: Any) -> None:
     assert out.pfs.evidence.arm_id == "s0033_imatinib400_pfs"
     assert any("Already on imatinib since 2025-01-05" in n for n in out.notes)
     assert any("Genotype unknown" in n for n in out.notes)
+
+
+def test_every_genotype_class_is_mapped(kb: Any) -> None:
+    from typing import get_args
+
+    from gistcds.domain.results.genotype import GenotypeClass
+
+    assert set(get_args(GenotypeClass)) <= set(evidence(kb).genotype_map)
+
+
+def test_every_sequence_builds_for_its_genotypes(kb: Any) -> None:
+    from gistcds.prognosis.simulate import build_sequence
+
+    for seq in evidence(kb).sequences.sequences:
+        for cls in seq.genotype_classes:
+            spec = build_sequence(kb, genotype_class=cls, sequence_id=seq.id)
+            assert len(spec.lines) == len(seq.steps)
+
+
+_DRUGS = ["imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib", "larotrectinib"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    cls=st.sampled_from(
+        [
+            "KIT_exon11",
+            "KIT_exon9",
+            "KIT_exon13",
+            "KIT_exon17",
+            "KIT_other",
+            "PDGFRA_D842V",
+            "PDGFRA_exon18_other",
+            "PDGFRA_exon12",
+            "SDH_deficient",
+            "NTRK_fusion",
+            "not_tested",
+            "unclassified",
+        ]
+    ),
+    drug=st.sampled_from(_DRUGS),
+    dose=st.sampled_from([None, 37.5, 50.0, 150.0, 160.0, 300.0, 400.0, 800.0]),
+    line=st.one_of(st.none(), st.integers(1, 6)),
+    sex=st.sampled_from(["female", "male", "unknown"]),
+    ecog=st.one_of(st.none(), st.integers(0, 4)),
+)
+def test_any_option_gives_a_valid_estimate_or_a_reason(
+    kb: Any, cls: str, drug: str, dose: float | None, line: int | None, sex: str, ecog: int | None
+) -> None:
+    extra: dict[str, Any] = {"sex": sex}
+    if ecog is not None:
+        extra["ecog"] = ecog
+    out = run(kb, cls, [rec(drug, dose, line)], **extra)
+    assert out.status in ("estimated", "no_evidence")
+    for est in (out.pfs, out.os):
+        if est is not None:
+            check_contract(est)
+    if out.pfs is None or out.os is None:
+        assert out.notes, "a missing curve must be explained"
