@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "assess": "Assess one patient (JSON file, or - for stdin).",
     "kb": "Knowledge base: list its sources, check its citations.",
     "schema": "Print a JSON Schema (patient input, assessment output).",
+    "simulate": "Simulate a treatment sequence (Monte Carlo): OS and time on each line.",
 }
 
 _FAST_HELP = """Usage: gistcds [OPTIONS] COMMAND [ARGS]...

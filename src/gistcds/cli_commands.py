@@ -21,6 +21,11 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class Engine(StrEnum):
+    serial = "serial"
+    dask = "dask"
+
+
 class SchemaName(StrEnum):
     patient = "patient"
     assessment = "assessment"
@@ -30,6 +35,7 @@ def register(app: typer.Typer) -> None:
     """Attach every command to the app (names and help from ``cli.COMMANDS``)."""
     app.command("assess", help=COMMANDS["assess"])(assess_cmd)
     app.command("schema", help=COMMANDS["schema"])(schema_cmd)
+    app.command("simulate", help=COMMANDS["simulate"])(simulate_cmd)
     kb = typer.Typer(help=COMMANDS["kb"], no_args_is_help=True)
     kb.command("sources", help="List every source the knowledge base cites.")(kb_sources_cmd)
     kb.command("check", help="Validate the knowledge base; exit 1 on any problem.")(kb_check_cmd)
@@ -131,3 +137,84 @@ def _facts(kb: object) -> list[str]:
             for path, _ in iter_source_ids(table)
         }
     )
+
+
+def simulate_cmd(
+    genotype: Annotated[
+        str, typer.Option("--genotype", help="genotype class, e.g. KIT_exon11, KIT_exon9")
+    ] = "KIT_exon11",
+    sequence: Annotated[
+        str | None, typer.Option("--sequence", help="sequence id (default: the genotype's)")
+    ] = None,
+    patients: Annotated[
+        int, typer.Option("--patients", min=1, help="simulated patients")
+    ] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed")] = 1,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="serial (this process) or dask")
+    ] = Engine.serial,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)"),
+    ] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1)] = 131_072,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="text (default) or json")
+    ] = OutputFormat.text,
+) -> None:
+    def body() -> int:
+        import json
+        from contextlib import nullcontext
+
+        from gistcds.errors import InputError, Problem
+        from gistcds.executors import DaskExecutor, SerialExecutor
+        from gistcds.knowledge import load_kb
+        from gistcds.prognosis.simulate import simulate
+
+        kb = load_kb()
+        context = (
+            DaskExecutor(address=scheduler)
+            if engine is Engine.dask
+            else nullcontext(SerialExecutor())
+        )
+        with context as executor:
+            try:
+                summary = simulate(
+                    kb,
+                    genotype_class=genotype,
+                    sequence_id=sequence,
+                    n=patients,
+                    seed=seed,
+                    executor=executor,
+                    chunk_size=chunk_size,
+                )
+            except ValueError as exc:
+                raise InputError([Problem("simulate", str(exc))]) from None
+        if fmt is OutputFormat.json:
+            sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
+            return EXIT_OK
+        print(
+            f"{summary.label}  ({summary.genotype_class}, {summary.patients} patients, seed {seed})"
+        )
+        print(
+            f"overall survival: median {summary.os_median:.1f} months "
+            f"(IQR {summary.os_quartiles[0]:.1f}-{summary.os_quartiles[1]:.1f})"
+        )
+        for line in summary.lines:
+            print(
+                f"  line {line['line']} {line['drug']}: reached {line['reached_fraction']:.0%}, "
+                f"median {line['median_months_on_line']} months on line ({line['arm']})"
+            )
+        if summary.compare_os_median is not None:
+            print(
+                f"published first-line OS ({summary.compare_os_arm}): "
+                f"{summary.compare_os_median:g} months; difference {summary.difference_months:+.1f}"
+            )
+        for note in summary.notes:
+            print(f"  note: {note}")
+        print(
+            "Population-level simulation from published trial arms; not a forecast for one patient."
+        )
+        return EXIT_OK
+
+    raise typer.Exit(guarded(body))

@@ -1,12 +1,131 @@
-"""Individual PFS/OS curves per line and genotype, and sequence simulation."""
+"""Individual PFS/OS curves per line and genotype, and sequence simulation.
+
+``estimate_prognosis`` (called by assess.py) gives, for the first recommended systemic
+option and each alternative, a PFS and an OS curve: the published arm that best matches
+the drug, dose, line and genotype (``selection``), fitted once per knowledge base
+(``curves``, ``evidence``), adjusted only by published hazard ratios (``factors``), with
+Monte Carlo bands from the published confidence intervals (``estimate``). Whole
+treatment sequences are simulated in ``simulate``. See docs/prognosis.md.
+"""
 
 from __future__ import annotations
 
-from gistcds.domain.patient import Patient
+from gistcds.domain.patient import Patient, Setting, StopReason
 from gistcds.domain.results.genotype import GenotypeResult
-from gistcds.domain.results.prognosis import Prognosis
+from gistcds.domain.results.prognosis import OptionPrognosis, Prognosis, SurvivalEstimate
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
+
+CAVEAT = (
+    "Population estimate: these curves describe groups of trial patients who resemble "
+    "this patient in drug, line and genotype; they cannot say how long treatment will work "
+    "for this person. Trial populations were selected (performance status, organ function) "
+    "and most data predate current sequences. Factors without a published hazard ratio are "
+    "listed but not applied."
+)
+METHOD = (
+    "Per published arm, an exponential, Weibull, log-logistic or piecewise-exponential "
+    "survival curve fitted to the published median and landmark rates; bands by seeded "
+    "Monte Carlo over the published 95% CI of the median (or its n) and of any applied "
+    "hazard ratio. See docs/prognosis.md."
+)
+
+
+def _line_for(patient: Patient, rec: Recommendation) -> int:
+    if rec.line is not None:
+        return rec.line
+    advanced = [
+        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
+    ]
+    drugs = {item.drug for item in rec.regimen}
+    if advanced and advanced[-1].end is None and advanced[-1].drug in drugs:
+        return len(advanced)
+    return len(advanced) + 1
+
+
+def _endpoint(
+    ev: object,
+    patient: Patient,
+    gclass: str | None,
+    drug: str,
+    dose: float | None,
+    line: int,
+    endpoint: str,
+    progressed: bool,
+) -> tuple[SurvivalEstimate | None, str | None]:
+    from gistcds.prognosis.estimate import survival_estimate
+    from gistcds.prognosis.evidence import Evidence
+    from gistcds.prognosis.factors import factor_effects
+    from gistcds.prognosis.selection import select_arm
+
+    assert isinstance(ev, Evidence)
+    sel = select_arm(
+        ev,
+        drug=drug,
+        dose=dose,
+        line=line,
+        genotype_class=gclass,
+        endpoint=endpoint,
+        after_progression_on_drug=progressed,
+    )
+    if isinstance(sel, str):
+        return None, sel
+    effects, hrs = factor_effects(
+        ev,
+        sel,
+        endpoint=endpoint,
+        patient=patient,
+        genotype_class=gclass,
+        drug=drug,
+        dose=dose,
+        line=line,
+    )
+    est = survival_estimate(
+        sel.fitted,
+        hrs,
+        key=f"{sel.fitted.arm.id}|{'|'.join(e.id for e in effects if e.applied)}",
+        fallback=sel.fallback,
+        adjustments=effects,
+        notes=list(sel.notes),
+    )
+    return est, None
+
+
+def _option(
+    ev: object, patient: Patient, gclass: str | None, rec: Recommendation
+) -> OptionPrognosis:
+    line = _line_for(patient, rec)
+    drugs = [item.drug for item in rec.regimen]
+    dose = rec.regimen[0].dose_mg_per_day if len(rec.regimen) == 1 else None
+    option = OptionPrognosis(
+        rule_id=rec.rule_id, title=rec.title, drugs=drugs, dose_mg_per_day=dose, line=line
+    )
+    if len(drugs) != 1:
+        option.notes.append("No published survival arm for this combination regimen.")
+        return option
+    advanced = [
+        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
+    ]
+    progressed = any(
+        x.drug == drugs[0] and x.stop_reason == StopReason.progression for x in advanced
+    )
+    ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
+    if ongoing is not None and ongoing.start is not None:
+        option.notes.append(
+            f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
+            "start of the line, not today, and do not account for the time already on it."
+        )
+    if gclass in (None, "not_tested", "unclassified"):
+        option.notes.append("Genotype unknown: all-comers evidence is used.")
+    for endpoint in ("PFS", "OS"):
+        est, why = _endpoint(ev, patient, gclass, drugs[0], dose, line, endpoint, progressed)
+        if endpoint == "PFS":
+            option.pfs = est
+        else:
+            option.os = est
+        if why:
+            option.notes.append(why)
+    return option
 
 
 def estimate_prognosis(
@@ -15,5 +134,50 @@ def estimate_prognosis(
     recommendations: list[Recommendation],
     kb: KnowledgeBase,
 ) -> Prognosis | None:
-    """PFS/OS for the recommended next line (not built yet: null)."""
-    return None
+    """PFS/OS for the recommended next systemic line (and each alternative).
+
+    Null for a patient without advanced disease (the arms are all from advanced GIST).
+    """
+    advanced = patient.is_metastatic or any(
+        x.setting == Setting.metastatic for x in patient.therapy_lines
+    )
+    if not advanced:
+        return None
+    from gistcds.prognosis.evidence import evidence
+
+    ev = evidence(kb)
+    gclass = genotype.genotype_class if genotype is not None else None
+    systemic = [r for r in recommendations if r.kind == "systemic" and r.regimen]
+    if not systemic:
+        return Prognosis(
+            status="no_systemic_recommendation",
+            genotype_class=gclass,
+            caveat=CAVEAT,
+            method=METHOD,
+            notes=["No systemic therapy is recommended, so no line-specific curve is given."],
+        )
+    options = [_option(ev, patient, gclass, r) for r in systemic]
+    main = options[0]
+    sources = sorted(
+        {
+            sid
+            for o in options
+            for est in (o.pfs, o.os)
+            if est is not None and est.evidence is not None
+            for sid in est.evidence.source_ids
+        }
+    )
+    return Prognosis(
+        pfs=main.pfs,
+        os=main.os,
+        status="estimated" if (main.pfs or main.os) else "no_evidence",
+        line=main.line,
+        drugs=main.drugs,
+        dose_mg_per_day=main.dose_mg_per_day,
+        genotype_class=gclass,
+        alternatives=options[1:],
+        caveat=CAVEAT,
+        method=METHOD,
+        notes=list(main.notes),
+        source_ids=sources,
+    )

@@ -1,19 +1,106 @@
-"""Individual PFS/OS estimates (prognosis/ engine fills these)."""
+"""Individual PFS/OS estimates (prognosis/ engine fills these).
+
+Contract fields (CONTRACT.md): ``prognosis.pfs`` / ``prognosis.os`` with ``median_months``
+(number or null), ``curve`` ``[[months, survival], ...]`` and ``lower`` / ``upper`` bands.
+Everything else here explains where the numbers come from.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
 from gistcds.domain.results.base import Out
 
 
+class LandmarkEstimate(Out):
+    months: float
+    survival: float
+    lower: float
+    upper: float
+
+
+class FactorEffect(Out):
+    """One published prognostic factor, whether this patient has it, and what was done."""
+
+    id: str
+    label: str
+    endpoint: Literal["PFS", "OS"]
+    direction: Literal["adverse", "favourable"]
+    hazard_ratio: float | None
+    hr_ci: tuple[float, float] | None = None
+    present: bool | None = Field(
+        description="null when the patient's value or the cut-off is unknown"
+    )
+    applied: bool
+    reason: str
+    source_ids: list[str]
+    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+
+
+class EvidenceArm(Out):
+    """The published arm a curve was fitted to."""
+
+    arm_id: str
+    trial: str
+    population: str
+    drug: str
+    dose_mg_per_day: float | None
+    lines: list[int]
+    genotype_group: str
+    endpoint: Literal["PFS", "TTP", "OS"]
+    n: int | None
+    published_median_months: float | None
+    published_median_ci: tuple[float, float] | None = None
+    published_landmarks: list[tuple[float, float]] = Field(default_factory=list)
+    model: str = Field(description="fitted family and why it was chosen")
+    uncertainty_basis: str
+    source_ids: list[str]
+    confidence: Literal["primary", "secondary", "unverified"]
+
+
 class SurvivalEstimate(Out):
     median_months: float | None
+    median_lower: float | None = None
+    median_upper: float | None = None
+    median_note: str | None = None
+    survival_1y: float | None = None
+    survival_2y: float | None = None
+    survival_5y: float | None = None
+    landmarks: list[LandmarkEstimate] = Field(default_factory=list)
     curve: list[tuple[float, float]] = Field(default_factory=list)
     lower: list[tuple[float, float]] = Field(default_factory=list)
     upper: list[tuple[float, float]] = Field(default_factory=list)
+    evidence: EvidenceArm | None = None
+    fallback: bool = Field(default=False, description="all-comers or proxy data used")
+    adjustments: list[FactorEffect] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class OptionPrognosis(Out):
+    """PFS/OS for one recommended systemic option."""
+
+    rule_id: str
+    title: str
+    drugs: list[str]
+    dose_mg_per_day: float | None
+    line: int
+    pfs: SurvivalEstimate | None = None
+    os: SurvivalEstimate | None = None
+    notes: list[str] = Field(default_factory=list)
 
 
 class Prognosis(Out):
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
+    status: Literal["estimated", "no_systemic_recommendation", "no_evidence"] = "estimated"
+    line: int | None = None
+    drugs: list[str] = Field(default_factory=list)
+    dose_mg_per_day: float | None = None
+    genotype_class: str | None = None
+    alternatives: list[OptionPrognosis] = Field(default_factory=list)
+    caveat: str = ""
+    method: str = ""
+    notes: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)

@@ -1,0 +1,119 @@
+"""Benchmark: 1,000,000 simulated patients through a four-line sequence (vectorised numpy)
+against the plain-Python loop over a sample, in the same run; plus the per-patient
+estimate that assess() pays. Prints figures and ratios; asserts nothing.
+
+Run: .venv/bin/python benchmarks/bench_prognosis.py [--patients 1000000] [--sample 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+
+def best_of(repeats: int, fn) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
+    times, out = [], None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), statistics.median(times), out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--patients", type=int, default=1_000_000)
+    ap.add_argument("--sample", type=int, default=20_000, help="patients in the Python loop")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--genotype", default="KIT_exon11")
+    args = ap.parse_args()
+
+    from gistcds.knowledge import load_kb
+    from gistcds.prognosis.simulate import build_sequence, run, simulate_python, summarise
+
+    kb = load_kb()
+    spec = build_sequence(kb, genotype_class=args.genotype)
+    run(spec, 10_000, seed=0)  # warm-up (imports, first allocation)
+    n = args.patients
+    print(
+        f"sequence: {spec.label} ({args.genotype}); families: "
+        f"{[ls.curve.family for ls in spec.lines]} + post {spec.post.family}"
+    )
+    print(f"numpy {np.__version__}, Python {sys.version.split()[0]}, one process")
+
+    best, med, res = best_of(args.repeats, lambda: run(spec, n, seed=1))
+    t_sum, _, summary = best_of(1, lambda: summarise(spec, res, 1))  # type: ignore[arg-type]
+    per_m_best = best / n * 1e6
+    per_m_med = med / n * 1e6
+    print(
+        f"vectorised: {n:,} patients in {best:.3f} s best / {med:.3f} s median "
+        f"-> {per_m_best:.3f} s per million (median {per_m_med:.3f}); "
+        f"summary statistics {t_sum:.3f} s"
+    )
+
+    tracemalloc.start()
+    run(spec, n, seed=1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    lines_mib = n * 8 * (1 + float(np.cumprod((1.0, *spec.proceed)).sum())) / 2**20
+    print(
+        f"memory: peak {peak / 2**20:.1f} MiB traced during one {n:,}-patient run "
+        f"(result arrays ~{lines_mib:.1f} MiB); "
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+
+    ps_best, ps_med, slow = best_of(3, lambda: simulate_python(spec, args.sample, seed=1))
+    py_per_m = ps_best / args.sample * 1e6
+    print(
+        f"plain-Python loop: {args.sample:,} patients in {ps_best:.3f} s "
+        f"-> {py_per_m:.2f} s per million (extrapolated)"
+    )
+    print(
+        f"speed-up: {py_per_m / per_m_best:.0f}x (best vs best), "
+        f"{(ps_med / args.sample * 1e6) / per_m_med:.0f}x (median vs median)"
+    )
+    print(
+        f"check: median OS vectorised {np.median(res.os):.2f} vs loop "  # type: ignore[attr-defined]
+        f"{statistics.median(slow):.2f} months; summary median {summary.os_median}"
+    )  # type: ignore[attr-defined]
+    print(
+        f"targets: < 1 s per million -> {'met' if per_m_best < 1 else 'NOT met'}; "
+        f">= 100x the loop -> {'met' if py_per_m / per_m_best >= 100 else 'NOT met'}"
+    )
+
+    # the per-patient estimate assess() pays (fits cached after the first call)
+    from gistcds.domain.patient import Patient
+    from gistcds.domain.results.genotype import GenotypeResult
+    from gistcds.domain.results.therapy import Evidence, Recommendation, RegimenItem
+    from gistcds.prognosis import estimate_prognosis
+
+    patient = Patient.model_validate({"id": "b", "metastatic": {"sites": ["liver"]}})
+    recs = [
+        Recommendation(
+            rule_id=f"r{i}",
+            kind="systemic",
+            title=d,
+            regimen=[RegimenItem(drug=d, dose_mg_per_day=dose, schedule="")],
+            line=1,
+            evidence=Evidence(source_ids=["blanke2008"], level="x"),
+            rationale="",
+        )
+        for i, (d, dose) in enumerate([("imatinib", 400), ("imatinib", 800)])
+    ]
+    geno = GenotypeResult.model_validate({"class": "KIT_exon11"})
+    best_p, med_p, _ = best_of(20, lambda: estimate_prognosis(patient, geno, recs, kb))
+    print(
+        f"per-patient prognosis (2 options x PFS/OS, 400 draws each): "
+        f"{best_p * 1000:.1f} ms best / {med_p * 1000:.1f} ms median"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""Schema of ``prognosis_factors.yaml``: published prognostic factors and hazard ratios.
+
+A factor with ``hazard_ratio: null`` is known only by its direction; it is listed for the
+clinician and never applied. ``condition`` says when a patient has the factor;
+``requires_arm_group`` / ``requires_arm_dose`` say against which baseline the HR was
+estimated, so it is applied only on top of a matching arm (never double-counted).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from gistcds.knowledge import Cited, KBModel
+
+PatientField = Literal[
+    "sex",
+    "ecog",
+    "age_years",
+    "neutrophils_10e9_per_l",
+    "hemoglobin_g_per_dl",
+    "albumin_g_per_l",
+    "primary_site",
+    "primary_size_cm",
+    "mitoses_count",
+    "genotype_class",
+    "dose_mg_per_day",
+    "prior_non_tki_chemotherapy",
+]
+
+
+class Condition(KBModel):
+    """``field op value``; ``op: unknown_threshold`` when the source gives no cut-off."""
+
+    field: PatientField
+    op: Literal["eq", "in", "ge", "gt", "le", "lt", "unknown_threshold"]
+    value: float | str | list[str] | None = None
+
+    @model_validator(mode="after")
+    def _value_present(self) -> Condition:
+        if self.op != "unknown_threshold" and self.value is None:
+            raise ValueError(f"op {self.op!r} needs a value")
+        return self
+
+
+class Factor(Cited):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    dimension: str = Field(description="what the factor is about: sex, ecog, dose, genotype ...")
+    endpoints: list[Literal["PFS", "OS"]] = Field(min_length=1)
+    direction: Literal["adverse", "favourable"]
+    hazard_ratio: float | None = Field(default=None, gt=0)
+    hr_ci: tuple[float, float] | None = None
+    estimate: Literal["multivariable", "univariable", "derived", "randomised"] | None = None
+    conditions: list[Condition] = Field(min_length=1, description="all must hold")
+    drugs: list[str] = Field(min_length=1, description="context in which it was measured")
+    lines: list[int] = Field(min_length=1)
+    requires_arm_group: str | None = None
+    requires_arm_dose: float | None = None
+    note: str | None = None
+
+
+class Table(KBModel):
+    factors: list[Factor]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Table:
+        ids = [f.id for f in self.factors]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate factor ids: {sorted(dup)}")
+        return self

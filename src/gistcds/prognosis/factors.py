@@ -1,0 +1,151 @@
+"""Published prognostic factors: does the patient have them, and may they be applied?
+
+A factor is applied only with a published hazard ratio, when the patient has it, and
+when the chosen arm is the baseline it was estimated against and does not already fix
+it (an arm ``stratified_by`` dose is not adjusted again for dose). Every factor relevant
+to the arm's drug and line is listed with the reason for what was done.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gistcds.domain.patient import Patient
+from gistcds.domain.results.prognosis import FactorEffect
+from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
+from gistcds.prognosis.evidence import Z95, Evidence
+from gistcds.prognosis.selection import Selection, factor_in_context
+
+Value = float | str | None
+
+
+@dataclass(frozen=True)
+class AppliedHR:
+    hazard_ratio: float
+    log_se: float  # 0 when no CI was published
+
+
+def patient_value(
+    field: str, patient: Patient, genotype_class: str | None, dose: float | None
+) -> Value:
+    labs, primary = patient.labs, patient.primary
+    values: dict[str, Value] = {
+        "sex": patient.sex.value if patient.sex else None,
+        "ecog": patient.ecog,
+        "age_years": patient.age_years,
+        "neutrophils_10e9_per_l": labs.neutrophils_10e9_per_l if labs else None,
+        "hemoglobin_g_per_dl": labs.hemoglobin_g_per_dl if labs else None,
+        "albumin_g_per_l": labs.albumin_g_per_l if labs else None,
+        "primary_site": primary.site.value if primary and primary.site else None,
+        "primary_size_cm": primary.size_cm if primary else None,
+        "mitoses_count": primary.mitoses.count if primary and primary.mitoses else None,
+        "genotype_class": genotype_class,
+        "dose_mg_per_day": dose,
+        "prior_non_tki_chemotherapy": None,
+    }
+    return values[field]
+
+
+def _holds(cond: Condition, value: Value) -> bool | None:
+    if value is None or cond.op == "unknown_threshold":
+        return None
+    want = cond.value
+    if cond.op == "eq":
+        return value == want
+    if cond.op == "in":
+        return isinstance(want, list) and value in want
+    if isinstance(value, str) or not isinstance(want, int | float):
+        return None
+    ops = {
+        "ge": value >= want,
+        "gt": value > want,
+        "le": value <= want,
+        "lt": value < want,
+    }
+    return ops[cond.op]
+
+
+def has_factor(
+    factor: Factor, patient: Patient, genotype_class: str | None, dose: float | None
+) -> bool | None:
+    """True/False, or None when a value or the published cut-off is missing."""
+    results = [
+        _holds(c, patient_value(c.field, patient, genotype_class, dose)) for c in factor.conditions
+    ]
+    if any(r is False for r in results):
+        return False
+    if any(r is None for r in results):
+        return None
+    return True
+
+
+def _decide(factor: Factor, present: bool | None, sel: Selection) -> tuple[bool, str]:
+    arm = sel.fitted.arm
+    if factor.hazard_ratio is None:
+        return False, "direction only: no hazard ratio in the sources read, so not applied"
+    if present is None:
+        return False, "not known for this patient (value or published cut-off missing)"
+    if not present:
+        return False, "the patient does not have this factor"
+    if factor.requires_arm_group is not None and factor.requires_arm_group != arm.group:
+        return False, (
+            f"HR was estimated against {factor.requires_arm_group}; the chosen arm is {arm.group}"
+        )
+    if factor.requires_arm_dose is not None and factor.requires_arm_dose != arm.dose_mg_per_day:
+        got = (
+            "pools several doses"
+            if arm.dose_mg_per_day is None
+            else (f"is {arm.dose_mg_per_day:g} mg/day")
+        )
+        return False, (
+            f"HR is relative to {factor.requires_arm_dose:g} mg/day; the chosen arm {got}"
+        )
+    matched_baseline = factor.requires_arm_group is not None or factor.requires_arm_dose is not None
+    if factor.dimension in arm.stratified_by and not matched_baseline:
+        return False, f"the chosen arm already fixes {factor.dimension} (not counted twice)"
+    if factor.id not in sel.adjust_with and factor.requires_arm_group is not None:
+        return False, "not part of the evidence route chosen for this genotype"
+    return True, f"applied as S(t)^{factor.hazard_ratio:g} (proportional hazards)"
+
+
+def factor_effects(
+    ev: Evidence,
+    sel: Selection,
+    *,
+    endpoint: str,
+    patient: Patient,
+    genotype_class: str | None,
+    drug: str,
+    dose: float | None,
+    line: int,
+) -> tuple[list[FactorEffect], list[AppliedHR]]:
+    effects: list[FactorEffect] = []
+    applied: list[AppliedHR] = []
+    for factor in ev.factors.values():
+        if not factor_in_context(factor, endpoint, drug, line):
+            continue
+        present = has_factor(factor, patient, genotype_class, dose)
+        ok, reason = _decide(factor, present, sel)
+        effects.append(
+            FactorEffect(
+                id=factor.id,
+                label=factor.label,
+                endpoint="PFS" if endpoint == "PFS" else "OS",
+                direction=factor.direction,
+                hazard_ratio=factor.hazard_ratio,
+                hr_ci=factor.hr_ci,
+                present=present,
+                applied=ok,
+                reason=reason,
+                source_ids=list(factor.source_ids),
+                confidence=factor.confidence,
+            )
+        )
+        if ok and factor.hazard_ratio is not None:
+            se = 0.0
+            if factor.hr_ci is not None:
+                lo, hi = factor.hr_ci
+                se = (math.log(hi) - math.log(lo)) / (2 * Z95)
+            applied.append(AppliedHR(factor.hazard_ratio, se))
+    return effects, applied

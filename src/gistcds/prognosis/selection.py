@@ -1,0 +1,132 @@
+"""Which published arm describes this patient's next line: most specific evidence first.
+
+The genotype map (knowledge base) lists evidence groups per genotype class. Arms from
+the patient's line are tried first through all groups (a line-4 all-comers trial beats a
+line-2 genotype subgroup), then arms from other lines. Within a group the arm with the
+recommended dose, the best-checked numbers and the most patients wins. Falling back to
+all-comers (or to a proxy group) is flagged and said in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gistcds.knowledge.schema.prognosis_arms import Arm
+from gistcds.knowledge.schema.prognosis_factors import Factor
+from gistcds.prognosis.evidence import Evidence, FittedArm
+
+_CONFIDENCE_RANK = {"primary": 0, "secondary": 1, "unverified": 2}
+_ENDPOINTS = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
+
+
+@dataclass(frozen=True)
+class Selection:
+    fitted: FittedArm
+    fallback: bool
+    adjust_with: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def factor_in_context(factor: Factor, endpoint: str, drug: str, line: int) -> bool:
+    return endpoint in factor.endpoints and drug in factor.drugs and line in factor.lines
+
+
+def _rank(arm: Arm, dose: float | None, line: int) -> tuple[int, int, int, int, int]:
+    if dose is None or arm.dose_mg_per_day == dose:
+        dose_rank = 0
+    elif arm.dose_mg_per_day is None:
+        dose_rank = 1
+    else:
+        dose_rank = 2
+    line_rank = 0 if line in arm.lines else min(abs(line - x) for x in arm.lines)
+    return (
+        dose_rank,
+        line_rank,
+        _CONFIDENCE_RANK[arm.confidence],
+        int(arm.derived),
+        -(arm.n or 0),
+    )
+
+
+def select_arm(
+    ev: Evidence,
+    *,
+    drug: str,
+    dose: float | None,
+    line: int,
+    genotype_class: str | None,
+    endpoint: str,
+    after_progression_on_drug: bool = False,
+) -> Selection | str:
+    """The arm to use, or a sentence saying why there is none.
+
+    ``after_progression_on_drug``: the patient already progressed on this drug (dose
+    escalation, rechallenge); only arms of such patients qualify, never first exposures.
+    """
+    mapping = ev.genotype_map.get(genotype_class) if genotype_class else None
+    choices = mapping.groups if mapping else None
+    groups = (
+        [(c.group, tuple(c.adjust_with), c.proxy) for c in choices]
+        if choices
+        else [("all", (), False)]
+    )
+    first_group = groups[0][0]
+    candidates = [
+        fa
+        for fa in ev.arms.values()
+        if fa.arm.selectable
+        and fa.arm.drug == drug
+        and fa.arm.endpoint in _ENDPOINTS[endpoint]
+        and fa.arm.after_progression_on_drug == after_progression_on_drug
+    ]
+    if after_progression_on_drug and not candidates:
+        return (
+            f"No published {endpoint} for {drug} after progression on {drug} (dose escalation or "
+            "rechallenge) in the knowledge base; curves from first exposure would overstate it."
+        )
+    for same_line in (True, False):
+        for group, adjust_with, proxy in groups:
+            if adjust_with and not any(
+                f in ev.factors and factor_in_context(ev.factors[f], endpoint, drug, line)
+                for f in adjust_with
+            ):
+                continue
+            in_group = [
+                fa
+                for fa in candidates
+                if fa.arm.group == group and (line in fa.arm.lines or not same_line)
+            ]
+            if not in_group:
+                continue
+            best = min(in_group, key=lambda fa: _rank(fa.arm, dose, line))
+            arm = best.arm
+            notes: list[str] = []
+            fallback = group != first_group or proxy
+            if group == "all" and fallback:
+                notes.append(
+                    f"No {endpoint} evidence specific to {genotype_class} on {drug}: the "
+                    f"all-comers arm ({arm.trial}) is used."
+                )
+            elif group != first_group:
+                notes.append(f"{genotype_class} has no arm of its own: the {group} arm is used.")
+            if mapping and mapping.note and fallback:
+                notes.append(mapping.note.strip())
+            if dose is not None and arm.dose_mg_per_day is None:
+                notes.append(
+                    f"The arm pools several doses; the {dose:g} mg/day dose is not isolated."
+                )
+            elif dose is not None and arm.dose_mg_per_day != dose:
+                notes.append(
+                    f"Trial dose {arm.dose_mg_per_day:g} mg/day differs from the recommended "
+                    f"{dose:g} mg/day; the curve is for the trial dose."
+                )
+            if line not in arm.lines:
+                lines = ", ".join(str(x) for x in arm.lines)
+                notes.append(f"Evidence is from line(s) {lines}, applied here to line {line}.")
+            return Selection(best, fallback, adjust_with, tuple(notes))
+    if genotype_class and mapping and all(c.group != "all" for c in mapping.groups):
+        return (
+            f"No published {endpoint} for {drug} in {genotype_class}, and all-comers data do not "
+            "apply to this genotype."
+        )
+    return f"No published {endpoint} arm for {drug} in the knowledge base."

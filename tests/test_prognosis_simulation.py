@@ -1,0 +1,85 @@
+"""Sequence simulation: determinism, serial = Dask, agreement with its own inputs and
+with the plain-Python reference. Transition probabilities: Demetri 2012 (103/118) and
+GRID, Demetri 2013 (56/66); line PFS arms as in knowledge/prognosis_arms.yaml."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gistcds.executors import DaskExecutor, SerialExecutor
+from gistcds.prognosis.simulate import build_sequence, run, simulate, simulate_python
+
+
+def test_same_seed_same_answer_other_seed_differs(kb: Any) -> None:
+    spec = build_sequence(kb, genotype_class="KIT_exon11")
+    a = run(spec, 30_000, seed=5, chunk_size=7_000)
+    b = run(spec, 30_000, seed=5, chunk_size=7_000)
+    c = run(spec, 30_000, seed=6, chunk_size=7_000)
+    assert np.array_equal(a.os, b.os)
+    assert all(np.array_equal(x, y) for x, y in zip(a.line_times, b.line_times, strict=True))
+    assert not np.array_equal(a.os, c.os)
+
+
+def test_dask_gives_identical_results(kb: Any) -> None:
+    spec = build_sequence(kb, genotype_class="KIT_exon11")
+    serial = run(spec, 20_000, seed=11, executor=SerialExecutor(), chunk_size=5_000)
+    with DaskExecutor(n_workers=2) as ex:
+        dask = run(spec, 20_000, seed=11, executor=ex, chunk_size=5_000)
+    assert np.array_equal(serial.os, dask.os)
+    assert all(
+        np.array_equal(x, y) for x, y in zip(serial.line_times, dask.line_times, strict=True)
+    )
+
+
+def test_simulation_reproduces_its_inputs(kb: Any) -> None:
+    s = simulate(kb, genotype_class="KIT_exon11", n=300_000, seed=3)
+    spec = build_sequence(kb, genotype_class="KIT_exon11")
+    expected_reach = np.cumprod((1.0, *spec.proceed))
+    for line, want in zip(s.lines, expected_reach, strict=True):
+        assert line["reached_fraction"] == pytest.approx(want, abs=0.005)
+    # line medians are the published PFS medians of the selected arms
+    assert [ln["arm"] for ln in s.lines] == [
+        "calgb150105_kit11_ttp",
+        "intrigue_sunitinib_kit11_pfs",
+        "grid_regorafenib_pfs",
+        "invictus_ripretinib_pfs",
+    ]
+    for line, published in zip(s.lines, (24.7, 7.0, 4.8, 6.3), strict=True):
+        assert line["median_months_on_line"] == pytest.approx(published, rel=0.02)
+    assert s.compare_os_median == 60.0
+    assert s.difference_months == pytest.approx(s.os_median - 60.0, abs=0.06)
+
+
+def test_vectorised_and_python_loop_agree(kb: Any) -> None:
+    spec = build_sequence(kb, genotype_class="KIT_exon9")
+    fast = run(spec, 200_000, seed=2)
+    slow = np.array(simulate_python(spec, 20_000, seed=2))
+    assert np.median(slow) == pytest.approx(np.median(fast.os), rel=0.04)
+    assert slow.mean() == pytest.approx(fast.os.mean(), rel=0.04)
+
+
+def test_d842v_standard_sequence_is_refused(kb: Any) -> None:
+    with pytest.raises(ValueError, match="sunitinib"):
+        build_sequence(kb, genotype_class="PDGFRA_D842V")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gistcds.cli", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_simulate_json_and_errors() -> None:
+    ok = _cli("simulate", "--patients", "5000", "--seed", "4", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    doc = json.loads(ok.stdout)
+    assert doc["patients"] == 5000 and len(doc["lines"]) == 4
+    bad = _cli("simulate", "--sequence", "nope", "--patients", "10")
+    assert bad.returncode == 2 and "unknown sequence" in bad.stderr
+    assert "simulate" in _cli("--help").stdout
