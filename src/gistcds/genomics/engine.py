@@ -273,12 +273,19 @@ def interpret(patient: Patient, kb: KnowledgeBase) -> GenotypeResult:
     preferred = [it for it in primaries if it.exon and it.exon.primary_region] or primaries
     driver_class: GenotypeClass | None = None
     drivers: list[_Item] = []
+    missing_codon = False
     if preferred:
         classes: dict[GenotypeClass, list[_Item]] = {}
         for it in preferred:
             hs_cls = next((h.genotype_class for h in it.hotspots if h.genotype_class), None)
             assert it.exon is not None
-            classes.setdefault(hs_cls or it.exon.primary_class, []).append(it)
+            exon_cls = it.exon.primary_class
+            if it.change.level == "exon" and it.exon.exon_level_class is not None:
+                exon_cls = it.exon.exon_level_class
+                note = it.exon.exon_level_note
+                rationale.append(note[:1].upper() + note[1:] + ".")
+                missing_codon = True
+            classes.setdefault(hs_cls or exon_cls, []).append(it)
         if len(classes) == 1:
             driver_class, drivers = next(iter(classes.items()))
         else:
@@ -397,9 +404,15 @@ def interpret(patient: Patient, kb: KnowledgeBase) -> GenotypeResult:
         missing = [g for g in wt.required_negative if g not in tested]
         if sdhb != wt.sdhb_ihc_required:
             missing.append("SDHB_IHC")
+        checked = set(wt.required_negative) | set(wt.negative_if_tested)
+        checked |= set(wt.not_class_defining_genes)
         positives = sorted(
-            {it.variant.gene for it in items if it.variant.gene in wt.not_class_defining_genes}
-            | {g for f in fusions for g in f.genes if g in wt.not_class_defining_genes}
+            {
+                it.variant.gene
+                for it in items
+                if it.variant.gene in checked and (it.usable or not it.change.ok)
+            }
+            | {g for f in fusions for g in f.genes if g in checked}
         )
         class_sources = list(wt.source_ids)
         if positives:
@@ -437,6 +450,8 @@ def interpret(patient: Patient, kb: KnowledgeBase) -> GenotypeResult:
     if sdhb_note and cls != "unclassified":
         rationale.append(sdhb_note)
 
+    if missing_codon and cls == "unclassified":
+        result.missing_tests.append("codon_level_result")
     result.genotype_class = cls
     result.class_source_ids = class_sources
     if not result.secondary_mutations and tki_lines and cls.startswith(("KIT", "PDGFRA")):

@@ -52,6 +52,12 @@ class Exon(Cited):
     secondary_region: SecondaryRegionName | None = Field(
         default=None, description="region reported when a variant here is acquired on a TKI"
     )
+    exon_level_class: GenotypeClassName | None = Field(
+        default=None,
+        description="class when only the exon is known (no codon): overrides primary_class "
+        "where the exon holds variants of opposite drug sensitivity",
+    )
+    exon_level_note: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> Exon:
