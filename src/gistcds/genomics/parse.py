@@ -224,8 +224,12 @@ def _range_shorthand(text: str, body: str, **kw: Any) -> ProteinChange | None:
     )
 
 
+@lru_cache(maxsize=8192)
 def parse_protein_change(text: str) -> ProteinChange:
-    """Read one reported protein change; never raises."""
+    """Read one reported protein change; never raises.
+
+    Cached: the hgvs PEG parser costs about 1 ms a string, and cohorts repeat a few hundred
+    spellings many times; ``ProteinChange`` is immutable, so sharing results is safe."""
     try:
         return _parse(text)
     except Exception as exc:  # a parser bug must not crash an assessment
