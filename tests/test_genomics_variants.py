@@ -66,6 +66,8 @@ ROWS: list[tuple[str, str, tuple[str, int | None, str | None], str | None]] = [
     ("KIT", "p.W557*", KIT11, "p.Trp557Ter"),
     ("KIT", "p.(Trp557Gly)", KIT11, "p.(Trp557Gly)"),
     ("KIT", "p.Y591_K592delinsY", KIT11, "p.Tyr591_Lys592delinsTyr"),
+    ("KIT", "exon 11 deletion p.557_558del", KIT11, None),
+    ("KIT", "KIT: exon 11, p.W557_K558del (c.1669_1674delTGGAAG)", KIT11, "p.Trp557_Lys558del"),
     ("KIT", "p.A502_Y503dup", KIT9, "p.Ala502_Tyr503dup"),
     ("KIT", "p.Ala502_Tyr503dup", KIT9, "p.Ala502_Tyr503dup"),
     ("KIT", "A502_Y503dup", KIT9, "p.Ala502_Tyr503dup"),
@@ -172,6 +174,8 @@ UNCLASSIFIED = [
     ("KIT", "NM_006206.4:p.D842V", "belongs to pdgfra"),
     ("KIT", "exon 25 deletion", "no coding exon 25"),
     ("KIT", "c.1648-2A>G splice", "nucleotide"),
+    ("KIT", "p.W557_K558del; p.V654A", "more than one"),
+    ("BRAF", "p.A600E", "residue 600"),
 ]
 
 

@@ -111,6 +111,15 @@ def _interpret(v: Variant, t: Tables, timing: str) -> _Item:
     out.hgvs_p, out.consequence = ch.hgvs_p, _consequence(ch)
     out.codon_start, out.codon_end = ch.start, ch.end
     out.notes = notes
+    known = t.residues.get(v.gene, {})
+    for pos, aa in ((ch.start, ch.start_aa), (ch.end, ch.end_aa)):
+        if aa and pos in known and known[pos] != aa:
+            out.classified = False
+            out.reason = (
+                f"{v.gene} residue {pos} is {known[pos]} on the reference protein, "
+                f"the report says {aa}: check the numbering (isoform?) or spelling"
+            )
+            return item
     if gmap is None:  # not an exon-mapped gene: hotspots (BRAF V600E) still apply
         item.hotspots = hotspot_matches(t, v.gene, ch)
         out.hotspots = [h.id for h in item.hotspots]
@@ -122,15 +131,6 @@ def _interpret(v: Variant, t: Tables, timing: str) -> _Item:
             out.classified = False
             out.reason = f"codon {ch.end} is beyond {gene.symbol} ({gene.protein_length} residues)"
             return item
-        known = t.residues.get(v.gene, {})
-        for pos, aa in ((ch.start, ch.start_aa), (ch.end, ch.end_aa)):
-            if aa and pos in known and known[pos] != aa:
-                out.classified = False
-                out.reason = (
-                    f"{gene.symbol} residue {pos} is {known[pos]} on {gene.protein}, "
-                    f"the report says {aa}: check the numbering (isoform?) or spelling"
-                )
-                return item
         exon, spanned = gmap.interval_exon(ch.start, ch.end)
         out.exons_spanned = spanned
         if ch.stated_exon is not None and ch.stated_exon not in spanned:

@@ -252,9 +252,11 @@ def _parse(text: str) -> ProteinChange:
     if len(exons) > 0:  # more than one distinct exon named
         return _fail(raw, "names more than one exon; enter one variant per entry", **kw)
 
-    pm = _PDOT.search(body)
-    if pm:
-        token = pm.group(1)
+    pdots = list(dict.fromkeys(_PDOT.findall(body)))
+    if len(pdots) > 1:
+        return _fail(raw, "more than one protein change in one entry; enter each separately", **kw)
+    if pdots:
+        token = pdots[0]
         if token in ("?", "(?)"):
             return _fail(raw, "p.? : protein effect unknown", **kw)
         if token.startswith("(") and not token.endswith(")"):
@@ -263,7 +265,8 @@ def _parse(text: str) -> ProteinChange:
             token = token[:-1]
         pe = _posedit(token)
         if pe is None:
-            return _fail(raw, f"p.{token} is not valid protein HGVS", **kw)
+            short = _range_shorthand(raw, body, **kw)  # "p.557_558del": codons without residues
+            return short or _fail(raw, f"p.{token} is not valid protein HGVS", **kw)
         return _from_posedit(raw, pe, **kw)
 
     found: dict[str, Any] = {}
