@@ -189,3 +189,5 @@ def test_unreadable_reports_are_kept_with_reason(kb: Any, gene: str, text: str, 
     assert v.reason is not None and why in v.reason.lower(), v.reason
     assert res.genotype_class == "unclassified"
     assert any(text in w for w in res.warnings)
+    if gene in ("KIT", "PDGFRA"):
+        assert "codon_level_result" in res.missing_tests

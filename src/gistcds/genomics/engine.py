@@ -380,7 +380,12 @@ def interpret(patient: Patient, kb: KnowledgeBase) -> GenotypeResult:
             "A KIT/PDGFRA variant was reported but could not be placed as a primary driver; "
             "see the variant notes."
         )
-        if not any(it.variant.date for it in unresolved_kin) and tki_lines:
+        if any(not it.out.classified for it in unresolved_kin):
+            result.missing_tests.append("codon_level_result")
+        if (
+            any(it.out.classified and it.variant.date is None for it in unresolved_kin)
+            and tki_lines
+        ):
             result.missing_tests.append("variant_date")
     elif other_hits:
         first = other_hits[0]
