@@ -46,6 +46,13 @@ class InterpretedVariant(Out):
     role: Literal["primary", "secondary", "unknown"] = "unknown"
     classified: bool = True
     reason: str | None = None
+    codon_start: int | None = None
+    codon_end: int | None = None
+    exons_spanned: list[int] = Field(default_factory=list)
+    region_label: str | None = None
+    hotspots: list[str] = Field(default_factory=list, description="named hotspot ids matched")
+    timing: Literal["no_tki", "before_tki", "after_tki", "unknown"] = "no_tki"
+    notes: list[str] = Field(default_factory=list)
 
 
 class SecondaryMutation(Out):
@@ -55,6 +62,7 @@ class SecondaryMutation(Out):
     region: SecondaryRegion
     source: Literal["tissue", "ctdna"]
     date: dt.date | None = None
+    hotspots: list[str] = Field(default_factory=list)
 
 
 class Sensitivity(Out):
@@ -77,4 +85,19 @@ class GenotypeResult(Out):
     secondary_mutations: list[SecondaryMutation] = Field(default_factory=list)
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     sensitivity_source_ids: dict[str, list[str]] = Field(default_factory=dict)
+    sensitivity_notes: dict[str, str] = Field(default_factory=dict)
+    sensitivity_confidence: dict[str, Literal["primary", "secondary", "unverified"]] = Field(
+        default_factory=dict, description="weakest confidence among the cells used, per drug"
+    )
     remarks: list[CitedRemark] = Field(default_factory=list)
+    kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] = "not_tested"
+    primary_driver: str | None = Field(default=None, description='e.g. "KIT p.Trp557_Lys558del"')
+    missing_tests: list[str] = Field(
+        default_factory=list, description="tests needed before the class can be called"
+    )
+    suggested_tests: list[str] = Field(
+        default_factory=list, description="further work-up advised, not needed for the class"
+    )
+    germline_testing_advised: bool = False
+    class_source_ids: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,300 @@
+"""Protein-change parsing: HGVS via the biocommons ``hgvs`` parser, plus report shorthand.
+
+``parse_protein_change(text)`` never raises: whatever it cannot read comes back with
+``ok=False`` and a reason a clinician can act on. It accepts 1- and 3-letter amino acids,
+with or without ``p.``, predicted ``p.(...)``, an accession or gene prefix, and the
+free-text forms common in pathology reports ("exon 11 deletion", "KIT exon 9 AY502-503
+duplication", "del WK557-558"). The ``hgvs`` package is imported on first use and its
+parser built once per process (building it takes about 0.2 s).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, Literal
+
+Edit = Literal[
+    "sub", "del", "dup", "ins", "delins", "fs", "ext", "identity", "no_protein", "unspecified"
+]
+Level = Literal["codon", "exon", "none"]
+
+_AA3 = {
+    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
+    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Sec": "U",
+    "Pyl": "O", "Ter": "*", "Xaa": "X",
+}  # fmt: skip
+_AA1 = {v: k for k, v in _AA3.items()}
+
+
+@dataclass(frozen=True)
+class ProteinChange:
+    """A reported protein change as understood (positions on the reported numbering)."""
+
+    text: str
+    ok: bool
+    reason: str | None = None
+    level: Level = "none"
+    posedit: str | None = None  # 3-letter HGVS without "p.", e.g. "Trp557_Lys558del"
+    start: int | None = None
+    end: int | None = None
+    start_aa: str | None = None  # 1-letter reference residue at start
+    end_aa: str | None = None
+    alt: str | None = None  # 1-letter alt residue(s); "*" = stop
+    edit: Edit = "unspecified"
+    uncertain: bool = False
+    stated_exon: int | None = None
+    accession: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def hgvs_p(self) -> str | None:
+        if self.posedit is None:
+            return None
+        return f"p.({self.posedit})" if self.uncertain else f"p.{self.posedit}"
+
+    def shifted(self, after: int, by: int) -> ProteinChange:
+        """The same change renumbered: positions above ``after`` move by ``by``."""
+
+        def move(p: int | None) -> int | None:
+            return p + by if p is not None and p > after else p
+
+        posedit = self.posedit
+        if posedit is not None:
+            for pos, aa in ((self.start, self.start_aa), (self.end, self.end_aa)):
+                new = move(pos)
+                if pos is not None and aa and new != pos:
+                    three = _AA1.get(aa, aa)
+                    posedit = posedit.replace(f"{three}{pos}", f"{three}{new}", 1)
+        return replace(self, start=move(self.start), end=move(self.end), posedit=posedit)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    import hgvs.parser  # lazy: keeps `gistcds --help` and non-genomic commands fast
+
+    return hgvs.parser.Parser()
+
+
+_ACCESSION = re.compile(r"\b(N[MP]_\d+(?:\.\d+)?|ENS[TP]\d+(?:\.\d+)?)\s*:?\s*", re.I)
+_PDOT = re.compile(r"\bp\.\s*(\(?[A-Za-z0-9_*=?]+\)?)")
+_CDOT = re.compile(r"\b[cgn]\.\s*[-*\d]")
+_EXON = re.compile(r"(?i)\bex(?:on)?[\s\-]*(\d{1,2})\b")
+_NEGATIVE = re.compile(r"(?i)\b(no|not|negative|wild[\s\-]?type|wt|absent|none|normal)\b")
+_TOKEN = re.compile(r"\(?[A-Za-z*][A-Za-z0-9_*=?]*\d[A-Za-z0-9_*=?]*\)?")
+_KIND = r"(?i:delins|indel|del(?:etion)?|dup(?:lication)?|ins(?:ertion)?|ITD)"
+_RANGE_AFTER = re.compile(
+    rf"(?P<aa>[A-Z]{{2,}})?\s?(?P<s>\d{{1,4}})\s*[-–_]\s*[A-Z]?(?P<e>\d{{1,4}})\s*(?P<k>{_KIND})\b"
+)
+_RANGE_BEFORE = re.compile(
+    rf"\b(?P<k>{_KIND})\s*(?i:of\s+)?(?i:codons?\s*)?(?P<aa>[A-Z]{{2,}})?\s?(?P<s>\d{{1,4}})"
+    r"\s*[-–_]\s*[A-Z]?(?P<e>\d{1,4})"
+)
+_EXON_KIND = [
+    ("delins", re.compile(r"(?i)\b(delins|indel|deletion[\s/-]*insertion)\b")),
+    ("del", re.compile(r"(?i)\b(del|deletion|deleted)\b")),
+    ("dup", re.compile(r"(?i)\b(dup|duplication|itd|tandem\s+duplication)\b")),
+    ("ins", re.compile(r"(?i)\b(ins|insertion)\b")),
+    ("sub", re.compile(r"(?i)\b(substitution|point\s+mutation|missense|snv)\b")),
+]
+_KIND_EDIT: dict[str, Edit] = {
+    "delins": "delins", "indel": "delins", "del": "del", "deletion": "del", "dup": "dup",
+    "duplication": "dup", "itd": "dup", "ins": "ins", "insertion": "ins",
+}  # fmt: skip
+
+
+def _fail(text: str, reason: str, **kw: Any) -> ProteinChange:
+    return ProteinChange(text=text, ok=False, reason=reason, **kw)
+
+
+def _recase(token: str) -> str:
+    """Fix letter case of a protein change typed in the wrong case ("trp557_lys558del")."""
+    pattern = r"delins|del|dup|ins|fs|ext|[A-Za-z]{3}(?=\d|_|$|[A-Z*])|[A-Za-z]|."
+    parts = re.findall(pattern, token, re.I)
+    out = []
+    for p in parts:
+        low = p.lower()
+        if low in ("delins", "del", "dup", "ins", "fs", "ext"):
+            out.append(low)
+        elif len(p) == 3 and p.isalpha() and p.title() in _AA3:
+            out.append(p.title())
+        elif len(p) == 1 and p.isalpha():
+            out.append(p.upper())
+        else:
+            out.append(p)
+    return "".join(out)
+
+
+def _posedit(token: str) -> Any | None:
+    """The hgvs PosEdit for one token, or None when it does not parse."""
+    candidates = [token]
+    if token.endswith("X") and token[:-1][-1:].isdigit():
+        candidates.insert(0, token[:-1] + "*")  # "R634X": X used for a stop codon
+    for cand in list(candidates):
+        fixed = _recase(cand)
+        if fixed != cand:
+            candidates.append(fixed)
+    for cand in candidates:
+        try:
+            pe = _parser().parse_p_posedit(cand)
+        except Exception:
+            continue
+        if pe is not None:
+            return pe
+    return None
+
+
+def _from_posedit(text: str, pe: Any, **kw: Any) -> ProteinChange:
+    pos = getattr(pe, "pos", None)
+    edit = getattr(pe, "edit", None)
+    uncertain = bool(getattr(pe, "uncertain", False))
+    if pos is None:
+        s = str(edit)
+        if s.startswith("0"):
+            return ProteinChange(
+                text=text, ok=True, level="none", edit="no_protein", uncertain=uncertain, **kw
+            )
+        if s == "=":
+            return ProteinChange(text=text, ok=True, level="none", edit="identity", **kw)
+        return _fail(text, "protein change without a position", **kw)
+    etype = str(getattr(edit, "type", ""))
+    start = int(pos.start.base)
+    end = int(pos.end.base) if pos.end is not None else start
+    start_aa = str(pos.start.aa)
+    end_aa = str(pos.end.aa) if pos.end is not None else start_aa
+    alt = getattr(edit, "alt", None)
+    alt = str(alt) if alt else None
+    if start < 1 or end < start:
+        return _fail(text, f"positions out of order ({start}..{end})", **kw)
+    kind: Edit
+    if etype == "sub":
+        if alt == "?":
+            return _fail(text, f"effect at codon {start} unknown (?)", **kw)
+        kind = "identity" if alt == start_aa else "sub"
+    elif etype in ("del", "dup", "ins", "delins", "fs", "ext", "identity"):
+        kind = etype  # type: ignore[assignment]
+    else:
+        return _fail(text, f"unsupported protein edit {etype!r}", **kw)
+    posedit = str(pe)
+    if posedit.startswith("(") and posedit.endswith(")"):
+        posedit = posedit[1:-1]
+    return ProteinChange(
+        text=text,
+        ok=True,
+        level="codon",
+        posedit=posedit,
+        start=start,
+        end=end,
+        start_aa=start_aa,
+        end_aa=end_aa,
+        alt=alt,
+        edit=kind,
+        uncertain=uncertain,
+        **kw,
+    )
+
+
+def _range_shorthand(text: str, body: str, **kw: Any) -> ProteinChange | None:
+    """ "AY502-503 duplication", "del WK557-558", "557-558 del" -> codon-level change."""
+    m = _RANGE_AFTER.search(body) or _RANGE_BEFORE.search(body)
+    if not m:
+        return None
+    start, end = int(m["s"]), int(m["e"])
+    if end < start:
+        return _fail(text, f"codon range reversed ({start}-{end})", **kw)
+    kind_word = m["k"].lower()
+    kind = _KIND_EDIT.get(kind_word, "del")
+    residues = m["aa"]
+    notes: list[str] = []
+    if residues and len(residues) == end - start + 1:
+        if kind == "ins":
+            # An insertion copying the named residues is a duplication in HGVS (3' rule).
+            kind = "dup"
+            notes.append("residue-range insertion read as duplication (HGVS)")
+        if kind in ("del", "dup"):
+            pe = _posedit(f"{residues[0]}{start}_{residues[-1]}{end}{kind}")
+            if pe is not None:
+                return replace(_from_posedit(text, pe, **kw), notes=tuple(notes))
+    elif residues:
+        notes.append(f"residues {residues} do not match codons {start}-{end}; kept codons")
+    return ProteinChange(
+        text=text, ok=True, level="codon", start=start, end=end, edit=kind, notes=tuple(notes), **kw
+    )
+
+
+@lru_cache(maxsize=8192)
+def parse_protein_change(text: str) -> ProteinChange:
+    """Read one reported protein change; never raises.
+
+    Cached: the hgvs PEG parser costs about 1 ms a string, and cohorts repeat a few hundred
+    spellings many times; ``ProteinChange`` is immutable, so sharing results is safe."""
+    try:
+        return _parse(text)
+    except Exception as exc:  # a parser bug must not crash an assessment
+        return _fail(text, f"could not be read ({type(exc).__name__})")
+
+
+def _parse(text: str) -> ProteinChange:
+    raw = text
+    body = raw.replace("Δ", " del ").replace("δ", " del ").replace("–", "-").strip()
+    if not body:
+        return _fail(raw, "empty")
+    accession = None
+    m = _ACCESSION.search(body)
+    if m:
+        accession = m.group(1).upper().split(".")[0]
+        body = (body[: m.start()] + " " + body[m.end() :]).strip()
+    exons = {int(x) for x in _EXON.findall(body)}
+    stated_exon = exons.pop() if len(exons) == 1 else None
+    kw: dict[str, Any] = {"stated_exon": stated_exon, "accession": accession}
+    if len(exons) > 0:  # more than one distinct exon named
+        return _fail(raw, "names more than one exon; enter one variant per entry", **kw)
+
+    pdots = list(dict.fromkeys(_PDOT.findall(body)))
+    if len(pdots) > 1:
+        return _fail(raw, "more than one protein change in one entry; enter each separately", **kw)
+    if pdots:
+        token = pdots[0]
+        if token in ("?", "(?)"):
+            return _fail(raw, "p.? : protein effect unknown", **kw)
+        if token.startswith("(") and not token.endswith(")"):
+            token = token[1:]
+        elif token.endswith(")") and not token.startswith("("):
+            token = token[:-1]
+        pe = _posedit(token)
+        if pe is None:
+            short = _range_shorthand(raw, body, **kw)  # "p.557_558del": codons without residues
+            return short or _fail(raw, f"p.{token} is not valid protein HGVS", **kw)
+        return _from_posedit(raw, pe, **kw)
+
+    found: dict[str, Any] = {}
+    for token in _TOKEN.findall(body):
+        if _EXON.fullmatch(token.strip("()")):
+            continue
+        pe = _posedit(token)
+        if pe is not None and getattr(pe, "pos", None) is not None:
+            found[str(pe).strip("()")] = pe
+    if len(found) > 1:
+        return _fail(raw, "more than one protein change in one entry; enter each separately", **kw)
+    if found:
+        return _from_posedit(raw, next(iter(found.values())), **kw)
+
+    short = _range_shorthand(raw, body, **kw)
+    if short is not None:
+        return short
+    if _CDOT.search(body):
+        return _fail(raw, "nucleotide change only; give the protein change (p.) or the exon", **kw)
+    if re.search(r"(?i)splice", body):
+        return _fail(raw, "splice variant: protein effect not stated", **kw)
+    if stated_exon is not None:
+        if _NEGATIVE.search(body):
+            return _fail(raw, "reads as a negative result; list tested genes in tested_genes", **kw)
+        edit: Edit = "unspecified"
+        for name, rx in _EXON_KIND:
+            if rx.search(body):
+                edit = name  # type: ignore[assignment]
+                break
+        return ProteinChange(text=raw, ok=True, level="exon", edit=edit, **kw)
+    return _fail(raw, "not a protein change this parser understands", **kw)

@@ -1,0 +1,71 @@
+"""Schema of ``genomics_rules.yaml``: how reported findings become a genotype class.
+
+Kept as data so that every rule the engine applies (what counts as a TKI, which genes
+define which class, what quadruple wild type requires) carries its citation.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.schema.genomics_genes import GenotypeClassName
+
+
+class Timing(Cited):
+    """Which therapy lines count as TKI exposure when timing a variant."""
+
+    tki_drugs: list[str] = Field(min_length=1)
+    undated_tissue_without_tki: Literal["before_tki"] = "before_tki"
+    note: str = ""
+
+
+class KinaseGenes(Cited):
+    """Genes whose variants are mapped by exon (primary driver / secondary resistance)."""
+
+    genes: list[str] = Field(min_length=1)
+    discordant_primary_class: GenotypeClassName = "unclassified"
+
+
+class OtherDriver(Cited):
+    """A non-KIT/PDGFRA finding that defines a class, in priority order (lower first)."""
+
+    id: str
+    priority: int
+    genotype_class: GenotypeClassName
+    genes: list[str] = Field(default_factory=list, description="variant in any of these genes")
+    hotspot: str | None = Field(default=None, description="only this hotspot id qualifies")
+    sdhb_ihc_lost: bool = Field(default=False, description="SDHB IHC loss qualifies")
+    fusion_genes: list[str] = Field(default_factory=list, description="a fusion with one of these")
+    contradicted_by_sdhb_retained: bool = False
+    germline_testing_advised: bool = False
+    label: str
+
+
+class WildType(Cited):
+    """What quadruple wild type needs, and what to test when it cannot be called."""
+
+    required_negative: list[str] = Field(min_length=1)
+    negative_if_tested: list[str] = Field(default_factory=list)
+    sdhb_ihc_required: Literal["retained"] = "retained"
+    further_tests: list[str] = Field(
+        default_factory=list, description="advised for KIT/PDGFRA wild type, not required"
+    )
+    not_class_defining_genes: list[str] = Field(
+        default_factory=list, description="positive result excludes QWT but has no class here"
+    )
+
+
+class TestName(KBModel):
+    id: str
+    label: str
+
+
+class Table(KBModel):
+    timing: Timing
+    kinase: KinaseGenes
+    other_drivers: list[OtherDriver]
+    wild_type: WildType
+    tests: list[TestName]
