@@ -95,7 +95,7 @@ def validate(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[RowProblem]]:
 
     site = _text(raw["site"]).str.lower()
     report(~site.isin(SITES) & (site != ""), "site", f"must be one of {', '.join(SITES)}", site)
-    out["site"] = pd.Categorical(site.where(site != ""), categories=list(SITES))
+    out["site"] = pd.Categorical(site.where(site.isin(SITES)), categories=list(SITES))
 
     for col, model, field in (
         ("size_cm", PrimaryTumor, "size_cm"),
@@ -142,7 +142,7 @@ def validate(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[RowProblem]]:
         f"must be one of {sorted(nodes_all)}",
         nodes,
     )
-    out["nodes"] = pd.Categorical(nodes.where(nodes != ""), categories=sorted(nodes_all))
+    out["nodes"] = pd.Categorical(nodes.where(nodes.isin(nodes_all)), categories=sorted(nodes_all))
     problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
     return out, problems
 
