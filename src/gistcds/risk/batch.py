@@ -175,7 +175,7 @@ def _codes_of(series: pd.Series, labels: tuple[str, ...]) -> I8:
         cats = series.cat.categories
         lut = np.array([labels.index(c) if c in labels else -1 for c in cats] + [-1], dtype=np.int8)
         return lut[series.cat.codes.to_numpy()]
-    return pd.Index(list(labels)).get_indexer(series).astype(np.int8)
+    return pd.Index(list(labels)).get_indexer(pd.Index(series)).astype(np.int8)
 
 
 def encode(df: pd.DataFrame) -> Encoded:
