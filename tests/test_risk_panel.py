@@ -227,3 +227,35 @@ def test_shared_case_risk_expectations(name: str) -> None:
             assert abs(value - exp["value"]) <= exp["tol"], exp
         checked += 1
     assert checked
+
+
+@pytest.mark.parametrize(
+    "vid,findings,expected",
+    [
+        ("R1", ["fracture_or_spillage"], True),
+        ("R2", ["blood_stained_ascites"], True),
+        ("R3", ["piecemeal_resection"], True),
+        ("R4", ["incisional_biopsy"], True),
+        ("R5", ["adjacent_organ_infiltration"], True),
+        ("R6", ["core_needle_biopsy"], False),
+        ("R7", ["intraluminal_defect"], False),
+        ("R8", ["r1_margin"], False),
+        ("mixed", ["r1_margin", "perforation_at_tumour_site"], True),
+    ],
+)
+def test_rupture_definition_reference_vectors_nishida2019(
+    vid: str, findings: list[str], expected: bool
+) -> None:
+    """Source: primary-risk.md §9.5 (Nishida 2019 rupture definition)."""
+    from gistcds.risk.rupture import classify_rupture
+
+    call = classify_rupture(findings, load_kb())
+    assert call.rupture is expected, vid
+    assert call.source_ids == ("nishida2019",)
+
+
+def test_rupture_unknown_finding_is_refused() -> None:
+    from gistcds.risk.rupture import classify_rupture
+
+    with pytest.raises(ValueError, match="unknown rupture finding"):
+        classify_rupture(["bleeding"], load_kb())
