@@ -20,11 +20,12 @@ import pandas as pd
 from gistcds.cohort.schema import COLUMNS, RowProblem, bad_rows, validate
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
-from gistcds.risk.batch import score_frame
+from gistcds.risk.batch import Codes, Encoded, encode, score_codes, score_frame, to_frame
 from gistcds.risk.tables import risk_tables
 
 Engine = Literal["pandas", "dask"]
 PARTITION_ROWS = 250_000
+DASK_PARTITION_ROWS = 100_000  # ~2 MB of encoded inputs per task
 PROGRESS_MIN_ROWS = 500_000
 MAX_LISTED_PROBLEMS = 200
 
@@ -52,11 +53,14 @@ def _problems(problems: list[RowProblem]) -> list[Problem]:
     return out
 
 
-def _score_part(args: tuple[str, pd.DataFrame]) -> pd.DataFrame:
-    """One partition (module-level so Dask workers can run it)."""
-    kb_dir, part = args
-    kb = load_kb(kb_dir)
-    return _with_id(part, score_frame(part, risk_tables(kb)))
+def _score_part(args: tuple[str, Encoded]) -> Codes:
+    """One partition on a Dask worker: the batch function over compact encoded arrays.
+
+    Only the encoded inputs (about 20 bytes a row) travel to the worker and only the codes
+    come back; ids and output columns are assembled here, exactly as the pandas path does.
+    """
+    kb_dir, encoded = args
+    return score_codes(encoded, risk_tables(load_kb(kb_dir)))
 
 
 def _with_id(part: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
@@ -96,11 +100,12 @@ def score_table(
     engine: Engine = "pandas",
     scheduler: str | None = None,
     workers: int | None = None,
-    partition_rows: int = PARTITION_ROWS,
+    partition_rows: int | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Score a validated frame; identical output whichever engine runs it."""
-    parts = _partitions(df, partition_rows)
+    default_rows = PARTITION_ROWS if engine == "pandas" else DASK_PARTITION_ROWS
+    parts = _partitions(df, partition_rows or default_rows)
     show = progress if progress is not None else len(df) >= PROGRESS_MIN_ROWS
     results: list[pd.DataFrame] = []
     with _progress(len(df), show) as advance:
@@ -112,11 +117,14 @@ def score_table(
         else:
             from gistcds.executors import DaskExecutor
 
+            t = risk_tables(kb)
             with DaskExecutor(address=scheduler, n_workers=workers) as ex:
-                step = max(1, workers or 2) * 2
+                step = max(1, workers or 2)
                 for i in range(0, len(parts), step):
                     batch = parts[i : i + step]
-                    results.extend(ex.map(_score_part, [(str(kb.directory), p) for p in batch]))
+                    codes = ex.map(_score_part, [(str(kb.directory), encode(p)) for p in batch])
+                    for part, c in zip(batch, codes, strict=True):
+                        results.append(_with_id(part, to_frame(c, t, index=part.index)))
                     advance(sum(len(p) for p in batch))
     if not results:
         return _with_id(df, score_frame(df, risk_tables(kb)))
