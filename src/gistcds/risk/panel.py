@@ -80,7 +80,7 @@ def score(inp: RiskInput, t: RiskTables) -> RiskPanel:
         panel.ajcc8 = ajcc8(
             t, inp.site, inp.size_cm, inp.mitoses, inp.nodes, inp.metastatic, classification
         )
-        if classification == "c":
+        if classification == "c" and panel.ajcc8.mitotic_rate != "high":
             panel.ajcc8.notes.append(s.unresected_ajcc.note)
         elif classification == "yp":
             panel.ajcc8.notes.append(s.neoadjuvant_ajcc.note)
