@@ -1,4 +1,9 @@
-"""Primary-tumour risk and staging results (risk/ engine fills these)."""
+"""Primary-tumour risk and staging results (risk/ engine fills these).
+
+Every system result carries the inputs it used, its category, a one-line rationale, its
+``source_ids`` and any notes (disputed cells, assumptions). A system that does not apply
+to the patient is null in ``RiskPanel`` and ``RiskPanel.not_reported`` says why.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,12 @@ AfipCategory = Literal["none", "very_low", "low", "moderate", "high", "insuffici
 class SystemResult(Out):
     """What every risk system reports besides its category: inputs, rationale, sources."""
 
+    system: str = ""
     inputs: dict[str, Any] = Field(default_factory=dict)
     rationale: str = ""
     source_ids: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
 
 
 class NihResult(SystemResult):
@@ -28,7 +35,9 @@ class NihResult(SystemResult):
 class AfipResult(SystemResult):
     category: AfipCategory | None
     progression_pct: float | None = None
-    reason: str | None = None
+    group: str | None = Field(default=None, description="Miettinen prognostic group 1..6b")
+    column: str | None = Field(default=None, description="data column of the AFIP table used")
+    reason: str | None = Field(default=None, description="why category is null")
 
 
 class MskccResult(SystemResult):
@@ -42,6 +51,11 @@ class Ajcc8Result(SystemResult):
     m: Literal["M0", "M1"]
     mitotic_rate: Literal["low", "high"] | None
     stage: Literal["IA", "IB", "I", "II", "IIIA", "IIIB", "IV"] | None
+    stage_table: str | None = Field(default=None, description="gastric or non_gastric groups")
+    classification: Literal["c", "p", "yp"] = Field(
+        default="p", description="clinical, pathological or post-therapy TNM"
+    )
+    reason: str | None = Field(default=None, description="why stage is null")
 
 
 class RiskPanel(Out):
@@ -55,3 +69,4 @@ class RiskPanel(Out):
     not_reported: dict[str, str] = Field(
         default_factory=dict, description="system -> why it is null for this patient"
     )
+    notes: list[str] = Field(default_factory=list, description="remarks on the whole panel")

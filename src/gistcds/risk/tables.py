@@ -1,0 +1,288 @@
+"""The risk knowledge-base tables compiled into lookup arrays: the one place every rule lives.
+
+Both the scalar engine (one patient, rich results) and the vectorised batch path (a cohort
+as numpy arrays) index these same lookups; neither holds a cut-off or a cell of its own.
+Inputs are first reduced to band indices (``risk_bands.yaml``), then each system is a table
+lookup ``[site group][size band][mitosis band]``.
+
+Code conventions of the compiled arrays: ``-1`` means "no value" (site not covered, cell not
+applicable); category codes index the label tuples below, which are the contract's labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import get_args
+
+import numpy as np
+import numpy.typing as npt
+
+from gistcds.domain.patient import Site
+from gistcds.errors import KnowledgeBaseError
+from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.schema import (
+    risk_afip,
+    risk_ajcc8,
+    risk_bands,
+    risk_mskcc,
+    risk_nih,
+    risk_scope,
+)
+
+NIH_LABELS: tuple[str, ...] = get_args(risk_nih.NihCategory)
+AFIP_LABELS: tuple[str, ...] = get_args(risk_afip.AfipCategory)
+T_LABELS: tuple[str, ...] = get_args(risk_ajcc8.TCat)
+RATE_LABELS: tuple[str, ...] = get_args(risk_ajcc8.Rate)
+STAGE_LABELS: tuple[str, ...] = get_args(risk_ajcc8.Stage)
+N_LABELS: tuple[str, ...] = ("N0", "N1")
+M_LABELS: tuple[str, ...] = ("M0", "M1")
+SITES: tuple[str, ...] = tuple(s.value for s in Site)
+"""Every patient site; a site's code is its index here (the cohort's categorical codes)."""
+
+Grid = tuple[tuple[int, ...], ...]
+IntArray = npt.NDArray[np.int8]
+
+
+@dataclass(frozen=True, eq=False)
+class RiskTables:
+    """Compiled lookups. Python tuples for the scalar path, numpy arrays for the batch path."""
+
+    bands: risk_bands.Table
+    nih_kb: risk_nih.Table
+    afip_kb: risk_afip.Table
+    ajcc_kb: risk_ajcc8.Table
+    mskcc_kb: risk_mskcc.Table
+    scope: risk_scope.Table
+    size_bounds: tuple[float, ...]
+    mitosis_bounds: tuple[float, ...]
+    # NIH 2002: [size band][mitosis band] -> NIH code
+    nih: Grid
+    # modified NIH: group of each site (SITES order), [group][size][mitoses] -> code
+    mnih_groups: tuple[str, ...]
+    mnih_group_of_site: tuple[int, ...]
+    mnih: tuple[Grid, ...]
+    mnih_rupture: int
+    # AFIP: column of each site (-1 = not covered), [column][size][mitoses] -> code / pct / group
+    afip_columns: tuple[str, ...]
+    afip_column_of_site: tuple[int, ...]
+    afip_column_as_printed: tuple[int, ...]
+    afip_cat: tuple[Grid, ...]
+    afip_pct: tuple[tuple[tuple[float, ...], ...], ...]  # NaN = no published percentage
+    afip_group: tuple[tuple[tuple[str, ...], ...], ...]
+    # AJCC 8th
+    ajcc_t: tuple[int, ...]  # size band -> T code
+    ajcc_rate: tuple[int, ...]  # mitosis band -> rate code
+    ajcc_tables: tuple[str, ...]
+    ajcc_table_of_site: tuple[int, ...]  # -1 = no stage group for this site
+    ajcc_stage: tuple[tuple[tuple[int, ...], ...], ...]  # [table][rate][T] -> stage code
+    stage_n1: int
+    stage_m1: int
+
+    afip_group_ids: tuple[str, ...]  # AFIP group label of each group code
+    afip_group_code: Grid  # [size][mitoses] -> group code (same for every column)
+
+    @cached_property
+    def arrays(self) -> BatchArrays:
+        """Numpy views for the batch path, built from the tuples above."""
+        return _arrays(self)
+
+
+@dataclass(frozen=True)
+class BatchArrays:
+    size_bounds: npt.NDArray[np.float64]
+    mitosis_bounds: npt.NDArray[np.float64]
+    nih: IntArray
+    mnih_group_of_site: IntArray
+    mnih: IntArray
+    afip_column_of_site: IntArray
+    afip_cat: IntArray
+    afip_pct: npt.NDArray[np.float64]
+    ajcc_t: IntArray
+    ajcc_rate: IntArray
+    ajcc_table_of_site: IntArray
+    ajcc_stage: IntArray
+    afip_group_code: IntArray
+
+
+def _fail(msg: str) -> KnowledgeBaseError:
+    return KnowledgeBaseError([msg])
+
+
+def _grid(
+    rows: Mapping[str, Sequence[str]],
+    size_labels: list[str],
+    n_mit: int,
+    labels: tuple[str, ...],
+    where: str,
+) -> Grid:
+    if list(rows) != size_labels:
+        raise _fail(
+            f"{where}: rows must be the size bands {size_labels} in order, got {list(rows)}"
+        )
+    out = []
+    for key, cells in rows.items():
+        if len(cells) != n_mit:
+            raise _fail(f"{where}.{key}: needs {n_mit} cells (one per mitosis band)")
+        out.append(tuple(labels.index(c) for c in cells))
+    return tuple(out)
+
+
+def compile_tables(kb: KnowledgeBase) -> RiskTables:
+    """Read the risk tables from ``kb`` and check that they fit together."""
+    bands = kb.table("risk_bands", risk_bands.Table)
+    nih_kb = kb.table("risk_nih", risk_nih.Table)
+    afip_kb = kb.table("risk_afip", risk_afip.Table)
+    ajcc_kb = kb.table("risk_ajcc8", risk_ajcc8.Table)
+    mskcc_kb = kb.table("risk_mskcc", risk_mskcc.Table)
+    scope = kb.table("risk_scope", risk_scope.Table)
+    size_labels = bands.size_cm.labels
+    mit_labels = bands.mitoses.labels
+    n_mit = len(mit_labels)
+
+    nih = _grid(nih_kb.nih2002.grid, size_labels, n_mit, NIH_LABELS, "risk_nih.nih2002.grid")
+
+    m = nih_kb.modified_nih2008
+    groups = tuple(m.site_groups)
+    if set(m.grids) != set(groups):
+        raise _fail("risk_nih.modified_nih2008: grids must match site_groups")
+    group_of_site = [-1] * len(SITES)
+    for gi, g in enumerate(groups):
+        for site in m.site_groups[g]:
+            if site not in SITES:
+                raise _fail(f"risk_nih.modified_nih2008.site_groups.{g}: unknown site {site}")
+            if group_of_site[SITES.index(site)] != -1:
+                raise _fail(f"risk_nih.modified_nih2008: site {site} in two groups")
+            group_of_site[SITES.index(site)] = gi
+    mnih = tuple(
+        _grid(m.grids[g], size_labels, n_mit, NIH_LABELS, f"risk_nih.modified_nih2008.grids.{g}")
+        for g in groups
+    )
+
+    columns = tuple(afip_kb.columns)
+    group_at: dict[tuple[str, str], str] = {(g.size, g.mitoses): g.id for g in afip_kb.groups}
+    if set(afip_kb.mitosis_classes) != set(mit_labels):
+        raise _fail("risk_afip.mitosis_classes: must name every mitosis band")
+    afip_cat, afip_pct, afip_group = [], [], []
+    for col in columns:
+        cells = afip_kb.columns[col].cells
+        cat_rows, pct_rows, grp_rows = [], [], []
+        for s in size_labels:
+            cr, pr, gr = [], [], []
+            for mb in mit_labels:
+                key = (s, afip_kb.mitosis_classes[mb])
+                if key not in group_at:
+                    raise _fail(f"risk_afip.groups: no group for size {s}, mitoses {key[1]}")
+                cell = cells[group_at[key]]
+                cr.append(AFIP_LABELS.index(cell.category))
+                pr.append(float("nan") if cell.progression_pct is None else cell.progression_pct)
+                gr.append(group_at[key])
+            cat_rows.append(tuple(cr))
+            pct_rows.append(tuple(pr))
+            grp_rows.append(tuple(gr))
+        afip_cat.append(tuple(cat_rows))
+        afip_pct.append(tuple(pct_rows))
+        afip_group.append(tuple(grp_rows))
+
+    def column_of_site(mapping: dict[str, str]) -> tuple[int, ...]:
+        for site in mapping:
+            if site not in SITES:
+                raise _fail(f"risk_afip: unknown site {site}")
+        return tuple(columns.index(mapping[s]) if s in mapping else -1 for s in SITES)
+
+    col_of_site = column_of_site(afip_kb.site_columns.mapping)
+    for site, c in zip(SITES, col_of_site, strict=True):
+        if c == -1 and site not in afip_kb.not_covered:
+            raise _fail(f"risk_afip: site {site} neither mapped nor listed in not_covered")
+
+    cat = ajcc_kb.categories
+    if list(cat.t_by_size_band) != size_labels or list(cat.rate_by_mitosis_band) != mit_labels:
+        raise _fail("risk_ajcc8.categories: must list every size and mitosis band in order")
+    tables = tuple(ajcc_kb.stage_groups)
+    table_of_site = []
+    for site in SITES:
+        if site in ajcc_kb.site_tables.mapping:
+            table_of_site.append(tables.index(ajcc_kb.site_tables.mapping[site]))
+        elif site in ajcc_kb.site_tables.not_staged:
+            table_of_site.append(-1)
+        else:
+            raise _fail(f"risk_ajcc8.site_tables: site {site} neither mapped nor not_staged")
+    stage_cells: dict[str, dict[str, dict[str, str]]] = {
+        name: {str(r): {str(k): str(v) for k, v in cells.items()} for r, cells in g.stages.items()}
+        for name, g in ajcc_kb.stage_groups.items()
+    }
+    for name, by_rate in stage_cells.items():
+        if set(by_rate) != set(RATE_LABELS) or any(
+            set(c) != set(T_LABELS) for c in by_rate.values()
+        ):
+            raise _fail(f"risk_ajcc8.stage_groups.{name}: needs a stage for every rate and T")
+    stage = tuple(
+        tuple(
+            tuple(STAGE_LABELS.index(stage_cells[name][r][tc]) for tc in T_LABELS)
+            for r in RATE_LABELS
+        )
+        for name in tables
+    )
+    group_ids = tuple(g.id for g in afip_kb.groups)
+    return RiskTables(
+        bands=bands,
+        nih_kb=nih_kb,
+        afip_kb=afip_kb,
+        ajcc_kb=ajcc_kb,
+        mskcc_kb=mskcc_kb,
+        scope=scope,
+        size_bounds=tuple(bands.size_cm.upper_bounds),
+        mitosis_bounds=tuple(bands.mitoses.upper_bounds),
+        nih=nih,
+        mnih_groups=groups,
+        mnih_group_of_site=tuple(group_of_site),
+        mnih=mnih,
+        mnih_rupture=NIH_LABELS.index(m.rupture_category),
+        afip_columns=columns,
+        afip_column_of_site=col_of_site,
+        afip_column_as_printed=column_of_site(afip_kb.site_columns_as_printed.mapping),
+        afip_cat=tuple(afip_cat),
+        afip_pct=tuple(afip_pct),
+        afip_group=tuple(afip_group),
+        ajcc_t=tuple(T_LABELS.index(cat.t_by_size_band[s]) for s in size_labels),
+        ajcc_rate=tuple(RATE_LABELS.index(cat.rate_by_mitosis_band[mb]) for mb in mit_labels),
+        ajcc_tables=tables,
+        ajcc_table_of_site=tuple(table_of_site),
+        ajcc_stage=stage,
+        stage_n1=STAGE_LABELS.index(ajcc_kb.distant.n1_stage),
+        stage_m1=STAGE_LABELS.index(ajcc_kb.distant.m1_stage),
+        afip_group_ids=group_ids,
+        afip_group_code=tuple(tuple(group_ids.index(g) for g in row) for row in afip_group[0]),
+    )
+
+
+_CACHE: dict[int, tuple[KnowledgeBase, RiskTables]] = {}
+
+
+def risk_tables(kb: KnowledgeBase) -> RiskTables:
+    """The compiled tables for ``kb`` (compiled once per knowledge-base object)."""
+    hit = _CACHE.get(id(kb))
+    if hit is None or hit[0] is not kb:
+        hit = (kb, compile_tables(kb))
+        _CACHE[id(kb)] = hit
+    return hit[1]
+
+
+def _arrays(t: RiskTables) -> BatchArrays:
+    i8 = np.int8
+    return BatchArrays(
+        size_bounds=np.asarray(t.size_bounds, dtype=np.float64),
+        mitosis_bounds=np.asarray(t.mitosis_bounds, dtype=np.float64),
+        nih=np.asarray(t.nih, dtype=i8),
+        mnih_group_of_site=np.asarray(t.mnih_group_of_site, dtype=i8),
+        mnih=np.asarray(t.mnih, dtype=i8),
+        afip_column_of_site=np.asarray(t.afip_column_of_site, dtype=i8),
+        afip_cat=np.asarray(t.afip_cat, dtype=i8),
+        afip_pct=np.asarray(t.afip_pct, dtype=np.float64),
+        ajcc_t=np.asarray(t.ajcc_t, dtype=i8),
+        ajcc_rate=np.asarray(t.ajcc_rate, dtype=i8),
+        ajcc_table_of_site=np.asarray(t.ajcc_table_of_site, dtype=i8),
+        ajcc_stage=np.asarray(t.ajcc_stage, dtype=i8),
+        afip_group_code=np.asarray(t.afip_group_code, dtype=i8),
+    )
