@@ -146,13 +146,14 @@ def _render_option(
     )
 
 
-def _caution(spec: therapy_rules.CautionSpec) -> Caution:
+def _caution(spec: therapy_rules.CautionSpec, rule_id: str) -> Caution:
     return Caution(
         code=spec.code,
         message=spec.message,
         source_ids=list(spec.source_ids),
         severity=spec.severity,
         confidence=spec.confidence,
+        rule_id=rule_id,
     )
 
 
@@ -178,6 +179,7 @@ def _interaction_cautions(
                         confidence=min(
                             (m.agent.confidence, rule.confidence), key=_CONFIDENCE_ORDER.index
                         ),
+                        rule_id=f"TX-04:{rule.drug}:{rule.effect}",
                     )
                 )
     return out
@@ -210,14 +212,14 @@ def advise(
     for ex in table.exclusions:
         if matches(ex.when, facts):
             excluded.update(ex.drugs)
-            cautions.append(_caution(ex.caution))
+            cautions.append(_caution(ex.caution, ex.id))
 
     ranked: list[tuple[int, int, Recommendation]] = []
     order = 0
     for rule in table.rules:
         if not matches(rule.when, facts):
             continue
-        cautions.extend(_caution(c) for c in rule.cautions)
+        cautions.extend(_caution(c, rule.id) for c in rule.cautions)
         for spec in rule.options:
             rec = _render_option(rule, spec, facts, tables.drugs)
             if rec is None or any(r.drug in excluded for r in rec.regimen):
@@ -252,7 +254,7 @@ def advise(
     post_facts = {**facts, "recommended_drugs": recommended}
     for rule in table.post_cautions:
         if matches(rule.when, post_facts):
-            cautions.extend(_caution(c) for c in rule.cautions)
+            cautions.extend(_caution(c, rule.id) for c in rule.cautions)
     in_play = sorted(
         {*recommended, *([facts["last_drug"]] if facts["last_stop"] == "ongoing" else [])}
     )

@@ -58,6 +58,7 @@ class Caution(Out):
     source_ids: list[str] = Field(default_factory=list)
     severity: Literal["info", "warning", "critical"] = "warning"
     confidence: Confidence = "secondary"
+    rule_id: str | None = None
 
 
 class FollowupVisit(Out):
