@@ -37,6 +37,14 @@ def test_intolerance_at_lowest_step_switches(kb: KnowledgeBase) -> None:
     assert drugs(a.recommendations[0]) == {"ripretinib"}
 
 
+def test_sunitinib_intolerance_ripretinib_before_regorafenib(kb: KnowledgeBase) -> None:
+    """NCCN v1.2023 (sunitinib intolerance): ripretinib; ESMO: regorafenib third line."""
+    a = run("sunitinib-toxicity-25", kb)
+    order = [next(iter(drugs(r))) for r in a.recommendations if r.regimen]
+    assert order[:2] == ["ripretinib", "regorafenib"]
+    assert {p.guideline.split()[0] for p in a.recommendations[0].positions} == {"NCCN", "ESMO"}
+
+
 def test_stopped_tki_is_resumed(kb: KnowledgeBase) -> None:
     a = run("imatinib-stopped", kb)
     assert drugs(a.recommendations[0]) == {"imatinib"}

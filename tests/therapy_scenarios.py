@@ -147,6 +147,10 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         genotype("KIT_exon11"),
     ),
+    "sunitinib-toxicity-25": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400), line("sunitinib", 25, "toxicity")]),
+        genotype("KIT_exon11"),
+    ),
     "imatinib-stopped": Scenario(
         metastatic(therapy_lines=[line("imatinib", 400, "other", end="2025-01-01")]),
         genotype("KIT_exon11"),
