@@ -58,3 +58,8 @@ def test_rupture_counts_as_high_risk(kb: KnowledgeBase) -> None:
 
 def test_unresected_localized_has_no_schedule_yet(kb: KnowledgeBase) -> None:
     assert plan("localized-unresected-kit11", kb) == []
+
+
+def test_risk_unknown_says_so(kb: KnowledgeBase) -> None:
+    v = plan("localized-risk-unknown", kb)
+    assert len(v) == 1 and v[0].rule_id == "FU-RISK-UNKNOWN" and "No schedule" in v[0].exam
