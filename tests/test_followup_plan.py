@@ -63,3 +63,11 @@ def test_unresected_localized_has_no_schedule_yet(kb: KnowledgeBase) -> None:
 def test_risk_unknown_says_so(kb: KnowledgeBase) -> None:
     v = plan("localized-risk-unknown", kb)
     assert len(v) == 1 and v[0].rule_id == "FU-RISK-UNKNOWN" and "No schedule" in v[0].exam
+
+
+def test_every_schedule_is_used_by_some_scenario(kb: KnowledgeBase) -> None:
+    from gistcds.knowledge.schema import followup
+
+    table = kb.table("followup", followup.Table)
+    used = {v.rule_id for name in SCENARIOS for v in plan(name, kb)}
+    assert {s.id for s in table.schedules} - used == set()
