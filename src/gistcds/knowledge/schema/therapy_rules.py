@@ -198,6 +198,11 @@ class Table(KBModel):
         description="evaluated after the options are chosen (fact recommended_drugs is set)",
     )
     fallback: OptionSpec
+    resistant_drug_caution: CautionSpec | None = Field(
+        default=None,
+        description="emitted for each listed drug the genotype engine calls resistant; "
+        "{drug} is replaced",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Table:
