@@ -128,3 +128,11 @@ def test_sdh_progression_after_first_line_is_not_guessed(kb: KnowledgeBase) -> N
     p = metastatic(therapy_lines=[line("sunitinib", 37.5)])
     a = recommend(p, genotype("SDH_deficient"), RiskPanel(), [], kb)
     assert [r.rule_id for r in a.recommendations] == ["fallback"]
+
+
+def test_resistant_sensitivity_from_genotype_engine_is_flagged(kb: KnowledgeBase) -> None:
+    p = metastatic(therapy_lines=[line("imatinib", 400)])
+    g = genotype("KIT_exon11", secondary=["KIT_activation_loop"], sunitinib="resistant")
+    a = recommend(p, g, RiskPanel(), [], kb)
+    flagged = [c for c in a.cautions if c.code == "genotype_sensitivity_resistant"]
+    assert len(flagged) == 1 and "sunitinib" in flagged[0].message

@@ -255,9 +255,24 @@ def advise(
     for rule in table.post_cautions:
         if matches(rule.when, post_facts):
             cautions.extend(_caution(c, rule.id) for c in rule.cautions)
-    in_play = sorted(
-        {*recommended, *([facts["last_drug"]] if facts["last_stop"] == "ongoing" else [])}
-    )
+    spec = table.resistant_drug_caution
+    if spec is not None and genotype is not None:
+        sensitivity = genotype.sensitivity.model_dump()
+        for drug in recommended:
+            if sensitivity.get(drug) == "resistant":
+                sources = genotype.sensitivity_source_ids.get(drug, [])
+                cautions.append(
+                    Caution(
+                        code=spec.code,
+                        message=spec.message.replace("{drug}", drug),
+                        source_ids=sorted({*spec.source_ids, *sources}),
+                        severity=spec.severity,
+                        confidence=spec.confidence,
+                        rule_id="genotype-sensitivity",
+                    )
+                )
+    current = [facts["last_drug"]] if facts["last_stop"] == "ongoing" else []
+    in_play = sorted({*recommended, *current})
     cautions.extend(_interaction_cautions(patient, in_play, tables))
 
     unique: list[Caution] = []
