@@ -255,19 +255,19 @@ def advise(
     for rule in table.post_cautions:
         if matches(rule.when, post_facts):
             cautions.extend(_caution(c, rule.id) for c in rule.cautions)
-    spec = table.resistant_drug_caution
-    if spec is not None and genotype is not None:
+    resistant = table.resistant_drug_caution
+    if resistant is not None and genotype is not None:
         sensitivity = genotype.sensitivity.model_dump()
         for drug in recommended:
             if sensitivity.get(drug) == "resistant":
                 sources = genotype.sensitivity_source_ids.get(drug, [])
                 cautions.append(
                     Caution(
-                        code=spec.code,
-                        message=spec.message.replace("{drug}", drug),
-                        source_ids=sorted({*spec.source_ids, *sources}),
-                        severity=spec.severity,
-                        confidence=spec.confidence,
+                        code=resistant.code,
+                        message=resistant.message.replace("{drug}", drug),
+                        source_ids=sorted({*resistant.source_ids, *sources}),
+                        severity=resistant.severity,
+                        confidence=resistant.confidence,
                         rule_id="genotype-sensitivity",
                     )
                 )
