@@ -136,3 +136,10 @@ def test_resistant_sensitivity_from_genotype_engine_is_flagged(kb: KnowledgeBase
     a = recommend(p, g, RiskPanel(), [], kb)
     flagged = [c for c in a.cautions if c.code == "genotype_sensitivity_resistant"]
     assert len(flagged) == 1 and "sunitinib" in flagged[0].message
+
+
+def test_high_risk_untyped_tests_first_then_conditional_adjuvant(kb: KnowledgeBase) -> None:
+    a = run("localized-high-untyped", kb)
+    assert a.recommendations[0].kind == "diagnostic"
+    adj = a.recommendations[1]
+    assert drugs(adj) == {"imatinib"} and "once an imatinib-sensitive genotype" in adj.title

@@ -190,6 +190,9 @@ SCENARIOS: dict[str, Scenario] = {
         genotype("KIT_exon11"),
         risk("high", "intermediate", "low"),
     ),
+    "localized-high-untyped": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 11, "resection": "R0"}), None, HIGH
+    ),
     "localized-risk-unknown": Scenario(
         patient(primary={"site": "stomach", "resection": "R0"}), genotype("KIT_exon11")
     ),
