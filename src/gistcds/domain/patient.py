@@ -262,6 +262,11 @@ class Patient(Strict):
     comedications: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list
     )
+    pregnant: bool | None = Field(
+        default=None,
+        description="optional (added for the therapy engine): pregnancy makes every GIST TKI "
+        "a critical caution (embryo-fetal toxicity)",
+    )
 
     @field_validator("comedications", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""Surveillance schedule from cited guideline intervals."""
+"""Surveillance schedule from cited guideline intervals (``knowledge/followup.yaml``)."""
 
 from __future__ import annotations
 
@@ -12,5 +12,7 @@ from gistcds.knowledge import KnowledgeBase
 def plan_followup(
     patient: Patient, risk: RiskPanel, genotype: GenotypeResult | None, kb: KnowledgeBase
 ) -> list[FollowupVisit]:
-    """The coming visits (not built yet: empty)."""
-    return []
+    """The coming visits, month by month, from the first schedule whose condition holds."""
+    from gistcds.followup.plan import plan
+
+    return plan(patient, risk, genotype, kb)

@@ -1,4 +1,9 @@
-"""Guideline-based, genotype-directed therapy options and cautions."""
+"""Guideline-based, genotype-directed therapy options and cautions.
+
+The decision tables are data (``knowledge/therapy_rules.yaml`` and friends); this
+package only matches their conditions against the patient's facts, ranks the
+options and renders them (see ``engine.py``).
+"""
 
 from __future__ import annotations
 
@@ -25,5 +30,8 @@ def recommend(
     response: list[TimepointResponse],
     kb: KnowledgeBase,
 ) -> TherapyAdvice:
-    """Ranked options, best first, and cautions (not built yet: empty)."""
-    return TherapyAdvice()
+    """Ranked options, best first, and cautions (interactions, inactive drugs, pregnancy)."""
+    from gistcds.therapy.engine import advise
+
+    advice = advise(patient, genotype, risk, response, kb)
+    return TherapyAdvice(recommendations=advice.recommendations, cautions=advice.cautions)

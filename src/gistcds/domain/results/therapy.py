@@ -19,10 +19,16 @@ class RegimenItem(Out):
     schedule: str
 
 
+Confidence = Literal["primary", "secondary", "unverified"]
+
+
 class Evidence(Out):
+    """Sources and the grade as the source gives it. ``confidence: unverified`` means the
+    statement was not re-read in the cited source; reports print it beside the option."""
+
     source_ids: list[str] = Field(min_length=1)
     level: str
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class Position(Out):
@@ -32,6 +38,7 @@ class Position(Out):
     statement: str
     level: str | None = None
     source_ids: list[str] = Field(default_factory=list)
+    confidence: Confidence = "secondary"
 
 
 class Recommendation(Out):
@@ -50,9 +57,15 @@ class Caution(Out):
     message: str
     source_ids: list[str] = Field(default_factory=list)
     severity: Literal["info", "warning", "critical"] = "warning"
+    confidence: Confidence = "secondary"
+    rule_id: str | None = None
 
 
 class FollowupVisit(Out):
+    """One planned examination, ``month`` months from now (surgery or the current line)."""
+
     month: float
     exam: str
     source_ids: list[str] = Field(default_factory=list)
+    rule_id: str | None = None
+    confidence: Confidence = "secondary"

@@ -1,0 +1,54 @@
+"""Schema of ``followup.yaml``: surveillance schedules chosen by the therapy condition language."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.schema.therapy_rules import ENGINE_FACTS, check_condition
+
+
+class Segment(KBModel):
+    """Visits every ``every_months`` from ``from_month`` to ``to_month`` inclusive."""
+
+    from_month: float = Field(ge=0)
+    to_month: float = Field(ge=0)
+    every_months: float = Field(gt=0)
+    exam: str
+
+    @model_validator(mode="after")
+    def _order(self) -> Segment:
+        if self.to_month < self.from_month:
+            raise ValueError("to_month must not be before from_month")
+        return self
+
+
+class Visit(KBModel):
+    month: float = Field(ge=0)
+    exam: str
+
+
+class ScheduleRule(Cited):
+    id: str
+    title: str
+    when: dict[str, object]
+    segments: list[Segment] = Field(default_factory=list)
+    visits: list[Visit] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Table(KBModel):
+    derived_facts: list[str] = Field(
+        default_factory=list,
+        description="derived fact names (from therapy_rules.yaml) the conditions may use",
+    )
+    schedules: list[ScheduleRule]
+
+    @model_validator(mode="after")
+    def _check(self) -> Table:
+        known = ENGINE_FACTS | set(self.derived_facts)
+        for s in self.schedules:
+            check_condition(s.when, known, f"schedule {s.id}")
+            if not s.segments and not s.visits:
+                raise ValueError(f"schedule {s.id}: needs segments or visits")
+        return self

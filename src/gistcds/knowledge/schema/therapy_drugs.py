@@ -1,0 +1,47 @@
+"""Schema of ``therapy_drugs.yaml``: dose schedules in words and label dose-reduction steps."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from gistcds.knowledge import Cited, KBModel
+
+
+class Schedule(KBModel):
+    dose_mg_per_day: float = Field(gt=0)
+    text: str = Field(min_length=1, description='e.g. "50 mg once daily, 4 weeks on / 2 off"')
+
+
+class Drug(Cited):
+    inn: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="INN, lower case")
+    synonyms: list[str] = Field(default_factory=list, description="brand or other names")
+    schedules: list[Schedule] = Field(min_length=1)
+    reduction_steps: list[float] = Field(
+        default_factory=list,
+        description="label dose levels, highest first; the next lower one is the reduced dose",
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _steps_have_schedules(self) -> Drug:
+        known = {s.dose_mg_per_day for s in self.schedules}
+        missing = [d for d in self.reduction_steps if d not in known]
+        if missing:
+            raise ValueError(f"{self.inn}: reduction steps without a schedule text: {missing}")
+        if self.reduction_steps != sorted(self.reduction_steps, reverse=True):
+            raise ValueError(f"{self.inn}: reduction_steps must be highest first")
+        return self
+
+
+class Table(KBModel):
+    unlisted_schedule: str = Field(
+        description="text for a dose without a listed schedule; {dose} is replaced"
+    )
+    drugs: list[Drug]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Table:
+        names = [d.inn for d in self.drugs]
+        if len(names) != len(set(names)):
+            raise ValueError("duplicate drug inn")
+        return self

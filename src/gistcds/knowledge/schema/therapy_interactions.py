@@ -1,0 +1,38 @@
+"""Schema of ``therapy_interactions.yaml``: CYP3A4 perpetrators and each TKI label's advice."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from gistcds.knowledge import Cited, KBModel
+
+Effect = Literal[
+    "strong_cyp3a4_inducer",
+    "moderate_cyp3a4_inducer",
+    "strong_cyp3a4_inhibitor",
+    "moderate_cyp3a4_inhibitor",
+]
+
+
+class Agent(Cited):
+    """A comedication (or food/herb) that changes CYP3A4 activity; names match case-blind."""
+
+    name: str
+    synonyms: list[str] = Field(default_factory=list)
+    effect: Effect
+
+
+class LabelRule(Cited):
+    """What a drug's label says to do with one class of CYP3A4 perpetrator."""
+
+    drug: str
+    effect: Effect
+    message: str = Field(description="must name CYP3A4; {agent} is replaced by the comedication")
+    severity: Literal["info", "warning", "critical"] = "warning"
+
+
+class Table(KBModel):
+    agents: list[Agent]
+    label_rules: list[LabelRule]

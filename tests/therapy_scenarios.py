@@ -1,0 +1,222 @@
+"""Named clinical scenarios (the 25 vignettes of reference/guidelines.md sec. 11 and extra
+cases), as inputs the therapy engine receives. Used by the vignette tests and by the
+rule-coverage test, which requires every rule of therapy_rules.yaml to fire somewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gistcds.domain.patient import Patient
+from gistcds.domain.results.genotype import GenotypeResult
+from gistcds.domain.results.response import TimepointResponse
+from gistcds.domain.results.risk import RiskPanel
+from therapy_helpers import genotype, line, metastatic, patient, response, risk
+
+
+@dataclass(frozen=True)
+class Scenario:
+    patient: Patient
+    genotype: GenotypeResult | None
+    risk: RiskPanel = field(default_factory=RiskPanel)
+    response: list[TimepointResponse] = field(default_factory=list)
+
+
+HIGH = risk("high", "high", "high")
+GASTRIC_PRIMARY = {"site": "stomach", "size_cm": 8.0, "resection": "none"}
+
+SCENARIOS: dict[str, Scenario] = {
+    "V01": Scenario(metastatic(age_years=58), genotype("KIT_exon11")),
+    "V02": Scenario(metastatic(age_years=49, ecog=0), genotype("KIT_exon9")),
+    "V03": Scenario(metastatic(age_years=66), genotype("PDGFRA_D842V", imatinib="resistant")),
+    "V04": Scenario(metastatic(age_years=62), genotype("PDGFRA_exon12")),
+    "V05": Scenario(metastatic(age_years=31, sex="female", ecog=0), genotype("SDH_deficient")),
+    "V06": Scenario(metastatic(age_years=55), genotype("BRAF_V600E")),
+    "V07": Scenario(metastatic(age_years=44), genotype("NTRK_fusion")),
+    "V08": Scenario(metastatic(age_years=40), genotype("NF1")),
+    "V09": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400)]), genotype("KIT_exon11")
+    ),
+    "V10": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400), line("imatinib", 800)]),
+        genotype("KIT_exon11"),
+    ),
+    "V11": Scenario(
+        metastatic(age_years=70, therapy_lines=[line("imatinib", 400), line("sunitinib", 50)]),
+        genotype("KIT_exon11"),
+    ),
+    "V12": Scenario(
+        metastatic(
+            therapy_lines=[line("imatinib", 400), line("sunitinib", 50), line("regorafenib", 160)]
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "V13": Scenario(
+        metastatic(
+            ecog=2,
+            therapy_lines=[
+                line("imatinib", 400),
+                line("sunitinib", 50),
+                line("regorafenib", 160),
+                line("ripretinib", 150),
+            ],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "V14": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400)]),
+        genotype("KIT_exon11", secondary=["KIT_activation_loop"]),
+    ),
+    "V15": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400, progression="focal")]),
+        genotype("KIT_exon11"),
+    ),
+    "V16": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400, None)]),
+        genotype("KIT_exon11"),
+        response=response("SD", "PR"),
+    ),
+    "V17": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400, None, best_response="PR")]),
+        genotype("KIT_exon11"),
+        response=response("SD", "PD"),
+    ),
+    "V18": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400, None)]),
+        genotype("KIT_exon11"),
+        response=response("SD", "SD"),
+    ),
+    "V19": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400, None, best_response="CR")]),
+        genotype("KIT_exon11"),
+        response=response("CR", "CR"),
+    ),
+    "V20": Scenario(
+        metastatic(ecog=0, therapy_lines=[line("imatinib", 400, None, best_response="PR")]),
+        genotype("KIT_exon11"),
+        response=response("PR", "PR"),
+    ),
+    "V21": Scenario(
+        patient(
+            ecog=0,
+            primary={"site": "stomach", "size_cm": 11, "resection": "R0", "rupture": False},
+        ),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "V22": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 9, "resection": "R0"}),
+        genotype("PDGFRA_D842V"),
+        risk("high", "high", "high"),
+    ),
+    "V23": Scenario(
+        patient(ecog=0, primary={"site": "jejunum_ileum", "size_cm": 7, "resection": "R0"}),
+        genotype("KIT_exon9"),
+        HIGH,
+    ),
+    "V24": Scenario(
+        patient(ecog=0, primary={"site": "rectum", "size_cm": 6, "resection": "none"}),
+        genotype("not_tested"),
+    ),
+    "V25": Scenario(
+        metastatic(
+            age_years=38, sex="female", ecog=0, comedications=["carbamazepine"], pregnant=True
+        ),
+        genotype("PDGFRA_D842V"),
+    ),
+    # --- extra scenarios: one per remaining rule -----------------------------------
+    "untested-metastatic": Scenario(metastatic(), None),
+    "wild-type-untyped": Scenario(
+        metastatic(molecular={"tested_genes": ["KIT", "PDGFRA"], "variants": []}),
+        genotype("unclassified"),
+    ),
+    "quadruple-wt": Scenario(metastatic(), genotype("quadruple_wild_type")),
+    "ecog-3": Scenario(metastatic(ecog=3), genotype("KIT_exon11")),
+    "d842v-after-avapritinib": Scenario(
+        metastatic(therapy_lines=[line("avapritinib", 300)]), genotype("PDGFRA_D842V")
+    ),
+    "imatinib-toxicity-400": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400, "toxicity")]), genotype("KIT_exon11")
+    ),
+    "regorafenib-toxicity-80": Scenario(
+        metastatic(
+            therapy_lines=[
+                line("imatinib", 400),
+                line("sunitinib", 50),
+                line("regorafenib", 80, "toxicity"),
+            ]
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "sunitinib-toxicity-25": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400), line("sunitinib", 25, "toxicity")]),
+        genotype("KIT_exon11"),
+    ),
+    "imatinib-stopped": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400, "other", end="2025-01-01")]),
+        genotype("KIT_exon11"),
+    ),
+    "atp-pocket-ctdna": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400)]),
+        genotype("KIT_exon11", secondary=["KIT_ATP_pocket"]),
+    ),
+    "ripretinib-bid-progressed": Scenario(
+        metastatic(
+            therapy_lines=[
+                line("imatinib", 400),
+                line("sunitinib", 50),
+                line("regorafenib", 160),
+                line("ripretinib", 300),
+            ]
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "localized-sdh-high": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 9, "resection": "R0"}),
+        genotype("SDH_deficient"),
+        HIGH,
+    ),
+    "localized-low": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 3, "resection": "R0"}),
+        genotype("KIT_exon11"),
+        risk("low", "low", "low"),
+    ),
+    "localized-very-low": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 1.5, "resection": "R0"}),
+        genotype("KIT_exon11"),
+        risk("very_low", "very_low", "very_low"),
+    ),
+    "localized-rupture": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 4, "resection": "R0", "rupture": True}),
+        genotype("KIT_exon11"),
+        risk("high", "intermediate", "low"),
+    ),
+    "localized-high-untyped": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 11, "resection": "R0"}), None, HIGH
+    ),
+    "localized-risk-unknown": Scenario(
+        patient(primary={"site": "stomach", "resection": "R0"}), genotype("KIT_exon11")
+    ),
+    "localized-adjuvant-ongoing": Scenario(
+        patient(
+            primary={"site": "stomach", "size_cm": 11, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, None, setting="adjuvant")],
+        ),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "localized-unresected-kit11": Scenario(
+        patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}),
+        genotype("KIT_exon11"),
+    ),
+    "localized-unresected-d842v": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 12, "resection": "none"}),
+        genotype("PDGFRA_D842V"),
+    ),
+    "localized-r2": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 12, "resection": "R2"}),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "no-data": Scenario(patient(), genotype("KIT_exon11")),
+    "metastatic-gastric": Scenario(metastatic(primary=GASTRIC_PRIMARY), genotype("KIT_exon11")),
+}
