@@ -63,6 +63,19 @@ def test_atp_pocket_secondary_note_and_no_ripretinib_second_line(kb: KnowledgeBa
     assert "ripretinib" not in all_drugs(a.recommendations)
 
 
+def test_escalation_ranked_after_switch_when_imatinib_rated_resistant(kb: KnowledgeBase) -> None:
+    """A secondary mutation rated imatinib-resistant: sunitinib before imatinib 800."""
+    sensitive = [drugs(r) for r in run("atp-pocket-ctdna", kb).recommendations]
+    assert sensitive.index({"imatinib"}) < sensitive.index({"sunitinib"})
+    resistant = run("atp-pocket-ctdna-imatinib-resistant", kb).recommendations
+    order = [drugs(r) for r in resistant]
+    assert order[0] == {"sunitinib"}
+    assert order.index({"sunitinib"}) < order.index({"imatinib"})
+    escalation = next(r for r in resistant if drugs(r) == {"imatinib"})
+    assert escalation.rule_id == "PR-01-RES"
+    assert escalation.regimen[0].dose_mg_per_day == 800
+
+
 def test_d842v_on_imatinib_switches_to_avapritinib(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("imatinib", 400, None)])
     a = recommend(p, genotype("PDGFRA_D842V"), RiskPanel(), [], kb)

@@ -159,6 +159,11 @@ SCENARIOS: dict[str, Scenario] = {
         metastatic(therapy_lines=[line("imatinib", 400)]),
         genotype("KIT_exon11", secondary=["KIT_ATP_pocket"]),
     ),
+    # as the genotype engine reports it: the secondary mutation makes imatinib resistant
+    "atp-pocket-ctdna-imatinib-resistant": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400)]),
+        genotype("KIT_exon11", secondary=["KIT_ATP_pocket"], imatinib="resistant"),
+    ),
     "ripretinib-bid-progressed": Scenario(
         metastatic(
             therapy_lines=[
