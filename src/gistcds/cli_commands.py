@@ -41,19 +41,47 @@ def assess_cmd(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="text (default) or json")
     ] = OutputFormat.text,
+    report: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            help="also write the clinical report: OUT.html or OUT.pdf (may be repeated)",
+        ),
+    ] = None,
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
+        from gistcds.errors import InputError, Problem
         from gistcds.io.patient_json import load_patient
+        from gistcds.knowledge import load_kb
 
+        bad = [
+            Problem("--report", f"must end in .html or .pdf, got {out!r}")
+            for out in report or []
+            if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
+        ]
+        if bad:
+            raise InputError(bad)
         patient = load_patient(file)
-        assessment = assess(patient)
+        kb = load_kb()
+        assessment = assess(patient, kb)
         if fmt is OutputFormat.json:
             sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
         else:
-            from gistcds.report.text import print_summary
+            from gistcds.report.text import print_report
 
-            print_summary(assessment)
+            print_report(patient, assessment, kb)
+        if report:
+            import datetime as dt
+
+            from gistcds.report.html import write_report
+
+            # One timestamp for every file of this run; json keeps stdout parseable.
+            generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            stream = sys.stderr if fmt is OutputFormat.json else sys.stdout
+            for out in report:
+                written = write_report(out, patient, assessment, kb, generated)
+                print(f"report written: {written}", file=stream)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))
