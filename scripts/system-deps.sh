@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests and reports need, installed only where missing:
-# pango for WeasyPrint (PDF reports), poppler-utils (pdftoppm, PDF checks in tests).
+# pango (+ harfbuzz-subset for font subsetting) for WeasyPrint (PDF reports),
+# poppler-utils (pdftoppm/pdfinfo/pdftotext: PDF checks in tests), a font for both.
 set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || need+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -1)" ] || need+=(fonts-dejavu-core)
 [ ${#need[@]} -eq 0 ] && exit 0

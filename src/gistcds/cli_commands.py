@@ -6,6 +6,7 @@ another's dependencies.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -65,19 +66,18 @@ def assess_cmd(
         patient = load_patient(file)
         kb = load_kb()
         assessment = assess(patient, kb)
+        # one timestamp for the terminal report and every file of this run
+        generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
         if fmt is OutputFormat.json:
             sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
         else:
             from gistcds.report.text import print_report
 
-            print_report(patient, assessment, kb)
+            print_report(patient, assessment, kb, generated=generated)
         if report:
-            import datetime as dt
-
             from gistcds.report.html import write_report
 
-            # One timestamp for every file of this run; json keeps stdout parseable.
-            generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            # json keeps stdout parseable: the paths go to stderr then
             stream = sys.stderr if fmt is OutputFormat.json else sys.stdout
             for out in report:
                 written = write_report(out, patient, assessment, kb, generated)

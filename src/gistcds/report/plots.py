@@ -68,6 +68,8 @@ def _to_svg(fig: Any, name: str, title: str, desc: str) -> str:
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
+    # matplotlib's RDF block names its web site; the report carries no URL but namespaces.
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     # Ids from different figures must not collide inside one HTML page.
     svg = re.sub(r'id="([^"]+)"', rf'id="{name}-\1"', svg)
     svg = re.sub(r'(xlink:href|href)="#([^"]+)"', rf'\1="#{name}-\2"', svg)

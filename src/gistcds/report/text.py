@@ -40,6 +40,8 @@ def _table(title: str, *columns: str) -> Table:
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
         header_style="bold",
+        show_edge=False,
+        pad_edge=False,
     )
     for c in columns:
         t.add_column(c, overflow="fold")
