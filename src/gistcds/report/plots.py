@@ -156,14 +156,18 @@ def spider(data: ReportData) -> str | None:
                 edgecolor=INK,
                 linewidth=0.6,
             )
+            # category along the top edge, clear of the lines
             ax.annotate(
-                f"RECIST {cat}",
-                (x, y),
-                xytext=(0, 8),
+                cat,
+                (x, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2),
                 textcoords="offset points",
-                fontsize=7,
                 ha="center",
-                color=INK,
+                va="bottom",
+                fontsize=7,
+                fontweight="bold",
+                color=RESPONSE_COLOURS.get(cat, INK),
             )
         drawn += 1
     if not drawn:
@@ -171,7 +175,7 @@ def spider(data: ReportData) -> str | None:
         return None
     ax.set_xlabel("months since baseline CT")
     ax.set_ylabel("change from baseline (%)")
-    ax.set_title("Tumour burden over time")
+    ax.set_title("Tumour burden over time (RECIST per time point above)", pad=14)
     if len(sums) > 1:
         ax.legend(loc="best")
     ax.grid(axis="y", color=GRID, lw=0.5)
