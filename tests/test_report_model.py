@@ -241,17 +241,63 @@ def _curve(median: float, scale: float = 1.0) -> list[tuple[float, float]]:
     return [(float(t), round(math.exp(-rate * t * scale), 4)) for t in range(0, 61, 3)]
 
 
-def _estimate(median: float) -> SurvivalEstimate:
-    return SurvivalEstimate(
+class Arm(Out):
+    """Shape of the prognosis engine's evidence arm (read by attribute only)."""
+
+    trial: str
+    endpoint: str
+    n: int | None
+    source_ids: list[str]
+    confidence: str = "primary"
+
+
+class Factor(Out):
+    """Shape of the prognosis engine's factor effect (read by attribute only)."""
+
+    label: str
+    endpoint: str
+    hazard_ratio: float | None
+    present: bool | None
+    applied: bool
+    reason: str
+    source_ids: list[str]
+
+
+class RichEstimate(SurvivalEstimate):
+    """A survival estimate with the extra fields the prognosis engine adds."""
+
+    median_lower: float | None = None
+    median_upper: float | None = None
+    survival_1y: float | None = None
+    survival_2y: float | None = None
+    survival_5y: float | None = None
+    evidence: Arm | None = None
+    fallback: bool = False
+    adjustments: list[Factor] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+def _estimate(
+    median: float, arm: Arm | None = None, factors: list[Factor] | None = None
+) -> RichEstimate:
+    at = {y: round(math.exp(-math.log(2) / median * 12 * y), 3) for y in (1, 2, 5)}
+    return RichEstimate(
         median_months=median,
+        median_lower=round(median * 0.8, 1),
+        median_upper=round(median * 1.25, 1),
+        survival_1y=at[1],
+        survival_2y=at[2],
+        survival_5y=at[5],
         curve=_curve(median),
         lower=_curve(median * 0.75),
         upper=_curve(median * 1.3),
+        evidence=arm,
+        adjustments=factors or [],
     )
 
 
 class AltOption(Out):
-    label: str
+    title: str
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
 
@@ -266,11 +312,16 @@ class SequenceSummary(Out):
 
 
 class RichPrognosis(Prognosis):
-    """What the prognosis engine may add: alternatives and a sequence simulation."""
+    """What the prognosis engine adds: drugs, alternatives, caveat, method; a sequence."""
 
+    drugs: list[str] = Field(default_factory=list)
+    dose_mg_per_day: float | None = None
+    line: int | None = None
     alternatives: list[AltOption] = Field(default_factory=list)
     sequence: SequenceSummary | None = None
-    adjustments: list[str] = Field(default_factory=list)
+    caveat: str = ""
+    method: str = ""
+    notes: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
 
 
@@ -434,9 +485,44 @@ def full_assessment() -> Assessment:
             ),
         ],
         prognosis=RichPrognosis(
-            pfs=_estimate(5.6),
-            os=_estimate(18.0),
-            alternatives=[AltOption(label="Regorafenib", pfs=_estimate(4.8), os=_estimate(15))],
+            drugs=["sunitinib"],
+            dose_mg_per_day=37.5,
+            line=3,
+            pfs=_estimate(
+                5.6,
+                Arm(trial="Synthetic trial A", endpoint="TTP", n=312, source_ids=[s[7]]),
+                [
+                    Factor(
+                        label="ECOG 2 or worse",
+                        endpoint="PFS",
+                        hazard_ratio=1.6,
+                        present=False,
+                        applied=False,
+                        reason="the patient does not have it",
+                        source_ids=[s[10]],
+                    ),
+                    Factor(
+                        label="neutrophils above 5",
+                        endpoint="PFS",
+                        hazard_ratio=None,
+                        present=None,
+                        applied=False,
+                        reason="no hazard ratio published",
+                        source_ids=[s[10]],
+                    ),
+                ],
+            ),
+            os=_estimate(
+                18.0,
+                Arm(
+                    trial="Synthetic trial A",
+                    endpoint="OS",
+                    n=312,
+                    source_ids=[s[7]],
+                    confidence="secondary",
+                ),
+            ),
+            alternatives=[AltOption(title="Regorafenib", pfs=_estimate(4.8), os=_estimate(15))],
             sequence=SequenceSummary(
                 sequence=["sunitinib", "regorafenib", "ripretinib"],
                 median_os_months=22.4,
@@ -445,7 +531,9 @@ def full_assessment() -> Assessment:
                 seed=20261126,
                 source_ids=[s[7], s[10]],
             ),
-            adjustments=["ECOG 1: HR 1.2"],
+            caveat="Population estimate from trial groups, not a prediction for this person.",
+            method="Synthetic curves for the report tests.",
+            notes=["The latest published point is at 60 months."],
             source_ids=[s[7]],
         ),
         followup=[
@@ -501,7 +589,14 @@ def test_prognosis_alternatives_and_sequence_read_from_extra_fields() -> None:
     data = build_report(*full_case(), generated=GENERATED)
     assert data.prognosis is not None
     names = [c.name for c in data.prognosis.curves]
-    assert names == ["Sunitinib (recommended)", "Regorafenib"]
+    assert names == ["sunitinib 37.5 mg/day, line 3 (recommended)", "Regorafenib"]
+    pv = data.prognosis
+    assert pv.medians[0].cells[2] == "5.6 months (4.5–7.0)"
+    assert pv.medians[0].cells[3] == "1 y 23 %, 2 y 5 %, 5 y 0 %"
+    assert "Synthetic trial A, TTP, n = 312" in pv.medians[0].cells[4]
+    assert [f.cells[0] for f in pv.factors] == ["ECOG 2 or worse", "neutrophils above 5"]
+    assert pv.factors[1].cells[2:4] == ["—", "unknown"]
+    assert pv.caveat.startswith("Population estimate")
     assert data.sequence is not None
     text = dict(data.sequence)
     assert text["median os months"] == "22.4"

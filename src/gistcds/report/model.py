@@ -204,6 +204,7 @@ class RiskView:
 class ResponseView:
     rows: list[Row]  # date, RECIST, Choi, sum, from baseline, from nadir, density, note
     notes: list[str]
+    refs: list[int]  # the criteria the engine cites
 
 
 @dataclass
@@ -232,8 +233,11 @@ class CurveSet:
 
 @dataclass
 class PrognosisView:
-    medians: list[Row]  # option, endpoint, median, extra
+    medians: list[Row]  # option, endpoint, median (band), landmarks, evidence
     curves: list[CurveSet]
+    factors: list[Row]  # factor, endpoint, HR, present, applied / why not
+    caveat: str
+    notes: list[str]
     details: list[tuple[str, str]]
     refs: list[int]
 
@@ -459,7 +463,7 @@ def _risk(a: Assessment, cites: Citations) -> RiskView | None:
     return RiskView(rows, not_reported, disagreement)
 
 
-def _response(a: Assessment) -> ResponseView | None:
+def _response(a: Assessment, cites: Citations) -> ResponseView | None:
     if not a.response:
         return None
     rows: list[Row] = []
@@ -488,7 +492,7 @@ def _response(a: Assessment) -> ResponseView | None:
             )
         )
         notes.extend(f"{tp.date.isoformat()}: {n}" for n in tp.notes)
-    return ResponseView(rows, notes)
+    return ResponseView(rows, notes, cites.cite(iter_source_ids(a.response)))
 
 
 def _regimen_text(item: Any) -> str:
@@ -556,10 +560,9 @@ def _scalar_details(obj: Any, skip: set[str], prefix: str = "") -> list[tuple[st
         elif isinstance(v, list) and all(isinstance(x, str | int | float) for x in v):
             if len(v) <= 12:
                 out.append((key, ", ".join(label(x) for x in v)))
-        elif isinstance(v, list) and all(isinstance(x, BaseModel) for x in v) and not prefix:
-            for j, x in enumerate(v, 1):
-                name_x = _option_name(x, str(j))
-                out.extend(_scalar_details(x, skip, f"{key} {name_x}: "))
+        elif isinstance(v, list) and all(isinstance(x, BaseModel) for x in v):
+            # unknown lists of records: name them, do not dump them
+            out.append((key, "; ".join(_option_name(x, str(j)) for j, x in enumerate(v, 1))))
         elif isinstance(v, dict) and all(isinstance(x, str | int | float) for x in v.values()):
             out.append((key, ", ".join(f"{label(k)} {label(x)}" for k, x in v.items())))
     return out
@@ -569,16 +572,109 @@ _CURVE_FIELDS = {"curve", "lower", "upper"}
 _SEQUENCE_FIELDS = ("sequence", "sequences", "simulation", "sequence_simulation", "simulations")
 
 
+_ESTIMATE_SHOWN = {
+    "median_months",
+    "median_lower",
+    "median_upper",
+    "median_note",
+    "survival_1y",
+    "survival_2y",
+    "survival_5y",
+    "landmarks",
+    "curve",
+    "lower",
+    "upper",
+    "evidence",
+    "fallback",
+    "adjustments",
+    "notes",
+    "source_ids",
+}
+_PROGNOSIS_SHOWN = {
+    "pfs",
+    "os",
+    "status",
+    "line",
+    "drugs",
+    "dose_mg_per_day",
+    "genotype_class",
+    "alternatives",
+    "caveat",
+    "method",
+    "notes",
+    "source_ids",
+    *_SEQUENCE_FIELDS,
+}
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def _median_text(est: Any) -> str:
+    m = _num(getattr(est, "median_months", None))
+    if m is None:
+        return str(getattr(est, "median_note", None) or "not reached / unknown")
+    lo, hi = _num(getattr(est, "median_lower", None)), _num(getattr(est, "median_upper", None))
+    band = f" ({lo:.1f}–{hi:.1f})" if lo is not None and hi is not None else ""
+    return f"{m:.1f} months{band}"
+
+
+def _landmark_text(est: Any) -> str:
+    parts = []
+    for years in (1, 2, 5):
+        v = _num(getattr(est, f"survival_{years}y", None))
+        if v is not None:
+            parts.append(f"{years} y {prob(v)}")
+    if not parts:
+        for lm in getattr(est, "landmarks", None) or []:
+            months, surv = _num(getattr(lm, "months", None)), _num(getattr(lm, "survival", None))
+            if months is not None and surv is not None:
+                parts.append(f"{months:g} mo {prob(surv)}")
+    return ", ".join(parts) or "—"
+
+
+def _evidence_text(est: Any, cites: Citations) -> tuple[str, list[int]]:
+    ev = getattr(est, "evidence", None)
+    bits: list[str] = []
+    ids: list[str] = list(getattr(est, "source_ids", None) or [])
+    if ev is not None:
+        trial = getattr(ev, "trial", None)
+        endpoint = getattr(ev, "endpoint", None)
+        n = getattr(ev, "n", None)
+        bits.append(
+            ", ".join(str(x) for x in (trial, endpoint, f"n = {n}" if n is not None else None) if x)
+        )
+        ids += list(getattr(ev, "source_ids", None) or [])
+        conf = getattr(ev, "confidence", None)
+        if conf and conf != "primary":
+            bits.append(str(conf))
+    if getattr(est, "fallback", False):
+        bits.append("fallback: all-comers or proxy data")
+    return "; ".join(b for b in bits if b), cites.cite(ids)
+
+
+def _recommended_name(a: Assessment) -> str:
+    p = a.prognosis
+    drugs = [str(d) for d in (getattr(p, "drugs", None) or [])]
+    if drugs:
+        dose = _num(getattr(p, "dose_mg_per_day", None))
+        line = getattr(p, "line", None)
+        name = " + ".join(drugs) + (f" {dose:g} mg/day" if dose is not None else "")
+        return name + (f", line {line}" if line is not None else "")
+    systemic = [r for r in a.recommendations if r.kind == "systemic"]
+    return systemic[0].title if systemic else "recommended option"
+
+
 def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
     p = a.prognosis
     if p is None or not (_has_curve(p.pfs) or _has_curve(p.os)):
         return None
-    first = a.recommendations[0].title if a.recommendations else "recommended option"
-    curves = [CurveSet(f"{first} (recommended)", True, p.pfs, p.os)]
+    curves = [CurveSet(f"{_recommended_name(a)} (recommended)", True, p.pfs, p.os)]
     used = {"pfs", "os", *_SEQUENCE_FIELDS}
     # Alternatives: any list/dict field of objects that carry pfs/os estimates.
     for name in type(p).model_fields:
-        if name in ("pfs", "os") or name in _SEQUENCE_FIELDS:
+        if name in used:
             continue
         v = getattr(p, name, None)
         items = (
@@ -600,26 +696,66 @@ def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
                     )
                 )
     medians: list[Row] = []
+    notes: list[str] = [str(n) for n in getattr(p, "notes", None) or []]
     for cs in curves:
         for endpoint, est in (("PFS", cs.pfs), ("OS", cs.os)):
             if est is None:
                 continue
-            m = getattr(est, "median_months", None)
-            extra = _scalar_details(est, _CURVE_FIELDS | {"median_months"})
+            evidence, refs = _evidence_text(est, cites)
+            extra = _scalar_details(est, _ESTIMATE_SHOWN)
+            if extra:
+                evidence = "; ".join([evidence, *(f"{k} {v}" for k, v in extra)]).strip("; ")
             medians.append(
+                Row([cs.name, endpoint, _median_text(est), _landmark_text(est), evidence], refs)
+            )
+            for n in getattr(est, "notes", None) or []:
+                note = f"{endpoint}, {cs.name}: {n}"
+                if note not in notes:
+                    notes.append(note)
+    factors: list[Row] = []
+    seen: set[tuple[str, str]] = set()
+    for endpoint, est in (("PFS", p.pfs), ("OS", p.os)):
+        for f in getattr(est, "adjustments", None) or []:
+            key = (str(getattr(f, "label", "")), str(getattr(f, "endpoint", endpoint)))
+            if key in seen:
+                continue
+            seen.add(key)
+            hr = _num(getattr(f, "hazard_ratio", None))
+            present = getattr(f, "present", None)
+            applied = bool(getattr(f, "applied", False))
+            factors.append(
                 Row(
                     [
-                        cs.name,
-                        endpoint,
-                        f"{m:.1f} months" if m is not None else "not reached / unknown",
-                        "; ".join(f"{k} {v}" for k, v in extra),
+                        key[0],
+                        key[1],
+                        f"{hr:g}" if hr is not None else "—",
+                        "unknown" if present is None else label(present),
+                        "applied" if applied else f"not applied: {getattr(f, 'reason', '')}",
                     ],
-                    cites.cite(getattr(est, "source_ids", None)),
+                    cites.cite(getattr(f, "source_ids", None)),
+                    flag="warn" if applied else "",
                 )
             )
-    details = _scalar_details(p, used | _CURVE_FIELDS)
-    refs = cites.cite(iter_source_ids(p))
-    return PrognosisView(medians, curves, details, refs)
+    details: list[tuple[str, str]] = []
+    method = getattr(p, "method", None)
+    if method:
+        details.append(("Method", str(method)))
+    details += _scalar_details(p, used | _PROGNOSIS_SHOWN)
+    refs = cites.cite(getattr(p, "source_ids", None))
+    caveat = str(getattr(p, "caveat", "") or "")
+    return PrognosisView(medians, curves, factors, caveat, notes, details, refs)
+
+
+def _prognosis_missing(a: Assessment, metastatic: bool) -> str:
+    p = a.prognosis
+    if p is not None:
+        status = getattr(p, "status", None)
+        notes = "; ".join(str(n) for n in getattr(p, "notes", None) or [])
+        if status and status != "estimated":
+            return f"{NOT_ASSESSED}: {label(status)}" + (f" ({notes})" if notes else "")
+        if notes:
+            return f"{NOT_ASSESSED}: {notes}"
+    return NOT_ASSESSED if metastatic else NOT_APPLICABLE + " (no metastatic disease)"
 
 
 def _sequence(a: Assessment) -> list[tuple[str, str]] | None:
@@ -669,7 +805,7 @@ def build_report(
     cites = Citations(kb)
     genotype = _genotype(a, cites)
     risk = _risk(a, cites)
-    response = _response(a)
+    response = _response(a, cites)
     recs = _recommendations(a, cites)
     cautions = [
         Row([c.severity, c.code, c.message], cites.cite(c.source_ids), flag=_severity_flag(c))
@@ -708,9 +844,7 @@ def build_report(
             "none found: no interaction or contraindication in the record" if recs else NOT_ASSESSED
         ),
         prognosis=prognosis,
-        prognosis_missing=NOT_ASSESSED
-        if metastatic
-        else NOT_APPLICABLE + " (no metastatic disease)",
+        prognosis_missing=_prognosis_missing(a, metastatic),
         sequence=_sequence(a),
         sequence_missing=NOT_ASSESSED if metastatic else NOT_APPLICABLE,
         followup=followup,

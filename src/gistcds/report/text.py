@@ -11,6 +11,7 @@ import datetime as dt
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -171,6 +172,8 @@ def render_text(data: ReportData, console: Console) -> None:
         console.print(t)
         for n in d.response.notes:
             console.print(f"[dim]{escape(n)}[/dim]")
+        if d.response.refs:
+            console.print(f"[dim]criteria:[/dim] [cyan]{cite_text(d.response.refs)}[/cyan]")
         console.print("[dim](spider and waterfall plots: HTML/PDF report)[/dim]")
 
     _heading(console, 5, "Therapy options, best first")
@@ -179,21 +182,21 @@ def render_text(data: ReportData, console: Console) -> None:
     for o in d.recommendations:
         head = f"[bold]{o.rank}. {escape(o.title)}[/bold] [dim]({o.kind}"
         head += f", {o.line})" if o.line else ")"
-        head += "[/dim]"
-        console.print(head, style="bold blue" if o.rank == 1 else "")
+        console.print(head + "[/dim]", style="bold blue" if o.rank == 1 else "")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True, min_width=9)
+        grid.add_column(overflow="fold")
         for item in o.regimen:
-            console.print(f"   {escape(item)}")
+            grid.add_row("regimen", escape(item))
         conf = "" if o.confidence == "primary" else f" [yellow]({o.confidence})[/yellow]"
-        console.print(
-            f"   [dim]evidence:[/dim] {escape(o.level)}{conf} [cyan]{cite_text(o.refs)}[/cyan]"
-        )
-        console.print(f"   [dim]why:[/dim] {escape(o.rationale)}")
+        grid.add_row("evidence", f"{escape(o.level)}{conf} [cyan]{cite_text(o.refs)}[/cyan]")
+        grid.add_row("why", escape(o.rationale))
         for p in o.positions:
             lvl = f" ({escape(p.cells[2])})" if p.cells[2] else ""
-            console.print(
-                f"   [dim]{escape(p.cells[0])}:[/dim] {escape(p.cells[1])}{lvl} "
-                f"[cyan]{cite_text(p.refs)}[/cyan]"
+            grid.add_row(
+                escape(p.cells[0]), f"{escape(p.cells[1])}{lvl} [cyan]{cite_text(p.refs)}[/cyan]"
             )
+        console.print(Padding(grid, (0, 0, 0, 3)))
 
     _heading(console, 6, "Cautions")
     if not d.cautions:
@@ -211,11 +214,21 @@ def render_text(data: ReportData, console: Console) -> None:
     if pv is None:
         _missing(console, d.prognosis_missing)
     else:
-        t = _table("", "option", "endpoint", "median", "detail")
+        if pv.caveat:
+            console.print(f"[italic]{escape(pv.caveat)}[/italic] [cyan]{cite_text(pv.refs)}[/cyan]")
+        t = _table("", "option", "endpoint", "median (band)", "survival", "evidence")
         for row in pv.medians:
             c = _cells(row)
-            t.add_row(c[0], c[1], f"[bold]{c[2]}[/bold]", _with_refs(row.cells[3], row.refs))
+            t.add_row(c[0], c[1], f"[bold]{c[2]}[/bold]", c[3], _with_refs(row.cells[4], row.refs))
         console.print(t)
+        if pv.factors:
+            t = _table("Prognostic factors", "factor", "endpoint", "HR", "present", "use")
+            for row in pv.factors:
+                c = _cells(row)
+                t.add_row(*c[:4], _with_refs(row.cells[4], row.refs), style=FLAG_STYLE[row.flag])
+            console.print(t)
+        for n in pv.notes:
+            console.print(f"[dim]• {escape(n)}[/dim]")
         for k, v in pv.details:
             console.print(f"[dim]{escape(k)}:[/dim] {escape(v)}")
         console.print("[dim](PFS/OS curves with bands: HTML/PDF report)[/dim]")
