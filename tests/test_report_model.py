@@ -493,6 +493,24 @@ def full_assessment() -> Assessment:
                 Arm(trial="Synthetic trial A", endpoint="TTP", n=312, source_ids=[s[7]]),
                 [
                     Factor(
+                        label="secondary ATP-pocket mutation",
+                        endpoint="PFS",
+                        hazard_ratio=0.7,
+                        present=True,
+                        applied=True,
+                        reason="published hazard ratio",
+                        source_ids=[s[6]],
+                    ),
+                    Factor(
+                        label="liver metastases",
+                        endpoint="PFS",
+                        hazard_ratio=None,
+                        present=True,
+                        applied=False,
+                        reason="direction only, no hazard ratio",
+                        source_ids=[s[10]],
+                    ),
+                    Factor(
                         label="ECOG 2 or worse",
                         endpoint="PFS",
                         hazard_ratio=1.6,
@@ -594,8 +612,12 @@ def test_prognosis_alternatives_and_sequence_read_from_extra_fields() -> None:
     assert pv.medians[0].cells[2] == "5.6 months (4.5–7.0)"
     assert pv.medians[0].cells[3] == "1 y 23 %, 2 y 5 %, 5 y 0 %"
     assert "Synthetic trial A, TTP, n = 312" in pv.medians[0].cells[4]
-    assert [f.cells[0] for f in pv.factors] == ["ECOG 2 or worse", "neutrophils above 5"]
-    assert pv.factors[1].cells[2:4] == ["—", "unknown"]
+    # applied or present factors one by one; absent/unknown ones on one line
+    assert [f.cells[0] for f in pv.factors] == ["secondary ATP-pocket mutation", "liver metastases"]
+    assert pv.factors[0].cells[2:] == ["0.7", "yes", "applied"]
+    assert pv.factors[1].flag == "warn"
+    others = dict(pv.details)["Other factors considered"]
+    assert others == "ECOG 2 or worse (PFS, absent); neutrophils above 5 (PFS, unknown)"
     assert pv.caveat.startswith("Population estimate")
     assert data.sequence is not None
     text = dict(data.sequence)

@@ -697,6 +697,7 @@ def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
                 )
     medians: list[Row] = []
     notes: list[str] = [str(n) for n in getattr(p, "notes", None) or []]
+    note_where: dict[str, list[str]] = {}
     for cs in curves:
         for endpoint, est in (("PFS", cs.pfs), ("OS", cs.os)):
             if est is None:
@@ -709,10 +710,14 @@ def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
                 Row([cs.name, endpoint, _median_text(est), _landmark_text(est), evidence], refs)
             )
             for n in getattr(est, "notes", None) or []:
-                note = f"{endpoint}, {cs.name}: {n}"
-                if note not in notes:
-                    notes.append(note)
+                note_where.setdefault(str(n), []).append(f"{endpoint} {cs.name}")
+    for n, where in note_where.items():
+        prefix = "" if len(curves) == 1 else f"{', '.join(where)}: "
+        notes.append(prefix + n)
+    # Factors: those that changed the curve or that the patient has are listed one by one;
+    # the rest (absent, unknown) are named on one line, to keep the section readable.
     factors: list[Row] = []
+    others: list[str] = []
     seen: set[tuple[str, str]] = set()
     for endpoint, est in (("PFS", p.pfs), ("OS", p.os)):
         for f in getattr(est, "adjustments", None) or []:
@@ -723,6 +728,10 @@ def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
             hr = _num(getattr(f, "hazard_ratio", None))
             present = getattr(f, "present", None)
             applied = bool(getattr(f, "applied", False))
+            if not applied and present is not True:
+                others.append(f"{key[0]} ({key[1]}, {'unknown' if present is None else 'absent'})")
+                cites.cite(getattr(f, "source_ids", None))
+                continue
             factors.append(
                 Row(
                     [
@@ -733,10 +742,12 @@ def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
                         "applied" if applied else f"not applied: {getattr(f, 'reason', '')}",
                     ],
                     cites.cite(getattr(f, "source_ids", None)),
-                    flag="warn" if applied else "",
+                    flag="" if applied else "warn",
                 )
             )
     details: list[tuple[str, str]] = []
+    if others:
+        details.append(("Other factors considered", "; ".join(others)))
     method = getattr(p, "method", None)
     if method:
         details.append(("Method", str(method)))
