@@ -442,7 +442,11 @@ def _risk(a: Assessment, cites: Citations) -> RiskView | None:
         if notes:
             basis = f"{basis} ({notes})" if basis else notes
         rows.append(Row([name, result, detail, basis], cites.cite(res.source_ids)))
-    not_reported = [(SYSTEM_NAMES.get(k, k), why) for k, why in (r.not_reported or {}).items()]
+    # systems left out for the same reason are named together, the reason once
+    by_reason: dict[str, list[str]] = {}
+    for k, why in (r.not_reported or {}).items():
+        by_reason.setdefault(str(why), []).append(SYSTEM_NAMES.get(k, k))
+    not_reported = [(", ".join(names), why) for why, names in by_reason.items()]
     if not rows:
         return None if not not_reported else RiskView([], not_reported, None)
     engine_note = getattr(r, "disagreement", None) or getattr(r, "discordance", None)
@@ -857,7 +861,11 @@ def build_report(
         prognosis=prognosis,
         prognosis_missing=_prognosis_missing(a, metastatic),
         sequence=_sequence(a),
-        sequence_missing=NOT_ASSESSED if metastatic else NOT_APPLICABLE,
+        sequence_missing=(
+            NOT_ASSESSED + ": no sequence simulation in this assessment"
+            if metastatic
+            else NOT_APPLICABLE + " (no metastatic disease)"
+        ),
         followup=followup,
         followup_missing=NOT_ASSESSED,
         timeline=_timeline(patient),
