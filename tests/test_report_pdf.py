@@ -98,3 +98,22 @@ def test_example_pdf_through_assess(tmp_path: Path) -> None:
     pages, variance, _ = _page_stats(_pdf((patient, assess(patient, kb), kb)), tmp_path)
     assert pages >= 1
     assert variance > 100, variance
+
+
+def test_pdf_rendering_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every URL WeasyPrint would load goes to our fetcher, which refuses it."""
+    import gistcds.report.html as report_html
+
+    asked: list[str] = []
+
+    def refuse(url: str, *args: object, **kwargs: object) -> None:
+        asked.append(url)
+        raise ValueError("refused")
+
+    monkeypatch.setattr(report_html, "_refuse_fetch", refuse)
+    html = (
+        '<html><head><link rel="stylesheet" href="http://127.0.0.1:9/s.css"/></head>'
+        '<body><p>x</p><img src="http://127.0.0.1:9/x.png" alt="x"/></body></html>'
+    )
+    assert report_html.html_to_pdf(html).startswith(b"%PDF-")
+    assert sorted(asked) == ["http://127.0.0.1:9/s.css", "http://127.0.0.1:9/x.png"]

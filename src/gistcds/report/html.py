@@ -47,6 +47,20 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise ValueError(f"gistcds reports fetch nothing ({url})")
 
 
+def _no_fetch() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL (API of WeasyPrint 61 to 70+)."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before the URLFetcher class: a plain function
+        return _refuse_fetch
+
+    class _Refuse(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            return _refuse_fetch(url)
+
+    return _Refuse(allowed_protocols=())
+
+
 def html_to_pdf(html: str) -> bytes:
     """PDF bytes of a rendered report (WeasyPrint; no URL is ever fetched)."""
     import logging
@@ -56,7 +70,7 @@ def html_to_pdf(html: str) -> bytes:
     # WeasyPrint logs every unsupported CSS property at WARNING; keep stderr for us.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    doc = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch, base_url=None)
+    doc = weasyprint.HTML(string=html, url_fetcher=_no_fetch(), base_url=None)
     pdf = doc.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

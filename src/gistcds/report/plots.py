@@ -377,6 +377,7 @@ def swimmer(data: ReportData) -> str | None:
     ax.set_ylim(0.4, (n + 1.9) if ct_dates else n + 0.6)
     ax.set_xlabel(f"months since {d0.isoformat()}")
     ax.set_title("Treatment timeline")
+    ax.set_axisbelow(True)
     ax.grid(axis="x", color=GRID, lw=0.5)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
