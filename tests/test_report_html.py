@@ -200,3 +200,52 @@ def test_empty_case_says_not_assessed_everywhere() -> None:
     assert body.count("not applicable") == 4
     assert "not applicable: no primary-tumour data" in body
     assert "no previous therapy line recorded" in body
+
+
+def test_plots_prefer_the_response_engines_lesion_trajectories() -> None:
+    """When the assessment carries the engine's spider data, the plots use it, not raw sizes."""
+    import datetime as dt
+
+    from gistcds.domain.results.base import Out
+    from gistcds.report.plots import lesion_trajectories, waterfall
+
+    class Point(Out):
+        date: dt.date
+        change_from_baseline_pct: float | None
+
+    class Lesion(Out):
+        lesion_id: str
+        points: list[Point]
+
+    class Summary(Out):
+        spider_lesions: list[Lesion]
+
+    class WithSummary(Assessment):
+        response_summary: Summary | None = None
+
+    patient, assessment, kb = full_case()
+    rich = WithSummary(
+        **assessment.model_dump(by_alias=False, exclude={"prognosis", "genotype"}),
+        genotype=assessment.genotype,
+        response_summary=Summary(
+            spider_lesions=[
+                Lesion(
+                    lesion_id="L1",
+                    points=[
+                        Point(date=dt.date(2023, 1, 15), change_from_baseline_pct=0.0),
+                        Point(date=dt.date(2023, 4, 15), change_from_baseline_pct=-50.0),
+                    ],
+                )
+            ]
+        ),
+    )
+    data = build_report(patient, rich, kb, GENERATED)
+    traj, origin = lesion_trajectories(data)
+    assert origin == "response engine"
+    assert traj == {"L1": [(dt.date(2023, 4, 15), -50.0)]}  # baseline point dropped
+    svg = waterfall(data)
+    assert svg is not None and "L1 -50.0 %" in svg
+    # without the engine's data: the recorded diameters (L1 48 -> 30 mm at best: -37.5 %)
+    raw, origin = lesion_trajectories(build_report(patient, assessment, kb, GENERATED))
+    assert origin == "recorded diameters"
+    assert min(v for _, v in raw["L1"]) == -37.5

@@ -102,6 +102,46 @@ def _lesion_measure(lesion: Any) -> float | None:
     return float(v) if v is not None else None
 
 
+def lesion_trajectories(data: ReportData) -> tuple[dict[str, list[tuple[dt.date, float]]], str]:
+    """Per target lesion: (date, % change from baseline) after baseline, and the source.
+
+    The response engine's own trajectories are used when the assessment carries them
+    (any part with ``spider_lesions``); otherwise the recorded diameters (longest, else
+    short axis) relative to the baseline CT, for display only.
+    """
+    a = data.assessment
+    for name in type(a).model_fields:
+        part = getattr(a, name, None)
+        lesions = getattr(part, "spider_lesions", None)
+        if not lesions:
+            continue
+        out: dict[str, list[tuple[dt.date, float]]] = {}
+        for les in lesions:
+            pts = [
+                (pt.date, float(pt.change_from_baseline_pct))
+                for pt in getattr(les, "points", [])
+                if getattr(pt, "change_from_baseline_pct", None) is not None
+            ]
+            base_date = data.patient.imaging[0].date if data.patient.imaging else None
+            out[str(getattr(les, "lesion_id", "?"))] = [x for x in pts if x[0] != base_date]
+        return out, "response engine"
+    p = data.patient
+    if len(p.imaging) < 2:
+        return {}, ""
+    base = {
+        les.id: _lesion_measure(les)
+        for les in p.imaging[0].lesions
+        if les.kind.value == "target" and _lesion_measure(les)
+    }
+    traj: dict[str, list[tuple[dt.date, float]]] = {lid: [] for lid in base}
+    for tp in p.imaging[1:]:
+        for les in tp.lesions:
+            b, m = base.get(les.id), _lesion_measure(les)
+            if b and m is not None:
+                traj[les.id].append((tp.date, (m - b) / b * 100))
+    return traj, "recorded diameters"
+
+
 def spider(data: ReportData) -> str | None:
     """Per-lesion and sum change from baseline over time (spider plot)."""
     p, resp = data.patient, data.assessment.response
@@ -109,22 +149,13 @@ def spider(data: ReportData) -> str | None:
         return None
     plt = _plt()
     d0 = p.imaging[0].date
-    base = {
-        les.id: _lesion_measure(les)
-        for les in p.imaging[0].lesions
-        if les.kind.value == "target" and _lesion_measure(les)
-    }
+    traj, _ = lesion_trajectories(data)
     fig, ax = plt.subplots(figsize=(5.0, 3.2))
     ax.axhline(0, color=GRID, lw=1, zorder=0)
     drawn = 0
-    for j, (lid, b) in enumerate(base.items()):
-        xs, ys = [0.0], [0.0]
-        for tp in p.imaging[1:]:
-            for les in tp.lesions:
-                m = _lesion_measure(les)
-                if les.id == lid and m is not None and b:
-                    xs.append(_months(d0, tp.date))
-                    ys.append((m - b) / b * 100)
+    for j, (lid, pts) in enumerate(traj.items()):
+        xs = [0.0] + [_months(d0, d) for d, _ in pts]
+        ys = [0.0] + [v for _, v in pts]
         if len(xs) > 1:
             ax.plot(xs, ys, color=PALETTE[j % len(PALETTE)], lw=1, alpha=0.75, marker=".")
             ax.annotate(
@@ -180,7 +211,7 @@ def spider(data: ReportData) -> str | None:
         ax.legend(loc="best")
     ax.grid(axis="y", color=GRID, lw=0.5)
     last = sums[-1] if len(sums) > 1 else None
-    desc = f"Spider plot of {len(base)} target lesions from {d0.isoformat()}; " + (
+    desc = f"Spider plot of {len(traj)} target lesions from {d0.isoformat()}; " + (
         f"sum of targets last {last[1]:+.1f} % (RECIST {last[2]})." if last else ""
     )
     return _to_svg(fig, "spider", "Spider plot: change from baseline per lesion", desc)
@@ -191,18 +222,8 @@ def waterfall(data: ReportData) -> str | None:
     p, resp = data.patient, data.assessment.response
     if len(p.imaging) < 2:
         return None
-    base = {
-        les.id: _lesion_measure(les)
-        for les in p.imaging[0].lesions
-        if les.kind.value == "target" and _lesion_measure(les)
-    }
-    best: dict[str, float] = {}
-    for tp in p.imaging[1:]:
-        for les in tp.lesions:
-            b, m = base.get(les.id), _lesion_measure(les)
-            if b and m is not None:
-                change = (m - b) / b * 100
-                best[les.id] = min(best.get(les.id, change), change)
+    traj, _ = lesion_trajectories(data)
+    best: dict[str, float] = {lid: min(v for _, v in pts) for lid, pts in traj.items() if pts}
     sum_changes = [
         tp.change_from_baseline_pct for tp in resp if tp.change_from_baseline_pct is not None
     ]

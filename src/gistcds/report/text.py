@@ -161,15 +161,25 @@ def render_text(data: ReportData, console: Console) -> None:
         t = _table(
             "", "date", "RECIST", "Choi", "sum", "vs baseline", "vs nadir", "density", "note"
         )
+        # discordance notes are sentences: numbered in the table, printed in full below
+        discordant: list[str] = []
         for row in d.response.rows:
             c = _cells(row)
+            mark = ""
+            if row.cells[7]:
+                discordant.append(f"({len(discordant) + 1}) {row.cells[0]}: {row.cells[7]}")
+                mark = f"see ({len(discordant)})"
             t.add_row(
                 c[0],
                 _styled(c[1], CAT_STYLE.get(row.cells[1], "")),
                 _styled(c[2], CAT_STYLE.get(row.cells[2], "")),
-                *c[3:],
+                *c[3:7],
+                mark,
+                style=FLAG_STYLE[row.flag],
             )
         console.print(t)
+        for line in discordant:
+            console.print(f"[yellow]{escape(line)}[/yellow]")
         for n in d.response.notes:
             console.print(f"[dim]{escape(n)}[/dim]")
         if d.response.refs:
