@@ -79,6 +79,7 @@ def test_every_example_renders_in_100_columns(path: Path) -> None:
     text = _text((patient, assessment, kb))
     _check_shape(text)
     assert patient.id in text
+    flat = " ".join(text.split())  # line breaks and no-break spaces as plain spaces
     for sid in set(iter_source_ids(assessment)):
         source = kb.sources[sid]
-        assert source.pmid is None or f"PMID {source.pmid}" in text
+        assert source.pmid is None or f"PMID {source.pmid}" in flat

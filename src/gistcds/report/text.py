@@ -287,7 +287,8 @@ def render_text(data: ReportData, console: Console) -> None:
     if not d.references:
         console.print("[dim italic]No source cited.[/]")
     for ref in d.references:
-        ids = "; ".join(f"{k} {v}" for k, v in ref.identifiers)
+        # no-break space: "PMID 123" never splits across lines
+        ids = "; ".join(f"{k}\u00a0{v}" for k, v in ref.identifiers)
         console.print(
             f"[cyan][{ref.number}][/cyan] {escape(ref.text)}"
             + (f" [dim]{escape(ids)}[/dim]" if ids else "")
