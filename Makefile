@@ -22,8 +22,10 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Terminal summary, then the HTML and PDF reports of the bundled example (paths printed last).
 run: install
-	$(BIN)/gistcds assess $(EXAMPLE)
+	mkdir -p out
+	$(BIN)/gistcds assess $(EXAMPLE) --report out/report.html --report out/report.pdf
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the tests and reports need, installed only where missing:
-# pango for WeasyPrint (PDF reports), poppler-utils (pdftoppm, PDF checks in tests).
+# pango (+ harfbuzz-subset for font subsetting) for WeasyPrint (PDF reports),
+# poppler-utils (pdftoppm/pdfinfo/pdftotext: PDF checks in tests), a font for both.
 set -euo pipefail
 need=()
 libs=$(ldconfig -p 2>/dev/null || true)
 grep -q 'libpango-1.0.so' <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+grep -q 'libharfbuzz-subset.so' <<<"$libs" || need+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fonts=$(fc-list 2>/dev/null || true)
 [ -n "$fonts" ] || need+=(fonts-dejavu-core)

@@ -6,6 +6,7 @@ another's dependencies.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -57,19 +58,46 @@ def assess_cmd(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="text (default) or json")
     ] = OutputFormat.text,
+    report: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            help="also write the clinical report: OUT.html or OUT.pdf (may be repeated)",
+        ),
+    ] = None,
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
+        from gistcds.errors import InputError, Problem
         from gistcds.io.patient_json import load_patient
+        from gistcds.knowledge import load_kb
 
+        bad = [
+            Problem("--report", f"must end in .html or .pdf, got {out!r}")
+            for out in report or []
+            if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
+        ]
+        if bad:
+            raise InputError(bad)
         patient = load_patient(file)
-        assessment = assess(patient)
+        kb = load_kb()
+        assessment = assess(patient, kb)
+        # one timestamp for the terminal report and every file of this run
+        generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
         if fmt is OutputFormat.json:
             sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
         else:
-            from gistcds.report.text import print_summary
+            from gistcds.report.text import print_report
 
-            print_summary(assessment)
+            print_report(patient, assessment, kb, generated=generated)
+        if report:
+            from gistcds.report.html import write_report
+
+            # json keeps stdout parseable: the paths go to stderr then
+            stream = sys.stderr if fmt is OutputFormat.json else sys.stdout
+            for out in report:
+                written = write_report(out, patient, assessment, kb, generated)
+                print(f"report written: {written}", file=stream)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

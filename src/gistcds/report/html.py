@@ -1,0 +1,100 @@
+"""HTML and PDF reports from one Jinja2 template (PDF through WeasyPrint).
+
+The HTML is a single self-contained file: inline CSS, inline SVG figures, no
+script, font, image or stylesheet fetched from anywhere. The PDF renders that
+same HTML with a URL fetcher that refuses every URL, so a report can never reach
+the network. jinja2, matplotlib and weasyprint are imported only here, lazily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, NoReturn
+
+from gistcds.domain.assessment import Assessment
+from gistcds.domain.patient import Patient
+from gistcds.knowledge import KnowledgeBase
+from gistcds.report.model import ReportData, build_report
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def render_html(data: ReportData) -> str:
+    """The report as one self-contained HTML (well-formed XML) document."""
+    import jinja2
+
+    from gistcds.report.plots import all_plots
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["capitalize"] = _first_upper
+    template = env.get_template("report.html.j2")
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return template.render(d=data, plots=all_plots(data), css=css)
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    raise ValueError(f"gistcds reports fetch nothing ({url})")
+
+
+def _no_fetch() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL (API of WeasyPrint 61 to 70+)."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before the URLFetcher class: a plain function
+        return _refuse_fetch
+
+    class _Refuse(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            return _refuse_fetch(url)
+
+    return _Refuse(allowed_protocols=())
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of a rendered report (WeasyPrint; no URL is ever fetched)."""
+    import logging
+
+    import weasyprint
+
+    # WeasyPrint logs every unsupported CSS property at WARNING; keep stderr for us.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    doc = weasyprint.HTML(string=html, url_fetcher=_no_fetch(), base_url=None)
+    pdf = doc.write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def write_report(
+    path: str | Path,
+    patient: Patient,
+    assessment: Assessment,
+    kb: KnowledgeBase,
+    generated: dt.datetime | None = None,
+) -> Path:
+    """Write ``.html`` or ``.pdf`` (by suffix) and return the path written."""
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        from gistcds.errors import InputError, Problem
+
+        raise InputError([Problem("--report", f"must end in .html or .pdf, got {str(path)!r}")])
+    data = build_report(patient, assessment, kb, generated)
+    html = render_html(data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".pdf":
+        out.write_bytes(html_to_pdf(html))
+    else:
+        out.write_text(html, encoding="utf-8")
+    return out

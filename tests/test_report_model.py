@@ -1,0 +1,662 @@
+"""The report's content model, and the synthetic cases every report test uses.
+
+``full_case()`` fills every part of an Assessment (as the engines will once merged),
+with prognosis alternatives and a sequence simulation carried by a subclass (the
+report reads extra fields defensively). ``empty_case()`` fills nothing. Both use a
+small synthetic knowledge base whose sources are labelled as synthetic (DOI prefix
+10.5555, the Crossref test prefix), so snapshots do not move when the real KB grows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+from pydantic import Field
+
+from gistcds.domain.assessment import Assessment
+from gistcds.domain.patient import Patient
+from gistcds.domain.results.base import Out
+from gistcds.domain.results.genotype import (
+    CitedRemark,
+    GenotypeResult,
+    InterpretedVariant,
+    SecondaryMutation,
+    Sensitivity,
+)
+from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
+from gistcds.domain.results.response import TimepointResponse
+from gistcds.domain.results.risk import (
+    AfipResult,
+    Ajcc8Result,
+    MskccResult,
+    NihResult,
+    RiskPanel,
+)
+from gistcds.domain.results.therapy import (
+    Caution,
+    Evidence,
+    FollowupVisit,
+    Position,
+    Recommendation,
+    RegimenItem,
+)
+from gistcds.knowledge import KnowledgeBase, Source
+from gistcds.report.model import (
+    NOT_APPLICABLE,
+    NOT_ASSESSED,
+    SECTIONS,
+    build_report,
+    cite_text,
+)
+
+GENERATED = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
+SYNTHETIC_IDS = [f"synth{n}" for n in range(1, 13)]
+
+
+def synthetic_kb() -> KnowledgeBase:
+    sources = {
+        sid: Source(
+            id=sid,
+            authors=f"Synthetic A{n}, Example B",
+            title=f"Synthetic test source {n} (not a publication)",
+            journal="Test J",
+            year=2000 + n,
+            doi=f"10.5555/gistcds.synthetic.{n}",
+        )
+        for n, sid in enumerate(SYNTHETIC_IDS, 1)
+    }
+    return KnowledgeBase(version="2026.11+synthetic", directory=Path("."), sources=sources)
+
+
+def full_patient() -> Patient:
+    return Patient.model_validate(
+        {
+            "id": "synthetic-full-001",
+            "age_years": 63,
+            "sex": "female",
+            "ecog": 1,
+            "primary": {
+                "site": "stomach",
+                "size_cm": 11,
+                "mitoses": {"count": 9, "per": "5mm2"},
+                "rupture": False,
+                "resection": "R0",
+                "nodes": "N0",
+            },
+            "molecular": {
+                "tested_genes": ["KIT", "PDGFRA"],
+                "variants": [
+                    {"gene": "KIT", "hgvs_p": "p.W557_K558del", "date": "2021-03-01"},
+                    {"gene": "KIT", "hgvs_p": "p.V654A", "source": "ctdna", "date": "2025-09-01"},
+                ],
+                "sdhb_ihc": "retained",
+            },
+            "metastatic": {"diagnosed": "2023-01-10", "sites": ["liver", "peritoneum"]},
+            "labs": {"neutrophils_10e9_per_l": 4.4, "hemoglobin_g_per_dl": 11.9},
+            "therapy_lines": [
+                {
+                    "drug": "imatinib",
+                    "dose_mg_per_day": 400,
+                    "setting": "adjuvant",
+                    "start": "2021-04-01",
+                    "end": "2022-04-01",
+                    "stop_reason": "completed",
+                },
+                {
+                    "drug": "imatinib",
+                    "dose_mg_per_day": 400,
+                    "setting": "metastatic",
+                    "start": "2023-01-20",
+                    "end": "2025-08-20",
+                    "best_response": "PR",
+                    "stop_reason": "progression",
+                    "progression": "generalized",
+                },
+                {
+                    "drug": "sunitinib",
+                    "dose_mg_per_day": 37.5,
+                    "setting": "metastatic",
+                    "start": "2025-09-01",
+                    "best_response": "SD",
+                },
+            ],
+            "imaging": [
+                {
+                    "date": "2023-01-15",
+                    "lesions": [
+                        {
+                            "id": "L1",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 48,
+                            "density_hu": 92,
+                        },
+                        {
+                            "id": "L2",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 30,
+                            "density_hu": 88,
+                        },
+                        {"id": "N1", "organ": "lymph_node", "kind": "target", "short_axis_mm": 17},
+                        {
+                            "id": "P1",
+                            "organ": "peritoneum",
+                            "kind": "non_target",
+                            "status": "present",
+                        },
+                    ],
+                },
+                {
+                    "date": "2023-04-15",
+                    "lesions": [
+                        {
+                            "id": "L1",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 40,
+                            "density_hu": 55,
+                        },
+                        {
+                            "id": "L2",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 24,
+                            "density_hu": 50,
+                        },
+                        {"id": "N1", "organ": "lymph_node", "kind": "target", "short_axis_mm": 12},
+                        {
+                            "id": "P1",
+                            "organ": "peritoneum",
+                            "kind": "non_target",
+                            "status": "present",
+                        },
+                    ],
+                },
+                {
+                    "date": "2024-06-10",
+                    "lesions": [
+                        {
+                            "id": "L1",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 30,
+                            "density_hu": 40,
+                        },
+                        {
+                            "id": "L2",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 18,
+                            "density_hu": 38,
+                        },
+                        {"id": "N1", "organ": "lymph_node", "kind": "target", "short_axis_mm": 9},
+                        {
+                            "id": "P1",
+                            "organ": "peritoneum",
+                            "kind": "non_target",
+                            "status": "present",
+                        },
+                    ],
+                },
+                {
+                    "date": "2025-08-12",
+                    "lesions": [
+                        {
+                            "id": "L1",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 41,
+                            "density_hu": 60,
+                        },
+                        {
+                            "id": "L2",
+                            "organ": "liver",
+                            "kind": "target",
+                            "longest_diameter_mm": 22,
+                            "density_hu": 52,
+                        },
+                        {"id": "N1", "organ": "lymph_node", "kind": "target", "short_axis_mm": 10},
+                        {
+                            "id": "P1",
+                            "organ": "peritoneum",
+                            "kind": "non_target",
+                            "status": "present",
+                        },
+                        {"id": "L3", "organ": "liver", "kind": "new", "longest_diameter_mm": 11},
+                    ],
+                },
+            ],
+            "comedications": ["clarithromycin"],
+        },
+        context={"today": dt.date(2026, 11, 26)},
+    )
+
+
+def _curve(median: float, scale: float = 1.0) -> list[tuple[float, float]]:
+    """Synthetic exponential curve with the given median (months), 0..60 months."""
+    rate = math.log(2) / median
+    return [(float(t), round(math.exp(-rate * t * scale), 4)) for t in range(0, 61, 3)]
+
+
+class Arm(Out):
+    """Shape of the prognosis engine's evidence arm (read by attribute only)."""
+
+    trial: str
+    endpoint: str
+    n: int | None
+    source_ids: list[str]
+    confidence: str = "primary"
+
+
+class Factor(Out):
+    """Shape of the prognosis engine's factor effect (read by attribute only)."""
+
+    label: str
+    endpoint: str
+    hazard_ratio: float | None
+    present: bool | None
+    applied: bool
+    reason: str
+    source_ids: list[str]
+
+
+class RichEstimate(SurvivalEstimate):
+    """A survival estimate with the extra fields the prognosis engine adds."""
+
+    median_lower: float | None = None
+    median_upper: float | None = None
+    survival_1y: float | None = None
+    survival_2y: float | None = None
+    survival_5y: float | None = None
+    evidence: Arm | None = None
+    fallback: bool = False
+    adjustments: list[Factor] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+def _estimate(
+    median: float, arm: Arm | None = None, factors: list[Factor] | None = None
+) -> RichEstimate:
+    at = {y: round(math.exp(-math.log(2) / median * 12 * y), 3) for y in (1, 2, 5)}
+    return RichEstimate(
+        median_months=median,
+        median_lower=round(median * 0.8, 1),
+        median_upper=round(median * 1.25, 1),
+        survival_1y=at[1],
+        survival_2y=at[2],
+        survival_5y=at[5],
+        curve=_curve(median),
+        lower=_curve(median * 0.75),
+        upper=_curve(median * 1.3),
+        evidence=arm,
+        adjustments=factors or [],
+    )
+
+
+class AltOption(Out):
+    title: str
+    pfs: SurvivalEstimate | None = None
+    os: SurvivalEstimate | None = None
+
+
+class SequenceSummary(Out):
+    sequence: list[str]
+    median_os_months: float
+    median_months_on_line: dict[str, float]
+    draws: int
+    seed: int
+    source_ids: list[str]
+
+
+class RichPrognosis(Prognosis):
+    """What the prognosis engine adds: drugs, alternatives, caveat, method; a sequence."""
+
+    drugs: list[str] = Field(default_factory=list)
+    dose_mg_per_day: float | None = None
+    line: int | None = None
+    alternatives: list[AltOption] = Field(default_factory=list)
+    sequence: SequenceSummary | None = None
+    caveat: str = ""
+    method: str = ""
+    notes: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+def full_assessment() -> Assessment:
+    s = SYNTHETIC_IDS
+    return Assessment(
+        patient_id="synthetic-full-001",
+        knowledge_base_version="2026.11+synthetic",
+        gistcds_version="0.1.0",
+        risk=RiskPanel(
+            nih=NihResult(category="high", rationale="size > 10 cm", source_ids=[s[0]]),
+            modified_nih=NihResult(category="high", rationale="size > 10 cm", source_ids=[s[1]]),
+            afip=AfipResult(
+                category="moderate",
+                progression_pct=12,
+                rationale="gastric, > 10 cm, ≤ 5 mitoses/5 mm² cell",
+                source_ids=[s[2]],
+            ),
+            mskcc=MskccResult(rfs_2y=0.71, rfs_5y=0.52, rationale="nomogram", source_ids=[s[3]]),
+            ajcc8=Ajcc8Result(
+                t="T4", n="N0", m="M1", mitotic_rate="high", stage="IV", source_ids=[s[4]]
+            ),
+        ),
+        genotype=GenotypeResult.model_validate(
+            {
+                "class": "KIT_exon11",
+                "rationale": "KIT exon 11 deletion (W557_K558del): juxtamembrane domain.",
+                "variants": [
+                    InterpretedVariant(
+                        gene="KIT",
+                        input="p.W557_K558del",
+                        hgvs_p="p.Trp557_Lys558del",
+                        exon=11,
+                        region="juxtamembrane",
+                        role="primary",
+                        date=dt.date(2021, 3, 1),
+                    ),
+                    InterpretedVariant(
+                        gene="KIT",
+                        input="p.V654A",
+                        hgvs_p="p.Val654Ala",
+                        exon=13,
+                        region="ATP pocket",
+                        role="secondary",
+                        source="ctdna",
+                        date=dt.date(2025, 9, 1),
+                    ),
+                ],
+                "secondary_mutations": [
+                    SecondaryMutation(
+                        gene="KIT",
+                        hgvs_p="p.Val654Ala",
+                        exon=13,
+                        region="KIT_ATP_pocket",
+                        source="ctdna",
+                        date=dt.date(2025, 9, 1),
+                    )
+                ],
+                "sensitivity": Sensitivity(
+                    imatinib="resistant",
+                    sunitinib="sensitive",
+                    regorafenib="intermediate",
+                    ripretinib="intermediate",
+                    avapritinib="unknown",
+                ),
+                "sensitivity_source_ids": {
+                    "imatinib": [s[5]],
+                    "sunitinib": [s[5], s[6]],
+                    "regorafenib": [s[6]],
+                },
+                "remarks": [
+                    CitedRemark(text="ATP-pocket mutation favours sunitinib.", source_ids=[s[6]])
+                ],
+            }
+        ),
+        recommendations=[
+            Recommendation(
+                rule_id="met.second_line.sunitinib",
+                kind="systemic",
+                title="Sunitinib",
+                regimen=[
+                    RegimenItem(drug="sunitinib", dose_mg_per_day=37.5, schedule="continuous daily")
+                ],
+                line=3,
+                evidence=Evidence(source_ids=[s[7]], level="I, A", confidence="primary"),
+                rationale="Progression on imatinib with a KIT exon 13 secondary mutation.",
+                positions=[
+                    Position(
+                        guideline="ESMO 2022",
+                        statement="standard second line",
+                        level="I, A",
+                        source_ids=[s[8]],
+                    ),
+                    Position(
+                        guideline="NCCN 2024", statement="preferred second line", source_ids=[s[9]]
+                    ),
+                ],
+            ),
+            Recommendation(
+                rule_id="met.trial",
+                kind="trial",
+                title="Clinical trial",
+                evidence=Evidence(source_ids=[s[8]], level="expert opinion"),
+                rationale="Discuss at a sarcoma tumour board.",
+            ),
+            Recommendation(
+                rule_id="met.third_line.regorafenib",
+                kind="systemic",
+                title="Regorafenib",
+                regimen=[
+                    RegimenItem(drug="regorafenib", dose_mg_per_day=160, schedule="days 1-21 of 28")
+                ],
+                line=3,
+                evidence=Evidence(source_ids=[s[10]], level="I, A", confidence="unverified"),
+                rationale="Third-line standard after imatinib and sunitinib.",
+            ),
+        ],
+        cautions=[
+            Caution(
+                code="cyp3a4_inhibitor",
+                message="Clarithromycin raises sunitinib exposure.",
+                source_ids=[s[11]],
+                severity="critical",
+            ),
+            Caution(
+                code="ctdna_only",
+                message="The secondary mutation is from ctDNA only.",
+                severity="info",
+            ),
+        ],
+        response=[
+            TimepointResponse(
+                date=dt.date(2023, 4, 15),
+                recist="SD",
+                choi="PR",
+                sum_mm=76,
+                change_from_baseline_pct=-19.1,
+                change_from_nadir_pct=-19.1,
+                density_mean_hu=52.5,
+                density_change_pct=-41.7,
+                discordance="size -19 % but density -42 %: Choi PR",
+            ),
+            TimepointResponse(
+                date=dt.date(2024, 6, 10),
+                recist="PR",
+                choi="PR",
+                sum_mm=57,
+                change_from_baseline_pct=-39.4,
+                change_from_nadir_pct=-25.0,
+                density_mean_hu=39.0,
+                density_change_pct=-57.1,
+            ),
+            TimepointResponse(
+                date=dt.date(2025, 8, 12),
+                recist="PD",
+                choi="PD",
+                sum_mm=73,
+                change_from_baseline_pct=-22.3,
+                change_from_nadir_pct=28.1,
+                notes=["new liver lesion L3"],
+            ),
+        ],
+        prognosis=RichPrognosis(
+            drugs=["sunitinib"],
+            dose_mg_per_day=37.5,
+            line=3,
+            pfs=_estimate(
+                5.6,
+                Arm(trial="Synthetic trial A", endpoint="TTP", n=312, source_ids=[s[7]]),
+                [
+                    Factor(
+                        label="secondary ATP-pocket mutation",
+                        endpoint="PFS",
+                        hazard_ratio=0.7,
+                        present=True,
+                        applied=True,
+                        reason="published hazard ratio",
+                        source_ids=[s[6]],
+                    ),
+                    Factor(
+                        label="liver metastases",
+                        endpoint="PFS",
+                        hazard_ratio=None,
+                        present=True,
+                        applied=False,
+                        reason="direction only, no hazard ratio",
+                        source_ids=[s[10]],
+                    ),
+                    Factor(
+                        label="ECOG 2 or worse",
+                        endpoint="PFS",
+                        hazard_ratio=1.6,
+                        present=False,
+                        applied=False,
+                        reason="the patient does not have it",
+                        source_ids=[s[10]],
+                    ),
+                    Factor(
+                        label="neutrophils above 5",
+                        endpoint="PFS",
+                        hazard_ratio=None,
+                        present=None,
+                        applied=False,
+                        reason="no hazard ratio published",
+                        source_ids=[s[10]],
+                    ),
+                ],
+            ),
+            os=_estimate(
+                18.0,
+                Arm(
+                    trial="Synthetic trial A",
+                    endpoint="OS",
+                    n=312,
+                    source_ids=[s[7]],
+                    confidence="secondary",
+                ),
+            ),
+            alternatives=[AltOption(title="Regorafenib", pfs=_estimate(4.8), os=_estimate(15))],
+            sequence=SequenceSummary(
+                sequence=["sunitinib", "regorafenib", "ripretinib"],
+                median_os_months=22.4,
+                median_months_on_line={"sunitinib": 5.6, "regorafenib": 4.8, "ripretinib": 6.3},
+                draws=10000,
+                seed=20261126,
+                source_ids=[s[7], s[10]],
+            ),
+            caveat="Population estimate from trial groups, not a prediction for this person.",
+            method="Synthetic curves for the report tests.",
+            notes=["The latest published point is at 60 months."],
+            source_ids=[s[7]],
+        ),
+        followup=[
+            FollowupVisit(month=3, exam="CT abdomen/pelvis with contrast", source_ids=[s[8]]),
+            FollowupVisit(month=6, exam="CT abdomen/pelvis with contrast", source_ids=[s[8]]),
+        ],
+        warnings=["MSKCC nomogram shown for reference only in metastatic disease."],
+    )
+
+
+def empty_patient() -> Patient:
+    return Patient(id="synthetic-empty-002")
+
+
+def empty_assessment() -> Assessment:
+    return Assessment(
+        patient_id="synthetic-empty-002",
+        knowledge_base_version="2026.11+synthetic",
+        gistcds_version="0.1.0",
+    )
+
+
+def full_case() -> tuple[Patient, Assessment, KnowledgeBase]:
+    return full_patient(), full_assessment(), synthetic_kb()
+
+
+def empty_case() -> tuple[Patient, Assessment, KnowledgeBase]:
+    return empty_patient(), empty_assessment(), synthetic_kb()
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_cited_source_is_numbered_once_in_reading_order() -> None:
+    data = build_report(*full_case(), generated=GENERATED)
+    ids = [r.source_id for r in data.references]
+    assert sorted(ids) == sorted(SYNTHETIC_IDS)  # every synthetic source is cited somewhere
+    assert len(ids) == len(set(ids))
+    assert [r.number for r in data.references] == list(range(1, len(ids) + 1))
+    # reading order: the genotype section (2) cites before the risk panel (3)
+    assert ids[0] == "synth6"
+
+
+def test_risk_disagreement_is_flagged() -> None:
+    data = build_report(*full_case(), generated=GENERATED)
+    assert data.risk is not None and data.risk.disagreement
+    assert "AFIP" in data.risk.disagreement and "high" in data.risk.disagreement
+    flagged = {r.cells[0] for r in data.risk.rows if r.flag}
+    assert any("AFIP" in name for name in flagged)
+
+
+def test_prognosis_alternatives_and_sequence_read_from_extra_fields() -> None:
+    data = build_report(*full_case(), generated=GENERATED)
+    assert data.prognosis is not None
+    names = [c.name for c in data.prognosis.curves]
+    assert names == ["sunitinib 37.5 mg/day, line 3 (recommended)", "Regorafenib"]
+    pv = data.prognosis
+    assert pv.medians[0].cells[2] == "5.6 months (4.5–7.0)"
+    assert pv.medians[0].cells[3] == "1 y 23 %, 2 y 5 %, 5 y 0 %"
+    assert "Synthetic trial A, TTP, n = 312" in pv.medians[0].cells[4]
+    # applied or present factors one by one; absent/unknown ones on one line
+    assert [f.cells[0] for f in pv.factors] == ["secondary ATP-pocket mutation", "liver metastases"]
+    assert pv.factors[0].cells[2:] == ["0.7", "yes", "applied"]
+    assert pv.factors[1].flag == "warn"
+    others = dict(pv.details)["Other factors considered"]
+    assert others == "ECOG 2 or worse (PFS, absent); neutrophils above 5 (PFS, unknown)"
+    assert pv.caveat.startswith("Population estimate")
+    assert data.sequence is not None
+    text = dict(data.sequence)
+    assert text["median os months"] == "22.4"
+    assert "sunitinib" in text["sequence"]
+
+
+def test_empty_assessment_says_not_assessed_or_not_applicable() -> None:
+    data = build_report(*empty_case(), generated=GENERATED)
+    assert data.genotype is None and data.risk is None and data.response is None
+    assert data.risk_missing.startswith(NOT_APPLICABLE)
+    assert data.genotype_missing.startswith(NOT_ASSESSED)
+    assert data.prognosis_missing.startswith(NOT_APPLICABLE)
+    assert data.references == []
+
+
+def test_patient_summary_shows_only_the_id_as_identifier() -> None:
+    data = build_report(*full_case(), generated=GENERATED)
+    keys = [k for k, _ in data.patient_rows]
+    assert keys[0] == "Patient id"
+    assert not any(k.lower() in ("name", "date of birth", "mrn", "address") for k in keys)
+
+
+def test_cite_text_compresses_ranges() -> None:
+    assert cite_text([1, 2, 3, 5, 7, 8]) == "[1–3, 5, 7–8]"
+    assert cite_text([]) == ""
+
+
+def test_sections_in_issue_order() -> None:
+    assert [s for s, _ in SECTIONS] == [
+        "patient",
+        "genotype",
+        "risk",
+        "response",
+        "therapy",
+        "cautions",
+        "prognosis",
+        "sequence",
+        "followup",
+        "timeline",
+        "references",
+    ]
