@@ -225,7 +225,9 @@ def test_plots_prefer_the_response_engines_lesion_trajectories() -> None:
 
     patient, assessment, kb = full_case()
     rich = WithSummary(
-        **assessment.model_dump(by_alias=False, exclude={"prognosis", "genotype"}),
+        **assessment.model_dump(
+            by_alias=False, exclude={"prognosis", "genotype", "response_summary"}
+        ),
         genotype=assessment.genotype,
         response_summary=Summary(
             spider_lesions=[
