@@ -12,28 +12,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion
 from gistcds.knowledge import Cited, KBModel
 
-GenotypeClassName = Literal[
-    "KIT_exon9",
-    "KIT_exon11",
-    "KIT_exon13",
-    "KIT_exon17",
-    "KIT_other",
-    "PDGFRA_D842V",
-    "PDGFRA_exon18_other",
-    "PDGFRA_exon12",
-    "PDGFRA_exon14",
-    "PDGFRA_other",
-    "SDH_deficient",
-    "NF1",
-    "BRAF_V600E",
-    "NTRK_fusion",
-    "quadruple_wild_type",
-    "not_tested",
-    "unclassified",
-]
-SecondaryRegionName = Literal["KIT_ATP_pocket", "KIT_activation_loop", "other"]
+# The contract's enums, defined once in the output model and shared with the KB schemas.
+GenotypeClassName = GenotypeClass
+SecondaryRegionName = SecondaryRegion
 EditKind = Literal["sub", "del", "dup", "ins", "delins", "fs", "ext", "identity"]
 
 
