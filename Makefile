@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/patients/metastatic-kit11-untreated.json
 SHARED := ../shared
 
-.PHONY: install run test lint typecheck unit cases bench clean
+.PHONY: install run test lint unit cases bench clean
 
 install: $(STAMP)
 
@@ -40,8 +40,9 @@ test: lint unit
 cases: install
 	$(BIN)/python $(SHARED)/tools/check_cases.py --cmd $(BIN)/gistcds $(SHARED)/examples/cases
 
+# Every benchmark prints its figures and ratios against a baseline measured in the same run.
 bench: install
-	$(BIN)/python benchmarks/bench_cli.py
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build out .mypy_cache .ruff_cache .pytest_cache .hypothesis
