@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gistcds.cli import build_app
+from gistcds.cohort.genotype import OUTPUT_COLUMNS as GENOTYPE_COLUMNS
 from gistcds.cohort.schema import validate
 from gistcds.cohort.score import score_table
 from gistcds.knowledge import load_kb
@@ -45,7 +46,7 @@ def test_scores_a_csv_into_parquet_like_the_scalar_engine(tmp_path: Path) -> Non
     code, _, err = _run("cohort", "score", str(src), "--out", str(out))
     assert code == 0, err
     df = pd.read_parquet(out)
-    assert list(df.columns) == ["id", *OUTPUT_COLUMNS]
+    assert list(df.columns) == ["id", *OUTPUT_COLUMNS, *GENOTYPE_COLUMNS]
     assert df["id"].tolist() == list("abcde")
     a = df.iloc[0]
     assert (a["nih_category"], a["afip_category"], a["afip_progression_pct"], a["ajcc8_stage"]) == (

@@ -1,9 +1,11 @@
 """``gistcds cohort score``: the risk batch path over a CSV/Parquet table, in process or on Dask.
 
-Reads the table, validates every row (``schema``), refuses the whole table before writing
-anything when a row is bad (unless ``skip_invalid``), scores the rest with the vectorised
-risk path and writes ``id`` plus the risk columns (``risk.batch.OUTPUT_COLUMNS``).
-The Dask engine runs the same function per partition, so both engines give identical output.
+Reads the table, validates every row (``schema``, and the optional molecular columns of
+``genotype``), refuses the whole table before writing anything when a row is bad (unless
+``skip_invalid``), scores the rest with the vectorised risk path and writes ``id``, the risk
+columns (``risk.batch.OUTPUT_COLUMNS``) and the genotype columns (``genotype.OUTPUT_COLUMNS``).
+The Dask engine runs the risk function per partition, so both engines give identical output;
+the genotype columns are computed in process, once per distinct molecular combination.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from gistcds.cohort.genotype import genotype_frame
 from gistcds.cohort.schema import COLUMNS, RowProblem, bad_rows, validate
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
@@ -148,6 +151,8 @@ def run(
         _, problems = validate(raw)
         raise InputError(_problems(problems))
     clean, problems = validate(raw)
+    genotypes, genotype_problems = genotype_frame(raw, kb)
+    problems = sorted([*problems, *genotype_problems], key=lambda p: p.row)
     if problems:
         if not skip_invalid:
             raise InputError(_problems(problems))
@@ -155,7 +160,9 @@ def run(
             print(f"skipped {p}", file=sys.stderr)
         bad = np.isin(np.arange(1, len(clean) + 1), sorted(bad_rows(problems)))
         clean = clean.loc[~bad]
+        genotypes = genotypes.loc[~bad]
     scored = score_table(clean, kb, engine=engine, scheduler=scheduler, workers=workers)
+    scored = pd.concat([scored, genotypes.reset_index(drop=True)], axis=1)
     if out is None:
         scored.to_csv(sys.stdout, index=False)
     else:

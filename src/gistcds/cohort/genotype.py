@@ -1,0 +1,115 @@
+"""Genotype columns for ``gistcds cohort score``: the genotype engine over a table.
+
+Optional input columns (absent or empty = nothing recorded, as for a patient record
+without ``molecular``):
+
+============ ==================================================================
+variants     ``GENE:change`` entries separated by ``;``, e.g.
+             ``KIT:p.W557_K558del; KIT:V654A`` (any spelling the engine reads)
+tested_genes genes tested, separated by ``;`` (e.g. ``KIT;PDGFRA;BRAF``)
+sdhb_ihc     retained | lost | unknown
+fusions      fusions separated by ``;``, each ``GENE1-GENE2`` (e.g. ``ETV6-NTRK3``)
+============ ==================================================================
+
+Output columns: ``genotype_class`` and ``sensitivity_<drug>`` for the five drugs of the
+contract. A cohort row has no treatment history, so every variant is read as found
+before any TKI (primary); acquired mutations need ``gistcds assess`` with therapy lines.
+
+The scalar engine (one place for every genotype rule) runs once per distinct
+combination of these cells, which registries repeat many times over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from gistcds.cohort.schema import RowProblem
+from gistcds.domain.patient import Molecular, Patient
+from gistcds.domain.results.genotype import Sensitivity
+from gistcds.genomics import interpret_genotype
+from gistcds.io.validation import problems_from
+from gistcds.knowledge import KnowledgeBase
+
+INPUT_COLUMNS: tuple[str, ...] = ("variants", "tested_genes", "sdhb_ihc", "fusions")
+DRUGS: tuple[str, ...] = tuple(Sensitivity.model_fields)
+OUTPUT_COLUMNS: tuple[str, ...] = ("genotype_class", *(f"sensitivity_{d}" for d in DRUGS))
+
+
+def _split(cell: str, sep: str = ";") -> list[str]:
+    return [part.strip() for part in cell.split(sep) if part.strip()]
+
+
+def _molecular_doc(
+    variants: str, tested: str, sdhb: str, fusions: str
+) -> dict[str, Any] | tuple[str, str]:
+    """The ``molecular`` JSON for one combination of cells, or (column, message) if malformed."""
+    doc: dict[str, Any] = {}
+    if variants:
+        entries = []
+        for entry in _split(variants):
+            gene, colon, change = entry.partition(":")
+            if not colon or not gene.strip() or not change.strip():
+                return "variants", f"expected GENE:change, got {entry!r}"
+            entries.append({"gene": gene.strip(), "hgvs_p": change.strip(), "source": "tissue"})
+        doc["variants"] = entries
+    if tested:
+        doc["tested_genes"] = _split(tested)
+    if sdhb:
+        doc["sdhb_ihc"] = sdhb.lower()
+    if fusions:
+        fusion_list = []
+        for entry in _split(fusions):
+            genes = [g.strip() for g in entry.split("-")]
+            if len(genes) != 2 or not all(genes):
+                return "fusions", f"expected GENE1-GENE2, got {entry!r}"
+            fusion_list.append({"genes": genes})
+        doc["fusions"] = fusion_list
+    return doc
+
+
+def _cells(raw: pd.DataFrame, column: str) -> pd.Series:
+    if column not in raw.columns:
+        return pd.Series("", index=raw.index, dtype="string")
+    return raw[column].astype("string").str.strip().fillna("")
+
+
+def genotype_frame(raw: pd.DataFrame, kb: KnowledgeBase) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """The genotype output columns for every row (same index), and the problems found."""
+    keys = pd.DataFrame({c: _cells(raw, c) for c in INPUT_COLUMNS}, index=raw.index)
+    combos = keys.drop_duplicates()
+    results: dict[tuple[str, ...], list[str] | tuple[str, str]] = {}
+    for combo in combos.itertuples(index=False):
+        key = tuple(str(v) for v in combo)
+        doc = _molecular_doc(*key)
+        if isinstance(doc, tuple):
+            results[key] = doc
+            continue
+        try:
+            molecular = Molecular.model_validate(doc) if doc else None
+        except ValidationError as exc:
+            found = problems_from(exc)
+            column = found[0].path.split(".", 1)[0].split("[", 1)[0]
+            results[key] = (column, "; ".join(str(p) for p in found))
+            continue
+        genotype = interpret_genotype(Patient(id="cohort-row", molecular=molecular), kb)
+        if genotype is None:
+            results[key] = [""] * len(OUTPUT_COLUMNS)
+            continue
+        sens = genotype.sensitivity.model_dump()
+        results[key] = [genotype.genotype_class, *(sens[d] for d in DRUGS)]
+
+    problems: list[RowProblem] = []
+    rows: list[list[str]] = []
+    blank = [""] * len(OUTPUT_COLUMNS)
+    for i, combo in enumerate(keys.itertuples(index=False), start=1):
+        value = results[tuple(str(v) for v in combo)]
+        if isinstance(value, tuple):
+            problems.append(RowProblem(i, value[0], value[1]))
+            rows.append(blank)
+        else:
+            rows.append(value)
+    frame = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS), index=raw.index)
+    return frame, problems

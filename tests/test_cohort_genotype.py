@@ -1,0 +1,90 @@
+"""Genotype columns of ``gistcds cohort score``: same answers as ``gistcds assess``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from gistcds.assess import assess
+from gistcds.cli import build_app
+from gistcds.cohort.genotype import OUTPUT_COLUMNS, genotype_frame
+from gistcds.io.patient_json import patient_from_obj
+from gistcds.knowledge import load_kb
+
+RISK = "stomach,6,4,5mm2,false,N0,false"
+HEADER = (
+    "id,site,size_cm,mitoses,mitoses_per,rupture,nodes,metastatic,"
+    "variants,tested_genes,sdhb_ihc,fusions\n"
+)
+
+
+def _run(tmp_path: Path, rows: list[str]) -> tuple[int, str, str]:
+    src = tmp_path / "in.csv"
+    src.write_text(HEADER + "".join(f"{r}\n" for r in rows))
+    res = CliRunner().invoke(build_app(), ["cohort", "score", str(src)])
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_classes_and_sensitivity_match_the_patient_path(tmp_path: Path) -> None:
+    rows = {
+        "kit11": ("KIT:p.W557_K558del", "KIT;PDGFRA", "", ""),
+        "kit9": ("KIT:A502_Y503dup", "KIT;PDGFRA", "", ""),
+        "d842v": ("PDGFRA:p.Asp842Val", "KIT;PDGFRA", "", ""),
+        "sdh": ("", "KIT;PDGFRA", "lost", ""),
+        "ntrk": ("", "KIT;PDGFRA;BRAF;NTRK3", "retained", "ETV6-NTRK3"),
+        "none": ("", "", "", ""),
+    }
+    code, out, err = _run(
+        tmp_path, [f"{k},{RISK},{v},{t},{s},{f}" for k, (v, t, s, f) in rows.items()]
+    )
+    assert code == 0, err
+    table = pd.read_csv(pd.io.common.StringIO(out), dtype=str).set_index("id")
+    kb = load_kb()
+    for key, (variants, tested, sdhb, fusions) in rows.items():
+        molecular: dict[str, object] = {}
+        if variants:
+            gene, change = variants.split(":")
+            molecular["variants"] = [{"gene": gene, "hgvs_p": change}]
+        if tested:
+            molecular["tested_genes"] = tested.split(";")
+        if sdhb:
+            molecular["sdhb_ihc"] = sdhb
+        if fusions:
+            molecular["fusions"] = [{"genes": fusions.split("-")}]
+        doc = {"id": key, **({"molecular": molecular} if molecular else {})}
+        genotype = assess(patient_from_obj(doc), kb).genotype
+        assert genotype is not None
+        assert table.loc[key, "genotype_class"] == genotype.genotype_class
+        for drug, level in genotype.sensitivity.model_dump().items():
+            assert table.loc[key, f"sensitivity_{drug}"] == level
+    assert table.loc["kit11", "genotype_class"] == "KIT_exon11"
+    assert table.loc["d842v", "sensitivity_imatinib"] == "resistant"
+    assert table.loc["none", "genotype_class"] == "not_tested"
+
+
+def test_bad_molecular_cells_are_named_by_row_and_column(tmp_path: Path) -> None:
+    code, out, err = _run(
+        tmp_path,
+        [
+            f"a,{RISK},KIT W557,,,",
+            f"b,{RISK},,,weak,",
+            f"c,{RISK},,k!t,,",
+            f"d,{RISK},,,,ETV6",
+        ],
+    )
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0] == "row 1, column variants: expected GENE:change, got 'KIT W557'"
+    assert lines[1].startswith("row 2, column sdhb_ihc: sdhb_ihc: must be one of")
+    assert lines[2].startswith("row 3, column tested_genes: tested_genes[0]: must match")
+    assert lines[3] == "row 4, column fusions: expected GENE1-GENE2, got 'ETV6'"
+
+
+def test_tables_without_molecular_columns_get_not_tested() -> None:
+    raw = pd.DataFrame({"id": ["x", "y"]})
+    frame, problems = genotype_frame(raw, load_kb())
+    assert problems == []
+    assert list(frame.columns) == list(OUTPUT_COLUMNS)
+    assert frame["genotype_class"].tolist() == ["not_tested", "not_tested"]
