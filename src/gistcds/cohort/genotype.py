@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
@@ -76,40 +77,33 @@ def _cells(raw: pd.DataFrame, column: str) -> pd.Series:
     return raw[column].astype("string").str.strip().fillna("")
 
 
+def _interpret(key: tuple[str, ...], kb: KnowledgeBase, out: Any) -> tuple[str, str] | None:
+    """Fill ``out`` with the genotype columns of one combination; (column, message) if bad."""
+    doc = _molecular_doc(*key)
+    if isinstance(doc, tuple):
+        return doc
+    try:
+        molecular = Molecular.model_validate(doc) if doc else None
+    except ValidationError as exc:
+        found = problems_from(exc)
+        return found[0].path.split(".", 1)[0].split("[", 1)[0], "; ".join(map(str, found))
+    genotype = interpret_genotype(Patient(id="cohort-row", molecular=molecular), kb)
+    if genotype is not None:
+        sens = genotype.sensitivity.model_dump()
+        out[:] = [genotype.genotype_class, *(sens[d] for d in DRUGS)]
+    return None
+
+
 def genotype_frame(raw: pd.DataFrame, kb: KnowledgeBase) -> tuple[pd.DataFrame, list[RowProblem]]:
     """The genotype output columns for every row (same index), and the problems found."""
     keys = pd.DataFrame({c: _cells(raw, c) for c in INPUT_COLUMNS}, index=raw.index)
-    combos = keys.drop_duplicates()
-    results: dict[tuple[str, ...], list[str] | tuple[str, str]] = {}
-    for combo in combos.itertuples(index=False):
-        key = tuple(str(v) for v in combo)
-        doc = _molecular_doc(*key)
-        if isinstance(doc, tuple):
-            results[key] = doc
-            continue
-        try:
-            molecular = Molecular.model_validate(doc) if doc else None
-        except ValidationError as exc:
-            found = problems_from(exc)
-            column = found[0].path.split(".", 1)[0].split("[", 1)[0]
-            results[key] = (column, "; ".join(str(p) for p in found))
-            continue
-        genotype = interpret_genotype(Patient(id="cohort-row", molecular=molecular), kb)
-        if genotype is None:
-            results[key] = [""] * len(OUTPUT_COLUMNS)
-            continue
-        sens = genotype.sensitivity.model_dump()
-        results[key] = [genotype.genotype_class, *(sens[d] for d in DRUGS)]
-
+    codes, combos = pd.MultiIndex.from_frame(keys).factorize()
+    table = np.full((max(len(combos), 1), len(OUTPUT_COLUMNS)), "", dtype=object)
     problems: list[RowProblem] = []
-    rows: list[list[str]] = []
-    blank = [""] * len(OUTPUT_COLUMNS)
-    for i, combo in enumerate(keys.itertuples(index=False), start=1):
-        value = results[tuple(str(v) for v in combo)]
-        if isinstance(value, tuple):
-            problems.append(RowProblem(i, value[0], value[1]))
-            rows.append(blank)
-        else:
-            rows.append(value)
-    frame = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS), index=raw.index)
+    for j, combo in enumerate(combos):
+        issue = _interpret(tuple(str(v) for v in combo), kb, table[j])
+        if issue is not None:
+            rows = np.flatnonzero(codes == j) + 1
+            problems.extend(RowProblem(int(r), issue[0], issue[1]) for r in rows)
+    frame = pd.DataFrame(table[codes], columns=list(OUTPUT_COLUMNS), index=raw.index)
     return frame, problems
