@@ -97,13 +97,18 @@ def _interpret(key: tuple[str, ...], kb: KnowledgeBase, out: Any) -> tuple[str, 
 def genotype_frame(raw: pd.DataFrame, kb: KnowledgeBase) -> tuple[pd.DataFrame, list[RowProblem]]:
     """The genotype output columns for every row (same index), and the problems found."""
     keys = pd.DataFrame({c: _cells(raw, c) for c in INPUT_COLUMNS}, index=raw.index)
-    codes, combos = pd.MultiIndex.from_frame(keys).factorize()
+    codes = keys.groupby(list(INPUT_COLUMNS), sort=False).ngroup().to_numpy()
+    combos = keys.drop_duplicates()  # first appearances: the same order as ngroup's codes
     table = np.full((max(len(combos), 1), len(OUTPUT_COLUMNS)), "", dtype=object)
     problems: list[RowProblem] = []
-    for j, combo in enumerate(combos):
+    for j, combo in enumerate(combos.itertuples(index=False)):
         issue = _interpret(tuple(str(v) for v in combo), kb, table[j])
         if issue is not None:
             rows = np.flatnonzero(codes == j) + 1
             problems.extend(RowProblem(int(r), issue[0], issue[1]) for r in rows)
-    frame = pd.DataFrame(table[codes], columns=list(OUTPUT_COLUMNS), index=raw.index)
+    columns = {}
+    for k, name in enumerate(OUTPUT_COLUMNS):
+        categories, per_combo = np.unique(table[:, k].astype(str), return_inverse=True)
+        columns[name] = pd.Categorical.from_codes(per_combo[codes], categories=pd.Index(categories))
+    frame = pd.DataFrame(columns, index=raw.index)
     return frame, problems
