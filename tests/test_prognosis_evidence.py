@@ -116,3 +116,61 @@ def test_metagist_factors_without_hazard_ratio_are_never_applied(kb: Any) -> Non
     for f in metagist:
         if f.id != "metagist_other_vs_exon11_pfs":  # univariable HR from the ASCO abstract
             assert f.hazard_ratio is None, f.id
+
+
+# Debiec-Rychter 2006 abstract: relative-risk increases against KIT exon 11 (HR = 1 + increase),
+# and Verweij 2004 abstract: 800 vs 400 mg HR 0.82 (0.69-0.98).
+FACTOR_HRS = [
+    ("kit_exon9_vs_exon11_pfs", "debiecrychter2006", 1 + 1.71, None),
+    ("kit_exon9_vs_exon11_os", "debiecrychter2006", 1 + 1.90, None),
+    ("no_kit_pdgfra_mutation_vs_exon11_pfs", "debiecrychter2006", 1 + 1.08, None),
+    ("no_kit_pdgfra_mutation_vs_exon11_os", "debiecrychter2006", 1 + 0.76, None),
+    ("imatinib800_vs_400_kit9_pfs", "debiecrychter2006", 1 - 0.61, None),
+    ("imatinib800_vs_400_pfs", "verweij2004", 0.82, (0.69, 0.98)),
+]
+
+
+@pytest.mark.parametrize(("factor_id", "source", "hr", "ci"), FACTOR_HRS)
+def test_factor_hazard_ratios_match_the_abstracts(
+    kb: Any, factor_id: str, source: str, hr: float, ci: tuple[float, float] | None
+) -> None:
+    f = {x.id: x for x in kb.table("prognosis_factors", FactorsTable).factors}[factor_id]
+    assert source in f.source_ids
+    assert f.hazard_ratio == pytest.approx(hr)
+    assert f.hr_ci == (pytest.approx(ci) if ci else None)
+    if f.estimate == "derived":
+        assert f.note and "convert" in f.note  # every conversion is said in the entry
+
+
+def test_genotype_hrs_against_exon11_are_listed_but_not_applied_to_own_genotype_arms(
+    kb: Any,
+) -> None:
+    # An exon 9 patient has the CALGB exon 9 arm: the exon 9-vs-11 HR must not shift it again.
+    import datetime as dt
+
+    from gistcds.domain.patient import Patient
+    from gistcds.domain.results.genotype import GenotypeResult
+    from gistcds.domain.results.therapy import Evidence, Recommendation, RegimenItem
+    from gistcds.prognosis import estimate_prognosis
+
+    rec = Recommendation(
+        rule_id="r1",
+        kind="systemic",
+        title="imatinib 400",
+        regimen=[RegimenItem(drug="imatinib", dose_mg_per_day=400, schedule="daily")],
+        line=1,
+        evidence=Evidence(source_ids=["blanke2008"], level="test"),
+        rationale="test",
+    )
+    pat = Patient.model_validate(
+        {"id": "p", "metastatic": {"sites": ["liver"]}}, context={"today": dt.date(2026, 11, 26)}
+    )
+    out = estimate_prognosis(pat, GenotypeResult.model_validate({"class": "KIT_exon9"}), [rec], kb)
+    assert out is not None and out.pfs is not None and out.os is not None
+    pfs = {a.id: a for a in out.pfs.adjustments}["kit_exon9_vs_exon11_pfs"]
+    os_ = {a.id: a for a in out.os.adjustments}["kit_exon9_vs_exon11_os"]
+    for a in (pfs, os_):
+        assert a.present is True and not a.applied and "KIT_exon11" in a.reason
+        assert a.source_ids == ["debiecrychter2006"]
+    assert out.pfs.median_months == pytest.approx(16.7, abs=0.05)  # CALGB exon 9, unadjusted
+    assert out.os.median_months == pytest.approx(38.4, abs=0.05)
