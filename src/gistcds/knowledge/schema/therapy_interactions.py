@@ -22,6 +22,7 @@ class Agent(Cited):
     name: str
     synonyms: list[str] = Field(default_factory=list)
     effect: Effect
+    note: str | None = Field(default=None, description="where the class was checked")
 
 
 class LabelRule(Cited):
@@ -31,6 +32,7 @@ class LabelRule(Cited):
     effect: Effect
     message: str = Field(description="must name CYP3A4; {agent} is replaced by the comedication")
     severity: Literal["info", "warning", "critical"] = "warning"
+    note: str | None = Field(default=None, description="where the label wording was read")
 
 
 class Table(KBModel):
