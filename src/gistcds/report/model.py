@@ -829,8 +829,8 @@ def _sequence(a: Assessment, cites: Citations) -> SequenceView | None:
         summary.append(
             (
                 "Published first-line OS",
-                f"median {_months(s.compare_os_median_months)} ({s.compare_os_arm}); "
-                f"simulated {diff:+.1f} months, reported, not tuned",
+                f"median {_months(s.compare_os_median_months)} ({s.compare_os_arm}); the "
+                f"simulated median differs by {diff:+.1f} months (reported, not tuned to it)",
             )
         )
     lines: list[Row] = []

@@ -332,45 +332,48 @@ def survival(data: ReportData) -> str | None:
 
 
 def density(data: ReportData) -> str | None:
-    """Mean target-lesion density (HU) per CT, with the Choi category (from the engine)."""
+    """Change of mean target-lesion density from baseline per CT (the engine's figures),
+    with the Choi category above each point."""
     summary = data.assessment.response_summary
+    if summary is None:
+        return None
     pts = [
-        (d.date, d.density_mean_hu)
-        for d in (summary.density if summary is not None else [])
-        if d.density_mean_hu is not None
+        (d.date, d.density_change_pct, d.density_mean_hu)
+        for d in summary.density
+        if d.density_change_pct is not None and d.date != summary.baseline_date
     ]
-    if len(pts) < 2:
+    if not pts:
         return None
     plt = _plt()
-    d0 = pts[0][0]
+    d0 = summary.baseline_date
     choi = {tp.date: tp.choi for tp in data.assessment.response}
-    fig, ax = plt.subplots(figsize=(5.0, 2.4))
-    xs = [_months(d0, d) for d, _ in pts]
-    ys = [float(v) for _, v in pts if v is not None]
-    ax.plot(xs, ys, color=INK, lw=1.6, marker="o", ms=4)
-    for (d, _), x, y in zip(pts, xs, ys, strict=True):
+    fig, ax = plt.subplots(figsize=(5.0, 3.2))
+    ax.axhline(0, color=GRID, lw=1, zorder=0)
+    xs = [0.0] + [_months(d0, d) for d, _, _ in pts]
+    ys = [0.0] + [float(c) for _, c, _ in pts if c is not None]
+    ax.plot(xs, ys, color=INK, lw=1.8, marker="o", ms=4)
+    for (d, _, hu), x, y in zip(pts, xs[1:], ys[1:], strict=True):
         cat = choi.get(d)
-        if cat:
-            ax.annotate(
-                cat,
-                (x, y),
-                xytext=(0, 6),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7,
-                fontweight="bold",
-                color=RESPONSE_COLOURS.get(cat, INK),
-            )
+        text = f"{cat} " if cat else ""
+        text += f"({hu:.0f} HU)" if hu is not None else ""
+        ax.annotate(
+            text.strip(),
+            (x, y),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+            fontweight="bold",
+            color=RESPONSE_COLOURS.get(cat or "", INK),
+        )
     ax.set_xlabel("months since baseline CT")
-    ax.set_ylabel("mean density (HU)")
+    ax.set_ylabel("density change from baseline (%)")
     ax.set_title("Target-lesion density (Choi category above)")
-    ax.margins(y=0.25)
+    ax.margins(x=0.12, y=0.3)
     ax.grid(axis="y", color=GRID, lw=0.5)
     desc = (
-        "Mean density: "
-        + ", ".join(
-            f"{d.isoformat()} {v:.0f} HU" for d, v in zip([d for d, _ in pts], ys, strict=True)
-        )
+        "Mean density change from baseline: "
+        + ", ".join(f"{d.isoformat()} {c:+.1f} %" for d, c, _ in pts if c is not None)
         + "."
     )
     return _to_svg(fig, "density", "Mean density of the target lesions over time", desc)
@@ -385,7 +388,7 @@ def sequence(data: ReportData) -> str | None:
     plt = _plt()
     lines = [ln for ln in s.lines if ln.median_months_on_line is not None]
     n = len(lines)
-    fig, ax = plt.subplots(figsize=(6.0, 0.7 + 0.45 * n))
+    fig, ax = plt.subplots(figsize=(6.0, 0.6 + 0.38 * n))
     for i, ln in enumerate(lines):
         assert ln.median_months_on_line is not None
         y = n - 1 - i
@@ -407,6 +410,7 @@ def sequence(data: ReportData) -> str | None:
             fontsize=7,
         )
     ax.set_yticks([n - 1 - i for i in range(n)], [f"line {ln.line}: {ln.drug}" for ln in lines])
+    ax.set_axisbelow(True)
     ax.set_xlabel("months on the line (simulated)")
     ax.set_title(f"Simulated sequence: median OS {s.os_median_months:.1f} months")
     ax.margins(x=0.35)
