@@ -104,10 +104,10 @@ def patient_sequence(
         sources.update(arm.source_ids)
         if nxt is not None:
             sources.update(nxt.source_ids)
-        quart = None
-        if times.size:
-            lo, hi = np.percentile(times, [25, 75])
-            quart = (_r(lo), _r(hi))
+        quart, median = None, None
+        if times.size:  # one partition for the three quantiles
+            lo, mid, hi = np.percentile(times, [25, 50, 75])
+            quart, median = (_r(lo), _r(hi)), _r(mid)
         lines.append(
             SequenceLine(
                 line=ls.line,
@@ -119,7 +119,7 @@ def patient_sequence(
                 fallback=ls.fallback,
                 confidence=arm.confidence,
                 reached_fraction=round(times.size / os_.size, 3),
-                median_months_on_line=_r(np.median(times)) if times.size else None,
+                median_months_on_line=median,
                 quartiles_months_on_line=quart,
                 proceed_probability=nxt.proceed_probability if nxt else None,
                 proceed_basis=" ".join(nxt.basis.split()) if nxt else None,
