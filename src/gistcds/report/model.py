@@ -147,7 +147,11 @@ def cite_text(numbers: list[int]) -> str:
 
 
 def iter_source_ids(value: Any) -> Iterator[str]:
-    """Every source id anywhere in a result model (fields named ``*source_ids``)."""
+    """Every source id anywhere in a result model (fields named ``*source_ids``).
+
+    Used as a safety net (sources of a part no section shows still get a number) and by
+    the tests; the sections themselves cite through the typed fields.
+    """
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
             child = getattr(value, name, None)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from gistcds.domain.patient import Lesion
     from gistcds.report.model import ReportData
 
 # Colour-blind-safe palette (Okabe-Ito), one meaning per colour across the report.
@@ -95,7 +96,7 @@ def _months(d0: dt.date, d: dt.date) -> float:
     return (d - d0).days / 30.4375
 
 
-def _lesion_measure(lesion: Any) -> float | None:
+def _lesion_measure(lesion: Lesion) -> float | None:
     """The diameter the record gives (longest, else short axis), for display only."""
     v = lesion.longest_diameter_mm if lesion.longest_diameter_mm is not None else None
     v = v if v is not None else lesion.short_axis_mm
