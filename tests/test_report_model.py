@@ -747,7 +747,7 @@ def test_sequence_reason_is_shown_when_null() -> None:
         patient, assessment.model_copy(update={"prognosis": prognosis}), kb, GENERATED
     )
     assert data.sequence is None
-    assert data.sequence_missing == f"{NOT_ASSESSED}: No sequence covers this genotype"
+    assert data.sequence_missing == f"{NOT_ASSESSED}: no sequence covers this genotype"
 
 
 def test_empty_assessment_says_not_assessed_or_not_applicable() -> None:

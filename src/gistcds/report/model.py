@@ -880,7 +880,8 @@ def _sequence(a: Assessment, cites: Citations) -> SequenceView | None:
 def _sequence_missing(a: Assessment, metastatic: bool) -> str:
     p = a.prognosis
     if p is not None and p.sequence_reason:
-        return f"{NOT_ASSESSED}: {p.sequence_reason.rstrip('.')}"
+        why = p.sequence_reason.rstrip(".")
+        return f"{NOT_ASSESSED}: {why[:1].lower()}{why[1:]}"
     if p is None and not metastatic:
         return NOT_APPLICABLE + " (no metastatic disease)"
     return NOT_ASSESSED + ": no sequence simulation in this assessment"
