@@ -112,6 +112,36 @@ def main() -> int:
         f"per-patient prognosis (2 options x PFS/OS, 400 draws each): "
         f"{best_p * 1000:.1f} ms best / {med_p * 1000:.1f} ms median"
     )
+
+    # the patient's own sequence simulation inside assess(): with it and without it
+    from pathlib import Path
+    from unittest import mock
+
+    import gistcds.prognosis.sequence as seqmod
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import load_patient
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "patients"
+    print(f"assess() with the patient's sequence ({seqmod.PATIENTS:,} simulated patients):")
+    for name, line, drug in (
+        ("metastatic-kit11-untreated", 1, "imatinib"),
+        ("progression-after-imatinib", 2, "sunitinib"),
+    ):
+        pt = load_patient(str(examples / f"{name}.json"))
+        assess(pt, kb)
+        _, seq_med, _ = best_of(
+            30,
+            lambda line=line, drug=drug: seqmod.patient_sequence(  # type: ignore[misc]
+                kb, genotype_class="KIT_exon11", line=line, drug=drug, dose=None
+            ),
+        )
+        _, with_med, _ = best_of(30, lambda pt=pt: assess(pt, kb))  # type: ignore[misc]
+        with mock.patch.object(seqmod, "patient_sequence", return_value=(None, "off")):
+            _, without_med, _ = best_of(30, lambda pt=pt: assess(pt, kb))  # type: ignore[misc]
+        print(
+            f"  {name}: sequence {seq_med * 1000:.1f} ms; assess {with_med * 1000:.1f} ms "
+            f"with it vs {without_med * 1000:.1f} ms without ({with_med / without_med:.2f}x)"
+        )
     return 0
 
 

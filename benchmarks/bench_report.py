@@ -1,10 +1,10 @@
 """Report cost per patient: HTML and PDF generation against ``assess`` alone, same run.
 
 For every bundled example (and the synthetic full case from the tests, which has
-all four figures) it prints the median wall time of:
+all six figures) it prints the median wall time of:
   - ``assess``               the engines only (the baseline),
   - ``text``                 the rich terminal report (to a null console),
-  - ``html``                 content model + four matplotlib SVG figures + Jinja2,
+  - ``html``                 content model + up to six matplotlib SVG figures + Jinja2,
   - ``pdf``                  WeasyPrint from that HTML (HTML time not included),
 and each as a ratio to ``assess``. One-off import costs (matplotlib + jinja2,
 weasyprint) are measured first and reported separately, since a CLI run pays them
@@ -84,7 +84,7 @@ def main() -> None:
     from test_report_model import full_case
 
     fp, fa, fkb = full_case()
-    cases.append(("synthetic-full (4 figures)", fp, lambda: fa))
+    cases.append(("synthetic-full (6 figures)", fp, lambda: fa))
 
     header = (
         f"{'patient':30} {'assess ms':>9} {'text ms':>8} {'html ms':>8} {'pdf ms':>8}"

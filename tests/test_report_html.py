@@ -169,10 +169,17 @@ def test_disclaimer_kb_version_and_date(
     assert "2026-11-26 09:30 UTC" in html
 
 
-def test_full_case_shows_every_part_and_all_four_figures() -> None:
+def test_full_case_shows_every_part_and_all_six_figures() -> None:
     patient, assessment, kb = full_case()
     html = render_html(build_report(patient, assessment, kb, GENERATED))
-    for title in ("Spider plot", "Waterfall plot", "PFS and OS", "swimmer plot"):
+    for title in (
+        "Spider plot",
+        "Waterfall plot",
+        "Mean density of the target lesions",
+        "PFS and OS",
+        "Simulated time on each line",
+        "swimmer plot",
+    ):
         assert title in html, title
     for text in (
         "KIT exon11",
@@ -181,7 +188,9 @@ def test_full_case_shows_every_part_and_all_four_figures() -> None:
         "sunitinib 37.5 mg/day, continuous daily",
         "ESMO 2022",
         "cyp3a4 inhibitor",
-        "22.4",  # sequence simulation median OS
+        "median 22.4 months",  # sequence simulation median OS
+        "Best overall response",
+        "tissue confirmation of the ctDNA finding",
         "CT abdomen/pelvis with contrast",
         "clarithromycin",
     ):
@@ -206,48 +215,53 @@ def test_plots_prefer_the_response_engines_lesion_trajectories() -> None:
     """When the assessment carries the engine's spider data, the plots use it, not raw sizes."""
     import datetime as dt
 
-    from gistcds.domain.results.base import Out
+    from gistcds.domain.results.response import LesionTrajectory, TrajectoryPoint
     from gistcds.report.plots import lesion_trajectories, waterfall
 
-    class Point(Out):
-        date: dt.date
-        change_from_baseline_pct: float | None
-
-    class Lesion(Out):
-        lesion_id: str
-        points: list[Point]
-
-    class Summary(Out):
-        spider_lesions: list[Lesion]
-
-    class WithSummary(Assessment):
-        response_summary: Summary | None = None
-
     patient, assessment, kb = full_case()
-    rich = WithSummary(
-        **assessment.model_dump(
-            by_alias=False, exclude={"prognosis", "genotype", "response_summary"}
-        ),
-        genotype=assessment.genotype,
-        response_summary=Summary(
-            spider_lesions=[
-                Lesion(
+    assert assessment.response_summary is not None
+    summary = assessment.response_summary.model_copy(
+        update={
+            "spider_lesions": [
+                LesionTrajectory(
                     lesion_id="L1",
+                    organ="liver",
+                    measure="longest_diameter",
                     points=[
-                        Point(date=dt.date(2023, 1, 15), change_from_baseline_pct=0.0),
-                        Point(date=dt.date(2023, 4, 15), change_from_baseline_pct=-50.0),
+                        TrajectoryPoint(
+                            date=dt.date(2023, 1, 15), value_mm=48, change_from_baseline_pct=0.0
+                        ),
+                        TrajectoryPoint(
+                            date=dt.date(2023, 4, 15), value_mm=24, change_from_baseline_pct=-50.0
+                        ),
                     ],
                 )
             ]
-        ),
+        }
     )
+    rich = assessment.model_copy(update={"response_summary": summary})
     data = build_report(patient, rich, kb, GENERATED)
     traj, origin = lesion_trajectories(data)
     assert origin == "response engine"
     assert traj == {"L1": [(dt.date(2023, 4, 15), -50.0)]}  # baseline point dropped
     svg = waterfall(data)
     assert svg is not None and "L1 -50.0 %" in svg
+    # the sum's best change is the engine's waterfall figure
+    assert "sum -39.4 %" in svg
     # without the engine's data: the recorded diameters (L1 48 -> 30 mm at best: -37.5 %)
-    raw, origin = lesion_trajectories(build_report(patient, assessment, kb, GENERATED))
+    bare = assessment.model_copy(update={"response_summary": None})
+    raw, origin = lesion_trajectories(build_report(patient, bare, kb, GENERATED))
     assert origin == "recorded diameters"
     assert min(v for _, v in raw["L1"]) == -37.5
+
+
+def test_unverified_is_printed_beside_the_statement() -> None:
+    patient, assessment, kb = full_case()
+    body = render_html(build_report(patient, assessment, kb, GENERATED))
+    # option 3 (regorafenib), the NCCN position, a caution, a follow-up visit, a sensitivity
+    assert body.count(">unverified</span>") >= 5
+    therapy = body[body.index('id="therapy"') : body.index('id="cautions"')]
+    third = therapy[therapy.index("Regorafenib") :]
+    assert 'conf-unverified">unverified</span>' in third
+    cautions = body[body.index('id="cautions"') : body.index('id="prognosis"')]
+    assert "ctDNA only." in cautions and ">unverified</span>" in cautions

@@ -1,8 +1,8 @@
 """The report's content model, and the synthetic cases every report test uses.
 
-``full_case()`` fills every part of an Assessment (as the engines will once merged),
-with prognosis alternatives and a sequence simulation carried by a subclass (the
-report reads extra fields defensively). ``empty_case()`` fills nothing. Both use a
+``full_case()`` fills every part of an Assessment with the engines' own result models
+(prognosis alternatives, a sequence simulation, the response summary, unverified
+statements). ``empty_case()`` fills nothing. Both use a
 small synthetic knowledge base whose sources are labelled as synthetic (DOI prefix
 10.5555, the Crossref test prefix), so snapshots do not move when the real KB grows.
 """
@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-
-from pydantic import Field
+from typing import Literal
 
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.base import Out
 from gistcds.domain.results.genotype import (
     CitedRemark,
     GenotypeResult,
@@ -25,8 +23,22 @@ from gistcds.domain.results.genotype import (
     SecondaryMutation,
     Sensitivity,
 )
-from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
-from gistcds.domain.results.response import TimepointResponse
+from gistcds.domain.results.prognosis import (
+    EvidenceArm,
+    FactorEffect,
+    OptionPrognosis,
+    Prognosis,
+    SequenceLine,
+    SequenceSimulation,
+    SurvivalEstimate,
+)
+from gistcds.domain.results.response import (
+    DensityPoint,
+    LesionTrajectory,
+    ResponseSummary,
+    TimepointResponse,
+    TrajectoryPoint,
+)
 from gistcds.domain.results.risk import (
     AfipResult,
     Ajcc8Result,
@@ -241,47 +253,50 @@ def _curve(median: float, scale: float = 1.0) -> list[tuple[float, float]]:
     return [(float(t), round(math.exp(-rate * t * scale), 4)) for t in range(0, 61, 3)]
 
 
-class Arm(Out):
-    """Shape of the prognosis engine's evidence arm (read by attribute only)."""
+def _arm(
+    trial: str, endpoint: Literal["PFS", "TTP", "OS"], n: int, sid: str, confidence: str
+) -> EvidenceArm:
+    return EvidenceArm.model_validate(
+        {
+            "arm_id": f"synthetic_{endpoint.lower()}",
+            "trial": trial,
+            "population": "synthetic",
+            "drug": "sunitinib",
+            "dose_mg_per_day": 37.5,
+            "lines": [2],
+            "genotype_group": "all",
+            "endpoint": endpoint,
+            "n": n,
+            "published_median_months": None,
+            "model": "exponential: synthetic",
+            "uncertainty_basis": "synthetic",
+            "source_ids": [sid],
+            "confidence": confidence,
+        }
+    )
 
-    trial: str
-    endpoint: str
-    n: int | None
-    source_ids: list[str]
-    confidence: str = "primary"
 
-
-class Factor(Out):
-    """Shape of the prognosis engine's factor effect (read by attribute only)."""
-
-    label: str
-    endpoint: str
-    hazard_ratio: float | None
-    present: bool | None
-    applied: bool
-    reason: str
-    source_ids: list[str]
-
-
-class RichEstimate(SurvivalEstimate):
-    """A survival estimate with the extra fields the prognosis engine adds."""
-
-    median_lower: float | None = None
-    median_upper: float | None = None
-    survival_1y: float | None = None
-    survival_2y: float | None = None
-    survival_5y: float | None = None
-    evidence: Arm | None = None
-    fallback: bool = False
-    adjustments: list[Factor] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+def _factor(
+    label: str, hr: float | None, present: bool | None, applied: bool, reason: str, sid: str
+) -> FactorEffect:
+    return FactorEffect(
+        id=label.replace(" ", "_"),
+        label=label,
+        endpoint="PFS",
+        direction="adverse",
+        hazard_ratio=hr,
+        present=present,
+        applied=applied,
+        reason=reason,
+        source_ids=[sid],
+    )
 
 
 def _estimate(
-    median: float, arm: Arm | None = None, factors: list[Factor] | None = None
-) -> RichEstimate:
+    median: float, arm: EvidenceArm | None = None, factors: list[FactorEffect] | None = None
+) -> SurvivalEstimate:
     at = {y: round(math.exp(-math.log(2) / median * 12 * y), 3) for y in (1, 2, 5)}
-    return RichEstimate(
+    return SurvivalEstimate(
         median_months=median,
         median_lower=round(median * 0.8, 1),
         median_upper=round(median * 1.25, 1),
@@ -296,33 +311,53 @@ def _estimate(
     )
 
 
-class AltOption(Out):
-    title: str
-    pfs: SurvivalEstimate | None = None
-    os: SurvivalEstimate | None = None
+def _sequence(s: list[str]) -> SequenceSimulation:
+    def line(n: int, drug: str, med: float, reached: float, nxt: float | None) -> SequenceLine:
+        return SequenceLine(
+            line=n,
+            drug=drug,
+            dose_mg_per_day=None,
+            arm_id=f"synthetic_{drug}",
+            trial=f"Synthetic trial {drug}",
+            endpoint="PFS",
+            fallback=drug == "ripretinib",
+            confidence="secondary",
+            reached_fraction=reached,
+            median_months_on_line=med,
+            quartiles_months_on_line=(round(med * 0.45, 1), round(med * 1.9, 1)),
+            proceed_probability=nxt,
+            proceed_basis="synthetic crossover figure" if nxt else None,
+            proceed_confidence=("unverified" if n == 4 else "secondary") if nxt else None,
+            source_ids=[s[7]] if drug == "sunitinib" else [s[10]],
+        )
 
-
-class SequenceSummary(Out):
-    sequence: list[str]
-    median_os_months: float
-    median_months_on_line: dict[str, float]
-    draws: int
-    seed: int
-    source_ids: list[str]
-
-
-class RichPrognosis(Prognosis):
-    """What the prognosis engine adds: drugs, alternatives, caveat, method; a sequence."""
-
-    drugs: list[str] = Field(default_factory=list)
-    dose_mg_per_day: float | None = None
-    line: int | None = None
-    alternatives: list[AltOption] = Field(default_factory=list)
-    sequence: SequenceSummary | None = None
-    caveat: str = ""
-    method: str = ""
-    notes: list[str] = Field(default_factory=list)
-    source_ids: list[str] = Field(default_factory=list)
+    return SequenceSimulation(
+        sequence_id="synthetic",
+        label="imatinib -> sunitinib -> regorafenib -> ripretinib",
+        start_line=3,
+        drugs=["sunitinib", "regorafenib", "ripretinib"],
+        patients=20000,
+        seed=20261126,
+        os_median_months=22.4,
+        os_quartiles_months=(13.1, 35.0),
+        os_p10_p90_months=(7.2, 52.3),
+        os_survival_1y=0.8,
+        os_survival_2y=0.46,
+        os_survival_5y=0.06,
+        lines=[
+            line(3, "sunitinib", 5.6, 1.0, 0.85),
+            line(4, "regorafenib", 4.8, 0.85, 0.85),
+            line(5, "ripretinib", 6.3, 0.72, None),
+        ],
+        post_last_line_arm="synthetic_placebo_os",
+        post_last_line_trial="Synthetic placebo arm",
+        post_last_line_note="Survival after the last line (synthetic).",
+        post_last_line_confidence="secondary",
+        caveat="Population-level simulation, synthetic.",
+        method="Synthetic sequence for the report tests.",
+        notes=["line 5: all-comers arm used (synthetic)."],
+        source_ids=[s[7], s[10]],
+    )
 
 
 def full_assessment() -> Assessment:
@@ -392,9 +427,14 @@ def full_assessment() -> Assessment:
                     "sunitinib": [s[5], s[6]],
                     "regorafenib": [s[6]],
                 },
+                "sensitivity_notes": {"sunitinib": "ATP-pocket secondary: favoured (synthetic)"},
+                "sensitivity_confidence": {"regorafenib": "unverified"},
                 "remarks": [
                     CitedRemark(text="ATP-pocket mutation favours sunitinib.", source_ids=[s[6]])
                 ],
+                "primary_driver": "KIT p.Trp557_Lys558del",
+                "kit_pdgfra_status": "mutant",
+                "suggested_tests": ["tissue confirmation of the ctDNA finding (synthetic)"],
             }
         ),
         recommendations=[
@@ -416,7 +456,10 @@ def full_assessment() -> Assessment:
                         source_ids=[s[8]],
                     ),
                     Position(
-                        guideline="NCCN 2024", statement="preferred second line", source_ids=[s[9]]
+                        guideline="NCCN 2024",
+                        statement="preferred second line",
+                        source_ids=[s[9]],
+                        confidence="unverified",
                     ),
                 ],
             ),
@@ -450,6 +493,7 @@ def full_assessment() -> Assessment:
                 code="ctdna_only",
                 message="The secondary mutation is from ctDNA only.",
                 severity="info",
+                confidence="unverified",
             ),
         ],
         response=[
@@ -484,71 +528,102 @@ def full_assessment() -> Assessment:
                 notes=["new liver lesion L3"],
             ),
         ],
-        prognosis=RichPrognosis(
+        response_summary=ResponseSummary(
+            baseline_date=dt.date(2023, 1, 15),
+            baseline_sum_mm=94,
+            baseline_problems=["N1 short axis 17 mm: measurable node (synthetic remark)"],
+            timepoints_assessed=3,
+            best_overall_recist="PR",
+            best_overall_choi="PR",
+            first_progression_recist=dt.date(2025, 8, 12),
+            first_progression_choi=dt.date(2025, 8, 12),
+            latest_recist="PD",
+            latest_choi="PD",
+            latest_progression_pattern="generalized",
+            latest_discordance=None,
+            choi_pd_size_reference="nadir",
+            spider_lesions=[
+                LesionTrajectory(
+                    lesion_id="L1",
+                    organ="liver",
+                    measure="longest_diameter",
+                    points=[
+                        TrajectoryPoint(
+                            date=dt.date(2023, 1, 15), value_mm=48, change_from_baseline_pct=0.0
+                        ),
+                        TrajectoryPoint(
+                            date=dt.date(2024, 6, 10), value_mm=30, change_from_baseline_pct=-37.5
+                        ),
+                    ],
+                )
+            ],
+            spider_sum=[
+                TrajectoryPoint(date=d, value_mm=v, change_from_baseline_pct=c)
+                for d, v, c in (
+                    (dt.date(2023, 1, 15), 94, 0.0),
+                    (dt.date(2023, 4, 15), 76, -19.1),
+                    (dt.date(2024, 6, 10), 57, -39.4),
+                    (dt.date(2025, 8, 12), 73, -22.3),
+                )
+            ],
+            density=[
+                DensityPoint(date=d, density_mean_hu=h, density_change_pct=c)
+                for d, h, c in (
+                    (dt.date(2023, 1, 15), 90.0, None),
+                    (dt.date(2023, 4, 15), 52.5, -41.7),
+                    (dt.date(2024, 6, 10), 39.0, -57.1),
+                )
+            ],
+            waterfall_best_change_pct=-39.4,
+            waterfall_best_change_date=dt.date(2024, 6, 10),
+            warnings=["generalized progression (L1, L2, N1) on 2025-08-12"],
+            source_ids=[s[0]],
+        ),
+        prognosis=Prognosis(
             drugs=["sunitinib"],
             dose_mg_per_day=37.5,
             line=3,
             pfs=_estimate(
                 5.6,
-                Arm(trial="Synthetic trial A", endpoint="TTP", n=312, source_ids=[s[7]]),
+                _arm("Synthetic trial A", "TTP", 312, s[7], "primary"),
                 [
-                    Factor(
-                        label="secondary ATP-pocket mutation",
-                        endpoint="PFS",
-                        hazard_ratio=0.7,
-                        present=True,
-                        applied=True,
-                        reason="published hazard ratio",
-                        source_ids=[s[6]],
+                    _factor(
+                        "secondary ATP-pocket mutation",
+                        0.7,
+                        True,
+                        True,
+                        "published hazard ratio",
+                        s[6],
                     ),
-                    Factor(
-                        label="liver metastases",
-                        endpoint="PFS",
-                        hazard_ratio=None,
-                        present=True,
-                        applied=False,
-                        reason="direction only, no hazard ratio",
-                        source_ids=[s[10]],
+                    _factor(
+                        "liver metastases",
+                        None,
+                        True,
+                        False,
+                        "direction only, no hazard ratio",
+                        s[10],
                     ),
-                    Factor(
-                        label="ECOG 2 or worse",
-                        endpoint="PFS",
-                        hazard_ratio=1.6,
-                        present=False,
-                        applied=False,
-                        reason="the patient does not have it",
-                        source_ids=[s[10]],
+                    _factor(
+                        "ECOG 2 or worse", 1.6, False, False, "the patient does not have it", s[10]
                     ),
-                    Factor(
-                        label="neutrophils above 5",
-                        endpoint="PFS",
-                        hazard_ratio=None,
-                        present=None,
-                        applied=False,
-                        reason="no hazard ratio published",
-                        source_ids=[s[10]],
+                    _factor(
+                        "neutrophils above 5", None, None, False, "no hazard ratio published", s[10]
                     ),
                 ],
             ),
-            os=_estimate(
-                18.0,
-                Arm(
-                    trial="Synthetic trial A",
-                    endpoint="OS",
-                    n=312,
-                    source_ids=[s[7]],
-                    confidence="secondary",
-                ),
-            ),
-            alternatives=[AltOption(title="Regorafenib", pfs=_estimate(4.8), os=_estimate(15))],
-            sequence=SequenceSummary(
-                sequence=["sunitinib", "regorafenib", "ripretinib"],
-                median_os_months=22.4,
-                median_months_on_line={"sunitinib": 5.6, "regorafenib": 4.8, "ripretinib": 6.3},
-                draws=10000,
-                seed=20261126,
-                source_ids=[s[7], s[10]],
-            ),
+            os=_estimate(18.0, _arm("Synthetic trial A", "OS", 312, s[7], "secondary")),
+            alternatives=[
+                OptionPrognosis(
+                    rule_id="met.third_line.regorafenib",
+                    title="Regorafenib",
+                    drugs=["regorafenib"],
+                    dose_mg_per_day=160,
+                    line=3,
+                    pfs=_estimate(4.8),
+                    os=_estimate(15),
+                )
+            ],
+            sequence=_sequence(s),
             caveat="Population estimate from trial groups, not a prediction for this person.",
             method="Synthetic curves for the report tests.",
             notes=["The latest published point is at 60 months."],
@@ -556,7 +631,12 @@ def full_assessment() -> Assessment:
         ),
         followup=[
             FollowupVisit(month=3, exam="CT abdomen/pelvis with contrast", source_ids=[s[8]]),
-            FollowupVisit(month=6, exam="CT abdomen/pelvis with contrast", source_ids=[s[8]]),
+            FollowupVisit(
+                month=6,
+                exam="CT abdomen/pelvis with contrast",
+                source_ids=[s[8]],
+                confidence="unverified",
+            ),
         ],
         warnings=["MSKCC nomogram shown for reference only in metastatic disease."],
     )
@@ -603,7 +683,7 @@ def test_risk_disagreement_is_flagged() -> None:
     assert any("AFIP" in name for name in flagged)
 
 
-def test_prognosis_alternatives_and_sequence_read_from_extra_fields() -> None:
+def test_prognosis_alternatives_and_sequence_from_the_typed_models() -> None:
     data = build_report(*full_case(), generated=GENERATED)
     assert data.prognosis is not None
     names = [c.name for c in data.prognosis.curves]
@@ -619,10 +699,55 @@ def test_prognosis_alternatives_and_sequence_read_from_extra_fields() -> None:
     others = dict(pv.details)["Other factors considered"]
     assert others == "ECOG 2 or worse (PFS, absent); neutrophils above 5 (PFS, unknown)"
     assert pv.caveat.startswith("Population estimate")
-    assert data.sequence is not None
-    text = dict(data.sequence)
-    assert text["median os months"] == "22.4"
-    assert "sunitinib" in text["sequence"]
+    sv = data.sequence
+    assert sv is not None
+    summary = dict(sv.summary)
+    assert summary["Simulated lines"] == "sunitinib → regorafenib → ripretinib (from line 3)"
+    assert summary["Overall survival from line 3"].startswith("median 22.4 months; middle half")
+    assert "13.1–35.0" in summary["Overall survival from line 3"]
+    assert [r.cells[0] for r in sv.lines] == ["3", "4", "5"]
+    assert sv.lines[0].cells[3:] == ["100 %", "5.6 (2.5–10.6)", "85 %"]
+    assert sv.lines[1].cells[5] == "85 % (unverified)" and sv.lines[1].unverified
+    assert "all-comers/proxy" in sv.lines[2].cells[2]
+    assert sv.caveat.startswith("Population-level")
+
+
+def test_unverified_statements_are_marked() -> None:
+    data = build_report(*full_case(), generated=GENERATED)
+    assert [o.unverified for o in data.recommendations] == [False, False, True]
+    assert [p.unverified for p in data.recommendations[0].positions] == [False, True]
+    assert [c.unverified for c in data.cautions] == [False, True]
+    assert [f.unverified for f in data.followup] == [False, True]
+    assert data.genotype is not None
+    conf = {s.drug: s.confidence for s in data.genotype.sensitivity}
+    assert conf["regorafenib"] == "unverified"
+
+
+def test_response_summary_and_genotype_facts_are_shown() -> None:
+    data = build_report(*full_case(), generated=GENERATED)
+    assert data.response is not None
+    summary = dict(data.response.summary)
+    assert summary["Best overall response"] == "RECIST PR, Choi PR"
+    assert summary["First progression"] == "RECIST 2025-08-12, Choi 2025-08-12"
+    assert summary["Best change of the sum"] == "-39.4 % (2024-06-10)"
+    assert data.response.problems[0].startswith("Baseline: N1 short axis")
+    assert data.genotype is not None
+    facts = dict(data.genotype.facts)
+    assert facts["Primary driver"] == "KIT p.Trp557_Lys558del"
+    assert "tissue confirmation" in facts["Further work-up advised"]
+
+
+def test_sequence_reason_is_shown_when_null() -> None:
+    patient, assessment, kb = full_case()
+    assert assessment.prognosis is not None
+    prognosis = assessment.prognosis.model_copy(
+        update={"sequence": None, "sequence_reason": "No sequence covers this genotype."}
+    )
+    data = build_report(
+        patient, assessment.model_copy(update={"prognosis": prognosis}), kb, GENERATED
+    )
+    assert data.sequence is None
+    assert data.sequence_missing == f"{NOT_ASSESSED}: no sequence covers this genotype"
 
 
 def test_empty_assessment_says_not_assessed_or_not_applicable() -> None:

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from gistcds.domain.patient import Patient, Setting, StopReason
 from gistcds.domain.results.genotype import GenotypeResult
-from gistcds.domain.results.prognosis import OptionPrognosis, Prognosis, SurvivalEstimate
+from gistcds.domain.results.prognosis import (
+    OptionPrognosis,
+    Prognosis,
+    SequenceSimulation,
+    SurvivalEstimate,
+)
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
 
@@ -128,6 +133,28 @@ def _option(
     return option
 
 
+def _sequence(
+    kb: KnowledgeBase, patient: Patient, gclass: str | None, main: OptionPrognosis
+) -> tuple[SequenceSimulation | None, str | None]:
+    """The genotype's sequence simulated from the main option's line (or why not)."""
+    from gistcds.prognosis.sequence import patient_sequence
+
+    if len(main.drugs) != 1:
+        return None, "The recommended regimen is a combination: no published sequence has it."
+    advanced = [
+        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
+    ]
+    ongoing = next((x for x in advanced if x.drug == main.drugs[0] and x.end is None), None)
+    return patient_sequence(
+        kb,
+        genotype_class=gclass,
+        line=main.line,
+        drug=main.drugs[0],
+        dose=main.dose_mg_per_day,
+        ongoing_since=ongoing.start if ongoing is not None else None,
+    )
+
+
 def estimate_prognosis(
     patient: Patient,
     genotype: GenotypeResult | None,
@@ -155,6 +182,7 @@ def estimate_prognosis(
             caveat=CAVEAT,
             method=METHOD,
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
+            sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
     options = [_option(ev, patient, gclass, r) for r in systemic]
     main = options[0]
@@ -167,6 +195,7 @@ def estimate_prognosis(
             for sid in est.evidence.source_ids
         }
     )
+    sequence, sequence_reason = _sequence(kb, patient, gclass, main)
     return Prognosis(
         pfs=main.pfs,
         os=main.os,
@@ -176,6 +205,8 @@ def estimate_prognosis(
         dose_mg_per_day=main.dose_mg_per_day,
         genotype_class=gclass,
         alternatives=options[1:],
+        sequence=sequence,
+        sequence_reason=sequence_reason,
         caveat=CAVEAT,
         method=METHOD,
         notes=list(main.notes),

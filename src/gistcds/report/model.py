@@ -2,10 +2,9 @@
 
 Terminal, HTML and PDF read the same ``ReportData`` so they say the same thing in the
 same order. Nothing here computes clinical content: it arranges what the engines
-returned, numbers the citations, and labels parts that are absent ("not assessed")
-or do not apply ("not applicable"). Engine result models grow while this is written,
-so optional parts are read defensively (``getattr`` with a default) and any extra
-fields are shown generically rather than dropped.
+returned (read through their typed result models), numbers the citations, and labels
+parts that are absent ("not assessed") or do not apply ("not applicable"). A statement
+whose ``confidence`` is ``unverified`` carries that word beside it in every format.
 """
 
 from __future__ import annotations
@@ -19,6 +18,10 @@ from pydantic import BaseModel
 
 from gistcds.domain.assessment import DISCLAIMER, Assessment
 from gistcds.domain.patient import Patient
+from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
+from gistcds.domain.results.response import ResponseSummary
+from gistcds.domain.results.risk import SystemResult
+from gistcds.domain.results.therapy import Caution, RegimenItem
 from gistcds.knowledge import KnowledgeBase, Source
 
 NOT_ASSESSED = "not assessed"
@@ -144,7 +147,11 @@ def cite_text(numbers: list[int]) -> str:
 
 
 def iter_source_ids(value: Any) -> Iterator[str]:
-    """Every source id anywhere in a result model (fields named ``*source_ids``)."""
+    """Every source id anywhere in a result model (fields named ``*source_ids``).
+
+    Used as a safety net (sources of a part no section shows still get a number) and by
+    the tests; the sections themselves cite through the typed fields.
+    """
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
             child = getattr(value, name, None)
@@ -174,6 +181,7 @@ class Row:
     cells: list[str]
     refs: list[int] = field(default_factory=list)
     flag: str = ""  # "" | "warn" | "alert": styling hint only
+    unverified: bool = False  # the statement was not re-read in its source: say so beside it
 
 
 @dataclass
@@ -181,16 +189,21 @@ class SensitivityRow:
     drug: str
     level: str
     refs: list[int]
+    confidence: str
+    note: str
 
 
 @dataclass
 class GenotypeView:
     genotype_class: str
     rationale: str
+    refs: list[int]  # sources of the class call
+    facts: list[tuple[str, str]]  # driver, KIT/PDGFRA status, tests needed/advised, germline
     variants: list[Row]
     secondary: list[Row]
     sensitivity: list[SensitivityRow]
     remarks: list[Row]
+    warnings: list[str]
 
 
 @dataclass
@@ -198,11 +211,14 @@ class RiskView:
     rows: list[Row]  # system, result, detail, basis
     not_reported: list[tuple[str, str]]
     disagreement: str | None
+    notes: list[str]
 
 
 @dataclass
 class ResponseView:
     rows: list[Row]  # date, RECIST, Choi, sum, from baseline, from nadir, density, note
+    summary: list[tuple[str, str]]  # best overall response, first progression, ...
+    problems: list[str]  # baseline target-selection problems and series warnings
     notes: list[str]
     refs: list[int]  # the criteria the engine cites
 
@@ -210,6 +226,7 @@ class ResponseView:
 @dataclass
 class RecommendationView:
     rank: int
+    rule_id: str
     title: str
     kind: str
     line: str
@@ -220,15 +237,29 @@ class RecommendationView:
     refs: list[int]
     positions: list[Row]
 
+    @property
+    def unverified(self) -> bool:
+        return self.confidence == "unverified"
+
+
+@dataclass
+class CautionView:
+    severity: str
+    code: str
+    message: str
+    refs: list[int]
+    flag: str
+    unverified: bool
+
 
 @dataclass
 class CurveSet:
-    """One option's survival estimate for plotting: name -> endpoint -> estimate."""
+    """One option's survival estimates, for the plot and the table."""
 
     name: str
     recommended: bool
-    pfs: Any | None
-    os: Any | None
+    pfs: SurvivalEstimate | None
+    os: SurvivalEstimate | None
 
 
 @dataclass
@@ -239,6 +270,17 @@ class PrognosisView:
     caveat: str
     notes: list[str]
     details: list[tuple[str, str]]
+    refs: list[int]
+
+
+@dataclass
+class SequenceView:
+    label: str
+    summary: list[tuple[str, str]]  # sequence, start, OS median and spread, landmarks
+    lines: list[Row]  # line, drug, evidence arm, reached, time on line, next line
+    caveat: str
+    notes: list[str]
+    method: str
     refs: list[int]
 
 
@@ -270,11 +312,11 @@ class ReportData:
     response: ResponseView | None
     response_missing: str
     recommendations: list[RecommendationView]
-    cautions: list[Row]  # severity, code, message
+    cautions: list[CautionView]
     cautions_missing: str
     prognosis: PrognosisView | None
     prognosis_missing: str
-    sequence: list[tuple[str, str]] | None
+    sequence: SequenceView | None
     sequence_missing: str
     followup: list[Row]  # month, exam
     followup_missing: str
@@ -354,6 +396,7 @@ def _genotype(a: Assessment, cites: Citations) -> GenotypeView | None:
     g = a.genotype
     if g is None:
         return None
+    refs = cites.cite(g.class_source_ids)
     variants = [
         Row(
             [
@@ -363,7 +406,7 @@ def _genotype(a: Assessment, cites: Citations) -> GenotypeView | None:
                 label(v.region),
                 label(v.role),
                 label(v.source) + (f" {v.date.isoformat()}" if v.date else ""),
-                "" if v.classified else (v.reason or "not classified"),
+                "; ".join(([] if v.classified else [v.reason or "not classified"]) + v.notes),
             ],
             flag="" if v.classified else "warn",
         )
@@ -382,20 +425,37 @@ def _genotype(a: Assessment, cites: Citations) -> GenotypeView | None:
         )
         for s in g.secondary_mutations
     ]
-    sens_ids = g.sensitivity_source_ids or {}
-    sens_values = g.sensitivity.model_dump()
     sensitivity = [
-        SensitivityRow(drug, str(level), cites.cite(sens_ids.get(drug)))
-        for drug, level in sens_values.items()
+        SensitivityRow(
+            drug,
+            level,
+            cites.cite(g.sensitivity_source_ids.get(drug)),
+            g.sensitivity_confidence.get(drug, ""),
+            g.sensitivity_notes.get(drug, ""),
+        )
+        for drug, level in g.sensitivity.model_dump().items()
     ]
     remarks = [Row([r.text], cites.cite(r.source_ids)) for r in g.remarks]
+    facts: list[tuple[str, str]] = []
+    if g.primary_driver:
+        facts.append(("Primary driver", g.primary_driver))
+    facts.append(("KIT/PDGFRA", label(g.kit_pdgfra_status)))
+    if g.missing_tests:
+        facts.append(("Needed before the class can be called", "; ".join(g.missing_tests)))
+    if g.suggested_tests:
+        facts.append(("Further work-up advised", "; ".join(g.suggested_tests)))
+    if g.germline_testing_advised:
+        facts.append(("Germline testing", "advised (genetic counselling)"))
     return GenotypeView(
         genotype_class=g.genotype_class,
         rationale=g.rationale,
+        refs=refs,
+        facts=facts,
         variants=variants,
         secondary=secondary,
         sensitivity=sensitivity,
         remarks=remarks,
+        warnings=list(g.warnings),
     )
 
 
@@ -406,65 +466,117 @@ def _tier(category: str | None) -> str | None:
     return {"moderate": "intermediate", "none": "very_low"}.get(str(category), str(category))
 
 
+def _basis(res: SystemResult) -> str:
+    notes = "; ".join(res.notes)
+    return f"{res.rationale} ({notes})" if res.rationale and notes else res.rationale or notes
+
+
 def _risk(a: Assessment, cites: Citations) -> RiskView | None:
     r = a.risk
     rows: list[Row] = []
-    tiers: dict[str, str] = {}
+    tiers: dict[str, str] = {}  # system name -> common tier, for the disagreement check
     shown: dict[str, str] = {}
-    for key, name in SYSTEM_NAMES.items():
-        res = getattr(r, key, None)
-        if res is None:
-            continue
-        detail = ""
-        if key in ("nih", "modified_nih"):
-            result = label(res.category)
-            tiers[name] = _tier(res.category) or ""
-            shown[name] = result
-        elif key == "afip":
-            result = label(res.category) if res.category else NOT_ASSESSED
-            if res.progression_pct is not None:
-                detail = f"{res.progression_pct:g} % progression risk"
-            elif res.reason:
-                detail = res.reason
-            t = _tier(res.category)
-            if t:
-                tiers[name] = t
-                shown[name] = result
-        elif key == "mskcc":
-            result = f"RFS 2 y {prob(res.rfs_2y)}, 5 y {prob(res.rfs_5y)}"
-        else:
-            tnm = " ".join(x for x in (res.t, res.n, res.m) if x)
-            rate = f"{res.mitotic_rate} mitotic rate" if res.mitotic_rate else ""
-            result = f"stage {res.stage}" if res.stage else "stage not assigned"
-            detail = ", ".join(x for x in (tnm, rate) if x)
-        notes = "; ".join(getattr(res, "notes", []) or [])
-        basis = getattr(res, "rationale", "") or ""
-        if notes:
-            basis = f"{basis} ({notes})" if basis else notes
-        rows.append(Row([name, result, detail, basis], cites.cite(res.source_ids)))
+
+    def add(name: str, res: SystemResult, result: str, detail: str) -> None:
+        rows.append(
+            Row(
+                [name, result, detail, _basis(res)],
+                cites.cite(res.source_ids),
+                unverified=res.confidence == "unverified",
+            )
+        )
+
+    for key, nih in (("nih", r.nih), ("modified_nih", r.modified_nih)):
+        if nih is not None:
+            name = SYSTEM_NAMES[key]
+            tiers[name], shown[name] = _tier(nih.category) or "", label(nih.category)
+            add(name, nih, label(nih.category), "")
+    if r.afip is not None:
+        afip, name = r.afip, SYSTEM_NAMES["afip"]
+        bits = [f"group {afip.group}"] if afip.group else []
+        if afip.progression_pct is not None:
+            bits.append(f"{afip.progression_pct:g} % progressed")
+        if afip.column:
+            bits.append(f"{label(afip.column)} column")
+        if afip.category is None and afip.reason:
+            bits.append(afip.reason)
+        tier = _tier(afip.category)
+        if tier:
+            tiers[name], shown[name] = tier, label(afip.category)
+        add(name, afip, label(afip.category) if afip.category else NOT_ASSESSED, ", ".join(bits))
+    if r.mskcc is not None:
+        m = r.mskcc
+        add(SYSTEM_NAMES["mskcc"], m, f"RFS 2 y {prob(m.rfs_2y)}, 5 y {prob(m.rfs_5y)}", "")
+    if r.ajcc8 is not None:
+        t = r.ajcc8
+        tnm = t.classification + " ".join(x for x in (t.t, t.n, t.m) if x)
+        bits = [tnm]
+        if t.mitotic_rate:
+            bits.append(f"{t.mitotic_rate} mitotic rate")
+        if t.stage_table:
+            bits.append(f"{label(t.stage_table)} stage groups")
+        if t.stage is None and t.reason:
+            bits.append(t.reason)
+        add(
+            SYSTEM_NAMES["ajcc8"],
+            t,
+            f"stage {t.stage}" if t.stage else "stage not assigned",
+            ", ".join(bits),
+        )
     # systems left out for the same reason are named together, the reason once
     by_reason: dict[str, list[str]] = {}
-    for k, why in (r.not_reported or {}).items():
-        by_reason.setdefault(str(why), []).append(SYSTEM_NAMES.get(k, k))
+    for k, why in r.not_reported.items():
+        by_reason.setdefault(why, []).append(SYSTEM_NAMES.get(k, k))
     not_reported = [(", ".join(names), why) for why, names in by_reason.items()]
     if not rows:
-        return None if not not_reported else RiskView([], not_reported, None)
-    engine_note = getattr(r, "disagreement", None) or getattr(r, "discordance", None)
+        return None if not not_reported else RiskView([], not_reported, None, list(r.notes))
     disagreement: str | None = None
     present = {k: v for k, v in tiers.items() if v}
-    if engine_note:
-        disagreement = str(engine_note)
-    elif len(set(present.values())) > 1:
+    if len(set(present.values())) > 1:
         disagreement = (
             "The systems do not agree on the risk category: "
             + "; ".join(f"{k} {shown[k]}" for k in present)
             + ". Decide on the full picture at the tumour board."
         )
-    if disagreement:
         for row in rows:
             if row.cells[0] in present:
                 row.flag = "warn"
-    return RiskView(rows, not_reported, disagreement)
+    return RiskView(rows, not_reported, disagreement, list(r.notes))
+
+
+def _d(value: dt.date | None) -> str:
+    return value.isoformat() if value else "none"
+
+
+def _response_summary(s: ResponseSummary) -> list[tuple[str, str]]:
+    base = f"{s.baseline_date.isoformat()}"
+    if s.baseline_sum_mm is not None:
+        base += f", sum of targets {s.baseline_sum_mm:g} mm"
+    rows = [("Baseline CT", base)]
+    if s.timepoints_assessed:
+        best = f"RECIST {s.best_overall_recist or '—'}, Choi {s.best_overall_choi or '—'}"
+        if s.best_overall_notes:
+            best += " (" + "; ".join(s.best_overall_notes) + ")"
+        rows.append(("Best overall response", best))
+        rows.append(
+            (
+                "First progression",
+                f"RECIST {_d(s.first_progression_recist)}, Choi {_d(s.first_progression_choi)}",
+            )
+        )
+        latest = f"RECIST {s.latest_recist or '—'}, Choi {s.latest_choi or '—'}"
+        if s.latest_progression_pattern:
+            latest += f"; {s.latest_progression_pattern} progression"
+        rows.append(("Latest", latest))
+        if s.waterfall_best_change_pct is not None:
+            when = (
+                f" ({s.waterfall_best_change_date.isoformat()})"
+                if s.waterfall_best_change_date
+                else ""
+            )
+            rows.append(("Best change of the sum", pct(s.waterfall_best_change_pct) + when))
+        rows.append(("Choi PD size reference", s.choi_pd_size_reference))
+    return rows
 
 
 def _response(a: Assessment, cites: Citations) -> ResponseView | None:
@@ -492,18 +604,39 @@ def _response(a: Assessment, cites: Citations) -> ResponseView | None:
                     density or "—",
                     disc,
                 ],
+                cites.cite(tp.source_ids),
                 flag=flag,
             )
         )
         notes.extend(f"{tp.date.isoformat()}: {n}" for n in tp.notes)
-    return ResponseView(rows, notes, cites.cite(iter_source_ids(a.response)))
+    s = a.response_summary
+    ids = [sid for tp in a.response for sid in tp.source_ids]
+    summary: list[tuple[str, str]] = []
+    problems: list[str] = []
+    if s is not None:
+        ids += s.source_ids
+        summary = _response_summary(s)
+        problems = [f"Baseline: {p}" for p in s.baseline_problems] + list(s.warnings)
+    return ResponseView(rows, summary, problems, notes, cites.cite(ids))
 
 
-def _regimen_text(item: Any) -> str:
-    dose = getattr(item, "dose_mg_per_day", None)
-    sched = getattr(item, "schedule", "") or ""
-    base = f"{item.drug} {dose:g} mg/day" if dose is not None else str(item.drug)
-    return f"{base}, {sched}" if sched else base
+def _response_missing(a: Assessment, patient: Patient) -> str:
+    s = a.response_summary
+    if len(patient.imaging) >= 2:
+        return NOT_ASSESSED
+    why = NOT_APPLICABLE + ": fewer than two CT time points"
+    if s is not None:
+        base = f"baseline CT {s.baseline_date.isoformat()}"
+        if s.baseline_sum_mm is not None:
+            base += f", sum of targets {s.baseline_sum_mm:g} mm"
+        why += f" ({base})"
+    return why
+
+
+def _regimen_text(item: RegimenItem) -> str:
+    dose = item.dose_mg_per_day
+    base = f"{item.drug} {dose:g} mg/day" if dose is not None else item.drug
+    return f"{base}, {item.schedule}" if item.schedule else base
 
 
 def _recommendations(a: Assessment, cites: Citations) -> list[RecommendationView]:
@@ -511,12 +644,17 @@ def _recommendations(a: Assessment, cites: Citations) -> list[RecommendationView
     for i, rec in enumerate(a.recommendations, 1):
         refs = cites.cite(rec.evidence.source_ids)
         positions = [
-            Row([p.guideline, p.statement, p.level or ""], cites.cite(p.source_ids))
+            Row(
+                [p.guideline, p.statement, p.level or ""],
+                cites.cite(p.source_ids),
+                unverified=p.confidence == "unverified",
+            )
             for p in rec.positions
         ]
         out.append(
             RecommendationView(
                 rank=i,
+                rule_id=rec.rule_id,
                 title=rec.title,
                 kind=rec.kind,
                 line=f"line {rec.line}" if rec.line is not None else "",
@@ -531,190 +669,82 @@ def _recommendations(a: Assessment, cites: Citations) -> list[RecommendationView
     return out
 
 
-def _has_curve(x: Any) -> bool:
-    return x is not None and (
-        getattr(x, "median_months", None) is not None or bool(getattr(x, "curve", None))
+def _caution(c: Caution, cites: Citations) -> CautionView:
+    return CautionView(
+        severity=c.severity,
+        code=c.code,
+        message=c.message,
+        refs=cites.cite(c.source_ids),
+        flag={"critical": "alert", "warning": "warn"}.get(c.severity, ""),
+        unverified=c.confidence == "unverified",
     )
 
 
-def _option_name(obj: Any, fallback: str) -> str:
-    for attr in ("label", "title", "name", "option", "regimen", "rule_id", "drug"):
-        v = getattr(obj, attr, None)
-        if isinstance(v, str) and v:
-            return v
-    return fallback
-
-
-def _scalar_details(obj: Any, skip: set[str], prefix: str = "") -> list[tuple[str, str]]:
-    """Flatten a model's scalar fields (and one level of nested models) into (key, text)."""
-    out: list[tuple[str, str]] = []
-    if not isinstance(obj, BaseModel):
-        return out
-    for name in type(obj).model_fields:
-        if name in skip or name.endswith("source_ids"):
-            continue
-        v = getattr(obj, name, None)
-        key = f"{prefix}{label(name)}"
-        if v is None or v == [] or v == {}:
-            continue
-        if isinstance(v, bool | int | float | str):
-            out.append((key, f"{v:.3g}" if isinstance(v, float) else label(v)))
-        elif isinstance(v, BaseModel) and not prefix:
-            out.extend(_scalar_details(v, skip, f"{key}: "))
-        elif isinstance(v, list) and all(isinstance(x, str | int | float) for x in v):
-            if len(v) <= 12:
-                out.append((key, ", ".join(label(x) for x in v)))
-        elif isinstance(v, list) and all(isinstance(x, BaseModel) for x in v):
-            # unknown lists of records: name them, do not dump them
-            out.append((key, "; ".join(_option_name(x, str(j)) for j, x in enumerate(v, 1))))
-        elif isinstance(v, dict) and all(isinstance(x, str | int | float) for x in v.values()):
-            out.append((key, ", ".join(f"{label(k)} {label(x)}" for k, x in v.items())))
-    return out
-
-
-_CURVE_FIELDS = {"curve", "lower", "upper"}
-_SEQUENCE_FIELDS = ("sequence", "sequences", "simulation", "sequence_simulation", "simulations")
-
-
-_ESTIMATE_SHOWN = {
-    "median_months",
-    "median_lower",
-    "median_upper",
-    "median_note",
-    "survival_1y",
-    "survival_2y",
-    "survival_5y",
-    "landmarks",
-    "curve",
-    "lower",
-    "upper",
-    "evidence",
-    "fallback",
-    "adjustments",
-    "notes",
-    "source_ids",
-}
-_PROGNOSIS_SHOWN = {
-    "pfs",
-    "os",
-    "status",
-    "line",
-    "drugs",
-    "dose_mg_per_day",
-    "genotype_class",
-    "alternatives",
-    "caveat",
-    "method",
-    "notes",
-    "source_ids",
-    *_SEQUENCE_FIELDS,
-}
-
-
-def _num(x: Any) -> float | None:
-    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
-
-
-def _median_text(est: Any) -> str:
-    m = _num(getattr(est, "median_months", None))
+def _median_text(est: SurvivalEstimate) -> str:
+    m = est.median_months
     if m is None:
-        return str(getattr(est, "median_note", None) or "not reached / unknown")
-    lo, hi = _num(getattr(est, "median_lower", None)), _num(getattr(est, "median_upper", None))
+        return est.median_note or "not reached / unknown"
+    lo, hi = est.median_lower, est.median_upper
     band = f" ({lo:.1f}–{hi:.1f})" if lo is not None and hi is not None else ""
     return f"{m:.1f} months{band}"
 
 
-def _landmark_text(est: Any) -> str:
-    parts = []
-    for years in (1, 2, 5):
-        v = _num(getattr(est, f"survival_{years}y", None))
-        if v is not None:
-            parts.append(f"{years} y {prob(v)}")
+def _landmark_text(est: SurvivalEstimate) -> str:
+    pairs = [(1, est.survival_1y), (2, est.survival_2y), (5, est.survival_5y)]
+    parts = [f"{years} y {prob(v)}" for years, v in pairs if v is not None]
     if not parts:
-        for lm in getattr(est, "landmarks", None) or []:
-            months, surv = _num(getattr(lm, "months", None)), _num(getattr(lm, "survival", None))
-            if months is not None and surv is not None:
-                parts.append(f"{months:g} mo {prob(surv)}")
+        parts = [f"{lm.months:g} mo {prob(lm.survival)}" for lm in est.landmarks]
     return ", ".join(parts) or "—"
 
 
-def _evidence_text(est: Any, cites: Citations) -> tuple[str, list[int]]:
-    ev = getattr(est, "evidence", None)
+def _evidence_text(est: SurvivalEstimate, cites: Citations) -> tuple[str, list[int]]:
+    ev = est.evidence
     bits: list[str] = []
-    ids: list[str] = list(getattr(est, "source_ids", None) or [])
+    ids: list[str] = []
     if ev is not None:
-        trial = getattr(ev, "trial", None)
-        endpoint = getattr(ev, "endpoint", None)
-        n = getattr(ev, "n", None)
-        bits.append(
-            ", ".join(str(x) for x in (trial, endpoint, f"n = {n}" if n is not None else None) if x)
-        )
-        ids += list(getattr(ev, "source_ids", None) or [])
-        conf = getattr(ev, "confidence", None)
-        if conf and conf != "primary":
-            bits.append(str(conf))
-    if getattr(est, "fallback", False):
+        n = f"n = {ev.n}" if ev.n is not None else None
+        bits.append(", ".join(x for x in (ev.trial, ev.endpoint, n) if x))
+        ids += ev.source_ids
+        if ev.confidence != "primary":
+            bits.append(ev.confidence)
+    if est.fallback:
         bits.append("fallback: all-comers or proxy data")
     return "; ".join(b for b in bits if b), cites.cite(ids)
 
 
-def _recommended_name(a: Assessment) -> str:
-    p = a.prognosis
-    drugs = [str(d) for d in (getattr(p, "drugs", None) or [])]
-    if drugs:
-        dose = _num(getattr(p, "dose_mg_per_day", None))
-        line = getattr(p, "line", None)
-        name = " + ".join(drugs) + (f" {dose:g} mg/day" if dose is not None else "")
-        return name + (f", line {line}" if line is not None else "")
-    systemic = [r for r in a.recommendations if r.kind == "systemic"]
-    return systemic[0].title if systemic else "recommended option"
+def _recommended_name(p: Prognosis) -> str:
+    name = " + ".join(p.drugs) or "recommended option"
+    if p.dose_mg_per_day is not None:
+        name += f" {p.dose_mg_per_day:g} mg/day"
+    return name + (f", line {p.line}" if p.line is not None else "")
+
+
+def _has_curve(est: SurvivalEstimate | None) -> bool:
+    return est is not None and (est.median_months is not None or bool(est.curve))
 
 
 def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
     p = a.prognosis
     if p is None or not (_has_curve(p.pfs) or _has_curve(p.os)):
         return None
-    curves = [CurveSet(f"{_recommended_name(a)} (recommended)", True, p.pfs, p.os)]
-    used = {"pfs", "os", *_SEQUENCE_FIELDS}
-    # Alternatives: any list/dict field of objects that carry pfs/os estimates.
-    for name in type(p).model_fields:
-        if name in used:
-            continue
-        v = getattr(p, name, None)
-        items = (
-            list(v.items())
-            if isinstance(v, dict)
-            else list(enumerate(v or [], 1))
-            if isinstance(v, list)
-            else []
-        )
-        for key, item in items:
-            if _has_curve(getattr(item, "pfs", None)) or _has_curve(getattr(item, "os", None)):
-                used.add(name)
-                curves.append(
-                    CurveSet(
-                        _option_name(item, str(key)),
-                        False,
-                        getattr(item, "pfs", None),
-                        getattr(item, "os", None),
-                    )
-                )
+    curves = [CurveSet(f"{_recommended_name(p)} (recommended)", True, p.pfs, p.os)]
+    notes: list[str] = list(p.notes)
+    for alt in p.alternatives:
+        if _has_curve(alt.pfs) or _has_curve(alt.os):
+            curves.append(CurveSet(alt.title, False, alt.pfs, alt.os))
+        notes.extend(f"{alt.title}: {n}" for n in alt.notes)
     medians: list[Row] = []
-    notes: list[str] = [str(n) for n in getattr(p, "notes", None) or []]
     note_where: dict[str, list[str]] = {}
     for cs in curves:
         for endpoint, est in (("PFS", cs.pfs), ("OS", cs.os)):
             if est is None:
                 continue
             evidence, refs = _evidence_text(est, cites)
-            extra = _scalar_details(est, _ESTIMATE_SHOWN)
-            if extra:
-                evidence = "; ".join([evidence, *(f"{k} {v}" for k, v in extra)]).strip("; ")
             medians.append(
                 Row([cs.name, endpoint, _median_text(est), _landmark_text(est), evidence], refs)
             )
-            for n in getattr(est, "notes", None) or []:
-                note_where.setdefault(str(n), []).append(f"{endpoint} {cs.name}")
+            for n in est.notes:
+                note_where.setdefault(n, []).append(f"{endpoint} {cs.name}")
     for n, where in note_where.items():
         prefix = "" if len(curves) == 1 else f"{', '.join(where)}: "
         notes.append(prefix + n)
@@ -723,71 +753,138 @@ def _prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
     factors: list[Row] = []
     others: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for endpoint, est in (("PFS", p.pfs), ("OS", p.os)):
-        for f in getattr(est, "adjustments", None) or []:
-            key = (str(getattr(f, "label", "")), str(getattr(f, "endpoint", endpoint)))
+    for est in (p.pfs, p.os):
+        for f in est.adjustments if est is not None else []:
+            key = (f.label, f.endpoint)
             if key in seen:
                 continue
             seen.add(key)
-            hr = _num(getattr(f, "hazard_ratio", None))
-            present = getattr(f, "present", None)
-            applied = bool(getattr(f, "applied", False))
-            if not applied and present is not True:
-                others.append(f"{key[0]} ({key[1]}, {'unknown' if present is None else 'absent'})")
-                cites.cite(getattr(f, "source_ids", None))
+            refs = cites.cite(f.source_ids)
+            if not f.applied and f.present is not True:
+                others.append(
+                    f"{f.label} ({f.endpoint}, {'unknown' if f.present is None else 'absent'})"
+                )
                 continue
             factors.append(
                 Row(
                     [
-                        key[0],
-                        key[1],
-                        f"{hr:g}" if hr is not None else "—",
-                        "unknown" if present is None else label(present),
-                        "applied" if applied else f"not applied: {getattr(f, 'reason', '')}",
+                        f.label,
+                        f.endpoint,
+                        f"{f.hazard_ratio:g}" if f.hazard_ratio is not None else "—",
+                        "unknown" if f.present is None else label(f.present),
+                        "applied" if f.applied else f"not applied: {f.reason}",
                     ],
-                    cites.cite(getattr(f, "source_ids", None)),
-                    flag="" if applied else "warn",
+                    refs,
+                    flag="" if f.applied else "warn",
+                    unverified=f.confidence == "unverified",
                 )
             )
     details: list[tuple[str, str]] = []
     if others:
         details.append(("Other factors considered", "; ".join(others)))
-    method = getattr(p, "method", None)
-    if method:
-        details.append(("Method", str(method)))
-    details += _scalar_details(p, used | _PROGNOSIS_SHOWN)
-    refs = cites.cite(getattr(p, "source_ids", None))
-    caveat = str(getattr(p, "caveat", "") or "")
-    return PrognosisView(medians, curves, factors, caveat, notes, details, refs)
+    if p.method:
+        details.append(("Method", p.method))
+    return PrognosisView(
+        medians, curves, factors, p.caveat, notes, details, cites.cite(p.source_ids)
+    )
 
 
 def _prognosis_missing(a: Assessment, metastatic: bool) -> str:
     p = a.prognosis
     if p is not None:
-        status = getattr(p, "status", None)
-        notes = "; ".join(str(n) for n in getattr(p, "notes", None) or [])
-        if status and status != "estimated":
-            return f"{NOT_ASSESSED}: {label(status)}" + (f" ({notes})" if notes else "")
+        notes = "; ".join(p.notes)
+        if p.status != "estimated":
+            return f"{NOT_ASSESSED}: {label(p.status)}" + (f" ({notes})" if notes else "")
         if notes:
             return f"{NOT_ASSESSED}: {notes}"
     return NOT_ASSESSED if metastatic else NOT_APPLICABLE + " (no metastatic disease)"
 
 
-def _sequence(a: Assessment) -> list[tuple[str, str]] | None:
+def _months(x: float) -> str:
+    return f"{x:.1f} months"
+
+
+def _sequence(a: Assessment, cites: Citations) -> SequenceView | None:
     p = a.prognosis
-    if p is None:
+    s = p.sequence if p is not None else None
+    if s is None:
         return None
-    for name in _SEQUENCE_FIELDS:
-        v = getattr(p, name, None)
-        if v is None or v == []:
-            continue
-        items = v if isinstance(v, list) else [v]
-        rows: list[tuple[str, str]] = []
-        for j, item in enumerate(items, 1):
-            prefix = f"{_option_name(item, str(j))}: " if len(items) > 1 else ""
-            rows.extend((prefix + k, val) for k, val in _scalar_details(item, _CURVE_FIELDS))
-        return rows or None
-    return None
+    q25, q75 = s.os_quartiles_months
+    p10, p90 = s.os_p10_p90_months
+    summary = [
+        ("Simulated lines", " → ".join(s.drugs) + f" (from line {s.start_line})"),
+        (
+            "Overall survival from line " + str(s.start_line),
+            f"median {_months(s.os_median_months)}; middle half {q25:.1f}–{q75:.1f}, "
+            f"10th–90th percentile {p10:.1f}–{p90:.1f} months",
+        ),
+        (
+            "Alive at",
+            f"1 y {prob(s.os_survival_1y)}, 2 y {prob(s.os_survival_2y)}, "
+            f"5 y {prob(s.os_survival_5y)}",
+        ),
+    ]
+    post = f"{s.post_last_line_trial} ({s.post_last_line_arm}): {s.post_last_line_note}"
+    if s.post_last_line_confidence == "unverified":
+        post += " [unverified]"
+    summary.append(("After the last line", post))
+    if s.compare_os_arm and s.compare_os_median_months is not None:
+        diff = s.os_median_months - s.compare_os_median_months
+        summary.append(
+            (
+                "Published first-line OS",
+                f"median {_months(s.compare_os_median_months)} ({s.compare_os_arm}); the "
+                f"simulated median differs by {diff:+.1f} months (reported, not tuned to it)",
+            )
+        )
+    lines: list[Row] = []
+    for ln in s.lines:
+        dose = f" {ln.dose_mg_per_day:g} mg/day" if ln.dose_mg_per_day is not None else ""
+        arm = f"{ln.trial}, {ln.endpoint}"
+        if ln.fallback:
+            arm += ", all-comers/proxy"
+        if ln.confidence != "primary":
+            arm += f", {ln.confidence}"
+        q = ln.quartiles_months_on_line
+        on_line = (
+            "—"
+            if ln.median_months_on_line is None
+            else f"{ln.median_months_on_line:.1f}"
+            + (f" ({q[0]:.1f}–{q[1]:.1f})" if q is not None else "")
+        )
+        nxt = "—"
+        if ln.proceed_probability is not None:
+            nxt = prob(ln.proceed_probability)
+            if ln.proceed_confidence == "unverified":
+                nxt += " (unverified)"
+        lines.append(
+            Row(
+                [str(ln.line), ln.drug + dose, arm, prob(ln.reached_fraction), on_line, nxt],
+                cites.cite(ln.source_ids),
+                unverified=ln.confidence == "unverified" or ln.proceed_confidence == "unverified",
+            )
+        )
+    notes = list(s.notes)
+    notes += [f"Line {ln.line} → next: {ln.proceed_basis}" for ln in s.lines if ln.proceed_basis]
+    return SequenceView(
+        label=s.label,
+        summary=summary,
+        lines=lines,
+        caveat=s.caveat,
+        notes=notes,
+        method=s.method,
+        refs=cites.cite(s.source_ids),
+    )
+
+
+def _sequence_missing(a: Assessment, metastatic: bool) -> str:
+    p = a.prognosis
+    if p is not None and p.sequence_reason:
+        why = p.sequence_reason.rstrip(".")
+        return f"{NOT_ASSESSED}: {why[:1].lower()}{why[1:]}"
+    if p is None and not metastatic:
+        return NOT_APPLICABLE + " (no metastatic disease)"
+    return NOT_ASSESSED + ": no sequence simulation in this assessment"
 
 
 def _timeline(p: Patient) -> list[TimelineLine]:
@@ -822,13 +919,19 @@ def build_report(
     risk = _risk(a, cites)
     response = _response(a, cites)
     recs = _recommendations(a, cites)
-    cautions = [
-        Row([c.severity, c.code, c.message], cites.cite(c.source_ids), flag=_severity_flag(c))
-        for c in a.cautions
-    ]
+    cautions = [_caution(c, cites) for c in a.cautions]
     prognosis = _prognosis(a, cites)
-    followup = [Row([f"{v.month:g}", v.exam], cites.cite(v.source_ids)) for v in a.followup]
-    cites.cite(iter_source_ids(a))  # anything cited but not shown above still gets a number
+    sequence = _sequence(a, cites)
+    followup = [
+        Row(
+            [f"{v.month:g}", v.exam],
+            cites.cite(v.source_ids),
+            unverified=v.confidence == "unverified",
+        )
+        for v in a.followup
+    ]
+    # safety net: a source carried by a part not shown above still gets a number
+    cites.cite(iter_source_ids(a))
     metastatic = patient.is_metastatic
     return ReportData(
         patient_id=a.patient_id,
@@ -848,11 +951,7 @@ def build_report(
             NOT_APPLICABLE + ": no primary-tumour data" if patient.primary is None else NOT_ASSESSED
         ),
         response=response,
-        response_missing=(
-            NOT_APPLICABLE + ": fewer than two CT time points"
-            if len(patient.imaging) < 2
-            else NOT_ASSESSED
-        ),
+        response_missing=_response_missing(a, patient),
         recommendations=recs,
         cautions=cautions,
         cautions_missing=(
@@ -860,12 +959,8 @@ def build_report(
         ),
         prognosis=prognosis,
         prognosis_missing=_prognosis_missing(a, metastatic),
-        sequence=_sequence(a),
-        sequence_missing=(
-            NOT_ASSESSED + ": no sequence simulation in this assessment"
-            if metastatic
-            else NOT_APPLICABLE + " (no metastatic disease)"
-        ),
+        sequence=sequence,
+        sequence_missing=_sequence_missing(a, metastatic),
         followup=followup,
         followup_missing=NOT_ASSESSED,
         timeline=_timeline(patient),
@@ -874,7 +969,3 @@ def build_report(
         patient=patient,
         assessment=a,
     )
-
-
-def _severity_flag(c: Any) -> str:
-    return {"critical": "alert", "warning": "warn"}.get(str(getattr(c, "severity", "")), "")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from gistcds.domain.patient import Lesion
     from gistcds.report.model import ReportData
 
 # Colour-blind-safe palette (Okabe-Ito), one meaning per colour across the report.
@@ -95,7 +96,7 @@ def _months(d0: dt.date, d: dt.date) -> float:
     return (d - d0).days / 30.4375
 
 
-def _lesion_measure(lesion: Any) -> float | None:
+def _lesion_measure(lesion: Lesion) -> float | None:
     """The diameter the record gives (longest, else short axis), for display only."""
     v = lesion.longest_diameter_mm if lesion.longest_diameter_mm is not None else None
     v = v if v is not None else lesion.short_axis_mm
@@ -105,25 +106,19 @@ def _lesion_measure(lesion: Any) -> float | None:
 def lesion_trajectories(data: ReportData) -> tuple[dict[str, list[tuple[dt.date, float]]], str]:
     """Per target lesion: (date, % change from baseline) after baseline, and the source.
 
-    The response engine's own trajectories are used when the assessment carries them
-    (any part with ``spider_lesions``); otherwise the recorded diameters (longest, else
+    The response engine's own trajectories (``response_summary.spider_lesions``) are used
+    when the assessment carries them; otherwise the recorded diameters (longest, else
     short axis) relative to the baseline CT, for display only.
     """
-    a = data.assessment
-    for name in type(a).model_fields:
-        part = getattr(a, name, None)
-        lesions = getattr(part, "spider_lesions", None)
-        if not lesions:
-            continue
+    summary = data.assessment.response_summary
+    if summary is not None and summary.spider_lesions:
         out: dict[str, list[tuple[dt.date, float]]] = {}
-        for les in lesions:
-            pts = [
+        for trajectory in summary.spider_lesions:
+            out[trajectory.lesion_id] = [
                 (pt.date, float(pt.change_from_baseline_pct))
-                for pt in getattr(les, "points", [])
-                if getattr(pt, "change_from_baseline_pct", None) is not None
+                for pt in trajectory.points
+                if pt.change_from_baseline_pct is not None and pt.date != summary.baseline_date
             ]
-            base_date = data.patient.imaging[0].date if data.patient.imaging else None
-            out[str(getattr(les, "lesion_id", "?"))] = [x for x in pts if x[0] != base_date]
         return out, "response engine"
     p = data.patient
     if len(p.imaging) < 2:
@@ -168,10 +163,19 @@ def spider(data: ReportData) -> str | None:
                 va="center",
             )
             drawn += 1
-    sums = [(0.0, 0.0, "")] + [
-        (_months(d0, tp.date), tp.change_from_baseline_pct, tp.recist)
-        for tp in resp
-        if tp.change_from_baseline_pct is not None
+    recist = {tp.date: tp.recist for tp in resp}
+    summary = data.assessment.response_summary
+    sum_points: list[tuple[dt.date, float | None]]
+    if summary is not None and summary.spider_sum:
+        sum_points = [
+            (pt.date, pt.change_from_baseline_pct)
+            for pt in summary.spider_sum
+            if pt.change_from_baseline_pct is not None and pt.date != summary.baseline_date
+        ]
+    else:
+        sum_points = [(tp.date, tp.change_from_baseline_pct) for tp in resp]
+    sums: list[tuple[float, float, str]] = [(0.0, 0.0, "")] + [
+        (_months(d0, d), v, recist.get(d, "NE")) for d, v in sum_points if v is not None
     ]
     if len(sums) > 1:
         ax.plot(
@@ -224,10 +228,13 @@ def waterfall(data: ReportData) -> str | None:
         return None
     traj, _ = lesion_trajectories(data)
     best: dict[str, float] = {lid: min(v for _, v in pts) for lid, pts in traj.items() if pts}
+    summary = data.assessment.response_summary
     sum_changes = [
         tp.change_from_baseline_pct for tp in resp if tp.change_from_baseline_pct is not None
     ]
-    if sum_changes:
+    if summary is not None and summary.waterfall_best_change_pct is not None:
+        best["sum"] = summary.waterfall_best_change_pct
+    elif sum_changes:
         best["sum"] = min(sum_changes)
     if not best:
         return None
@@ -269,13 +276,12 @@ def survival(data: ReportData) -> str | None:
     lines: list[str] = []
     for ax, endpoint in zip(axes, ("pfs", "os"), strict=True):
         for j, cs in enumerate(pv.curves):
-            est = getattr(cs, endpoint)
-            pts = getattr(est, "curve", None) if est is not None else None
-            if not pts:
+            est = cs.pfs if endpoint == "pfs" else cs.os
+            if est is None or not est.curve:
                 continue
             colour = PALETTE[j % len(PALETTE)]
-            x, y = _curve_xy(pts)
-            lo, hi = getattr(est, "lower", None), getattr(est, "upper", None)
+            x, y = _curve_xy(est.curve)
+            lo, hi = est.lower, est.upper
             if lo and hi and len(lo) == len(hi):
                 xl, yl = _curve_xy(lo)
                 _, yh = _curve_xy(hi)
@@ -296,7 +302,7 @@ def survival(data: ReportData) -> str | None:
                 ls="-" if cs.recommended else "--",
                 label=cs.name,
             )
-            med = getattr(est, "median_months", None)
+            med = est.median_months
             if med is not None:
                 ax.plot([med], [0.5], marker="o", ms=4, color=colour)
                 lines.append(f"{endpoint.upper()} {cs.name}: median {med:.1f} months")
@@ -324,6 +330,100 @@ def survival(data: ReportData) -> str | None:
     fig.tight_layout(rect=(0, 0.08 + 0.05 * ((len(handles) - 1) // 2), 1, 1))
     desc = "; ".join(lines) or "Survival curves."
     return _to_svg(fig, "survival", "Estimated PFS and OS curves with uncertainty bands", desc)
+
+
+def density(data: ReportData) -> str | None:
+    """Change of mean target-lesion density from baseline per CT (the engine's figures),
+    with the Choi category above each point."""
+    summary = data.assessment.response_summary
+    if summary is None:
+        return None
+    pts = [
+        (d.date, d.density_change_pct, d.density_mean_hu)
+        for d in summary.density
+        if d.density_change_pct is not None and d.date != summary.baseline_date
+    ]
+    if not pts:
+        return None
+    plt = _plt()
+    d0 = summary.baseline_date
+    choi = {tp.date: tp.choi for tp in data.assessment.response}
+    fig, ax = plt.subplots(figsize=(5.0, 3.2))
+    ax.axhline(0, color=GRID, lw=1, zorder=0)
+    xs = [0.0] + [_months(d0, d) for d, _, _ in pts]
+    ys = [0.0] + [float(c) for _, c, _ in pts if c is not None]
+    ax.plot(xs, ys, color=INK, lw=1.8, marker="o", ms=4)
+    for (d, _, hu), x, y in zip(pts, xs[1:], ys[1:], strict=True):
+        cat = choi.get(d)
+        text = f"{cat} " if cat else ""
+        text += f"({hu:.0f} HU)" if hu is not None else ""
+        ax.annotate(
+            text.strip(),
+            (x, y),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+            fontweight="bold",
+            color=RESPONSE_COLOURS.get(cat or "", INK),
+        )
+    ax.set_xlabel("months since baseline CT")
+    ax.set_ylabel("density change from baseline (%)")
+    ax.set_title("Target-lesion density (Choi category above)")
+    ax.margins(x=0.12, y=0.3)
+    ax.grid(axis="y", color=GRID, lw=0.5)
+    desc = (
+        "Mean density change from baseline: "
+        + ", ".join(f"{d.isoformat()} {c:+.1f} %" for d, c, _ in pts if c is not None)
+        + "."
+    )
+    return _to_svg(fig, "density", "Mean density of the target lesions over time", desc)
+
+
+def sequence(data: ReportData) -> str | None:
+    """Simulated time on each line: median bar, interquartile whisker, share reaching it."""
+    p = data.assessment.prognosis
+    s = p.sequence if p is not None else None
+    if s is None or not s.lines:
+        return None
+    plt = _plt()
+    lines = [ln for ln in s.lines if ln.median_months_on_line is not None]
+    n = len(lines)
+    fig, ax = plt.subplots(figsize=(6.0, 0.6 + 0.38 * n))
+    for i, ln in enumerate(lines):
+        assert ln.median_months_on_line is not None
+        y = n - 1 - i
+        colour = PALETTE[i % len(PALETTE)]
+        ax.barh(y, ln.median_months_on_line, height=0.55, color=colour, alpha=0.85)
+        q = ln.quartiles_months_on_line
+        right = ln.median_months_on_line
+        if q is not None:
+            ax.plot([q[0], q[1]], [y, y], color=INK, lw=1.2)
+            ax.plot([q[0], q[0]], [y - 0.12, y + 0.12], color=INK, lw=1.2)
+            ax.plot([q[1], q[1]], [y - 0.12, y + 0.12], color=INK, lw=1.2)
+            right = max(right, q[1])
+        ax.annotate(
+            f"{ln.median_months_on_line:.1f} mo; reached by {ln.reached_fraction * 100:.0f} %",
+            (right, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
+    ax.set_yticks([n - 1 - i for i in range(n)], [f"line {ln.line}: {ln.drug}" for ln in lines])
+    ax.set_axisbelow(True)
+    ax.set_xlabel("months on the line (simulated)")
+    ax.set_title(f"Simulated sequence: median OS {s.os_median_months:.1f} months")
+    ax.margins(x=0.35)
+    ax.grid(axis="x", color=GRID, lw=0.5)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    desc = "; ".join(
+        f"line {ln.line} {ln.drug}: median {ln.median_months_on_line} months, reached by "
+        f"{ln.reached_fraction * 100:.0f} %"
+        for ln in lines
+    )
+    return _to_svg(fig, "sequence", "Simulated time on each line of the sequence", desc)
 
 
 def swimmer(data: ReportData) -> str | None:
@@ -435,6 +535,8 @@ def all_plots(data: ReportData) -> dict[str, str | None]:
     return {
         "spider": spider(data),
         "waterfall": waterfall(data),
+        "density": density(data),
         "survival": survival(data),
+        "sequence": sequence(data),
         "swimmer": swimmer(data),
     }

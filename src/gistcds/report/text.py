@@ -65,6 +65,18 @@ def _with_refs(text: str, refs: list[int]) -> str:
     return f"{escape(text)} [cyan]{escape(mark)}[/cyan]" if text else f"[cyan]{escape(mark)}[/cyan]"
 
 
+def _unverified(flag: bool) -> str:
+    """The mark beside a statement not re-read in its source (empty otherwise)."""
+    return " [bold yellow](unverified)[/]" if flag else ""
+
+
+def _grid() -> Table:
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="dim", no_wrap=True)
+    t.add_column(overflow="fold")
+    return t
+
+
 def _heading(console: Console, number: int | None, title: str) -> None:
     console.print()
     console.rule(f"[bold]{f'{number}. ' if number else ''}{title}", align="left", style="blue")
@@ -109,7 +121,12 @@ def render_text(data: ReportData, console: Console) -> None:
         _missing(console, d.genotype_missing)
     else:
         badge = f"[bold reverse] {escape(label(g.genotype_class))} [/bold reverse]"
-        console.print(f"{badge} {escape(g.rationale)}")
+        console.print(f"{badge} {_with_refs(g.rationale, g.refs)}")
+        if g.facts:
+            t = _grid()
+            for k, v in g.facts:
+                t.add_row(escape(k), escape(v))
+            console.print(t)
         if g.variants:
             t = _table("Variants", "gene", "variant", "exon", "region", "role", "sample", "note")
             for r in g.variants:
@@ -125,12 +142,18 @@ def render_text(data: ReportData, console: Console) -> None:
             *(
                 _styled(s.level, LEVEL_STYLE.get(s.level, ""))
                 + f" [cyan]{cite_text(s.refs)}[/cyan]"
+                + _unverified(s.confidence == "unverified")
                 for s in g.sensitivity
             )
         )
         console.print(t)
+        for s in g.sensitivity:
+            if s.note:
+                console.print(f"[dim]{escape(s.drug)}: {escape(s.note)}[/dim]")
         for r in g.remarks:
             console.print("• " + _with_refs(r.cells[0], r.refs))
+        for w in g.warnings:
+            console.print(f"[yellow]⚠ {escape(w)}[/yellow]")
 
     _heading(console, 3, "Primary-tumour risk")
     risk = d.risk
@@ -147,12 +170,14 @@ def render_text(data: ReportData, console: Console) -> None:
                     name,
                     f"[bold]{result}[/bold]",
                     detail,
-                    _with_refs(row.cells[3], row.refs),
+                    _with_refs(row.cells[3], row.refs) + _unverified(row.unverified),
                     style=FLAG_STYLE[row.flag],
                 )
             console.print(t)
         for name, why in risk.not_reported:
             console.print(f"[dim]{escape(name)}: not applicable ({escape(why)})[/dim]")
+        for n in risk.notes:
+            console.print(f"[dim]• {escape(n)}[/dim]")
 
     _heading(console, 4, "Response to treatment")
     if d.response is None:
@@ -178,6 +203,13 @@ def render_text(data: ReportData, console: Console) -> None:
                 style=FLAG_STYLE[row.flag],
             )
         console.print(t)
+        if d.response.summary:
+            g2 = _grid()
+            for k, v in d.response.summary:
+                g2.add_row(escape(k), escape(v))
+            console.print(g2)
+        for pr in d.response.problems:
+            console.print(f"[yellow]⚠ {escape(pr)}[/yellow]")
         for line in discordant:
             console.print(f"[yellow]{escape(line)}[/yellow]")
         for n in d.response.notes:
@@ -198,13 +230,19 @@ def render_text(data: ReportData, console: Console) -> None:
         grid.add_column(overflow="fold")
         for item in o.regimen:
             grid.add_row("regimen", escape(item))
-        conf = "" if o.confidence == "primary" else f" [yellow]({o.confidence})[/yellow]"
+        conf = (
+            _unverified(True)
+            if o.unverified
+            else ("" if o.confidence == "primary" else f" [dim]({o.confidence})[/dim]")
+        )
         grid.add_row("evidence", f"{escape(o.level)}{conf} [cyan]{cite_text(o.refs)}[/cyan]")
         grid.add_row("why", escape(o.rationale))
         for p in o.positions:
             lvl = f" ({escape(p.cells[2])})" if p.cells[2] else ""
             grid.add_row(
-                escape(p.cells[0]), f"{escape(p.cells[1])}{lvl} [cyan]{cite_text(p.refs)}[/cyan]"
+                escape(p.cells[0]),
+                f"{escape(p.cells[1])}{lvl} [cyan]{cite_text(p.refs)}[/cyan]"
+                + _unverified(p.unverified),
             )
         console.print(Padding(grid, (0, 0, 0, 3)))
 
@@ -214,9 +252,10 @@ def render_text(data: ReportData, console: Console) -> None:
     for caution in d.cautions:
         style = FLAG_STYLE[caution.flag] or "dim"
         console.print(
-            _styled(escape(caution.cells[0].upper()), style)
-            + f" [bold]{escape(caution.cells[1])}[/bold]: "
-            + _with_refs(caution.cells[2], caution.refs)
+            _styled(escape(caution.severity.upper()), style)
+            + f" [bold]{escape(caution.code)}[/bold]: "
+            + _with_refs(caution.message, caution.refs)
+            + _unverified(caution.unverified)
         )
 
     _heading(console, 7, "Prognosis")
@@ -235,7 +274,11 @@ def render_text(data: ReportData, console: Console) -> None:
             t = _table("Prognostic factors", "factor", "endpoint", "HR", "present", "use")
             for row in pv.factors:
                 c = _cells(row)
-                t.add_row(*c[:4], _with_refs(row.cells[4], row.refs), style=FLAG_STYLE[row.flag])
+                t.add_row(
+                    *c[:4],
+                    _with_refs(row.cells[4], row.refs) + _unverified(row.unverified),
+                    style=FLAG_STYLE[row.flag],
+                )
             console.print(t)
         for n in pv.notes:
             console.print(f"[dim]• {escape(n)}[/dim]")
@@ -244,11 +287,31 @@ def render_text(data: ReportData, console: Console) -> None:
         console.print("[dim](PFS/OS curves with bands: HTML/PDF report)[/dim]")
 
     _heading(console, 8, "Sequence simulation")
-    if not d.sequence:
+    sv = d.sequence
+    if sv is None:
         _missing(console, d.sequence_missing)
     else:
-        for k, v in d.sequence:
-            console.print(f"[dim]{escape(k)}:[/dim] {escape(v)}")
+        console.print(f"[italic]{escape(sv.caveat)}[/italic] [cyan]{cite_text(sv.refs)}[/cyan]")
+        t = _grid()
+        for k, v in sv.summary:
+            t.add_row(escape(k), escape(v))
+        console.print(t)
+        t = _table(
+            "Time on each line (simulated)",
+            "line",
+            "drug",
+            "evidence arm",
+            "reached",
+            "months (IQR)",
+            "starts next",
+        )
+        for row in sv.lines:
+            c = _cells(row)
+            t.add_row(c[0], c[1], _with_refs(row.cells[2], row.refs), *c[3:])
+        console.print(t)
+        for n in sv.notes:
+            console.print(f"[dim]• {escape(n)}[/dim]")
+        console.print(f"[dim]Method: {escape(sv.method)}[/dim]")
 
     _heading(console, 9, "Follow-up schedule")
     if not d.followup:
@@ -256,7 +319,10 @@ def render_text(data: ReportData, console: Console) -> None:
     else:
         t = _table("", "month", "examination")
         for row in d.followup:
-            t.add_row(escape(row.cells[0]), _with_refs(row.cells[1], row.refs))
+            t.add_row(
+                escape(row.cells[0]),
+                _with_refs(row.cells[1], row.refs) + _unverified(row.unverified),
+            )
         console.print(t)
 
     _heading(console, 10, "Treatment timeline")

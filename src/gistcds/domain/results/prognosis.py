@@ -91,6 +91,58 @@ class OptionPrognosis(Out):
     notes: list[str] = Field(default_factory=list)
 
 
+class SequenceLine(Out):
+    """One line of the simulated sequence: the arm its PFS is drawn from, time on it."""
+
+    line: int = Field(description="the patient's line number (1 = first advanced line)")
+    drug: str
+    dose_mg_per_day: float | None
+    arm_id: str
+    trial: str
+    endpoint: Literal["PFS", "TTP", "OS"]
+    fallback: bool = Field(description="all-comers or proxy evidence stands in for the genotype")
+    confidence: Literal["primary", "secondary", "unverified"]
+    reached_fraction: float = Field(description="share of simulated patients who start this line")
+    median_months_on_line: float | None
+    quartiles_months_on_line: tuple[float, float] | None = None
+    proceed_probability: float | None = Field(
+        default=None, description="P(starting the next line | progression on this one)"
+    )
+    proceed_basis: str | None = None
+    proceed_confidence: Literal["primary", "secondary", "unverified"] | None = None
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class SequenceSimulation(Out):
+    """Monte Carlo over the genotype's treatment sequence from the patient's next line."""
+
+    sequence_id: str
+    label: str = Field(description="the whole published sequence, first line to last")
+    start_line: int
+    drugs: list[str] = Field(description="the simulated lines, from start_line on")
+    patients: int
+    seed: int
+    os_median_months: float
+    os_quartiles_months: tuple[float, float]
+    os_p10_p90_months: tuple[float, float]
+    os_survival_1y: float
+    os_survival_2y: float
+    os_survival_5y: float
+    lines: list[SequenceLine]
+    post_last_line_arm: str
+    post_last_line_trial: str
+    post_last_line_note: str
+    post_last_line_confidence: Literal["primary", "secondary", "unverified"]
+    compare_os_arm: str | None = Field(
+        default=None, description="published first-line OS arm (only when starting at line 1)"
+    )
+    compare_os_median_months: float | None = None
+    caveat: str
+    method: str
+    notes: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list)
+
+
 class Prognosis(Out):
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
@@ -100,6 +152,10 @@ class Prognosis(Out):
     dose_mg_per_day: float | None = None
     genotype_class: str | None = None
     alternatives: list[OptionPrognosis] = Field(default_factory=list)
+    sequence: SequenceSimulation | None = Field(
+        default=None, description="simulated sequence from the next line; null: sequence_reason"
+    )
+    sequence_reason: str | None = Field(default=None, description="why sequence is null")
     caveat: str = ""
     method: str = ""
     notes: list[str] = Field(default_factory=list)

@@ -1,0 +1,176 @@
+"""The sequence simulation for one patient: the genotype's own sequence, from the next line.
+
+``build_sequence`` gives the whole published sequence (line 1 to the last); this module
+drops the lines the patient has already had, so that the simulated overall survival
+runs from the start of the patient's next line. It runs only where the sequence's step
+at that line is the drug the therapy engine recommends; otherwise it says why not
+(null with a reason), rather than simulating a sequence the patient is not on.
+
+Small and seeded (``PATIENTS`` draws, one chunk, fixed ``SEED``): the same knowledge
+base gives the same numbers on every run and machine, in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+
+from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
+from gistcds.knowledge import KnowledgeBase
+from gistcds.prognosis.evidence import evidence
+from gistcds.prognosis.simulate import build_sequence, run
+
+# Monte Carlo settings (method, not clinical numbers): 20 000 patients give a Monte Carlo
+# standard error of the median OS well under 0.1 month, in a few milliseconds.
+PATIENTS = 20_000
+SEED = 20261126
+_LANDMARKS = (12.0, 24.0, 60.0)
+
+CAVEAT = (
+    "Population-level simulation: simulated trial-like patients move through the sequence, "
+    "each line's time drawn from a published arm and the chance of starting the next line "
+    "from published crossover figures; lines are treated as independent. It describes a "
+    "group, not this person, and is not a prediction of how long this patient will live."
+)
+METHOD = (
+    f"{PATIENTS:_} simulated patients (seed {SEED}): on each line a time to progression "
+    "drawn from the fitted curve of that line's arm; after progression the next line is "
+    "started with the published probability; after the last line received, survival drawn "
+    "from the post-last-line arm. OS = sum of the times. See docs/prognosis.md."
+).replace("_", "\u2009", 1)
+
+
+def _r(x: float, nd: int = 1) -> float:
+    return round(float(x), nd)
+
+
+def patient_sequence(
+    kb: KnowledgeBase,
+    *,
+    genotype_class: str | None,
+    line: int,
+    drug: str,
+    dose: float | None,
+    ongoing_since: dt.date | None = None,
+) -> tuple[SequenceSimulation | None, str | None]:
+    """The simulated sequence from ``line`` on, or None and the reason it cannot run."""
+    ev = evidence(kb)
+    table = ev.sequences
+    lookup = genotype_class or "not_tested"
+    chosen = next((s for s in table.sequences if lookup in s.genotype_classes), None)
+    if chosen is None:
+        return None, (
+            f"No treatment sequence in the knowledge base covers {lookup}; "
+            "the sequence is not simulated."
+        )
+    if line > len(chosen.steps):
+        return None, (
+            f"The next line ({line}) lies beyond the last line of the published sequence "
+            f"({chosen.label}); no evidence to simulate from here."
+        )
+    step = chosen.steps[line - 1]
+    if step.drug != drug:
+        return None, (
+            f"The recommended line {line} is {drug}, but line {line} of the published "
+            f"sequence ({chosen.label}) is {step.drug}; no sequence evidence starts from this "
+            "position."
+        )
+    try:
+        full = build_sequence(kb, genotype_class=genotype_class, sequence_id=chosen.id)
+    except ValueError as exc:
+        return None, f"The sequence {chosen.label} cannot be simulated: {exc}."
+    k = line - 1
+    first_line = k == 0
+    spec = dataclasses.replace(
+        full,
+        lines=full.lines[k:],
+        proceed=full.proceed[k:],
+        compare_os_arm=full.compare_os_arm if first_line else None,
+        compare_os_median=full.compare_os_median if first_line else None,
+    )
+    result = run(spec, PATIENTS, SEED)
+    os_ = result.os
+    p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
+    surv = [float((os_ > t).mean()) for t in _LANDMARKS]
+
+    transitions = {t.after_line: t for t in table.transitions}
+    sources: set[str] = set()
+    lines: list[SequenceLine] = []
+    for ls, times in zip(spec.lines, result.line_times, strict=True):
+        arm = ev.arms[ls.arm_id].arm
+        nxt = transitions.get(ls.line) if ls is not spec.lines[-1] else None
+        sources.update(arm.source_ids)
+        if nxt is not None:
+            sources.update(nxt.source_ids)
+        quart, median = None, None
+        if times.size:  # one partition for the three quantiles
+            lo, mid, hi = np.percentile(times, [25, 50, 75])
+            quart, median = (_r(lo), _r(hi)), _r(mid)
+        lines.append(
+            SequenceLine(
+                line=ls.line,
+                drug=ls.drug,
+                dose_mg_per_day=ls.dose_mg_per_day,
+                arm_id=arm.id,
+                trial=arm.trial,
+                endpoint=arm.endpoint,
+                fallback=ls.fallback,
+                confidence=arm.confidence,
+                reached_fraction=round(times.size / os_.size, 3),
+                median_months_on_line=median,
+                quartiles_months_on_line=quart,
+                proceed_probability=nxt.proceed_probability if nxt else None,
+                proceed_basis=" ".join(nxt.basis.split()) if nxt else None,
+                proceed_confidence=nxt.confidence if nxt else None,
+                source_ids=sorted(set(arm.source_ids) | set(nxt.source_ids if nxt else [])),
+            )
+        )
+    post = table.post_last_line
+    post_arm = ev.arms[post.arm].arm
+    sources.update(post.source_ids)
+    sources.update(post_arm.source_ids)
+    if spec.compare_os_arm:
+        sources.update(ev.arms[spec.compare_os_arm].arm.source_ids)
+
+    notes = [n for n in full.notes if int(n.split(":", 1)[0].removeprefix("line ")) >= line]
+    if dose is not None and step.dose_mg_per_day is not None and dose != step.dose_mg_per_day:
+        notes.append(
+            f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
+            f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
+            "sequence dose."
+        )
+    if ongoing_since is not None:
+        notes.append(
+            f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival counts "
+            "from the start of that line, not from today."
+        )
+    return (
+        SequenceSimulation(
+            sequence_id=spec.sequence_id,
+            label=spec.label,
+            start_line=line,
+            drugs=[ls.drug for ls in spec.lines],
+            patients=int(os_.size),
+            seed=SEED,
+            os_median_months=_r(med),
+            os_quartiles_months=(_r(q25), _r(q75)),
+            os_p10_p90_months=(_r(p10), _r(p90)),
+            os_survival_1y=round(surv[0], 3),
+            os_survival_2y=round(surv[1], 3),
+            os_survival_5y=round(surv[2], 3),
+            lines=lines,
+            post_last_line_arm=post_arm.id,
+            post_last_line_trial=post_arm.trial,
+            post_last_line_note=" ".join(post.note.split()),
+            post_last_line_confidence=post.confidence,
+            compare_os_arm=spec.compare_os_arm,
+            compare_os_median_months=spec.compare_os_median,
+            caveat=CAVEAT,
+            method=METHOD,
+            notes=notes,
+            source_ids=sorted(sources),
+        ),
+        None,
+    )
