@@ -224,4 +224,26 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "no-data": Scenario(patient(), genotype("KIT_exon11")),
     "metastatic-gastric": Scenario(metastatic(primary=GASTRIC_PRIMARY), genotype("KIT_exon11")),
+    # Added by the clinical review (docs/review.md)
+    "localized-adjuvant-completed": Scenario(
+        patient(
+            primary={"site": "stomach", "size_cm": 11, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, "completed", setting="adjuvant")],
+        ),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "localized-adjuvant-stopped-toxicity": Scenario(
+        patient(
+            primary={"site": "stomach", "size_cm": 11, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, "toxicity", setting="adjuvant")],
+        ),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "localized-n1": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
+        genotype("KIT_exon11"),
+        risk("intermediate", "intermediate", "low"),
+    ),
 }

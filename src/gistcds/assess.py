@@ -11,12 +11,13 @@ from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
-from gistcds.therapy import recommend
+from gistcds.therapy import canonical_drug_names, recommend
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     """Run every engine in dependency order; deterministic for a given KB."""
     kb = kb or load_kb()
+    patient = canonical_drug_names(patient, kb)  # one vocabulary (INN) for every engine
     genotype = interpret_genotype(patient, kb)
     risk = assess_risk(patient, kb)
     response, response_summary = assess_response_with_summary(patient, kb)

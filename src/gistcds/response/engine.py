@@ -271,6 +271,7 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
                 density_mean_hu=_round(density_now),
                 density_change_pct=_round(density_change),
                 discordance=disc[0] if disc else None,
+                discordance_kind=disc[2] if disc else None,
                 notes=notes,
                 baseline_sum_mm=_round(baseline_sum),
                 nadir_sum_mm=_round(nadir),
