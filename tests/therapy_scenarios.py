@@ -241,6 +241,7 @@ SCENARIOS: dict[str, Scenario] = {
         genotype("KIT_exon11"),
         HIGH,
     ),
+    "metastatic-kit-other": Scenario(metastatic(), genotype("KIT_other")),
     "localized-n1": Scenario(
         patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
         genotype("KIT_exon11"),

@@ -289,14 +289,14 @@ def advise(
                     )
                 )
     if facts.get("unknown_drugs") and table.unknown_drug_caution is not None:
-        spec = table.unknown_drug_caution
+        unknown = table.unknown_drug_caution
         cautions.append(
             Caution(
-                code=spec.code,
-                message=spec.message.replace("{paths}", ", ".join(facts["unknown_drugs"])),
-                source_ids=list(spec.source_ids),
-                severity=spec.severity,
-                confidence=spec.confidence,
+                code=unknown.code,
+                message=unknown.message.replace("{paths}", ", ".join(facts["unknown_drugs"])),
+                source_ids=list(unknown.source_ids),
+                severity=unknown.severity,
+                confidence=unknown.confidence,
                 rule_id="input-drug-names",
             )
         )

@@ -105,7 +105,8 @@ def with_canonical_drugs(patient: Patient, drugs: therapy_drugs.Table) -> Patien
     """The patient with every therapy line's drug named by its INN, so that every engine
     (genotype timing, therapy, prognosis) reads "Gleevec" or "STI571" as imatinib."""
     lines = [
-        ln if canonical_drug(ln.drug, drugs) == ln.drug
+        ln
+        if canonical_drug(ln.drug, drugs) == ln.drug
         else ln.model_copy(update={"drug": canonical_drug(ln.drug, drugs)})
         for ln in patient.therapy_lines
     ]
@@ -187,9 +188,8 @@ def build_facts(
         setting = "unknown"
 
     latest = response[-1] if response else None
-    if latest is not None and last is not None and last.start is not None:
-        if latest.date < last.start:
-            latest = None  # imaging of an earlier line, not of the current drug
+    if latest is not None and last is not None and last.start and latest.date < last.start:
+        latest = None  # imaging of an earlier line, not of the current drug
     latest_pd = latest is not None and "PD" in (latest.recist, latest.choi)
     image_pattern = latest.progression_pattern if latest is not None and latest_pd else None
     matched = match_agents(patient.comedications, interactions)

@@ -1,0 +1,207 @@
+"""Clinical review: treatment histories (docs/review.md). Expected answers from
+reference/guidelines.md: MF-09/MF-10 (restart / continue imatinib), PR-01..PR-06 (later lines),
+PR-05 (D842V after avapritinib), LD-04..LD-06 (adjuvant), MT-06 (wild-type work-up)."""
+
+from __future__ import annotations
+
+from gistcds.knowledge import KnowledgeBase
+from review_helpers import (
+    HIGH_RISK_GASTRIC,
+    all_drugs,
+    codes,
+    doses,
+    line,
+    metastatic,
+    mol,
+    patient,
+    rule_ids,
+    run,
+    top_drugs,
+)
+
+K11 = mol(("KIT", "p.W557_K558del"))
+K9 = mol(("KIT", "p.A502_Y503dup"))
+D842 = mol(("PDGFRA", "D842V"))
+
+
+def test_progression_on_imatinib_800_first_line_goes_to_sunitinib(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=K11, therapy_lines=[line("imatinib", 800)]), kb)
+    assert top_drugs(a) == {"sunitinib"}
+    assert ("imatinib", 800) not in doses(a)
+
+
+def test_imatinib_toxicity_reduces_before_switching(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=K11, therapy_lines=[line("imatinib", 400, "toxicity")]), kb)
+    assert doses(a, 1) == {("imatinib", 300)}
+    assert "sunitinib" in all_drugs(a)
+
+
+def test_imatinib_stopped_other_reason_is_restarted(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(molecular=K11, therapy_lines=[line("imatinib", 400, "other", end="2025-01-01")]),
+        kb,
+    )
+    assert doses(a, 1) == {("imatinib", 400)}
+
+
+def test_ongoing_imatinib_with_pr_continues(kb: KnowledgeBase) -> None:
+    lines = [line("imatinib", 400, None, best_response="PR")]
+    a = run(metastatic(molecular=K11, therapy_lines=lines), kb)
+    assert doses(a, 1) == {("imatinib", 400)} and "do_not_interrupt" in codes(a)
+
+
+def test_sunitinib_progression_gives_regorafenib(kb: KnowledgeBase) -> None:
+    lines = [line("imatinib", 400), line("sunitinib", 50)]
+    a = run(metastatic(molecular=K11, therapy_lines=lines), kb)
+    assert doses(a, 1) == {("regorafenib", 160)}
+
+
+def test_ripretinib_progression_gives_trial_then_150_twice_daily(kb: KnowledgeBase) -> None:
+    lines = [line(d, x) for d, x in [("imatinib", 400), ("sunitinib", 50), ("regorafenib", 160)]]
+    a = run(metastatic(molecular=K11, therapy_lines=[*lines, line("ripretinib", 150)]), kb)
+    assert a.recommendations[0].kind == "trial"
+    assert ("ripretinib", 300) in doses(a, 3)
+
+
+def test_d842v_progression_on_avapritinib(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=D842, therapy_lines=[line("avapritinib", 300)]), kb)
+    assert a.recommendations[0].kind == "trial"
+    assert not {"imatinib", "sunitinib", "regorafenib"} & all_drugs(a)
+
+
+def test_kit9_progressing_on_400_escalates_to_800(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=K9, therapy_lines=[line("imatinib", 400)]), kb)
+    assert ("imatinib", 800) in doses(a, 2)
+
+
+def test_metastatic_relapse_after_completed_adjuvant_restarts_400(kb: KnowledgeBase) -> None:
+    """MF-09: relapse after adjuvant imatinib was completed is first-line imatinib again."""
+    lines = [
+        line("imatinib", 400, "completed", setting="adjuvant", start="2019-01-01", end="2022-01-01")
+    ]
+    a = run(
+        metastatic(
+            primary=HIGH_RISK_GASTRIC,
+            molecular=K11,
+            therapy_lines=lines,
+            metastatic={"diagnosed": "2024-05-01", "sites": ["liver"]},
+        ),
+        kb,
+    )
+    assert doses(a, 1) == {("imatinib", 400)}
+    assert ("imatinib", 800) not in doses(a)
+
+
+def test_relapse_during_adjuvant_is_progression_on_imatinib(kb: KnowledgeBase) -> None:
+    """R-05: relapse while on adjuvant imatinib 400 is not 'untreated': escalate or switch."""
+    lines = [
+        line(
+            "imatinib", 400, "progression", setting="adjuvant", start="2021-01-01", end="2022-06-01"
+        )
+    ]
+    a = run(
+        metastatic(
+            primary=HIGH_RISK_GASTRIC,
+            molecular=K11,
+            therapy_lines=lines,
+            metastatic={"diagnosed": "2022-06-01", "sites": ["liver"]},
+        ),
+        kb,
+    )
+    assert "MF-01" not in rule_ids(a)
+    assert ("imatinib", 800) in doses(a, 2) and "sunitinib" in {d for d, _ in doses(a, 2)}
+
+
+def test_adjuvant_ongoing_continues(kb: KnowledgeBase) -> None:
+    lines = [line("imatinib", 400, None, setting="adjuvant", start="2025-01-01")]
+    a = run(patient(primary=HIGH_RISK_GASTRIC, molecular=K11, therapy_lines=lines), kb)
+    assert doses(a, 1) == {("imatinib", 400)}
+
+
+def test_adjuvant_completed_localized_is_surveillance_not_fallback(kb: KnowledgeBase) -> None:
+    """R-09: completed 3 years of adjuvant imatinib, no relapse: surveillance (FU-04)."""
+    lines = [
+        line("imatinib", 400, "completed", setting="adjuvant", start="2021-01-01", end="2024-01-01")
+    ]
+    a = run(patient(primary=HIGH_RISK_GASTRIC, molecular=K11, therapy_lines=lines), kb)
+    assert a.recommendations[0].kind == "surveillance"
+    assert "fallback" not in rule_ids(a)
+    assert a.followup and a.followup[0].month == 3
+    assert all("during adjuvant" not in v.exam for v in a.followup)
+
+
+def test_end_null_with_stop_progression_is_progression(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=K11, therapy_lines=[line("imatinib", 400, "progression")]), kb)
+    assert {"imatinib", "sunitinib"} <= {d for d, _ in doses(a, 3)}
+
+
+def test_ctdna_activation_loop_after_imatinib(kb: KnowledgeBase) -> None:
+    """V14/PR-09: sunitinib stays standard; ripretinib is listed for the subgroup."""
+    variants = mol(
+        ("KIT", "p.W557_K558del"),
+        {"gene": "KIT", "hgvs_p": "N822K", "source": "ctdna", "date": "2025-01-01"},
+    )
+    lines = [line("imatinib", 400, start="2023-01-01", end="2024-12-01")]
+    a = run(metastatic(molecular=variants, therapy_lines=lines), kb)
+    assert top_drugs(a) == {"sunitinib"} and "ripretinib" in all_drugs(a)
+
+
+def test_ctdna_atp_pocket_after_imatinib(kb: KnowledgeBase) -> None:
+    variants = mol(
+        ("KIT", "p.W557_K558del"),
+        {"gene": "KIT", "hgvs_p": "V654A", "source": "ctdna", "date": "2025-01-01"},
+    )
+    lines = [line("imatinib", 400, start="2023-01-01", end="2024-12-01")]
+    a = run(metastatic(molecular=variants, therapy_lines=lines), kb)
+    assert top_drugs(a) == {"sunitinib"} and "ripretinib" not in all_drugs(a)
+    assert "ctdna_secondary_atp_pocket" in codes(a)
+
+
+def test_d842v_with_old_imatinib_sunitinib_history(kb: KnowledgeBase) -> None:
+    """R-06: D842V never gets imatinib, sunitinib or regorafenib, whatever was given before."""
+    lines = [line("imatinib", 400), line("sunitinib", 50)]
+    a = run(metastatic(molecular=D842, therapy_lines=lines), kb)
+    assert top_drugs(a) == {"avapritinib"}
+    assert not {"imatinib", "sunitinib", "regorafenib"} & all_drugs(a)
+
+
+def test_d842v_on_imatinib_switch_has_no_do_not_interrupt(kb: KnowledgeBase) -> None:
+    """R-07: the switch to avapritinib must not sit beside 'do not interrupt the TKI'."""
+    lines = [line("imatinib", 400, None, start="2023-01-01")]
+    a = run(metastatic(molecular=D842, therapy_lines=lines), kb)
+    assert top_drugs(a) == {"avapritinib"}
+    assert "do_not_interrupt" not in codes(a)
+
+
+def test_sdh_deficient_localized_no_adjuvant(kb: KnowledgeBase) -> None:
+    a = run(patient(primary=HIGH_RISK_GASTRIC, molecular=mol(sdhb="lost")), kb)
+    assert "imatinib" not in all_drugs(a)
+    assert {r.kind for r in a.recommendations} >= {"diagnostic", "surveillance"}
+
+
+def test_nf1_braf_ntrk_quadruple_wt(kb: KnowledgeBase) -> None:
+    nf1 = run(metastatic(molecular=mol(("NF1", "p.R1947*"), genes=("KIT", "PDGFRA", "NF1"))), kb)
+    assert "imatinib" not in all_drugs(nf1)
+    braf = run(metastatic(molecular=mol(("BRAF", "V600E"), genes=("KIT", "PDGFRA", "BRAF"))), kb)
+    assert top_drugs(braf) == {"dabrafenib", "trametinib"}
+    ntrk = run(metastatic(molecular=mol(fusions=[["LMNA", "NTRK1"]])), kb)
+    assert top_drugs(ntrk) in ({"larotrectinib"}, {"entrectinib"})
+    qwt = run(
+        metastatic(molecular=mol(genes=("KIT", "PDGFRA", "BRAF", "NF1"), sdhb="retained")), kb
+    )
+    assert qwt.genotype is not None and qwt.genotype.genotype_class == "quadruple_wild_type"
+    assert "imatinib" not in all_drugs(qwt)
+
+
+def test_not_tested_asks_for_genotyping(kb: KnowledgeBase) -> None:
+    a = run(metastatic(), kb)
+    assert a.recommendations[0].kind == "diagnostic" and not all_drugs(a)
+
+
+def test_kit_pdgfra_negative_asks_for_sdhb_and_no_adjuvant_imatinib(kb: KnowledgeBase) -> None:
+    """R-08: once KIT and PDGFRA are tested negative, imatinib cannot become 'confirmed
+    sensitive'; the wild-type work-up comes first and no adjuvant imatinib is offered."""
+    a = run(patient(primary=HIGH_RISK_GASTRIC, molecular=mol()), kb)
+    assert a.recommendations[0].kind == "diagnostic"
+    assert "SDHB" in a.recommendations[0].title
+    assert "imatinib" not in all_drugs(a)
