@@ -205,3 +205,49 @@ def test_kit_pdgfra_negative_asks_for_sdhb_and_no_adjuvant_imatinib(kb: Knowledg
     assert a.recommendations[0].kind == "diagnostic"
     assert "SDHB" in a.recommendations[0].title
     assert "imatinib" not in all_drugs(a)
+
+
+def test_neoadjuvant_ongoing_is_not_called_adjuvant(kb: KnowledgeBase) -> None:
+    """R-16: an ongoing neoadjuvant line is not 'complete 3 years of adjuvant imatinib'."""
+    primary = {
+        "site": "rectum",
+        "size_cm": 9,
+        "mitoses": {"count": 6, "per": "5mm2"},
+        "resection": "none",
+    }
+    lines = [line("imatinib", 400, None, setting="neoadjuvant", start="2025-06-01")]
+    a = run(patient(primary=primary, molecular=K11, therapy_lines=lines), kb)
+    assert "LD-04-ONGOING" not in rule_ids(a)
+    assert rule_ids(a)[0] == "LD-08-ONGOING"
+    assert all("adjuvant imatinib for 3 years" not in r.title for r in a.recommendations)
+
+
+def test_resected_after_neoadjuvant_is_a_tumour_board_question(kb: KnowledgeBase) -> None:
+    """R-17: risk scores are withheld after neoadjuvant therapy; neither 'complete the risk
+    assessment' nor 'surveillance after adjuvant imatinib' fits."""
+    primary = {
+        "site": "rectum",
+        "size_cm": 9,
+        "mitoses": {"count": 6, "per": "5mm2"},
+        "resection": "R0",
+    }
+    lines = [
+        line(
+            "imatinib",
+            400,
+            "completed",
+            setting="neoadjuvant",
+            start="2025-01-01",
+            end="2025-08-01",
+        )
+    ]
+    a = run(patient(primary=primary, molecular=K11, therapy_lines=lines), kb)
+    assert rule_ids(a) == ["LD-NEO-RESECTED"]
+
+
+def test_pdgfra_exon18_non_d842v_lists_avapritinib_after_imatinib(kb: KnowledgeBase) -> None:
+    """R-18: MF-03/MF-04: imatinib first for non-D842V PDGFRA; avapritinib (exon 18 label)
+    listed as the alternative."""
+    a = run(metastatic(molecular=mol(("PDGFRA", "D842Y"))), kb)
+    assert top_drugs(a) == {"imatinib"}
+    assert "avapritinib" in all_drugs(a)

@@ -242,6 +242,23 @@ SCENARIOS: dict[str, Scenario] = {
         HIGH,
     ),
     "metastatic-kit-other": Scenario(metastatic(), genotype("KIT_other")),
+    "localized-neoadjuvant-ongoing": Scenario(
+        patient(
+            primary={"site": "rectum", "size_cm": 9, "resection": "none"},
+            therapy_lines=[line("imatinib", 400, None, setting="neoadjuvant")],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "localized-neoadjuvant-resected": Scenario(
+        patient(
+            primary={"site": "rectum", "size_cm": 9, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, "completed", setting="neoadjuvant")],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "metastatic-pdgfra-exon18-other": Scenario(
+        metastatic(), genotype("PDGFRA_exon18_other", imatinib="sensitive")
+    ),
     "localized-n1": Scenario(
         patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
         genotype("KIT_exon11"),

@@ -19,7 +19,9 @@ Facts (names used in the YAML):
   sdhb_ihc            retained | lost | unknown
   n_lines             metastatic-setting lines (a dose change of one drug is one line)
   drugs_received, drugs_progressed, drugs_intolerant   metastatic-setting drugs
-  adjuvant_drugs      drugs given as adjuvant or neoadjuvant; adjuvant_ongoing: bool
+  adjuvant_drugs      drugs given as adjuvant or neoadjuvant
+  adjuvant_ongoing    an adjuvant (post-operative) line is ongoing
+  neoadjuvant_given, neoadjuvant_ongoing   a neoadjuvant line was recorded / is ongoing
   last_drug, last_dose, last_best_response   latest metastatic line ("none"/None without one)
   last_stop           progression | toxicity | completed | other | ongoing | "none"
   last_pattern        focal | generalized | "unknown" | "none" (the line's own pattern, else
@@ -30,7 +32,7 @@ Facts (names used in the YAML):
                       current line (a scan dated before the latest line started belongs to
                       an earlier line and says nothing about the current drug)
   latest_discordance  kind of RECIST/Choi disagreement at that time point, or "none"
-  adjuvant_last_stop  how the latest adjuvant/neoadjuvant line ended ("none" without one)
+  adjuvant_last_stop  how the latest adjuvant line ended ("none" without one)
   unknown_drugs       paths (therapy_lines[i].drug) of drug names the knowledge base does not know
   comedication_effects   CYP3A4 effect classes among the comedications
   pregnant            true | false | None
@@ -176,6 +178,8 @@ def build_facts(
     adjuvant = [
         ln for ln in patient.therapy_lines if ln.setting in (Setting.adjuvant, Setting.neoadjuvant)
     ]
+    adjuvant_only = [ln for ln in adjuvant if ln.setting == Setting.adjuvant]
+    neoadjuvant = [ln for ln in adjuvant if ln.setting == Setting.neoadjuvant]
     primary = patient.primary
     molecular = patient.molecular
     tested = set(molecular.tested_genes) if molecular else set()
@@ -227,7 +231,9 @@ def build_facts(
             {n for n, ln in zip(names, lines, strict=True) if _stop(ln) == "toxicity"}
         ),
         "adjuvant_drugs": sorted({canonical_drug(ln.drug, drugs) for ln in adjuvant}),
-        "adjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in adjuvant),
+        "adjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in adjuvant_only),
+        "neoadjuvant_given": bool(neoadjuvant),
+        "neoadjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in neoadjuvant),
         "last_drug": last_drug,
         "last_dose": last_dose,
         "last_stop": _stop(last) if last else "none",
@@ -242,7 +248,7 @@ def build_facts(
         "latest_recist": latest.recist if latest else "none",
         "latest_choi": latest.choi if latest else "none",
         "latest_discordance": (latest.discordance_kind or "none") if latest else "none",
-        "adjuvant_last_stop": _stop(adjuvant[-1]) if adjuvant else "none",
+        "adjuvant_last_stop": _stop(adjuvant_only[-1]) if adjuvant_only else "none",
         "unknown_drugs": [
             f"therapy_lines[{i}].drug"
             for i, ln in enumerate(patient.therapy_lines)

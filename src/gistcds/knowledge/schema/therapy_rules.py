@@ -80,6 +80,8 @@ ENGINE_FACTS = frozenset(
         "latest_choi",
         "latest_discordance",
         "adjuvant_last_stop",
+        "neoadjuvant_given",
+        "neoadjuvant_ongoing",
         "nodes",
         "unknown_drugs",
         "comedication_effects",
