@@ -251,3 +251,37 @@ def test_pdgfra_exon18_non_d842v_lists_avapritinib_after_imatinib(kb: KnowledgeB
     a = run(metastatic(molecular=mol(("PDGFRA", "D842Y"))), kb)
     assert top_drugs(a) == {"imatinib"}
     assert "avapritinib" in all_drugs(a)
+
+
+def test_metastatic_with_adjuvant_line_still_open_is_flagged(kb: KnowledgeBase) -> None:
+    """R-21: relapse found while the adjuvant line is still recorded as ongoing."""
+    lines = [line("imatinib", 400, None, setting="adjuvant", start="2023-01-01")]
+    a = run(metastatic(molecular=K11, therapy_lines=lines), kb)
+    assert "relapse_on_adjuvant_unrecorded" in codes(a)
+
+
+LATE = [line("imatinib", 400), line("sunitinib", 50), line("regorafenib", 160)]
+
+
+def test_ripretinib_intolerance_never_escalates(kb: KnowledgeBase) -> None:
+    """R-22: intolerance of ripretinib 150 mg gave 'escalate to 150 mg twice daily'."""
+    a = run(
+        metastatic(molecular=K11, therapy_lines=[*LATE, line("ripretinib", 150, "toxicity")]), kb
+    )
+    assert ("ripretinib", 300) not in doses(a)
+    assert doses(a, 1) == {("ripretinib", 100)}
+
+
+def test_ripretinib_already_at_300_is_not_escalated_again(kb: KnowledgeBase) -> None:
+    lines = [*LATE, line("ripretinib", 150), line("ripretinib", 300)]
+    a = run(metastatic(molecular=K11, therapy_lines=lines), kb)
+    assert ("ripretinib", 300) not in doses(a)
+    assert "ripretinib_already_escalated" in codes(a)
+
+
+def test_imatinib_intolerance_history_blocks_escalation_to_800(kb: KnowledgeBase) -> None:
+    """Intolerant of 400 mg, reduced to 300 mg, then progressing: not 800 mg."""
+    lines = [line("imatinib", 400, "toxicity"), line("imatinib", 300)]
+    a = run(metastatic(molecular=K11, therapy_lines=lines), kb)
+    assert ("imatinib", 800) not in doses(a)
+    assert top_drugs(a) == {"sunitinib"}

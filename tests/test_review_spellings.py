@@ -121,3 +121,37 @@ def test_known_other_agents_are_not_flagged(kb: KnowledgeBase) -> None:
 def test_comedication_spellings(med: str, code: str, kb: KnowledgeBase) -> None:
     a = run(metastatic(molecular=mol(("KIT", "W557_K558del")), comedications=[med]), kb)
     assert code in codes(a)
+
+
+@pytest.mark.parametrize(
+    ("gene", "spelling", "cls"),
+    [
+        ("KIT", "p.W557_K558delWK", "KIT_exon11"),
+        ("KIT", "p.Trp557_Lys558delTrpLys", "KIT_exon11"),
+        ("KIT", "p.A502_Y503dupAY", "KIT_exon9"),
+        ("PDGFRA", "p.D842_H845delDIMH", "PDGFRA_exon18_other"),
+        ("KIT", "p.(Trp557_Lys558del)", "KIT_exon11"),
+        ("PDGFRA", "c.2525A>T (p.D842V)", "PDGFRA_D842V"),
+    ],
+)
+def test_legacy_and_predicted_hgvs_spellings(
+    gene: str, spelling: str, cls: str, kb: KnowledgeBase
+) -> None:
+    """R-19: old-style deletions that repeat the deleted residues ("delWK") are common in
+    reports; they used to fall to 'unclassified' and a request to genotype again."""
+    a = run(metastatic(molecular=mol((gene, spelling))), kb)
+    assert a.genotype is not None and a.genotype.genotype_class == cls
+
+
+def test_legacy_residues_must_match_the_range(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=mol(("KIT", "p.W557_K558delAA"))), kb)
+    assert a.genotype is not None and a.genotype.genotype_class == "unclassified"
+
+
+@pytest.mark.parametrize("gene", ["c-KIT", "C-KIT", "CD117"])
+def test_kit_gene_aliases_are_kit(gene: str, kb: KnowledgeBase) -> None:
+    """R-20: a variant reported under "c-KIT" made KIT/PDGFRA look tested negative, so the
+    wild-type work-up (SDHB...) was proposed for a KIT exon 11 GIST."""
+    a = run(metastatic(molecular=mol((gene, "W557_K558del"))), kb)
+    assert a.genotype is not None and a.genotype.genotype_class == "KIT_exon11"
+    assert top_drugs(a) == {"imatinib"}

@@ -259,6 +259,10 @@ SCENARIOS: dict[str, Scenario] = {
     "metastatic-pdgfra-exon18-other": Scenario(
         metastatic(), genotype("PDGFRA_exon18_other", imatinib="sensitive")
     ),
+    "metastatic-adjuvant-still-open": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400, None, setting="adjuvant")]),
+        genotype("KIT_exon11"),
+    ),
     "localized-n1": Scenario(
         patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
         genotype("KIT_exon11"),
