@@ -285,3 +285,18 @@ def test_imatinib_intolerance_history_blocks_escalation_to_800(kb: KnowledgeBase
     a = run(metastatic(molecular=K11, therapy_lines=lines), kb)
     assert ("imatinib", 800) not in doses(a)
     assert top_drugs(a) == {"sunitinib"}
+
+
+def test_prognosis_after_relapse_on_adjuvant_matches_progression_on_imatinib(
+    kb: KnowledgeBase,
+) -> None:
+    """R-23: the prognosis engine showed first-line imatinib curves (median PFS ~2 years)
+    for a patient who relapsed on adjuvant imatinib."""
+    adj = [line("imatinib", 400, "progression", setting="adjuvant")]
+    met_line = [line("imatinib", 400, "progression")]
+    a = run(metastatic(molecular=K11, therapy_lines=adj), kb)
+    b = run(metastatic(molecular=K11, therapy_lines=met_line), kb)
+    assert a.prognosis is not None and b.prognosis is not None
+    assert rule_ids(a) == rule_ids(b)
+    pa, pb = a.prognosis.pfs, b.prognosis.pfs
+    assert (pa.median_months if pa else None) == (pb.median_months if pb else None)
