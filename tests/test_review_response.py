@@ -110,3 +110,38 @@ def test_scan_before_the_current_line_is_not_progression_on_it(kb: KnowledgeBase
     assert a.response[-1].recist == "PD"
     assert doses(a, 1) == {("sunitinib", 50)}
     assert "regorafenib" not in all_drugs(a)
+
+
+def test_spurious_new_lesion_while_lesions_turn_hypodense_is_reviewed_first(
+    kb: KnowledgeBase,
+) -> None:
+    """R-24 (RA-08 [V]): a 'new' liver lesion at week 8 while the known lesions fell from
+    90 to 50 HU may be an old lesion made visible by hypodensity: review before switching."""
+    base = {"date": "2025-01-28", "lesions": [lesion("L1", 50, 90), lesion("L2", 40, 90)]}
+    week8 = {
+        "date": "2025-03-28",
+        "lesions": [
+            lesion("L1", 48, 50),
+            lesion("L2", 38, 50),
+            {"id": "N1", "organ": "liver", "kind": "new", "longest_diameter_mm": 12},
+        ],
+    }
+    a = run(metastatic(molecular=K11, therapy_lines=ON_IMATINIB, imaging=[base, week8]), kb)
+    assert a.response[0].recist == "PD" and "spurious_new_lesion" in a.response[0].note_kinds
+    assert a.recommendations[0].kind == "diagnostic"
+    assert ("imatinib", 400) in doses(a, 2)
+    assert "sunitinib" not in all_drugs(a)
+
+
+def test_true_new_lesion_with_growing_targets_is_progression(kb: KnowledgeBase) -> None:
+    base = {"date": "2025-01-28", "lesions": [lesion("L1", 50, 90), lesion("L2", 40, 90)]}
+    later = {
+        "date": "2025-09-28",
+        "lesions": [
+            lesion("L1", 70, 90),
+            lesion("L2", 55, 90),
+            {"id": "N1", "organ": "liver", "kind": "new", "longest_diameter_mm": 12},
+        ],
+    }
+    a = run(metastatic(molecular=K11, therapy_lines=ON_IMATINIB, imaging=[base, later]), kb)
+    assert "sunitinib" in all_drugs(a)

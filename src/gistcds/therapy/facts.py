@@ -32,6 +32,8 @@ Facts (names used in the YAML):
                       current line (a scan dated before the latest line started belongs to
                       an earlier line and says nothing about the current drug)
   latest_discordance  kind of RECIST/Choi disagreement at that time point, or "none"
+  latest_target       RECIST target-lesion category at that time point ("none" without one)
+  latest_note_kinds   response-engine note keys there (e.g. spurious_new_lesion)
   adjuvant_last_stop  how the latest adjuvant line ended ("none" without one)
   unknown_drugs       paths (therapy_lines[i].drug) of drug names the knowledge base does not know
   comedication_effects   CYP3A4 effect classes among the comedications
@@ -248,6 +250,8 @@ def build_facts(
         "latest_recist": latest.recist if latest else "none",
         "latest_choi": latest.choi if latest else "none",
         "latest_discordance": (latest.discordance_kind or "none") if latest else "none",
+        "latest_target": latest.recist_target if latest else "none",
+        "latest_note_kinds": list(latest.note_kinds) if latest else [],
         "adjuvant_last_stop": _stop(adjuvant_only[-1]) if adjuvant_only else "none",
         "unknown_drugs": [
             f"therapy_lines[{i}].drug"

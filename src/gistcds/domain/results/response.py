@@ -39,6 +39,11 @@ class TimepointResponse(Out):
         "discordance), for engines that act on it; null when the criteria agree",
     )
     notes: list[str] = Field(default_factory=list)
+    note_kinds: list[str] = Field(
+        default_factory=list,
+        description="keys (response_criteria.yaml notes) of the notes, for engines that act "
+        "on them, e.g. spurious_new_lesion",
+    )
     # Beyond the contract -----------------------------------------------------
     baseline_sum_mm: float | None = None
     nadir_sum_mm: float | None = Field(

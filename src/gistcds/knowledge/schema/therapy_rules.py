@@ -79,6 +79,8 @@ ENGINE_FACTS = frozenset(
         "latest_recist",
         "latest_choi",
         "latest_discordance",
+        "latest_target",
+        "latest_note_kinds",
         "adjuvant_last_stop",
         "neoadjuvant_given",
         "neoadjuvant_ongoing",
