@@ -300,3 +300,11 @@ def test_prognosis_after_relapse_on_adjuvant_matches_progression_on_imatinib(
     assert rule_ids(a) == rule_ids(b)
     pa, pb = a.prognosis.pfs, b.prognosis.pfs
     assert (pa.median_months if pa else None) == (pb.median_months if pb else None)
+
+
+def test_progression_on_imatinib_without_a_recorded_dose(kb: KnowledgeBase) -> None:
+    """R-25: no dose recorded: sunitinib first, escalation offered conditionally after it."""
+    a = run(metastatic(molecular=K11, therapy_lines=[line("imatinib", None)]), kb)
+    assert top_drugs(a) == {"sunitinib"}
+    assert ("imatinib", 800) in doses(a)
+    assert "dose_not_recorded" in codes(a)

@@ -263,6 +263,9 @@ SCENARIOS: dict[str, Scenario] = {
         metastatic(therapy_lines=[line("imatinib", 400, None, setting="adjuvant")]),
         genotype("KIT_exon11"),
     ),
+    "metastatic-imatinib-dose-unknown": Scenario(
+        metastatic(therapy_lines=[line("imatinib", None)]), genotype("KIT_exon11")
+    ),
     "localized-n1": Scenario(
         patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
         genotype("KIT_exon11"),
