@@ -10,6 +10,7 @@ genotype reason."""
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
@@ -96,7 +97,38 @@ def _case(rng: random.Random) -> dict[str, Any]:
         f["primary"] = p
     if rng.random() < 0.65:
         f["metastatic"] = rng.choice([{"sites": ["liver"]}, {"diagnosed": "2024-01-01"}])
+    if rng.random() < 0.5:
+        f["imaging"] = _imaging(rng)
+        if lines:
+            lines[-1]["start"] = rng.choice(["2023-06-01", "2024-02-01", "2024-06-01"])
     return f
+
+
+def _imaging(rng: random.Random) -> list[dict[str, Any]]:
+    """Baseline plus one or two follow-up CTs with random growth, density and new lesions."""
+    sizes = {"L1": 50.0, "L2": 30.0}
+    hu = 80.0
+    series = []
+    for i, date in enumerate(["2024-01-01", "2024-04-01", "2024-08-01"][: rng.choice([2, 3])]):
+        lesions: list[dict[str, Any]] = [
+            {
+                "id": k,
+                "organ": "liver",
+                "kind": "target",
+                "longest_diameter_mm": round(v, 1),
+                "density_hu": round(hu, 1),
+                "new_nodule_in_mass": i > 0 and rng.random() < 0.1,
+            }
+            for k, v in sizes.items()
+        ]
+        if i > 0 and rng.random() < 0.25:
+            lesions.append(
+                {"id": "N1", "organ": "peritoneum", "kind": "new", "longest_diameter_mm": 12}
+            )
+        series.append({"date": date, "lesions": lesions})
+        sizes = {k: v * rng.uniform(0.6, 1.4) for k, v in sizes.items()}
+        hu = hu * rng.uniform(0.5, 1.1)
+    return series
 
 
 CASES = [_case(random.Random(seed)) for seed in range(150)]
@@ -122,8 +154,21 @@ def test_invariants(fields: dict[str, Any], kb: KnowledgeBase) -> None:
             assert item.drug == item.drug.lower()
         named = {w for w in TKI_WORDS if w in rec.title.lower()}
         assert named <= {r.drug for r in rec.regimen} or not rec.regimen, (rec.rule_id, rec.title)
+        for pos in rec.positions:
+            assert set(pos.source_ids) <= sources, rec.rule_id
+        title_mg = {float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*mg", rec.title)}
+        if title_mg and len(rec.regimen) == 1:
+            dose = rec.regimen[0].dose_mg_per_day
+            assert dose in title_mg or (dose or 0) / 2 in title_mg, (rec.rule_id, rec.title)
     for c in a.cautions:
         assert set(c.source_ids) <= sources, c.code
+    for v in a.followup:
+        assert set(v.source_ids) <= sources, v.rule_id
+    if a.genotype is not None:
+        for ids in a.genotype.sensitivity_source_ids.values():
+            assert set(ids) <= sources
+    if a.prognosis is not None:
+        assert set(a.prognosis.source_ids) <= sources
     if facts["last_stop"] == "ongoing" and facts["last_drug"] in excluded:
         current_dropped = True
     if current_dropped:

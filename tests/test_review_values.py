@@ -124,3 +124,27 @@ def test_rare_primary_kit_mutation_flags_unestablished_sensitivity(
     assert a.genotype is not None and a.genotype.sensitivity.imatinib != "sensitive"
     assert top_drugs(a) == {"imatinib"}
     assert "imatinib_sensitivity_not_established" in {c.code for c in a.cautions}
+
+
+def test_equivalent_records_give_the_same_options(kb: KnowledgeBase) -> None:
+    """Setting null vs 'metastatic' on a metastatic patient's line, an end date or none on a
+    progressed line, metastases recorded by date or by site: same recommendations."""
+    from review_helpers import line, rule_ids
+
+    base = metastatic(molecular=K11, therapy_lines=[line("imatinib", 400)])
+    variants = [
+        metastatic(molecular=K11, therapy_lines=[line("imatinib", 400, setting=None)]),
+        metastatic(molecular=K11, therapy_lines=[line("imatinib", 400, end="2025-01-01")]),
+        patient(
+            metastatic={"diagnosed": "2022-12-15"},
+            molecular=K11,
+            therapy_lines=[line("imatinib", 400)],
+        ),
+        metastatic(
+            molecular=K11, therapy_lines=[line("imatinib", 400)], comedications=["paracetamol"]
+        ),
+    ]
+    want = (rule_ids(run(base, kb)), doses(run(base, kb)))
+    for p in variants:
+        a = run(p, kb)
+        assert (rule_ids(a), doses(a)) == want
