@@ -308,3 +308,20 @@ def test_progression_on_imatinib_without_a_recorded_dose(kb: KnowledgeBase) -> N
     assert top_drugs(a) == {"sunitinib"}
     assert ("imatinib", 800) in doses(a)
     assert "dose_not_recorded" in codes(a)
+
+
+def test_sdhb_retained_work_up_does_not_ask_for_sdhb_again(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=mol(sdhb="retained")), kb)
+    assert a.recommendations[0].kind == "diagnostic"
+    assert "SDHB immunohistochemistry" not in a.recommendations[0].title
+
+
+def test_braf_without_kit_pdgfra_testing_asks_for_it_after_the_targeted_option(
+    kb: KnowledgeBase,
+) -> None:
+    """R-27: the wild-type classes presuppose a negative KIT/PDGFRA test."""
+    a = run(metastatic(molecular=mol(("BRAF", "V600E"), genes=("BRAF",))), kb)
+    assert top_drugs(a) == {"dabrafenib", "trametinib"}
+    assert "MT-01-OTHER-DRIVER" in rule_ids(a)
+    b = run(metastatic(molecular=mol(("BRAF", "V600E"), genes=("KIT", "PDGFRA", "BRAF"))), kb)
+    assert "MT-01-OTHER-DRIVER" not in rule_ids(b)

@@ -16,6 +16,7 @@ Facts (names used in the YAML):
   risk_nih, risk_modified_nih, risk_afip   category or "unknown"
   ecog                0-4 or None
   kit_pdgfra_tested_negative   KIT and PDGFRA tested, no variant in either
+  kit_pdgfra_tested   both genes listed as tested (or carrying a reported variant)
   sdhb_ihc            retained | lost | unknown
   n_lines             metastatic-setting lines (a dose change of one drug is one line)
   drugs_received, drugs_progressed, drugs_intolerant   metastatic-setting drugs
@@ -219,6 +220,7 @@ def build_facts(
         "risk_modified_nih": risk.modified_nih.category if risk.modified_nih else "unknown",
         "risk_afip": (risk.afip.category or "unknown") if risk.afip else "unknown",
         "ecog": patient.ecog,
+        "kit_pdgfra_tested": {"KIT", "PDGFRA"} <= (tested | variant_genes),
         "kit_pdgfra_tested_negative": {"KIT", "PDGFRA"} <= tested
         and not ({"KIT", "PDGFRA"} & variant_genes),
         "sdhb_ihc": molecular.sdhb_ihc.value

@@ -62,6 +62,7 @@ ENGINE_FACTS = frozenset(
         "risk_afip",
         "ecog",
         "kit_pdgfra_tested_negative",
+        "kit_pdgfra_tested",
         "sdhb_ihc",
         "n_lines",
         "drugs_received",
