@@ -148,3 +148,26 @@ def test_equivalent_records_give_the_same_options(kb: KnowledgeBase) -> None:
     for p in variants:
         a = run(p, kb)
         assert (rule_ids(a), doses(a)) == want
+
+
+@pytest.mark.parametrize(
+    ("size", "count", "expected"),
+    [(12, 2, "high"), (7, 12, "high"), (4, 3, "low"), (1.5, 2, "very_low"), (7, 3, None)],
+)
+def test_modified_nih_without_site_where_site_does_not_matter(
+    size: float, count: int, expected: str | None, kb: KnowledgeBase
+) -> None:
+    """R-28 (Joensuu 2008): > 10 cm or > 10 mitoses is high risk at any site; without a
+    site the modified NIH used to be withheld, so a 12 cm tumour got 'complete the risk
+    assessment' instead of adjuvant imatinib. Site-dependent cells stay withheld."""
+    primary = {
+        "size_cm": size,
+        "mitoses": {"count": count, "per": "5mm2"},
+        "rupture": False,
+        "resection": "R0",
+    }
+    a = run(patient(primary=primary, molecular=K11), kb)
+    got = a.risk.modified_nih.category if a.risk.modified_nih else None
+    assert got == expected
+    if expected == "high":
+        assert ("imatinib", 400) in doses(a, 1)
