@@ -50,8 +50,16 @@ def test_lower_case_gene_names(kb: KnowledgeBase) -> None:
 
 
 BRANDS = {
-    "imatinib": ["Imatinib", "Gleevec", "Glivec", "imatinib mesylate", "STI571", "STI-571"],
-    "sunitinib": ["Sutent", "SUNITINIB"],
+    "imatinib": [
+        "Imatinib",
+        "Gleevec",
+        "Glivec",
+        "imatinib mesylate",
+        "STI571",
+        "STI-571",
+        "Imatinib 400 mg daily",
+    ],
+    "sunitinib": ["Sutent", "SUNITINIB", "Sutent 50mg"],
     "regorafenib": ["Stivarga"],
     "ripretinib": ["Qinlock"],
     "avapritinib": ["Ayvakit", "Ayvakyt"],

@@ -87,23 +87,33 @@ def _all_names(drugs: therapy_drugs.Table) -> list[tuple[str, list[str]]]:
     ]
 
 
+_DOSE_WORD = re.compile(r"^(\d+(\.\d+)?(mg)?|mg|tab|tabs|tablet|tablets|daily|qd|bid|od)$")
+
+
+def _drug_key(name: str) -> str:
+    """Normalised name without dose words: "Imatinib 400 mg daily" -> "imatinib"."""
+    words = [w for w in normalise_name(name).split() if not _DOSE_WORD.match(w)]
+    return " ".join(words) or normalise_name(name)
+
+
+def _lookup(name: str, drugs: therapy_drugs.Table) -> str | None:
+    """The INN whose name or synonym matches, as written or without dose words."""
+    keys = {normalise_name(name), _drug_key(name)}
+    for inn, syn in _all_names(drugs):
+        if keys & {normalise_name(inn), *(normalise_name(s) for s in syn)}:
+            return inn
+    return None
+
+
 def known_drug(name: str, drugs: therapy_drugs.Table) -> bool:
     """True when the name is an INN or synonym listed in ``therapy_drugs.yaml``."""
-    n = normalise_name(name)
-    return any(
-        n == normalise_name(inn) or n in {normalise_name(s) for s in syn}
-        for inn, syn in _all_names(drugs)
-    )
+    return _lookup(name, drugs) is not None
 
 
 def canonical_drug(name: str, drugs: therapy_drugs.Table) -> str:
     """The INN for a drug name or synonym (brand names, research codes); unknown names are
     returned as given, lower case."""
-    n = normalise_name(name)
-    for inn, syn in _all_names(drugs):
-        if n == normalise_name(inn) or n in {normalise_name(s) for s in syn}:
-            return inn
-    return name.strip().lower()
+    return _lookup(name, drugs) or name.strip().lower()
 
 
 def with_canonical_drugs(patient: Patient, drugs: therapy_drugs.Table) -> Patient:
