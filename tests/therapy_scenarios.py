@@ -22,6 +22,8 @@ class Scenario:
 
 
 HIGH = risk("high", "high", "high")
+# The vignettes V05-V08 say "KIT/PDGFRA wild type": both genes were tested.
+KIT_PDGFRA_WT = {"tested_genes": ["KIT", "PDGFRA"]}
 GASTRIC_PRIMARY = {"site": "stomach", "size_cm": 8.0, "resection": "none"}
 
 SCENARIOS: dict[str, Scenario] = {
@@ -29,10 +31,13 @@ SCENARIOS: dict[str, Scenario] = {
     "V02": Scenario(metastatic(age_years=49, ecog=0), genotype("KIT_exon9")),
     "V03": Scenario(metastatic(age_years=66), genotype("PDGFRA_D842V", imatinib="resistant")),
     "V04": Scenario(metastatic(age_years=62), genotype("PDGFRA_exon12")),
-    "V05": Scenario(metastatic(age_years=31, sex="female", ecog=0), genotype("SDH_deficient")),
-    "V06": Scenario(metastatic(age_years=55), genotype("BRAF_V600E")),
-    "V07": Scenario(metastatic(age_years=44), genotype("NTRK_fusion")),
-    "V08": Scenario(metastatic(age_years=40), genotype("NF1")),
+    "V05": Scenario(
+        metastatic(age_years=31, sex="female", ecog=0, molecular=KIT_PDGFRA_WT),
+        genotype("SDH_deficient"),
+    ),
+    "V06": Scenario(metastatic(age_years=55, molecular=KIT_PDGFRA_WT), genotype("BRAF_V600E")),
+    "V07": Scenario(metastatic(age_years=44, molecular=KIT_PDGFRA_WT), genotype("NTRK_fusion")),
+    "V08": Scenario(metastatic(age_years=40, molecular=KIT_PDGFRA_WT), genotype("NF1")),
     "V09": Scenario(
         metastatic(ecog=0, therapy_lines=[line("imatinib", 400)]), genotype("KIT_exon11")
     ),
@@ -224,4 +229,60 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "no-data": Scenario(patient(), genotype("KIT_exon11")),
     "metastatic-gastric": Scenario(metastatic(primary=GASTRIC_PRIMARY), genotype("KIT_exon11")),
+    # Added by the clinical review (docs/review.md)
+    "localized-adjuvant-completed": Scenario(
+        patient(
+            primary={"site": "stomach", "size_cm": 11, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, "completed", setting="adjuvant")],
+        ),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "localized-adjuvant-stopped-toxicity": Scenario(
+        patient(
+            primary={"site": "stomach", "size_cm": 11, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, "toxicity", setting="adjuvant")],
+        ),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "metastatic-kit-other": Scenario(metastatic(), genotype("KIT_other")),
+    "localized-neoadjuvant-ongoing": Scenario(
+        patient(
+            primary={"site": "rectum", "size_cm": 9, "resection": "none"},
+            therapy_lines=[line("imatinib", 400, None, setting="neoadjuvant")],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "localized-neoadjuvant-resected": Scenario(
+        patient(
+            primary={"site": "rectum", "size_cm": 9, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, "completed", setting="neoadjuvant")],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "metastatic-pdgfra-exon18-other": Scenario(
+        metastatic(), genotype("PDGFRA_exon18_other", imatinib="sensitive")
+    ),
+    "metastatic-adjuvant-still-open": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400, None, setting="adjuvant")]),
+        genotype("KIT_exon11"),
+    ),
+    "metastatic-imatinib-dose-unknown": Scenario(
+        metastatic(therapy_lines=[line("imatinib", None)]), genotype("KIT_exon11")
+    ),
+    "wild-type-sdhb-retained": Scenario(
+        metastatic(
+            molecular={"tested_genes": ["KIT", "PDGFRA"], "variants": [], "sdhb_ihc": "retained"}
+        ),
+        genotype("unclassified"),
+    ),
+    "braf-without-kit-testing": Scenario(
+        metastatic(molecular={"tested_genes": ["BRAF"], "variants": []}), genotype("BRAF_V600E")
+    ),
+    "localized-n1": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
+        genotype("KIT_exon11"),
+        risk("intermediate", "intermediate", "low"),
+    ),
 }

@@ -6,17 +6,19 @@ from gistcds import __version__
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.followup import plan_followup
-from gistcds.genomics import interpret_genotype
+from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
-from gistcds.therapy import recommend
+from gistcds.therapy import canonical_drug_names, recommend
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     """Run every engine in dependency order; deterministic for a given KB."""
     kb = kb or load_kb()
+    # One vocabulary for every engine: drug INNs and HGNC gene symbols from the KB.
+    patient = canonical_gene_symbols(canonical_drug_names(patient, kb), kb)
     genotype = interpret_genotype(patient, kb)
     risk = assess_risk(patient, kb)
     response, response_summary = assess_response_with_summary(patient, kb)

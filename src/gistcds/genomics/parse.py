@@ -82,6 +82,7 @@ _ACCESSION = re.compile(r"\b(N[MP]_\d+(?:\.\d+)?|ENS[TP]\d+(?:\.\d+)?)\s*:?\s*",
 _PDOT = re.compile(r"\bp\.\s*(\(?[A-Za-z0-9_*=?]+\)?)")
 _CDOT = re.compile(r"\b[cgn]\.\s*[-*\d]")
 _EXON = re.compile(r"(?i)\bex(?:on)?[\s\-]*(\d{1,2})\b")
+_LEGACY_RESIDUES = re.compile(r"(.*\d(?:del|dup))((?:[A-Z][a-z]{2})+|[A-Z]+)")
 _NEGATIVE = re.compile(r"(?i)\b(no|not|negative|wild[\s\-]?type|wt|absent|none|normal)\b")
 _TOKEN = re.compile(r"\(?[A-Za-z*][A-Za-z0-9_*=?]*\d[A-Za-z0-9_*=?]*\)?")
 _KIND = r"(?i:delins|indel|del(?:etion)?|dup(?:lication)?|ins(?:ertion)?|ITD)"
@@ -127,11 +128,21 @@ def _recase(token: str) -> str:
     return "".join(out)
 
 
+def _legacy_residues_agree(change: str, residues: str) -> bool:
+    """Old-style "W557_K558delWK": the repeated residues must start and end like the range."""
+    ends = re.findall(r"([A-Z](?:[a-z]{2})?)\d+", change)
+    listed = re.findall(r"[A-Z][a-z]{2}", residues) if residues[1:2].islower() else list(residues)
+    return bool(ends and listed) and listed[0] == ends[0] and listed[-1] == ends[-1]
+
+
 def _posedit(token: str) -> Any | None:
     """The hgvs PosEdit for one token, or None when it does not parse."""
     candidates = [token]
     if token.endswith("X") and token[:-1][-1:].isdigit():
         candidates.insert(0, token[:-1] + "*")  # "R634X": X used for a stop codon
+    legacy = _LEGACY_RESIDUES.fullmatch(token)
+    if legacy and _legacy_residues_agree(legacy.group(1), legacy.group(2)):
+        candidates.append(legacy.group(1))  # "W557_K558delWK": deleted residues repeated
     for cand in list(candidates):
         fixed = _recase(cand)
         if fixed != cand:

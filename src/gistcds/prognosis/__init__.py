@@ -111,8 +111,11 @@ def _option(
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
+    # Progression on the drug in any setting (a relapse on adjuvant imatinib is
+    # progression on imatinib): first-line figures must not be shown after it.
     progressed = any(
-        x.drug == drugs[0] and x.stop_reason == StopReason.progression for x in advanced
+        x.drug == drugs[0] and x.stop_reason == StopReason.progression
+        for x in patient.therapy_lines
     )
     ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
     if ongoing is not None and ongoing.start is not None:

@@ -61,8 +61,8 @@ def classify(f: Findings) -> str | None:
     return "other"
 
 
-def discordance_message(f: Findings, table: Table) -> tuple[str, list[str]] | None:
-    """The flag text and its citations, or None when RECIST and Choi agree."""
+def discordance_message(f: Findings, table: Table) -> tuple[str, list[str], str] | None:
+    """The flag text, its citations and its kind, or None when RECIST and Choi agree."""
     kind = classify(f)
     if kind is None:
         return None
@@ -94,4 +94,4 @@ def discordance_message(f: Findings, table: Table) -> tuple[str, list[str]] | No
         criterion=values.get("criterion", ""),
         reason=values.get("reason", ""),
     )
-    return text, list(msg.source_ids)
+    return text, list(msg.source_ids), kind

@@ -100,6 +100,7 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
     for tp in patient.imaging[1:]:
         by_id = {lesion.id: lesion for lesion in tp.lesions}
         notes: list[str] = []
+        note_kinds: list[str] = []
         day = tp.date.isoformat()
 
         # Targets ---------------------------------------------------------------
@@ -224,6 +225,7 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
             notes.append(
                 msg.text.format(lesions=", ".join(new_ids), density_pct=f"{density_change:+.1f}")
             )
+            note_kinds.append("spurious_new_lesion")
             source_ids.update(msg.source_ids)
 
         # Changes ---------------------------------------------------------------
@@ -271,7 +273,9 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
                 density_mean_hu=_round(density_now),
                 density_change_pct=_round(density_change),
                 discordance=disc[0] if disc else None,
+                discordance_kind=disc[2] if disc else None,
                 notes=notes,
+                note_kinds=note_kinds,
                 baseline_sum_mm=_round(baseline_sum),
                 nadir_sum_mm=_round(nadir),
                 change_from_nadir_mm=_round(cur_sum - nadir)

@@ -101,7 +101,10 @@ def score_codes(x: Encoded, t: RiskTables) -> Codes:
     grp = a.mnih_group_of_site[site]
     high = np.int8(t.mnih_rupture)
     base = a.mnih[grp, sb, mb]
-    mn = np.where(has_site & sm, base, none)
+    every_group = a.mnih[:, sb, mb]  # without a site: the category if all groups agree
+    lo, hi = every_group.min(axis=0), every_group.max(axis=0)
+    siteless = np.where(lo == hi, lo, none)
+    mn = np.where(sm, np.where(has_site, base, siteless), none)
     mn = np.where((x.rupture == -1) & (mn != high), none, mn)
     mn = np.where(x.rupture == 1, high, mn)
     mn = np.where(recur, mn, none)

@@ -32,14 +32,27 @@ def modified_nih(
 
     if rupture:
         return result(t.mnih_rupture, kb.rupture_note, [t.scope.rupture_definition.note])
-    missing = [
-        n for n, v in (("site", site), ("size", size_cm), ("mitotic count", mitoses)) if v is None
-    ]
+    missing = [n for n, v in (("size", size_cm), ("mitotic count", mitoses)) if v is None]
     if missing:
-        return f"modified NIH needs {', '.join(missing)}"
-    assert site is not None and size_cm is not None and mitoses is not None
-    g = t.mnih_group_of_site[SITES.index(site)]
+        return f"modified NIH needs {', '.join(['site'] * (site is None) + missing)}"
+    assert size_cm is not None and mitoses is not None
     sb, mb = band(size_cm, t.size_bounds), band(mitoses, t.mitosis_bounds)
+    if site is None:
+        # Site only matters in some cells (Joensuu 2008): where every site group gives the
+        # same category (e.g. > 10 cm, or > 10 mitoses), the category does not need it.
+        codes = {t.mnih[g][sb][mb] for g in range(len(t.mnih_groups))}
+        if len(codes) != 1:
+            return "modified NIH needs site"
+        code = codes.pop()
+        if rupture is None and code != t.mnih_rupture:
+            return t.scope.rupture_unknown.note
+        return result(
+            code,
+            f"site not recorded, {size_text(t, size_cm, sb)}, {mitoses_text(t, mitoses, mb)} "
+            f"-> {NIH_LABELS[code]} (the same for every site)",
+            ["site not recorded: this size/mitosis cell has the same category at every site"],
+        )
+    g = t.mnih_group_of_site[SITES.index(site)]
     code = t.mnih[g][sb][mb]
     group = t.mnih_groups[g]
     notes = [

@@ -23,6 +23,17 @@ class TherapyAdvice:
     cautions: list[Caution] = field(default_factory=list)
 
 
+def canonical_drug_names(patient: Patient, kb: KnowledgeBase) -> Patient:
+    """The patient with brand names and other synonyms of each line's drug replaced by the
+    INN from ``therapy_drugs.yaml`` (the contract asks for INNs; "Gleevec" must not make a
+    different line history for any engine). Unknown names are kept; the therapy engine
+    flags them."""
+    from gistcds.knowledge.schema import therapy_drugs
+    from gistcds.therapy.facts import with_canonical_drugs
+
+    return with_canonical_drugs(patient, kb.table("therapy_drugs", therapy_drugs.Table))
+
+
 def recommend(
     patient: Patient,
     genotype: GenotypeResult | None,

@@ -65,7 +65,16 @@ def patient_facts(
     tables: Tables,
 ) -> dict[str, Any]:
     """Engine facts plus the table's derived facts."""
-    facts = build_facts(patient, genotype, risk, response, tables.drugs, tables.interactions)
+    history = tables.rules.history
+    facts = build_facts(
+        patient,
+        genotype,
+        risk,
+        response,
+        tables.drugs,
+        tables.interactions,
+        periop_progression=history is not None and history.progression_on_perioperative_counts,
+    )
     return apply_derived(tables.rules.derived, facts)
 
 
@@ -219,13 +228,21 @@ def advise(
     for rule in table.rules:
         if not matches(rule.when, facts):
             continue
-        cautions.extend(_caution(c, rule.id) for c in rule.cautions)
+        kept = dropped_for_genotype = 0
         for spec in rule.options:
             rec = _render_option(rule, spec, facts, tables.drugs)
-            if rec is None or any(r.drug in excluded for r in rec.regimen):
+            if rec is None:
+                continue
+            if any(r.drug in excluded for r in rec.regimen):
+                dropped_for_genotype += 1
                 continue
             ranked.append((spec.rank, order, rec))
             order += 1
+            kept += 1
+        # A rule whose every option the genotype excludes does not apply: its cautions
+        # (e.g. "do not interrupt the TKI") would contradict the options that replace it.
+        if not (dropped_for_genotype and not kept):
+            cautions.extend(_caution(c, rule.id) for c in rule.cautions)
     ranked.sort(key=lambda t: (t[0], t[1]))
 
     recs: list[Recommendation] = []
@@ -271,6 +288,18 @@ def advise(
                         rule_id="genotype-sensitivity",
                     )
                 )
+    if facts.get("unknown_drugs") and table.unknown_drug_caution is not None:
+        unknown = table.unknown_drug_caution
+        cautions.append(
+            Caution(
+                code=unknown.code,
+                message=unknown.message.replace("{paths}", ", ".join(facts["unknown_drugs"])),
+                source_ids=list(unknown.source_ids),
+                severity=unknown.severity,
+                confidence=unknown.confidence,
+                rule_id="input-drug-names",
+            )
+        )
     current = [facts["last_drug"]] if facts["last_stop"] == "ongoing" else []
     in_play = sorted({*recommended, *current})
     cautions.extend(_interaction_cautions(patient, in_play, tables))

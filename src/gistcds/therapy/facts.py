@@ -16,16 +16,27 @@ Facts (names used in the YAML):
   risk_nih, risk_modified_nih, risk_afip   category or "unknown"
   ecog                0-4 or None
   kit_pdgfra_tested_negative   KIT and PDGFRA tested, no variant in either
+  kit_pdgfra_tested   both genes listed as tested (or carrying a reported variant)
   sdhb_ihc            retained | lost | unknown
   n_lines             metastatic-setting lines (a dose change of one drug is one line)
   drugs_received, drugs_progressed, drugs_intolerant   metastatic-setting drugs
-  adjuvant_drugs      drugs given as adjuvant or neoadjuvant; adjuvant_ongoing: bool
+  adjuvant_drugs      drugs given as adjuvant or neoadjuvant
+  adjuvant_ongoing    an adjuvant (post-operative) line is ongoing
+  neoadjuvant_given, neoadjuvant_ongoing   a neoadjuvant line was recorded / is ongoing
   last_drug, last_dose, last_best_response   latest metastatic line ("none"/None without one)
   last_stop           progression | toxicity | completed | other | ongoing | "none"
-  last_pattern        focal | generalized | "unknown" | "none"
+  last_pattern        focal | generalized | "unknown" | "none" (the line's own pattern, else
+                      the pattern the response engine found at a PD on the current line)
   last_dose_reducible a lower label dose step exists for the last drug and dose
   max_dose            {drug: highest daily dose received in the metastatic setting}
-  latest_recist, latest_choi   latest time point's category, "none" without imaging
+  latest_recist, latest_choi   latest time point's category, "none" without imaging on the
+                      current line (a scan dated before the latest line started belongs to
+                      an earlier line and says nothing about the current drug)
+  latest_discordance  kind of RECIST/Choi disagreement at that time point, or "none"
+  latest_target       RECIST target-lesion category at that time point ("none" without one)
+  latest_note_kinds   response-engine note keys there (e.g. spurious_new_lesion)
+  adjuvant_last_stop  how the latest adjuvant line ended ("none" without one)
+  unknown_drugs       paths (therapy_lines[i].drug) of drug names the knowledge base does not know
   comedication_effects   CYP3A4 effect classes among the comedications
   pregnant            true | false | None
   recommended_drugs   drugs of the chosen options (set before post_cautions only)
@@ -70,13 +81,53 @@ def match_agents(comedications: list[str], table: therapy_interactions.Table) ->
     return found
 
 
+def _all_names(drugs: therapy_drugs.Table) -> list[tuple[str, list[str]]]:
+    return [(d.inn, d.synonyms) for d in drugs.drugs] + [
+        (a.inn, a.synonyms) for a in drugs.other_agents
+    ]
+
+
+_DOSE_WORD = re.compile(r"^(\d+(\.\d+)?(mg)?|mg|tab|tabs|tablet|tablets|daily|qd|bid|od)$")
+
+
+def _drug_key(name: str) -> str:
+    """Normalised name without dose words: "Imatinib 400 mg daily" -> "imatinib"."""
+    words = [w for w in normalise_name(name).split() if not _DOSE_WORD.match(w)]
+    return " ".join(words) or normalise_name(name)
+
+
+def _lookup(name: str, drugs: therapy_drugs.Table) -> str | None:
+    """The INN whose name or synonym matches, as written or without dose words."""
+    keys = {normalise_name(name), _drug_key(name)}
+    for inn, syn in _all_names(drugs):
+        if keys & {normalise_name(inn), *(normalise_name(s) for s in syn)}:
+            return inn
+    return None
+
+
+def known_drug(name: str, drugs: therapy_drugs.Table) -> bool:
+    """True when the name is an INN or synonym listed in ``therapy_drugs.yaml``."""
+    return _lookup(name, drugs) is not None
+
+
 def canonical_drug(name: str, drugs: therapy_drugs.Table) -> str:
-    """The INN for a drug name or synonym; unknown names are returned normalised."""
-    n = normalise_name(name)
-    for d in drugs.drugs:
-        if n == d.inn or n in {normalise_name(s) for s in d.synonyms}:
-            return d.inn
-    return n
+    """The INN for a drug name or synonym (brand names, research codes); unknown names are
+    returned as given, lower case."""
+    return _lookup(name, drugs) or name.strip().lower()
+
+
+def with_canonical_drugs(patient: Patient, drugs: therapy_drugs.Table) -> Patient:
+    """The patient with every therapy line's drug named by its INN, so that every engine
+    (genotype timing, therapy, prognosis) reads "Gleevec" or "STI571" as imatinib."""
+    lines = [
+        ln
+        if canonical_drug(ln.drug, drugs) == ln.drug
+        else ln.model_copy(update={"drug": canonical_drug(ln.drug, drugs)})
+        for ln in patient.therapy_lines
+    ]
+    if all(a is b for a, b in zip(lines, patient.therapy_lines, strict=True)):
+        return patient
+    return patient.model_copy(update={"therapy_lines": lines})
 
 
 def reduced_dose(drug: str, dose: float | None, drugs: therapy_drugs.Table) -> float | None:
@@ -90,12 +141,23 @@ def reduced_dose(drug: str, dose: float | None, drugs: therapy_drugs.Table) -> f
     return None
 
 
-def _metastatic_lines(patient: Patient) -> list[TherapyLine]:
+def _metastatic_lines(patient: Patient, periop_progression: bool) -> list[TherapyLine]:
+    """Advanced-disease lines; with ``periop_progression`` (a knowledge-base policy) an
+    adjuvant/neoadjuvant line that ended in progression is included: the disease relapsed
+    on that drug, which is what the progression rules need to know."""
     metastatic = patient.is_metastatic
     return [
         ln
         for ln in patient.therapy_lines
-        if ln.setting == Setting.metastatic or (ln.setting is None and metastatic)
+        if ln.setting == Setting.metastatic
+        or (ln.setting is None and metastatic)
+        or (
+            periop_progression
+            and metastatic
+            and ln.setting in (Setting.adjuvant, Setting.neoadjuvant)
+            and ln.stop_reason is not None
+            and ln.stop_reason.value == "progression"
+        )
     ]
 
 
@@ -112,9 +174,10 @@ def build_facts(
     response: list[TimepointResponse],
     drugs: therapy_drugs.Table,
     interactions: therapy_interactions.Table,
+    periop_progression: bool = False,
 ) -> dict[str, Any]:
     """Every engine fact for one patient (see the module docstring)."""
-    lines = _metastatic_lines(patient)
+    lines = _metastatic_lines(patient, periop_progression)
     names = [canonical_drug(ln.drug, drugs) for ln in lines]
     n_lines = sum(1 for i, d in enumerate(names) if i == 0 or names[i - 1] != d)
     max_dose: dict[str, float] = {}
@@ -128,6 +191,8 @@ def build_facts(
     adjuvant = [
         ln for ln in patient.therapy_lines if ln.setting in (Setting.adjuvant, Setting.neoadjuvant)
     ]
+    adjuvant_only = [ln for ln in adjuvant if ln.setting == Setting.adjuvant]
+    neoadjuvant = [ln for ln in adjuvant if ln.setting == Setting.neoadjuvant]
     primary = patient.primary
     molecular = patient.molecular
     tested = set(molecular.tested_genes) if molecular else set()
@@ -140,6 +205,10 @@ def build_facts(
         setting = "unknown"
 
     latest = response[-1] if response else None
+    if latest is not None and last is not None and last.start and latest.date < last.start:
+        latest = None  # imaging of an earlier line, not of the current drug
+    latest_pd = latest is not None and "PD" in (latest.recist, latest.choi)
+    image_pattern = latest.progression_pattern if latest is not None and latest_pd else None
     matched = match_agents(patient.comedications, interactions)
 
     return {
@@ -153,11 +222,15 @@ def build_facts(
         if primary is not None and primary.resection is not None
         else "unknown",
         "rupture": primary.rupture if primary is not None else None,
+        "nodes": primary.nodes.value
+        if primary is not None and primary.nodes is not None
+        else "unknown",
         "site": primary.site.value if primary is not None and primary.site is not None else None,
         "risk_nih": risk.nih.category if risk.nih else "unknown",
         "risk_modified_nih": risk.modified_nih.category if risk.modified_nih else "unknown",
         "risk_afip": (risk.afip.category or "unknown") if risk.afip else "unknown",
         "ecog": patient.ecog,
+        "kit_pdgfra_tested": {"KIT", "PDGFRA"} <= (tested | variant_genes),
         "kit_pdgfra_tested_negative": {"KIT", "PDGFRA"} <= tested
         and not ({"KIT", "PDGFRA"} & variant_genes),
         "sdhb_ihc": molecular.sdhb_ihc.value
@@ -172,11 +245,15 @@ def build_facts(
             {n for n, ln in zip(names, lines, strict=True) if _stop(ln) == "toxicity"}
         ),
         "adjuvant_drugs": sorted({canonical_drug(ln.drug, drugs) for ln in adjuvant}),
-        "adjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in adjuvant),
+        "adjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in adjuvant_only),
+        "neoadjuvant_given": bool(neoadjuvant),
+        "neoadjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in neoadjuvant),
         "last_drug": last_drug,
         "last_dose": last_dose,
         "last_stop": _stop(last) if last else "none",
-        "last_pattern": (last.progression.value if last.progression else "unknown")
+        "last_pattern": (
+            last.progression.value if last.progression else (image_pattern or "unknown")
+        )
         if last
         else "none",
         "last_best_response": last.best_response.value if last and last.best_response else None,
@@ -184,6 +261,15 @@ def build_facts(
         "max_dose": max_dose,
         "latest_recist": latest.recist if latest else "none",
         "latest_choi": latest.choi if latest else "none",
+        "latest_discordance": (latest.discordance_kind or "none") if latest else "none",
+        "latest_target": latest.recist_target if latest else "none",
+        "latest_note_kinds": list(latest.note_kinds) if latest else [],
+        "adjuvant_last_stop": _stop(adjuvant_only[-1]) if adjuvant_only else "none",
+        "unknown_drugs": [
+            f"therapy_lines[{i}].drug"
+            for i, ln in enumerate(patient.therapy_lines)
+            if not known_drug(ln.drug, drugs)
+        ],
         "comedication_effects": sorted({m.agent.effect for m in matched}),
         "pregnant": getattr(patient, "pregnant", None),
         "recommended_drugs": [],

@@ -33,7 +33,17 @@ class TimepointResponse(Out):
     density_mean_hu: float | None = None
     density_change_pct: float | None = None
     discordance: str | None = None
+    discordance_kind: str | None = Field(
+        default=None,
+        description="which RECIST/Choi disagreement (a key of response_criteria.yaml "
+        "discordance), for engines that act on it; null when the criteria agree",
+    )
     notes: list[str] = Field(default_factory=list)
+    note_kinds: list[str] = Field(
+        default_factory=list,
+        description="keys (response_criteria.yaml notes) of the notes, for engines that act "
+        "on them, e.g. spurious_new_lesion",
+    )
     # Beyond the contract -----------------------------------------------------
     baseline_sum_mm: float | None = None
     nadir_sum_mm: float | None = Field(

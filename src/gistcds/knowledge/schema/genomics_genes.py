@@ -97,7 +97,15 @@ class Alias(Cited):
     canonical: str
 
 
+class SymbolAlias(Cited):
+    """Another name a report uses for a gene (compared upper case, punctuation dropped)."""
+
+    alias: str = Field(min_length=1)
+    symbol: str = Field(pattern=r"^[A-Z0-9]+$", description="the HGNC symbol")
+
+
 class Table(KBModel):
     genes: list[Gene]
     hotspots: list[Hotspot]
     aliases: list[Alias]
+    symbol_aliases: list[SymbolAlias] = Field(default_factory=list)

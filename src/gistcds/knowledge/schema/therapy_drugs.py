@@ -33,7 +33,17 @@ class Drug(Cited):
         return self
 
 
+class Agent(Cited):
+    """A drug that may appear in a history but that no rule recommends (names only)."""
+
+    inn: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="INN, lower case")
+    synonyms: list[str] = Field(default_factory=list)
+
+
 class Table(KBModel):
+    other_agents: list[Agent] = Field(
+        default_factory=list, description="recognised names of other agents (no schedules)"
+    )
     unlisted_schedule: str = Field(
         description="text for a dose without a listed schedule; {dose} is replaced"
     )

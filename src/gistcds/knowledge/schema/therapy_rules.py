@@ -62,6 +62,7 @@ ENGINE_FACTS = frozenset(
         "risk_afip",
         "ecog",
         "kit_pdgfra_tested_negative",
+        "kit_pdgfra_tested",
         "sdhb_ihc",
         "n_lines",
         "drugs_received",
@@ -78,6 +79,14 @@ ENGINE_FACTS = frozenset(
         "max_dose",
         "latest_recist",
         "latest_choi",
+        "latest_discordance",
+        "latest_target",
+        "latest_note_kinds",
+        "adjuvant_last_stop",
+        "neoadjuvant_given",
+        "neoadjuvant_ongoing",
+        "nodes",
+        "unknown_drugs",
         "comedication_effects",
         "pregnant",
         "recommended_drugs",
@@ -186,7 +195,23 @@ class Exclusion(Cited):
     caution: CautionSpec
 
 
+class HistoryPolicy(Cited):
+    """How the recorded lines become the advanced-disease history the rules read."""
+
+    progression_on_perioperative_counts: bool = Field(
+        description="an adjuvant/neoadjuvant line that ended in progression (relapse on the "
+        "drug) is part of the advanced-disease history: the relapse happened on that drug"
+    )
+    note: str | None = None
+
+
 class Table(KBModel):
+    history: HistoryPolicy | None = None
+    unknown_drug_caution: CautionSpec | None = Field(
+        default=None,
+        description="emitted when a therapy line names a drug the knowledge base does not "
+        "know; {paths} is replaced by the JSON paths",
+    )
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description="named lists, referenced with YAML anchors"
     )
