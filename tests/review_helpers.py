@@ -9,6 +9,7 @@ from gistcds.assess import assess
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.knowledge import KnowledgeBase
+from therapy_helpers import line as line  # re-exported: one helper for a therapy-line record
 
 KIT11 = ("KIT", "p.W557_K558del")
 KIT9 = ("KIT", "p.A502_Y503dup")
@@ -39,21 +40,6 @@ def mol(
     if fusions:
         m["fusions"] = [{"genes": f} for f in fusions]
     return m
-
-
-def line(
-    drug: str, dose: float | None, stop: str | None = "progression", **kw: Any
-) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "drug": drug,
-        "dose_mg_per_day": dose,
-        "setting": kw.pop("setting", "metastatic"),
-        "stop_reason": stop,
-    }
-    if stop == "progression":
-        d["progression"] = kw.pop("progression", "generalized")
-    d.update(kw)
-    return d
 
 
 def patient(**fields: Any) -> Patient:
