@@ -30,6 +30,7 @@ def _run(tmp_path: Path, rows: list[str]) -> tuple[int, str, str]:
 def test_classes_and_sensitivity_match_the_patient_path(tmp_path: Path) -> None:
     rows = {
         "kit11": ("KIT:p.W557_K558del", "KIT;PDGFRA", "", ""),
+        "alias": ("c-KIT:p.W557_K558del", "c-KIT;PDGFRA", "", ""),
         "kit9": ("KIT:A502_Y503dup", "KIT;PDGFRA", "", ""),
         "d842v": ("PDGFRA:p.Asp842Val", "KIT;PDGFRA", "", ""),
         "sdh": ("", "KIT;PDGFRA", "lost", ""),
@@ -60,6 +61,7 @@ def test_classes_and_sensitivity_match_the_patient_path(tmp_path: Path) -> None:
         for drug, level in genotype.sensitivity.model_dump().items():
             assert table.loc[key, f"sensitivity_{drug}"] == level
     assert table.loc["kit11", "genotype_class"] == "KIT_exon11"
+    assert table.loc["alias", "genotype_class"] == "KIT_exon11"
     assert table.loc["d842v", "sensitivity_imatinib"] == "resistant"
     assert table.loc["none", "genotype_class"] == "not_tested"
 

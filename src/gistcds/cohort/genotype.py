@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from gistcds.cohort.schema import RowProblem
 from gistcds.domain.patient import Molecular, Patient
 from gistcds.domain.results.genotype import Sensitivity
-from gistcds.genomics import interpret_genotype
+from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.io.validation import problems_from
 from gistcds.knowledge import KnowledgeBase
 
@@ -87,7 +87,8 @@ def _interpret(key: tuple[str, ...], kb: KnowledgeBase, out: Any) -> tuple[str, 
     except ValidationError as exc:
         found = problems_from(exc)
         return found[0].path.split(".", 1)[0].split("[", 1)[0], "; ".join(map(str, found))
-    genotype = interpret_genotype(Patient(id="cohort-row", molecular=molecular), kb)
+    patient = canonical_gene_symbols(Patient(id="cohort-row", molecular=molecular), kb)
+    genotype = interpret_genotype(patient, kb)
     if genotype is not None:
         sens = genotype.sensitivity.model_dump()
         out[:] = [genotype.genotype_class, *(sens[d] for d in DRUGS)]
