@@ -110,6 +110,15 @@ class ProgressionPattern(StrEnum):
     generalized = "generalized"
 
 
+class HepaticImpairment(StrEnum):
+    """Degree of hepatic impairment as the drug labels grade it (see ``Patient``)."""
+
+    none = "none"
+    mild = "mild"
+    moderate = "moderate"
+    severe = "severe"
+
+
 class LesionKind(StrEnum):
     target = "target"
     non_target = "non_target"
@@ -266,6 +275,17 @@ class Patient(Strict):
         default=None,
         description="optional (added for the therapy engine): pregnancy makes every GIST TKI "
         "a critical caution (embryo-fetal toxicity)",
+    )
+    hepatic_impairment: HepaticImpairment | None = Field(
+        default=None,
+        description="optional (added for the therapy engine's label cautions): degree of "
+        "hepatic impairment. Child-Pugh A = mild, B = moderate, C = severe (sunitinib, "
+        "regorafenib labels). Labels that grade by laboratory values (NCI Organ Dysfunction "
+        "Working Group: imatinib, ripretinib, avapritinib) map as: mild = total bilirubin "
+        "<= ULN with AST > ULN, or bilirubin > 1.0-1.5 x ULN with any AST; moderate = "
+        "bilirubin > 1.5-3 x ULN, any AST; severe = bilirubin > 3 x ULN (imatinib: > 3-10 "
+        "x ULN), any AST. Each caution names the classification its label uses. null = not "
+        "recorded (no hepatic caution); none = normal hepatic function.",
     )
 
     @field_validator("comedications", mode="before")

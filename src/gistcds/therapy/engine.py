@@ -2,7 +2,8 @@
 
 Everything clinical comes from ``therapy_rules.yaml`` (options, ranks, cautions,
 derived facts, genotype exclusions), ``therapy_drugs.yaml`` (schedules in words,
-label dose steps) and ``therapy_interactions.yaml`` (CYP3A4 label advice).
+label dose steps), ``therapy_interactions.yaml`` (CYP3A4 label advice) and
+``therapy_hepatic.yaml`` (hepatic-impairment label advice).
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from gistcds.domain.results.therapy import (
     RegimenItem,
 )
 from gistcds.knowledge import KnowledgeBase
-from gistcds.knowledge.schema import therapy_drugs, therapy_interactions, therapy_rules
+from gistcds.knowledge.schema import (
+    therapy_drugs,
+    therapy_hepatic,
+    therapy_interactions,
+    therapy_rules,
+)
 from gistcds.therapy.conditions import matches
 from gistcds.therapy.facts import build_facts, match_agents, reduced_dose
 
@@ -32,6 +38,7 @@ class Tables:
     rules: therapy_rules.Table
     drugs: therapy_drugs.Table
     interactions: therapy_interactions.Table
+    hepatic: therapy_hepatic.Table
 
 
 def load_tables(kb: KnowledgeBase) -> Tables:
@@ -39,6 +46,7 @@ def load_tables(kb: KnowledgeBase) -> Tables:
         rules=kb.table("therapy_rules", therapy_rules.Table),
         drugs=kb.table("therapy_drugs", therapy_drugs.Table),
         interactions=kb.table("therapy_interactions", therapy_interactions.Table),
+        hepatic=kb.table("therapy_hepatic", therapy_hepatic.Table),
     )
 
 
@@ -197,6 +205,54 @@ def _interaction_cautions(
 _CONFIDENCE_ORDER = ["unverified", "secondary", "primary"]
 
 
+def _doses_in_play(drug: str, recs: list[Recommendation], facts: dict[str, Any]) -> str:
+    """The daily dose(s) the options propose for ``drug``, else the current line's dose."""
+    doses = sorted(
+        {
+            r.dose_mg_per_day
+            for rec in recs
+            for r in rec.regimen
+            if r.drug == drug and r.dose_mg_per_day is not None
+        }
+    )
+    if not doses and facts.get("last_drug") == drug and facts.get("last_dose") is not None:
+        return f"current dose {_fmt(facts['last_dose'])} mg/day"
+    if not doses:
+        return "no dose recorded"
+    return " or ".join(_fmt(d) for d in doses) + " mg/day"
+
+
+def _hepatic_cautions(
+    patient: Patient,
+    drugs_in_play: list[str],
+    recs: list[Recommendation],
+    facts: dict[str, Any],
+    tables: Tables,
+) -> list[Caution]:
+    """The label's hepatic-impairment statement for each drug in play, for the patient's
+    category (none or not recorded: nothing). The dose is shown, never changed."""
+    category = patient.hepatic_impairment
+    if category is None or category.value == "none":
+        return []
+    out: list[Caution] = []
+    for rule in tables.hepatic.rules:
+        if rule.drug in drugs_in_play and category.value in rule.categories:
+            message = rule.message.replace("{category}", category.value).replace(
+                "{dose}", _doses_in_play(rule.drug, recs, facts)
+            )
+            out.append(
+                Caution(
+                    code=f"hepatic_impairment_dose_{rule.drug}",
+                    message=message,
+                    source_ids=list(rule.source_ids),
+                    severity=rule.severity,
+                    confidence=rule.confidence,
+                    rule_id=rule.id,
+                )
+            )
+    return out
+
+
 @dataclass(frozen=True)
 class Advice:
     recommendations: list[Recommendation]
@@ -303,6 +359,7 @@ def advise(
     current = [facts["last_drug"]] if facts["last_stop"] == "ongoing" else []
     in_play = sorted({*recommended, *current})
     cautions.extend(_interaction_cautions(patient, in_play, tables))
+    cautions.extend(_hepatic_cautions(patient, in_play, recs, facts, tables))
 
     unique: list[Caution] = []
     codes: set[tuple[str, str]] = set()
