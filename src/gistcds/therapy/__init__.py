@@ -41,7 +41,8 @@ def recommend(
     response: list[TimepointResponse],
     kb: KnowledgeBase,
 ) -> TherapyAdvice:
-    """Ranked options, best first, and cautions (interactions, inactive drugs, pregnancy)."""
+    """Ranked options, best first, and cautions (interactions, inactive drugs, pregnancy,
+    hepatic-impairment label advice)."""
     from gistcds.therapy.engine import advise
 
     advice = advise(patient, genotype, risk, response, kb)
