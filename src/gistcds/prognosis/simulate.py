@@ -136,30 +136,69 @@ class ChunkResult:
     line_times: tuple[NDArray[np.float64], ...]  # PFS of the patients who reached each line
 
 
-def simulate_chunk(task: ChunkTask) -> ChunkResult:
-    """Simulate one chunk of patients (pure; runs anywhere, same seed -> same arrays).
+def _line_counts(rng: np.random.Generator, spec: SequenceSpec, n: int) -> list[int]:
+    """How many of the chunk's n patients start each line (the chunk's first draws).
 
     Patients within a chunk are exchangeable, so instead of a coin per patient per line
     the number who start line i+1 is drawn as Binomial(number on line i, p_i) and the
     first that-many patients go on. Same distribution, a fraction of the random draws.
-    Event times come from unit exponentials through each curve's inverse cumulative hazard.
     """
-    spec, n = task.spec, task.n
-    rng = np.random.Generator(np.random.PCG64(task.seed))
     counts = [n]
     for p in spec.proceed:
         counts.append(int(rng.binomial(counts[-1], p)))
-    total = np.empty(n)
-    rng.standard_exponential(out=total)
-    spec.post.times_from_exponentials(total)
-    times = []
-    for ls, m in zip(spec.lines, counts, strict=True):
-        t = np.empty(m)
+    return counts
+
+
+def _fill_chunk(
+    rng: np.random.Generator,
+    spec: SequenceSpec,
+    counts: list[int],
+    os_out: NDArray[np.float64],
+    line_outs: list[NDArray[np.float64]],
+) -> None:
+    """Draw the chunk's event times into the given (contiguous) output slices, in place.
+
+    Event times come from unit exponentials through each curve's inverse cumulative
+    hazard; OS is the post-last-line time plus the time on every line reached.
+    """
+    rng.standard_exponential(out=os_out)
+    spec.post.times_from_exponentials(os_out)
+    for ls, m, t in zip(spec.lines, counts, line_outs, strict=True):
         rng.standard_exponential(out=t)
         ls.curve.times_from_exponentials(t)
-        total[:m] += t
-        times.append(t)
+        os_out[:m] += t
+
+
+def simulate_chunk(task: ChunkTask) -> ChunkResult:
+    """Simulate one chunk of patients (pure; runs anywhere, same seed -> same arrays)."""
+    rng = np.random.Generator(np.random.PCG64(task.seed))
+    counts = _line_counts(rng, task.spec, task.n)
+    total = np.empty(task.n)
+    times = [np.empty(m) for m in counts]
+    _fill_chunk(rng, task.spec, counts, total, times)
     return ChunkResult(total, tuple(times))
+
+
+def _run_in_place(spec: SequenceSpec, tasks: list[ChunkTask]) -> ChunkResult:
+    """The serial path: the same draws as ``simulate_chunk`` per chunk, written straight
+    into the final arrays (no per-chunk arrays to concatenate, a third less memory traffic).
+
+    Each chunk's line counts are drawn first from its own generator, so the output sizes
+    are known before anything is allocated; then each generator fills its slices.
+    """
+    rngs = [np.random.Generator(np.random.PCG64(t.seed)) for t in tasks]
+    counts = [_line_counts(rng, t.spec, t.n) for rng, t in zip(rngs, tasks, strict=True)]
+    n_lines = len(spec.lines)
+    os_all = np.empty(sum(t.n for t in tasks))
+    lines_all = [np.empty(sum(c[i] for c in counts)) for i in range(n_lines)]
+    start = 0
+    line_start = [0] * n_lines
+    for rng, task, cnt in zip(rngs, tasks, counts, strict=True):
+        views = [lines_all[i][line_start[i] : line_start[i] + cnt[i]] for i in range(n_lines)]
+        _fill_chunk(rng, task.spec, cnt, os_all[start : start + task.n], views)
+        start += task.n
+        line_start = [a + b for a, b in zip(line_start, cnt, strict=True)]
+    return ChunkResult(os_all, tuple(lines_all))
 
 
 @dataclass
@@ -195,7 +234,9 @@ def run(
     sizes = [chunk_size] * (n // chunk_size) + ([n % chunk_size] if n % chunk_size else [])
     children = np.random.SeedSequence(seed).spawn(len(sizes))
     tasks = [ChunkTask(spec, m, s) for m, s in zip(sizes, children, strict=True)]
-    parts = (executor or SerialExecutor()).map(simulate_chunk, tasks)
+    if executor is None or isinstance(executor, SerialExecutor):
+        return _run_in_place(spec, tasks)
+    parts = executor.map(simulate_chunk, tasks)
     return ChunkResult(
         np.concatenate([p.os for p in parts]),
         tuple(np.concatenate([p.line_times[i] for p in parts]) for i in range(len(spec.lines))),
@@ -272,17 +313,31 @@ def _sample_scalar(c: Curve, u: float) -> float:
     return math.inf
 
 
-def simulate_python(spec: SequenceSpec, n: int, seed: int) -> list[float]:
-    """The same model one patient at a time with the standard library (slow on purpose)."""
+@dataclass(frozen=True)
+class PythonResult:
+    """What ``run`` returns, as plain lists: OS per patient, the time on each line reached."""
+
+    os: list[float]
+    line_times: list[list[float]]
+
+
+def simulate_python(spec: SequenceSpec, n: int, seed: int) -> PythonResult:
+    """The same model one patient at a time with the standard library (slow on purpose):
+    the benchmark's baseline and a cross-check of the vectorised path. It produces the
+    same outputs as ``run`` (OS and every line's times), so the comparison is like for like.
+    """
     rnd = random.Random(seed)
-    out = []
+    os_: list[float] = []
+    line_times: list[list[float]] = [[] for _ in spec.lines]
     k = len(spec.lines)
     for _ in range(n):
         total = 0.0
         for i, ls in enumerate(spec.lines):
-            total += _sample_scalar(ls.curve, 1.0 - rnd.random())
+            t = _sample_scalar(ls.curve, 1.0 - rnd.random())
+            line_times[i].append(t)
+            total += t
             if i < k - 1 and rnd.random() >= spec.proceed[i]:
                 break
         total += _sample_scalar(spec.post, 1.0 - rnd.random())
-        out.append(total)
-    return out
+        os_.append(total)
+    return PythonResult(os_, line_times)
