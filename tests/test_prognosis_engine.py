@@ -142,8 +142,13 @@ def test_line_inferred_from_metastatic_lines(kb: Any) -> None:
 
 def test_d842v_never_falls_back_to_all_comers(kb: Any) -> None:
     out = run(kb, "PDGFRA_D842V", [rec("avapritinib", 300, 1), rec("imatinib", 400, 1, "alt")])
-    assert out.pfs is None
-    assert any("do not apply" in n for n in out.notes)
+    # NAVIGATOR (Heinrich 2020, via the NCI PDQ summary): 1-year PFS 81 %, median not reached.
+    assert out.pfs is not None and out.pfs.evidence is not None
+    assert out.pfs.evidence.arm_id == "navigator_d842v_avapritinib_pfs"
+    assert not out.pfs.fallback
+    assert out.pfs.median_months is None
+    assert out.pfs.median_note and "not reached" in out.pfs.median_note
+    assert out.pfs.survival_1y == pytest.approx(0.81, abs=0.005)
     assert out.os is not None and out.os.median_months is None  # not reached in NAVIGATOR
     assert out.os.median_note and "not reached" in out.os.median_note
     assert out.os.survival_1y is not None and out.os.survival_1y > 0.9
@@ -151,6 +156,7 @@ def test_d842v_never_falls_back_to_all_comers(kb: Any) -> None:
     assert imatinib.pfs is not None and imatinib.pfs.median_months == pytest.approx(2.8, abs=0.05)
     sunitinib = run(kb, "PDGFRA_D842V", [rec("sunitinib", 50, 2)])
     assert sunitinib.pfs is None and sunitinib.os is None and sunitinib.status == "no_evidence"
+    assert any("do not apply" in n for n in sunitinib.notes)
 
 
 def test_rare_kit_exon_uses_exon11_curve_with_published_hr(kb: Any) -> None:

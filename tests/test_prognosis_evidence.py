@@ -91,6 +91,22 @@ def test_navigator_os_landmarks_match_von_mehren_2021(kb: Any) -> None:
     assert arm.n == 56
 
 
+def test_navigator_heinrich_2020_landmarks_match_the_pdq_summary(kb: Any) -> None:
+    # Heinrich, Lancet Oncol 2020 (PMID 32615108) as quoted by the NCI PDQ GIST summary:
+    # D842V n = 56, median follow-up 15.9 months, 1-year PFS 81 %, 1/2-year OS 91 %/81 %.
+    arms = _arms(kb)
+    pfs = arms["navigator_d842v_avapritinib_pfs"]
+    assert pfs.endpoint == "PFS" and pfs.median_months is None and not pfs.median_reached
+    assert [(lm.months, lm.survival) for lm in pfs.landmarks] == [(12, 0.81)]
+    os_ = arms["navigator_d842v_avapritinib_os_2020"]
+    assert os_.endpoint == "OS" and os_.median_months is None and not os_.median_reached
+    assert [(lm.months, lm.survival) for lm in os_.landmarks] == [(12, 0.91), (24, 0.81)]
+    for arm in (pfs, os_):
+        assert arm.n == 56 and arm.follow_up_months == 15.9
+        assert arm.source_ids == ["heinrich2020"] and arm.confidence == "secondary"
+    assert kb.sources["heinrich2020"].pmid == "32615108"
+
+
 def test_crossover_shares_match_the_trials(kb: Any) -> None:
     # Demetri 2012: 103 of 118 placebo patients crossed over; GRID: 56 of 66.
     tr = {t.after_line: t for t in kb.table("prognosis_sequences", SequencesTable).transitions}
