@@ -93,3 +93,23 @@ def test_inverse_cumulative_hazard_inverts(curve: Curve) -> None:
     assert np.allclose(curve.times_from_exponentials(e), t, rtol=1e-9)
     assert float(curve.survival(curve.median())) == pytest.approx(0.5)
     assert math.isclose(float(curve.survival(0.0)), 1.0)
+
+
+def test_a_published_hundred_percent_does_not_bend_the_curve() -> None:
+    # von Mehren 2021 (NAVIGATOR, IPTW): OS 100 % at 6 months, 63 % at 48 months. Fitted
+    # exactly on the log(-log S) scale, the clipped 100 % forced a Weibull of shape ~4 that
+    # showed 97 % alive at 2 years; the trial's own estimate is 81 % (Heinrich 2020).
+    report = fit_points(None, [(6.0, 1.0), (48.0, 0.63)])
+    assert report.passes
+    assert float(report.curve.survival(6.0)) >= 0.97
+    assert float(report.curve.survival(48.0)) == pytest.approx(0.63, abs=0.03)
+    assert 0.76 <= float(report.curve.survival(24.0)) <= 0.86
+
+
+def test_d842v_avapritinib_os_curves_agree_across_the_two_navigator_estimates(kb):  # type: ignore[no-untyped-def]
+    # The IPTW-adjusted arm (von Mehren 2021) that the selection prefers and the trial's
+    # unadjusted 1- and 2-year OS (Heinrich 2020, 91 % and 81 %) describe the same patients.
+    ev = evidence(kb)
+    adjusted = ev.arms["navigator_d842v_avapritinib_os"].curve
+    for lm in ev.arms["navigator_d842v_avapritinib_os_2020"].arm.landmarks:
+        assert float(adjusted.survival(lm.months)) == pytest.approx(lm.survival, abs=0.05)

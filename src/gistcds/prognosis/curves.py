@@ -8,6 +8,8 @@ straight lines in log t), and the family that reproduces every published point w
 the acceptance limits (median within 5 %, each landmark within 3 percentage points)
 with the smaller worst error is kept. If neither does, a piecewise exponential through
 the points (constant hazard between them, last hazard carried on) reproduces them exactly.
+A published 100 % (no event yet) does not enter the two-parameter estimates, where its
+clipped value would dominate the fit; it is checked against the limits like the others.
 
 Curves are frozen dataclasses of floats: cheap to cache, pickle and hand to Dask.
 All functions are vectorised over numpy arrays.
@@ -167,23 +169,34 @@ def fit_points(median: float | None, landmarks: list[tuple[float, float]]) -> Fi
         med_err, lm = _errors(curve, median, landmarks)
         return FitReport(curve, med_err, lm, True, "one published point: exponential")
 
-    t = np.array([p[0] for p in points])
-    s_arr = np.clip(np.array([p[1] for p in points]), *_S_CLIP)
+    # A published 100 % (no event yet) says only that the curve is still near 1 there; on the
+    # log(-log S) and logit scales it would sit at the clip value with unbounded leverage and
+    # bend the whole curve to meet it. It is left out of the parameter estimate and checked
+    # against the acceptance limits like every other point.
+    informative = [(t, s) for t, s in points if s < 1.0]
     candidates: list[tuple[float, FitReport]] = []
-    k, c = _linear_fit(np.log(t), np.log(-np.log(s_arr)))
-    if k > 0:
-        wb = Curve("weibull", scale=math.exp(-c / k), shape=k)
-        me, lm = _errors(wb, median, landmarks)
-        candidates.append((_score(me, lm), FitReport(wb, me, lm, False, "")))
-    b, c = _linear_fit(np.log(t), np.log((1 - s_arr) / s_arr))
-    if b > 0:
-        ll = Curve("loglogistic", scale=math.exp(-c / b), shape=b)
-        me, lm = _errors(ll, median, landmarks)
-        candidates.append((_score(me, lm), FitReport(ll, me, lm, False, "")))
+    if len(informative) == 1 and len(points) > 1:
+        t0, s0 = informative[0]
+        ex = Curve("exponential", scale=t0 / (-math.log(max(s0, _S_CLIP[0]))), shape=1.0)
+        me, lm = _errors(ex, median, landmarks)
+        candidates.append((_score(me, lm), FitReport(ex, me, lm, False, "")))
+    elif len(informative) >= 2:
+        t = np.array([p[0] for p in informative])
+        s_arr = np.clip(np.array([p[1] for p in informative]), *_S_CLIP)
+        k, c = _linear_fit(np.log(t), np.log(-np.log(s_arr)))
+        if k > 0:
+            wb = Curve("weibull", scale=math.exp(-c / k), shape=k)
+            me, lm = _errors(wb, median, landmarks)
+            candidates.append((_score(me, lm), FitReport(wb, me, lm, False, "")))
+        b, c = _linear_fit(np.log(t), np.log((1 - s_arr) / s_arr))
+        if b > 0:
+            ll = Curve("loglogistic", scale=math.exp(-c / b), shape=b)
+            me, lm = _errors(ll, median, landmarks)
+            candidates.append((_score(me, lm), FitReport(ll, me, lm, False, "")))
     # ties (two points fitted exactly by both): prefer the Weibull's lighter tail
     ok = sorted(
         ((sc, r) for sc, r in candidates if sc <= 1.0),
-        key=lambda p: (round(p[0], 6), p[1].curve.family != "weibull"),
+        key=lambda p: (round(p[0], 6), p[1].curve.family not in ("exponential", "weibull")),
     )
     if ok:
         best = ok[0][1]
