@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gistcds.executors import DaskExecutor, SerialExecutor
+from gistcds.executors import DaskExecutor, SerialExecutor, ThreadExecutor
 from gistcds.prognosis.simulate import build_sequence, run, simulate, simulate_python
 
 
@@ -35,6 +35,19 @@ def test_dask_gives_identical_results(kb: Any) -> None:
     assert all(
         np.array_equal(x, y) for x, y in zip(serial.line_times, dask.line_times, strict=True)
     )
+
+
+def test_threads_give_identical_results(kb: Any) -> None:
+    spec = build_sequence(kb, genotype_class="KIT_exon9")
+    serial = run(spec, 50_000, seed=12, chunk_size=3_000)
+    with ThreadExecutor(workers=3) as ex:
+        threaded = run(spec, 50_000, seed=12, executor=ex, chunk_size=3_000)
+    assert np.array_equal(serial.os, threaded.os)
+    assert all(
+        np.array_equal(x, y) for x, y in zip(serial.line_times, threaded.line_times, strict=True)
+    )
+    with pytest.raises(RuntimeError, match="entered"):
+        ThreadExecutor().map(str, [1])
 
 
 def test_simulation_reproduces_its_inputs(kb: Any) -> None:
@@ -74,6 +87,8 @@ def test_in_place_serial_path_equals_chunk_by_chunk(kb: Any) -> None:
     per-chunk arrays and concatenates. Same draws, so the same arrays, bit for bit."""
 
     class Gathering:
+        in_process = False
+
         def map(self, fn: Any, items: Any) -> list[Any]:
             return [fn(x) for x in items]
 
@@ -103,6 +118,11 @@ def test_cli_simulate_json_and_errors() -> None:
     assert ok.returncode == 0, ok.stderr
     doc = json.loads(ok.stdout)
     assert doc["patients"] == 5000 and len(doc["lines"]) == 4
+    threads = _cli(
+        "simulate", "--patients", "5000", "--seed", "4", "--format", "json", "--engine", "threads"
+    )
+    assert threads.returncode == 0, threads.stderr
+    assert json.loads(threads.stdout) == doc
     bad = _cli("simulate", "--sequence", "nope", "--patients", "10")
     assert bad.returncode == 2 and "unknown sequence" in bad.stderr
     assert "simulate" in _cli("--help").stdout

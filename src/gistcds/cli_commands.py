@@ -24,6 +24,7 @@ class OutputFormat(StrEnum):
 
 class Engine(StrEnum):
     serial = "serial"
+    threads = "threads"
     dask = "dask"
 
 
@@ -189,11 +190,18 @@ def simulate_cmd(
     ] = 100_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="random seed")] = 1,
     engine: Annotated[
-        Engine, typer.Option("--engine", help="serial (this process) or dask")
+        Engine,
+        typer.Option(
+            "--engine", help="serial (one thread), threads (this machine's cores) or dask"
+        ),
     ] = Engine.serial,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)"),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="threads, or local Dask workers (default: cores)"),
     ] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1)] = 131_072,
     fmt: Annotated[
@@ -202,19 +210,21 @@ def simulate_cmd(
 ) -> None:
     def body() -> int:
         import json
-        from contextlib import nullcontext
+        from contextlib import AbstractContextManager, nullcontext
 
         from gistcds.errors import InputError, Problem
-        from gistcds.executors import DaskExecutor, SerialExecutor
+        from gistcds.executors import DaskExecutor, Executor, SerialExecutor, ThreadExecutor
         from gistcds.knowledge import load_kb
         from gistcds.prognosis.simulate import simulate
 
         kb = load_kb()
-        context = (
-            DaskExecutor(address=scheduler)
-            if engine is Engine.dask
-            else nullcontext(SerialExecutor())
-        )
+        context: AbstractContextManager[Executor]
+        if engine is Engine.dask:
+            context = DaskExecutor(address=scheduler, n_workers=workers)
+        elif engine is Engine.threads:
+            context = ThreadExecutor(workers=workers)
+        else:
+            context = nullcontext(SerialExecutor())
         with context as executor:
             try:
                 summary = simulate(

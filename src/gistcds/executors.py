@@ -1,13 +1,18 @@
-"""Where batch work runs: in this process, or on Dask (a local cluster or a scheduler).
+"""Where batch work runs: in this process (one thread or several), or on Dask (a local
+cluster or a scheduler).
 
 Engines that split large work into chunks (cohort scoring, survival simulation)
 take an ``Executor`` and call ``map``; the results come back in input order, so
-the serial and Dask paths give identical answers for pure functions.
+every executor gives identical answers for pure functions. ``in_process`` says whether
+the items share this process's memory, so that chunks may write into one output array
+(threads and serial) instead of returning arrays to be gathered (Dask).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -15,14 +20,47 @@ R = TypeVar("R")
 
 
 class Executor(Protocol):
+    @property
+    def in_process(self) -> bool: ...
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]: ...
 
 
 class SerialExecutor:
     """Everything in this process, one item after another."""
 
+    in_process = True
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         return [fn(item) for item in items]
+
+
+class ThreadExecutor:
+    """Items on a pool of threads in this process: the cores of one machine without
+    Dask's processes, for work that releases the GIL (numpy's random fills and ufuncs).
+
+    Use as a context manager so the pool is shut down afterwards.
+    """
+
+    in_process = True
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> ThreadExecutor:
+        self._pool = ThreadPoolExecutor(max_workers=self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        if self._pool is None:
+            raise RuntimeError("ThreadExecutor must be entered (use 'with ThreadExecutor() as ex')")
+        return list(self._pool.map(fn, items))
 
 
 class DaskExecutor:
@@ -30,6 +68,8 @@ class DaskExecutor:
 
     Use as a context manager so a local cluster is shut down afterwards.
     """
+
+    in_process = False
 
     def __init__(self, address: str | None = None, n_workers: int | None = None) -> None:
         self.address = address
