@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from gistcds.executors import DaskExecutor, SerialExecutor, ThreadExecutor
-from gistcds.prognosis.simulate import build_sequence, run, simulate, simulate_python
+from gistcds.prognosis.simulate import (
+    ChunkTask,
+    build_sequence,
+    run,
+    simulate,
+    simulate_chunk,
+    simulate_python,
+)
 
 
 def test_same_seed_same_answer_other_seed_differs(kb: Any) -> None:
@@ -126,3 +133,33 @@ def test_cli_simulate_json_and_errors() -> None:
     bad = _cli("simulate", "--sequence", "nope", "--patients", "10")
     assert bad.returncode == 2 and "unknown sequence" in bad.stderr
     assert "simulate" in _cli("--help").stdout
+
+
+def test_every_curve_family_is_applied_to_the_simulated_times(kb: Any) -> None:
+    """Each line's simulated times follow that line's curve, whatever its family (a
+    piecewise curve was once left as unit exponentials because its transform was not in
+    place)."""
+    import dataclasses
+
+    from gistcds.prognosis.curves import Curve
+
+    spec = build_sequence(kb, genotype_class="KIT_exon11")
+    curves = (
+        Curve("piecewise_exponential", knots=(0.0, 6.0, 48.0), hazards=(0.0, 0.011, 0.011)),
+        Curve("weibull", scale=20.0, shape=1.7),
+        Curve("loglogistic", scale=15.0, shape=1.3),
+        Curve("exponential", scale=9.0),
+    )
+    lines = tuple(
+        dataclasses.replace(ls, curve=c) for ls, c in zip(spec.lines, curves, strict=True)
+    )
+    post = Curve("piecewise_exponential", knots=(0.0, 3.0), hazards=(0.01, 0.2))
+    custom = dataclasses.replace(spec, lines=lines, post=post)
+    res = run(custom, 200_000, seed=4, chunk_size=50_000)  # the in-place path
+    for curve, times in zip(curves, res.line_times, strict=True):
+        assert np.median(times) == pytest.approx(curve.median(), rel=0.02), curve.family
+    # the gathered path (Dask) runs simulate_chunk: the same transform
+    part = simulate_chunk(ChunkTask(custom, 100_000, np.random.SeedSequence(1)))
+    assert np.median(part.line_times[0]) == pytest.approx(curves[0].median(), rel=0.02)
+    # OS of those who stop after line 1 = line 1 + post: its median is above both
+    assert np.median(res.os) > max(c.median() for c in (curves[0], post))

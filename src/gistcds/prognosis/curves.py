@@ -99,7 +99,8 @@ class Curve:
             np.power(e, 1.0 / self.shape, out=e)
             e *= self.scale
             return e
-        return self.quantile_cumhaz(e)
+        e[...] = self.quantile_cumhaz(e)  # piecewise: via a temporary, still in place
+        return e
 
     def sample(self, u: FloatArray) -> FloatArray:
         """Event times for uniform draws u in (0, 1] (inverse transform)."""
