@@ -85,7 +85,8 @@ class Curve:
     def times_from_exponentials(self, e: FloatArray) -> FloatArray:
         """Event times for unit-exponential draws e, computed in place (e is overwritten).
 
-        Same result as ``quantile_cumhaz(e)`` without temporary arrays (simulation hot path).
+        Same result as ``quantile_cumhaz(e)``; the closed-form families need no temporary
+        array (simulation hot path).
         """
         if self.family == "exponential":
             e *= self.scale
