@@ -122,7 +122,7 @@ def survival_estimate(
     if limit is not None and limit < HORIZON_MONTHS:
         out_notes.append(
             f"The latest published point is at {limit:g} months; the curve after that is the "
-            f"fitted {curve.family} model's extrapolation."
+            f"fitted {curve.family.replace('_', '-')} model's extrapolation."
         )
     return SurvivalEstimate(
         median_months=median,
