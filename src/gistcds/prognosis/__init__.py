@@ -48,6 +48,14 @@ def _line_for(patient: Patient, rec: Recommendation) -> int:
     return len(advanced) + 1
 
 
+def _progressed_on(patient: Patient, drug: str) -> bool:
+    """Progression on the drug in any setting (a relapse on adjuvant imatinib is
+    progression on imatinib): first-exposure figures must not be shown after it."""
+    return any(
+        x.drug == drug and x.stop_reason == StopReason.progression for x in patient.therapy_lines
+    )
+
+
 def _endpoint(
     ev: object,
     patient: Patient,
@@ -111,12 +119,7 @@ def _option(
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
-    # Progression on the drug in any setting (a relapse on adjuvant imatinib is
-    # progression on imatinib): first-line figures must not be shown after it.
-    progressed = any(
-        x.drug == drugs[0] and x.stop_reason == StopReason.progression
-        for x in patient.therapy_lines
-    )
+    progressed = _progressed_on(patient, drugs[0])
     ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
     if ongoing is not None and ongoing.start is not None:
         option.notes.append(
@@ -144,6 +147,14 @@ def _sequence(
 
     if len(main.drugs) != 1:
         return None, "The recommended regimen is a combination: no published sequence has it."
+    if _progressed_on(patient, main.drugs[0]):
+        # Every sequence step is drawn from a first-exposure arm; after progression on the
+        # drug (dose escalation, rechallenge) that would overstate the time on it and OS.
+        return None, (
+            f"The patient has already progressed on {main.drugs[0]}: the published sequences "
+            f"start {main.drugs[0]} as a first exposure, so no sequence is simulated from this "
+            "position (dose escalation or rechallenge has no arm in the knowledge base)."
+        )
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
