@@ -1,7 +1,8 @@
 """One survival estimate: fitted arm curve, published HRs, Monte Carlo bands.
 
 Uncertainty: each draw scales the arm's time axis by exp(z), z ~ N(0, se(log median))
-(se from the published 95 % CI of the median, else from n), and draws each applied
+(se from the published 95 % CI of the median, each side of the median from its own limit,
+else from n), and draws each applied
 hazard ratio as exp(N(log HR, se)) when its CI is published. The band is the pointwise
 2.5-97.5 % range of the drawn curves. Draws are seeded from the arm id, so the same
 knowledge base gives the same band on every run and machine.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from statistics import NormalDist
 
 import numpy as np
 
@@ -31,6 +33,11 @@ SEED = 20261126
 LANDMARK_MONTHS = (12.0, 24.0, 60.0)
 _GRID = np.arange(0.0, HORIZON_MONTHS + STEP_MONTHS / 2, STEP_MONTHS)
 _LN2 = math.log(2.0)
+# The median's time-scale draws are the normal quantiles at (i + 0.5) / DRAWS, not random:
+# with 400 random draws the 2.5 % and 97.5 % points wander by about 10 %, so the band would
+# not reproduce the published CI it is built from (P-02). Hazard-ratio draws stay random.
+# Percentiles use the matching (Hazen) plotting positions.
+_Z_GRID = np.array([NormalDist().inv_cdf((i + 0.5) / DRAWS) for i in range(DRAWS)])
 
 
 def _rng(key: str) -> np.random.Generator:
@@ -75,8 +82,10 @@ def survival_estimate(
     """Point curve, bands, median and 1/2/5-year survival for one arm and its HRs."""
     curve = fa.curve
     rng = _rng(key)
-    z = rng.normal(0.0, fa.log_median_se, DRAWS)
-    scale = np.exp(z)  # time-axis multiplier per draw
+    se_lo, se_hi = fa.se_sides
+    z = _Z_GRID
+    # split normal: each side of the published CI keeps its own width (P-02)
+    scale = np.exp(np.where(z < 0, z * se_lo, z * se_hi))  # time-axis multiplier per draw
     hr_point = math.prod(h.hazard_ratio for h in hrs) if hrs else 1.0
     log_hr = np.zeros(DRAWS)
     for h in hrs:
@@ -85,14 +94,14 @@ def survival_estimate(
 
     point = np.exp(-hr_point * curve.cumhaz(_GRID))
     draws = np.exp(-hr_draw[:, None] * curve.cumhaz(_GRID[None, :] / scale[:, None]))
-    lower = np.percentile(draws, 2.5, axis=0)
-    upper = np.percentile(draws, 97.5, axis=0)
+    lower = np.percentile(draws, 2.5, axis=0, method="hazen")
+    upper = np.percentile(draws, 97.5, axis=0, method="hazen")
 
     lm_t = np.array(LANDMARK_MONTHS)
     lm_point = np.exp(-hr_point * curve.cumhaz(lm_t))
     lm_draws = np.exp(-hr_draw[:, None] * curve.cumhaz(lm_t[None, :] / scale[:, None]))
-    lm_lo = np.percentile(lm_draws, 2.5, axis=0)
-    lm_hi = np.percentile(lm_draws, 97.5, axis=0)
+    lm_lo = np.percentile(lm_draws, 2.5, axis=0, method="hazen")
+    lm_hi = np.percentile(lm_draws, 97.5, axis=0, method="hazen")
     landmarks = [
         LandmarkEstimate(
             months=float(t),
@@ -105,7 +114,7 @@ def survival_estimate(
 
     med = float(curve.quantile_cumhaz(np.array([_LN2 / hr_point]))[0])
     med_draws = curve.quantile_cumhaz(_LN2 / hr_draw) * scale
-    med_lo, med_hi = (float(x) for x in np.percentile(med_draws, [2.5, 97.5]))
+    med_lo, med_hi = (float(x) for x in np.percentile(med_draws, [2.5, 97.5], method="hazen"))
     out_notes = list(notes)
     median: float | None = round(med, 1)
     median_note = None

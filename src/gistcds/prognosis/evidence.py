@@ -28,10 +28,44 @@ class FittedArm:
     log_median_se: float
     se_basis: str
     observed_until: float | None  # the latest time a published point describes
+    # se of log(median) below / above the median: equal to log_median_se unless the
+    # published CI is asymmetric on the log scale (then each side reproduces its limit)
+    log_median_se_lower: float | None = None
+    log_median_se_upper: float | None = None
+
+    @property
+    def se_sides(self) -> tuple[float, float]:
+        lo = self.log_median_se if self.log_median_se_lower is None else self.log_median_se_lower
+        hi = self.log_median_se if self.log_median_se_upper is None else self.log_median_se_upper
+        return lo, hi
 
     @property
     def curve(self) -> Curve:
         return self.fit.curve
+
+
+def _ci_sides(arm: Arm) -> tuple[float, float, str] | None:
+    """se of log(median) below and above the median, each from its own published limit.
+
+    A published CI is often asymmetric on the log scale (Cassier 2012: 28.5, 5.4-51.6); a
+    single symmetric se would move both limits (9.0-77.6), putting the lower one above the
+    trial's own. Each side reproduces its limit instead. A limit equal to the median (an
+    immature upper limit, INVICTUS OS 15.1, 12.3-15.1) carries no width: the other side's
+    se is used there, which widens the band rather than invent a narrower one.
+    """
+    if arm.median_ci is None or arm.median_months is None:
+        return None
+    lo, hi = arm.median_ci
+    med = arm.median_months
+    if not (lo > 0 and hi > lo):
+        return None
+    below = math.log(med / lo) / Z95
+    above = math.log(hi / med) / Z95
+    basis = "published 95% CI of the median, each side from its own limit"
+    if below <= 0 or above <= 0:
+        below = above = max(below, above)
+        basis += " (one limit equals the median: the other side's width used on both)"
+    return below, above, basis
 
 
 def _se(arm: Arm) -> tuple[float, str]:
@@ -41,10 +75,10 @@ def _se(arm: Arm) -> tuple[float, str]:
     hazard, with d, the number of events, approximated by n x (1 - lowest published
     survival) (n/2 when only the median is known).
     """
-    if arm.median_ci is not None:
-        lo, hi = arm.median_ci
-        if lo > 0 and hi > lo:
-            return (math.log(hi) - math.log(lo)) / (2 * Z95), "published 95% CI of the median"
+    sides = _ci_sides(arm)
+    if sides is not None:
+        lo, hi = arm.median_ci or (0.0, 0.0)
+        return (math.log(hi) - math.log(lo)) / (2 * Z95), sides[2]
     if arm.n is not None:
         lowest = min([0.5 if arm.median_months else 1.0, *(lm.survival for lm in arm.landmarks)])
         events = max(arm.n * (1.0 - lowest), 1.0)
@@ -75,7 +109,16 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
     for arm in arms.arms:
         report = fit_points(arm.median_months, [(lm.months, lm.survival) for lm in arm.landmarks])
         se, basis = _se(arm)
-        fitted[arm.id] = FittedArm(arm, report, se, basis, _observed_until(arm))
+        sides = _ci_sides(arm)
+        fitted[arm.id] = FittedArm(
+            arm,
+            report,
+            se,
+            basis,
+            _observed_until(arm),
+            sides[0] if sides else None,
+            sides[1] if sides else None,
+        )
     gmap = {c: m for m in arms.genotype_map for c in m.genotype_classes}
     return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version)
 
