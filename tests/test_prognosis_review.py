@@ -117,3 +117,66 @@ def test_p02_pdgfra_exon12_patient_sees_cassier_ci(kb: KnowledgeBase) -> None:
     assert pfs is not None and pfs.evidence is not None
     assert pfs.evidence.arm_id == "cassier2012_pdgfra_other_imatinib_pfs"
     assert (pfs.median_lower, pfs.median_upper) == pytest.approx((5.4, 51.6), abs=0.11)
+
+
+# ---------------------------------------------------------------- P-03
+
+
+def test_p03_second_line_ripretinib_gets_no_fourth_line_os(kb: KnowledgeBase) -> None:
+    """P-03: second-line ripretinib (sunitinib intolerance, PR-02-RIP) was shown the INVICTUS
+    fourth-line OS (median 15.1 months) because no second-line OS arm is held (INTRIGUE OS
+    not verifiable). OS counts every later line, so an OS arm from another line is not the
+    patient's OS: null with a reason. PFS from an adjacent line stays, with its note."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[
+                line("imatinib", 400),
+                line("sunitinib", 50, "toxicity", end="2025-01-01"),
+            ],
+        ),
+        kb,
+    )
+    rip = [o for o in _options(a) if o.drugs == ["ripretinib"]]
+    assert rip and rip[0].line == 2
+    assert rip[0].os is None
+    assert any("OS" in n and "line" in n for n in rip[0].notes)
+    assert rip[0].pfs is not None and rip[0].pfs.evidence is not None
+    assert 2 in rip[0].pfs.evidence.lines  # INTRIGUE, its own line
+
+
+def test_p03_sdh_first_line_sunitinib_os_not_from_second_line_trial(kb: KnowledgeBase) -> None:
+    """P-03: SDH-deficient GIST, first-line sunitinib, was given the OS of imatinib-resistant
+    patients in the second-line sunitinib trial (Demetri 2012)."""
+    a = run(metastatic(molecular=mol(sdhb="lost")), kb)
+    for o, e in _estimates(a):
+        if e.evidence is not None and e.evidence.endpoint == "OS":
+            assert o.line in e.evidence.lines, (o.drugs, o.line, e.evidence.arm_id)
+    pr = a.prognosis
+    assert pr is not None and pr.drugs == ["sunitinib"] and pr.os is None
+    assert pr.pfs is not None  # PFS borrowed from line 2, said in its notes
+    assert any("applied here to line 1" in n for n in pr.pfs.notes)
+
+
+def test_p03_no_os_curve_from_another_line_anywhere(kb: KnowledgeBase) -> None:
+    """P-03 over histories: any option's OS arm covers the option's line."""
+    histories = [
+        [],
+        [line("imatinib", 400)],
+        [line("imatinib", 400), line("imatinib", 800)],
+        [line("imatinib", 400), line("sunitinib", 50)],
+        [line("imatinib", 400), line("sunitinib", 50), line("regorafenib", 160)],
+        [line("imatinib", 400), line("sunitinib", 50, "toxicity", end="2025-01-01")],
+    ]
+    genos = [mol(KIT11), mol(KIT9), mol(D842V), mol(sdhb="lost"), mol(("KIT", "p.K642E")), None]
+    for h in histories:
+        for g in genos:
+            fields: dict[str, Any] = {"therapy_lines": h}
+            if g is not None:
+                fields["molecular"] = g
+            a = run(metastatic(**fields), kb)
+            if a.prognosis is None:
+                continue
+            for o, e in _estimates(a):
+                if e.evidence is not None and e.evidence.endpoint == "OS":
+                    assert o.line in e.evidence.lines, (h, g, o.drugs, e.evidence.arm_id)

@@ -17,6 +17,12 @@ from gistcds.prognosis.evidence import Evidence, FittedArm
 
 _CONFIDENCE_RANK = {"primary": 0, "secondary": 1, "unverified": 2}
 _ENDPOINTS = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
+# Endpoints whose arms may stand in for another line (with a note). Time on a line can be
+# borrowed from an adjacent line as an approximation; overall survival cannot: it counts
+# every later line the trial's patients went on to receive (a fourth-line OS of 15 months
+# is not a second-line OS), so an OS arm is used only for a line its population was in
+# (review P-03).
+_CROSS_LINE = ("PFS",)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,8 @@ def select_arm(
             f"No published {endpoint} for {drug} after progression on {drug} (dose escalation or "
             "rechallenge) in the knowledge base; curves from first exposure would overstate it."
         )
-    for same_line in (True, False):
+    passes = (True, False) if endpoint in _CROSS_LINE else (True,)
+    for same_line in passes:
         for group, adjust_with, proxy in groups:
             if adjust_with and not any(
                 f in ev.factors and factor_in_context(ev.factors[f], endpoint, drug, line)
@@ -124,6 +131,19 @@ def select_arm(
                 lines = ", ".join(str(x) for x in arm.lines)
                 notes.append(f"Evidence is from line(s) {lines}, applied here to line {line}.")
             return Selection(best, fallback, adjust_with, tuple(notes))
+    usable = {g for g, _, _ in groups}
+    other_lines = sorted(
+        {x for fa in candidates if fa.arm.group in usable for x in fa.arm.lines}
+        if endpoint not in _CROSS_LINE
+        else set()
+    )
+    if other_lines:
+        held = ", ".join(str(x) for x in other_lines)
+        return (
+            f"No published {endpoint} for {drug} at line {line}: the {endpoint} arms held are "
+            f"from line(s) {held}, and overall survival, which counts every later line, is not "
+            "carried over from another line."
+        )
     if genotype_class and mapping and all(c.group != "all" for c in mapping.groups):
         return (
             f"No published {endpoint} for {drug} in {genotype_class}, and all-comers data do not "
