@@ -180,3 +180,42 @@ def test_p03_no_os_curve_from_another_line_anywhere(kb: KnowledgeBase) -> None:
             for o, e in _estimates(a):
                 if e.evidence is not None and e.evidence.endpoint == "OS":
                     assert o.line in e.evidence.lines, (h, g, o.drugs, e.evidence.arm_id)
+
+
+# ---------------------------------------------------------------- P-04
+
+
+def test_p04_kit_pdgfra_negative_uses_the_wild_type_arm(kb: KnowledgeBase) -> None:
+    """P-04: KIT and PDGFRA tested negative, subtype work-up pending (class 'unclassified',
+    kit_pdgfra_status 'wild_type'), on imatinib: the curves came from all comers (S0033,
+    median PFS 18 months, mostly KIT exon 11) under the note 'Genotype unknown'. CALGB
+    150105's wild-type group is defined exactly as 'no KIT/PDGFRA mutation' (Heinrich 2008:
+    TTP 12.8, OS 49.0 months), so that arm applies, not all comers."""
+    a = run(
+        metastatic(
+            molecular=mol(), therapy_lines=[line("imatinib", 400, None, start="2024-01-01")]
+        ),
+        kb,
+    )
+    assert a.genotype is not None and a.genotype.kit_pdgfra_status == "wild_type"
+    pr = a.prognosis
+    assert pr is not None and pr.pfs is not None and pr.os is not None
+    assert pr.pfs.evidence is not None and pr.os.evidence is not None
+    assert pr.pfs.evidence.arm_id == "calgb150105_wt_ttp"
+    assert pr.os.evidence.arm_id == "calgb150105_wt_os"
+    assert not any("unknown" in n.lower() for n in pr.notes)
+
+
+def test_p04_unreadable_genotype_stays_all_comers(kb: KnowledgeBase) -> None:
+    """Control: an unreadable KIT result is not 'wild type'; all comers, said as unknown."""
+    a = run(
+        metastatic(
+            molecular=mol(("KIT", "garbage")),
+            therapy_lines=[line("imatinib", 400, None, start="2024-01-01")],
+        ),
+        kb,
+    )
+    pr = a.prognosis
+    assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
+    assert pr.pfs.evidence.genotype_group == "all"
+    assert any("unknown" in n.lower() for n in pr.notes)

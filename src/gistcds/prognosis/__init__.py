@@ -65,6 +65,7 @@ def _endpoint(
     line: int,
     endpoint: str,
     progressed: bool,
+    kit_pdgfra_status: str | None = None,
 ) -> tuple[SurvivalEstimate | None, str | None]:
     from gistcds.prognosis.estimate import survival_estimate
     from gistcds.prognosis.evidence import Evidence
@@ -80,6 +81,7 @@ def _endpoint(
         genotype_class=gclass,
         endpoint=endpoint,
         after_progression_on_drug=progressed,
+        kit_pdgfra_status=kit_pdgfra_status,
     )
     if isinstance(sel, str):
         return None, sel
@@ -105,7 +107,11 @@ def _endpoint(
 
 
 def _option(
-    ev: object, patient: Patient, gclass: str | None, rec: Recommendation
+    ev: object,
+    patient: Patient,
+    gclass: str | None,
+    rec: Recommendation,
+    kit_pdgfra_status: str | None = None,
 ) -> OptionPrognosis:
     line = _line_for(patient, rec)
     drugs = [item.drug for item in rec.regimen]
@@ -126,10 +132,13 @@ def _option(
             f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
             "start of the line, not today, and do not account for the time already on it."
         )
-    if gclass in (None, "not_tested", "unclassified"):
+    wild_type = gclass == "unclassified" and kit_pdgfra_status == "wild_type"
+    if gclass in (None, "not_tested", "unclassified") and not wild_type:
         option.notes.append("Genotype unknown: all-comers evidence is used.")
     for endpoint in ("PFS", "OS"):
-        est, why = _endpoint(ev, patient, gclass, drugs[0], dose, line, endpoint, progressed)
+        est, why = _endpoint(
+            ev, patient, gclass, drugs[0], dose, line, endpoint, progressed, kit_pdgfra_status
+        )
         if endpoint == "PFS":
             option.pfs = est
         else:
@@ -188,6 +197,7 @@ def estimate_prognosis(
 
     ev = evidence(kb)
     gclass = genotype.genotype_class if genotype is not None else None
+    status = genotype.kit_pdgfra_status if genotype is not None else None
     systemic = [r for r in recommendations if r.kind == "systemic" and r.regimen]
     if not systemic:
         return Prognosis(
@@ -198,7 +208,7 @@ def estimate_prognosis(
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
-    options = [_option(ev, patient, gclass, r) for r in systemic]
+    options = [_option(ev, patient, gclass, r, status) for r in systemic]
     main = options[0]
     sources = sorted(
         {

@@ -8,7 +8,7 @@ many patients it scores.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm, GenotypeMap
@@ -102,6 +102,20 @@ class Evidence:
     factors: dict[str, Factor]
     sequences: SequencesTable
     version: str
+    # entries that apply only with a given KIT/PDGFRA status: (class, status) -> map
+    status_map: dict[tuple[str, str], GenotypeMap] = field(default_factory=dict)
+
+    def mapping_for(
+        self, genotype_class: str | None, kit_pdgfra_status: str | None = None
+    ) -> GenotypeMap | None:
+        """The class's evidence route; a status-specific entry first (see the schema)."""
+        if genotype_class is None:
+            return None
+        if kit_pdgfra_status is not None:
+            hit = self.status_map.get((genotype_class, kit_pdgfra_status))
+            if hit is not None:
+                return hit
+        return self.genotype_map.get(genotype_class)
 
 
 def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: SequencesTable) -> Evidence:
@@ -119,8 +133,16 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
             sides[0] if sides else None,
             sides[1] if sides else None,
         )
-    gmap = {c: m for m in arms.genotype_map for c in m.genotype_classes}
-    return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version)
+    gmap = {
+        c: m for m in arms.genotype_map if m.kit_pdgfra_status is None for c in m.genotype_classes
+    }
+    smap: dict[tuple[str, str], GenotypeMap] = {
+        (c, m.kit_pdgfra_status): m
+        for m in arms.genotype_map
+        if m.kit_pdgfra_status is not None
+        for c in m.genotype_classes
+    }
+    return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version, smap)
 
 
 _BY_VERSION: dict[str, Evidence] = {}

@@ -63,13 +63,16 @@ def select_arm(
     genotype_class: str | None,
     endpoint: str,
     after_progression_on_drug: bool = False,
+    kit_pdgfra_status: str | None = None,
 ) -> Selection | str:
     """The arm to use, or a sentence saying why there is none.
 
     ``after_progression_on_drug``: the patient already progressed on this drug (dose
     escalation, rechallenge); only arms of such patients qualify, never first exposures.
+    ``kit_pdgfra_status`` (genomics) selects a status-specific route where the knowledge
+    base has one (KIT/PDGFRA tested negative but the class still 'unclassified').
     """
-    mapping = ev.genotype_map.get(genotype_class) if genotype_class else None
+    mapping = ev.mapping_for(genotype_class, kit_pdgfra_status)
     choices = mapping.groups if mapping else None
     groups = (
         [(c.group, tuple(c.adjust_with), c.proxy) for c in choices]
