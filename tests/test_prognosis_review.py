@@ -219,3 +219,40 @@ def test_p04_unreadable_genotype_stays_all_comers(kb: KnowledgeBase) -> None:
     assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
     assert pr.pfs.evidence.genotype_group == "all"
     assert any("unknown" in n.lower() for n in pr.notes)
+
+
+# ---------------------------------------------------------------- P-05
+
+
+def test_p05_proxy_note_only_when_the_proxy_arm_is_used(kb: KnowledgeBase) -> None:
+    """P-05: SDH-deficient GIST on sunitinib got the all-comers sunitinib arm, and beside it
+    the note that 'the wild-type arm of CALGB 150105 is only a loose proxy' — an arm that
+    was not used. The genotype route's note belongs to the curve only when the proxy group
+    was chosen; the all-comers fallback has its own sentence."""
+    a = run(metastatic(molecular=mol(sdhb="lost")), kb)
+    pr = a.prognosis
+    assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
+    assert pr.pfs.evidence.genotype_group == "all"
+    assert not any("wild-type arm of CALGB" in n for n in pr.pfs.notes)
+    assert any("all-comers arm" in n for n in pr.pfs.notes)
+
+
+def test_p05_proxy_note_kept_when_the_proxy_is_used(kb: KnowledgeBase) -> None:
+    """Control: BRAF V600E on imatinib does use the CALGB wild-type arm: the note stays."""
+    a = run(
+        metastatic(
+            molecular=mol(("BRAF", "V600E"), genes=("KIT", "PDGFRA", "BRAF")),
+            therapy_lines=[line("imatinib", 400, None, start="2025-01-01")],
+        ),
+        kb,
+    )
+    from gistcds.prognosis.evidence import evidence
+    from gistcds.prognosis.selection import select_arm
+
+    sel = select_arm(
+        evidence(kb), drug="imatinib", dose=400, line=1, genotype_class="BRAF_V600E", endpoint="PFS"
+    )
+    assert not isinstance(sel, str)
+    assert sel.fitted.arm.group == "KIT_PDGFRA_wild_type"
+    assert any("wild-type arm of CALGB" in n for n in sel.notes)
+    assert a.genotype is not None

@@ -119,7 +119,8 @@ def select_arm(
                 )
             elif group != first_group:
                 notes.append(f"{genotype_class} has no arm of its own: the {group} arm is used.")
-            if mapping and mapping.note and fallback:
+            # the route's note describes its proxy group: only beside a curve from it (P-05)
+            if mapping and mapping.note and proxy:
                 notes.append(mapping.note.strip())
             if dose is not None and arm.dose_mg_per_day is None:
                 notes.append(
