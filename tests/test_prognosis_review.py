@@ -256,3 +256,47 @@ def test_p05_proxy_note_kept_when_the_proxy_is_used(kb: KnowledgeBase) -> None:
     assert sel.fitted.arm.group == "KIT_PDGFRA_wild_type"
     assert any("wild-type arm of CALGB" in n for n in sel.notes)
     assert a.genotype is not None
+
+
+# ---------------------------------------------------------------- P-06
+
+
+def test_p06_landmarks_beyond_the_data_are_flagged(kb: KnowledgeBase) -> None:
+    """P-06: PDGFRA D842V on avapritinib showed a 5-year PFS of 35 % (and 2-year 66 %) from
+    an exponential through the one published point (81 % at 12 months, follow-up 15.9
+    months; Heinrich 2020) with nothing at the landmark saying it is not a trial figure.
+    Each landmark beyond the published data is flagged, and a note names them."""
+    a = run(metastatic(molecular=mol(D842V)), kb)
+    pfs = a.prognosis.pfs if a.prognosis else None
+    assert pfs is not None and pfs.evidence is not None
+    assert pfs.evidence.arm_id == "navigator_d842v_avapritinib_pfs"
+    flags = {lm.months: lm.extrapolated for lm in pfs.landmarks}
+    assert flags == {12.0: False, 24.0: True, 60.0: True}
+    assert any("2-year" in n and "5-year" in n and "extrapolat" in n for n in pfs.notes)
+
+
+def test_p06_landmark_flags_follow_each_arms_data(kb: KnowledgeBase) -> None:
+    """Every landmark of every shown curve is flagged iff it lies beyond the arm's latest
+    published point (median, landmark or follow-up), for a spread of patients."""
+    from gistcds.prognosis.evidence import evidence
+
+    ev = evidence(kb)
+    patients = [
+        metastatic(molecular=mol(KIT11)),
+        metastatic(molecular=mol(KIT9)),
+        metastatic(molecular=mol(D842V)),
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[line("imatinib", 400), line("imatinib", 800)]
+        ),
+        metastatic(therapy_lines=[line("imatinib", 400, None, start="2025-01-01")]),
+    ]
+    seen = 0
+    for p in patients:
+        for _, e in _estimates(run(p, kb)):
+            assert e.evidence is not None
+            limit = ev.arms[e.evidence.arm_id].observed_until
+            assert limit is not None
+            for lm in e.landmarks:
+                assert lm.extrapolated == (lm.months > limit * 1.05), (e.evidence.arm_id, lm)
+                seen += 1
+    assert seen >= 20

@@ -102,14 +102,18 @@ def survival_estimate(
     lm_draws = np.exp(-hr_draw[:, None] * curve.cumhaz(lm_t[None, :] / scale[:, None]))
     lm_lo = np.percentile(lm_draws, 2.5, axis=0, method="hazen")
     lm_hi = np.percentile(lm_draws, 97.5, axis=0, method="hazen")
+    limit = fa.observed_until
+    # the same 5 % margin as the median below: a point at the data's edge is not flagged
+    beyond = [limit is None or float(t) > limit * 1.05 for t in lm_t]
     landmarks = [
         LandmarkEstimate(
             months=float(t),
             survival=round(float(p), 4),
             lower=round(float(lo), 4),
             upper=round(float(hi), 4),
+            extrapolated=b,
         )
-        for t, p, lo, hi in zip(lm_t, lm_point, lm_lo, lm_hi, strict=True)
+        for t, p, lo, hi, b in zip(lm_t, lm_point, lm_lo, lm_hi, beyond, strict=True)
     ]
 
     med = float(curve.quantile_cumhaz(np.array([_LN2 / hr_point]))[0])
@@ -118,7 +122,6 @@ def survival_estimate(
     out_notes = list(notes)
     median: float | None = round(med, 1)
     median_note = None
-    limit = fa.observed_until
     if not fa.arm.median_reached or (limit is not None and med > limit * 1.05 and not hrs):
         median = None
         median_note = (
@@ -132,6 +135,13 @@ def survival_estimate(
         out_notes.append(
             f"The latest published point is at {limit:g} months; the curve after that is the "
             f"fitted {curve.family} model's extrapolation."
+        )
+    flagged = [f"{lm.months / 12:g}-year" for lm in landmarks if lm.extrapolated]
+    if flagged:
+        out_notes.append(
+            f"The {', '.join(flagged)} figures lie beyond the published data"
+            + (f" (to {limit:g} months)" if limit is not None else "")
+            + f": they are extrapolated from the {curve.family} model's shape, not trial results."
         )
     return SurvivalEstimate(
         median_months=median,
