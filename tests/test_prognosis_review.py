@@ -300,3 +300,33 @@ def test_p06_landmark_flags_follow_each_arms_data(kb: KnowledgeBase) -> None:
                 assert lm.extrapolated == (lm.months > limit * 1.05), (e.evidence.arm_id, lm)
                 seen += 1
     assert seen >= 20
+
+
+# ---------------------------------------------------------------- P-07
+
+
+def test_p07_reduced_dose_outside_the_pooled_arm_is_said(kb: KnowledgeBase) -> None:
+    """P-07: after imatinib intolerance the recommendation is 300 mg/day (TOX-REDUCE); the
+    CALGB 150105 KIT exon 11 arm (400 or 800 mg, Heinrich 2008) was shown with 'the arm pools
+    several doses; the 300 mg/day dose is not isolated', as if 300 mg had been in the pool.
+    The note must say the dose was not studied in that arm."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[line("imatinib", 400, "toxicity", start="2025-01-01")],
+        ),
+        kb,
+    )
+    pr = a.prognosis
+    assert pr is not None and pr.dose_mg_per_day == 300 and pr.pfs is not None
+    assert pr.pfs.evidence is not None and pr.pfs.evidence.arm_id == "calgb150105_kit11_ttp"
+    assert any("300 mg/day" in n and "not studied" in n for n in pr.pfs.notes)
+    assert not any("300 mg/day dose is not isolated" in n for n in pr.pfs.notes)
+
+
+def test_p07_pooled_dose_inside_the_pool_keeps_its_note(kb: KnowledgeBase) -> None:
+    """Control: 400 mg/day is one of the pooled doses."""
+    a = run(metastatic(molecular=mol(KIT11)), kb)
+    pfs = a.prognosis.pfs if a.prognosis else None
+    assert pfs is not None
+    assert any("400 mg/day dose is not isolated" in n for n in pfs.notes)

@@ -122,7 +122,15 @@ def select_arm(
             # the route's note describes its proxy group: only beside a curve from it (P-05)
             if mapping and mapping.note and proxy:
                 notes.append(mapping.note.strip())
-            if dose is not None and arm.dose_mg_per_day is None:
+            pooled = arm.doses_pooled_mg_per_day
+            if dose is not None and arm.dose_mg_per_day is None and pooled and dose not in pooled:
+                # a reduced (or intermediate) dose outside the pool: not part of it (P-07)
+                doses = " and ".join(f"{d:g}" for d in pooled)
+                notes.append(
+                    f"The arm pools {doses} mg/day; {dose:g} mg/day was not studied in it, so "
+                    "the curve is for the trial doses."
+                )
+            elif dose is not None and arm.dose_mg_per_day is None:
                 notes.append(
                     f"The arm pools several doses; the {dose:g} mg/day dose is not isolated."
                 )

@@ -33,6 +33,10 @@ class Arm(Cited):
     dose_mg_per_day: float | None = Field(
         default=None, description="null when the arm pools several doses"
     )
+    doses_pooled_mg_per_day: list[float] | None = Field(
+        default=None,
+        description="for a pooled arm (dose null), the doses it pooled, where the source says",
+    )
     schedule: str | None = None
     group: str = Field(description="genotype evidence group (see groups)")
     endpoint: Endpoint
