@@ -15,7 +15,7 @@ from gistcds.domain.assessment import Assessment
 from gistcds.domain.results.prognosis import OptionPrognosis, SurvivalEstimate
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Table as ArmsTable
-from review_helpers import D842V, KIT9, KIT11, line, metastatic, mol, run
+from review_helpers import D842V, KIT9, KIT11, lesion, line, metastatic, mol, run
 
 
 def _options(a: Assessment) -> list[OptionPrognosis]:
@@ -29,6 +29,7 @@ def _options(a: Assessment) -> list[OptionPrognosis]:
         line=pr.line or 0,
         pfs=pr.pfs,
         os=pr.os,
+        notes=pr.notes,
     )
     return [main, *pr.alternatives]
 
@@ -330,3 +331,61 @@ def test_p07_pooled_dose_inside_the_pool_keeps_its_note(kb: KnowledgeBase) -> No
     pfs = a.prognosis.pfs if a.prognosis else None
     assert pfs is not None
     assert any("400 mg/day dose is not isolated" in n for n in pfs.notes)
+
+
+# ---------------------------------------------------------------- P-08
+
+
+def _ongoing_imatinib_with_pd_on_imaging(kb: KnowledgeBase) -> Assessment:
+    """Imatinib 400 since 2022, still recorded as ongoing; the 2025-08 CT shows RECIST and
+    Choi PD (new liver lesion), so the therapy engine reads progression on the current line."""
+    scans = [
+        ("2025-02-10", [lesion("L1", 30, 40), lesion("L2", 22, 38)]),
+        ("2025-05-12", [lesion("L1", 28, 39), lesion("L2", 20, 37)]),
+        (
+            "2025-08-11",
+            [
+                lesion("L1", 37, 55),
+                lesion("L2", 26, 50),
+                lesion("L3", 12, kind="new"),
+            ],
+        ),
+    ]
+    return run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[line("imatinib", 400, None, start="2022-02-15")],
+            imaging=[{"date": d, "lesions": ls} for d, ls in scans],
+        ),
+        kb,
+    )
+
+
+def test_p08_escalation_after_imaging_progression_gets_no_first_line_curve(
+    kb: KnowledgeBase,
+) -> None:
+    """P-08: progression seen on imaging while the imatinib line is still recorded as
+    ongoing (the therapy engine's derived event 'progression', RA-R7/RA-C4): the escalation
+    option imatinib 800 mg was shown the untreated first-line CALGB KIT exon 11 curves
+    (median PFS 24.7, OS 60 months) with 'already on imatinib'. R-23 covered only a line
+    closed with stop_reason 'progression'."""
+    a = _ongoing_imatinib_with_pd_on_imaging(kb)
+    imatinib = [o for o in _options(a) if o.drugs == ["imatinib"]]
+    assert imatinib, "the escalation option is offered"
+    for o in imatinib:
+        assert o.pfs is None and o.os is None, o.rule_id
+        assert any("after progression on imatinib" in n for n in o.notes)
+    assert a.prognosis is not None
+    seq = a.prognosis.sequence
+    assert seq is None or seq.drugs[0] != "imatinib"
+
+
+def test_p08_ongoing_line_without_progression_keeps_its_curve(kb: KnowledgeBase) -> None:
+    """Control: the same patient without the progressing scan keeps the first-line curve."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[line("imatinib", 400, None, start="2022-02-15")]
+        ),
+        kb,
+    )
+    assert a.prognosis is not None and a.prognosis.pfs is not None

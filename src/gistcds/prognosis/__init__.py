@@ -48,12 +48,45 @@ def _line_for(patient: Patient, rec: Recommendation) -> int:
     return len(advanced) + 1
 
 
-def _progressed_on(patient: Patient, drug: str) -> bool:
+def _progressed_on(patient: Patient, drug: str, ongoing_progressed: str | None = None) -> bool:
     """Progression on the drug in any setting (a relapse on adjuvant imatinib is
-    progression on imatinib): first-exposure figures must not be shown after it."""
-    return any(
+    progression on imatinib), or on the ongoing line as the therapy engine reads the
+    imaging (``ongoing_progressed``): first-exposure figures must not be shown after it."""
+    return drug == ongoing_progressed or any(
         x.drug == drug and x.stop_reason == StopReason.progression for x in patient.therapy_lines
     )
+
+
+def _ongoing_progression(
+    patient: Patient, genotype: GenotypeResult | None, kb: KnowledgeBase
+) -> str | None:
+    """The drug of the ongoing metastatic line if imaging shows progression on it, else None.
+
+    Read from the therapy engine's derived fact ``event`` (therapy_rules.yaml: RECIST and
+    Choi PD on the current line, or a nodule in a mass, not pseudo-progression), so that
+    what counts as progression is decided in one place (review P-08). Only computed when a
+    line is ongoing and there is imaging.
+    """
+    if not patient.imaging or not any(
+        x.end is None and x.stop_reason is None and x.setting == Setting.metastatic
+        for x in patient.therapy_lines
+    ):
+        return None
+    from gistcds.response import assess_response
+    from gistcds.risk import assess_risk
+    from gistcds.therapy.engine import load_tables, patient_facts
+
+    facts = patient_facts(
+        patient,
+        genotype,
+        assess_risk(patient, kb),
+        assess_response(patient, kb),
+        load_tables(kb),
+    )
+    if facts.get("last_stop") == "ongoing" and facts.get("event") == "progression":
+        drug = facts.get("last_drug")
+        return drug if isinstance(drug, str) else None
+    return None
 
 
 def _endpoint(
@@ -112,6 +145,7 @@ def _option(
     gclass: str | None,
     rec: Recommendation,
     kit_pdgfra_status: str | None = None,
+    ongoing_progressed: str | None = None,
 ) -> OptionPrognosis:
     line = _line_for(patient, rec)
     drugs = [item.drug for item in rec.regimen]
@@ -125,9 +159,9 @@ def _option(
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
-    progressed = _progressed_on(patient, drugs[0])
+    progressed = _progressed_on(patient, drugs[0], ongoing_progressed)
     ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
-    if ongoing is not None and ongoing.start is not None:
+    if ongoing is not None and ongoing.start is not None and not progressed:
         option.notes.append(
             f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
             "start of the line, not today, and do not account for the time already on it."
@@ -149,14 +183,18 @@ def _option(
 
 
 def _sequence(
-    kb: KnowledgeBase, patient: Patient, gclass: str | None, main: OptionPrognosis
+    kb: KnowledgeBase,
+    patient: Patient,
+    gclass: str | None,
+    main: OptionPrognosis,
+    ongoing_progressed: str | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
     """The genotype's sequence simulated from the main option's line (or why not)."""
     from gistcds.prognosis.sequence import patient_sequence
 
     if len(main.drugs) != 1:
         return None, "The recommended regimen is a combination: no published sequence has it."
-    if _progressed_on(patient, main.drugs[0]):
+    if _progressed_on(patient, main.drugs[0], ongoing_progressed):
         # Every sequence step is drawn from a first-exposure arm; after progression on the
         # drug (dose escalation, rechallenge) that would overstate the time on it and OS.
         return None, (
@@ -208,7 +246,8 @@ def estimate_prognosis(
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
-    options = [_option(ev, patient, gclass, r, status) for r in systemic]
+    progressing = _ongoing_progression(patient, genotype, kb)
+    options = [_option(ev, patient, gclass, r, status, progressing) for r in systemic]
     main = options[0]
     sources = sorted(
         {
@@ -219,7 +258,7 @@ def estimate_prognosis(
             for sid in est.evidence.source_ids
         }
     )
-    sequence, sequence_reason = _sequence(kb, patient, gclass, main)
+    sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing)
     return Prognosis(
         pfs=main.pfs,
         os=main.os,
