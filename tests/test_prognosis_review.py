@@ -389,3 +389,36 @@ def test_p08_ongoing_line_without_progression_keeps_its_curve(kb: KnowledgeBase)
         kb,
     )
     assert a.prognosis is not None and a.prognosis.pfs is not None
+
+
+# ---------------------------------------------------------------- P-09
+
+
+@pytest.mark.parametrize("stop", ["toxicity", "other", "completed"])
+def test_p09_a_stopped_line_without_end_date_is_not_ongoing(stop: str, kb: KnowledgeBase) -> None:
+    """P-09: a line with a stop reason but no end date was read as ongoing ('Already on
+    imatinib since 2024-02-01: the curves start at the start of the line'), while the
+    therapy engine (like the input model: stop_reason set = stopped) reads it as stopped
+    and proposes to resume or reduce. The sequence said the same."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[line("imatinib", 400, stop, start="2024-02-01")]
+        ),
+        kb,
+    )
+    pr = a.prognosis
+    assert pr is not None
+    texts = [*pr.notes, *(pr.sequence.notes if pr.sequence else [])]
+    texts += [n for o in pr.alternatives for n in o.notes]
+    assert not any(t.startswith("Already on") for t in texts), texts
+
+
+def test_p09_a_really_ongoing_line_is_still_said(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[line("imatinib", 400, None, start="2024-02-01")]
+        ),
+        kb,
+    )
+    assert a.prognosis is not None
+    assert any(n.startswith("Already on imatinib since 2024-02-01") for n in a.prognosis.notes)

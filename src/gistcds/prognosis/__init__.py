@@ -10,7 +10,7 @@ treatment sequences are simulated in ``simulate``. See docs/prognosis.md.
 
 from __future__ import annotations
 
-from gistcds.domain.patient import Patient, Setting, StopReason
+from gistcds.domain.patient import Patient, Setting, StopReason, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import (
     OptionPrognosis,
@@ -34,6 +34,12 @@ METHOD = (
     "Monte Carlo over the published 95% CI of the median (or its n) and of any applied "
     "hazard ratio. See docs/prognosis.md."
 )
+
+
+def _is_ongoing(x: TherapyLine) -> bool:
+    """A line is ongoing without an end date *and* without a stop reason (as the therapy
+    engine reads it): a stop reason recorded without a date still means stopped (P-09)."""
+    return x.end is None and x.stop_reason is None
 
 
 def _line_for(patient: Patient, rec: Recommendation) -> int:
@@ -68,8 +74,7 @@ def _ongoing_progression(
     line is ongoing and there is imaging.
     """
     if not patient.imaging or not any(
-        x.end is None and x.stop_reason is None and x.setting == Setting.metastatic
-        for x in patient.therapy_lines
+        _is_ongoing(x) and x.setting == Setting.metastatic for x in patient.therapy_lines
     ):
         return None
     from gistcds.response import assess_response
@@ -160,7 +165,7 @@ def _option(
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
     progressed = _progressed_on(patient, drugs[0], ongoing_progressed)
-    ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
+    ongoing = next((x for x in advanced if x.drug == drugs[0] and _is_ongoing(x)), None)
     if ongoing is not None and ongoing.start is not None and not progressed:
         option.notes.append(
             f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
@@ -205,7 +210,7 @@ def _sequence(
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
-    ongoing = next((x for x in advanced if x.drug == main.drugs[0] and x.end is None), None)
+    ongoing = next((x for x in advanced if x.drug == main.drugs[0] and _is_ongoing(x)), None)
     return patient_sequence(
         kb,
         genotype_class=gclass,
