@@ -422,3 +422,47 @@ def test_p09_a_really_ongoing_line_is_still_said(kb: KnowledgeBase) -> None:
     )
     assert a.prognosis is not None
     assert any(n.startswith("Already on imatinib since 2024-02-01") for n in a.prognosis.notes)
+
+
+# ---------------------------------------------------------------- P-10
+
+
+def _kit11_with_secondary(variant: str, kb: KnowledgeBase) -> Assessment:
+    return run(
+        metastatic(
+            molecular=mol(KIT11, {"gene": "KIT", "hgvs_p": variant, "source": "ctdna"}),
+            therapy_lines=[line("imatinib", 400)],
+        ),
+        kb,
+    )
+
+
+def test_p10_no_unselected_curve_for_a_drug_the_secondary_mutation_defeats(
+    kb: KnowledgeBase,
+) -> None:
+    """P-10: KIT exon 11 with a secondary activation-loop mutation (exon 17 N822K in ctDNA)
+    after imatinib: the genotype engine rates sunitinib 'resistant' (Heinrich 2008b;
+    INTRIGUE ctDNA: exon 17/18-only did poorly on sunitinib), yet the sunitinib options were
+    shown the INTRIGUE KIT exon 11 curve (median PFS 7.0 months) of patients not selected
+    by secondary mutation, and the sequence was simulated from it. No subgroup numbers are
+    held: null with the reason, as for D842V."""
+    a = _kit11_with_secondary("N822K", kb)
+    assert a.genotype is not None and a.genotype.sensitivity.sunitinib == "resistant"
+    suni = [o for o in _options(a) if o.drugs == ["sunitinib"]]
+    assert suni
+    for o in suni:
+        assert o.pfs is None and o.os is None
+        assert any("secondary" in n and "resistant" in n for n in o.notes), o.notes
+    assert a.prognosis is not None and a.prognosis.sequence is None
+    assert a.prognosis.sequence_reason and "secondary" in a.prognosis.sequence_reason
+    rip = [o for o in _options(a) if o.drugs == ["ripretinib"]]
+    assert rip and rip[0].pfs is not None  # rated sensitive: curve kept, with a note
+    assert any("secondary" in n for n in rip[0].notes)
+
+
+def test_p10_sensitive_secondary_keeps_the_sunitinib_curve(kb: KnowledgeBase) -> None:
+    """Control: an ATP-pocket secondary (V654A, exon 13) leaves sunitinib 'sensitive'."""
+    a = _kit11_with_secondary("V654A", kb)
+    assert a.prognosis is not None and a.prognosis.pfs is not None
+    assert a.prognosis.drugs == ["sunitinib"]
+    assert any("secondary" in n for n in a.prognosis.notes)

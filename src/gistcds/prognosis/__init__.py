@@ -42,6 +42,38 @@ def _is_ongoing(x: TherapyLine) -> bool:
     return x.end is None and x.stop_reason is None
 
 
+def _secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool, str | None]:
+    """(withhold?, note) for a drug given the secondary mutations found (review P-10).
+
+    No arm held is selected by secondary mutation. Where the genotype engine rates the
+    drug resistant because of them (e.g. sunitinib with a KIT exon 17 secondary), the
+    unselected curve would overstate it, so none is shown (as for D842V); otherwise the
+    curve is kept and the note says it is not selected by secondary mutation.
+    """
+    if genotype is None or not genotype.secondary_mutations:
+        return False, None
+    level = getattr(genotype.sensitivity, drug, None)
+    found = ", ".join(
+        sorted(
+            {
+                f"{m.gene} exon {m.exon}" if m.exon is not None else f"{m.gene} {m.hgvs_p or ''}"
+                for m in genotype.secondary_mutations
+            }
+        )
+    )
+    if level == "resistant":
+        return True, (
+            f"Secondary mutation(s) found ({found}): the genotype engine rates {drug} resistant. "
+            f"No published {drug} arm selected by secondary mutation is held; the unselected "
+            "curve would overstate the benefit, so none is shown."
+        )
+    rated = f" (the genotype engine rates {drug} {level})" if level is not None else ""
+    return False, (
+        f"Secondary mutation(s) found ({found}): the curves come from patients not selected "
+        f"by secondary mutation{rated}."
+    )
+
+
 def _line_for(patient: Patient, rec: Recommendation) -> int:
     if rec.line is not None:
         return rec.line
@@ -151,6 +183,7 @@ def _option(
     rec: Recommendation,
     kit_pdgfra_status: str | None = None,
     ongoing_progressed: str | None = None,
+    genotype: GenotypeResult | None = None,
 ) -> OptionPrognosis:
     line = _line_for(patient, rec)
     drugs = [item.drug for item in rec.regimen]
@@ -174,6 +207,11 @@ def _option(
     wild_type = gclass == "unclassified" and kit_pdgfra_status == "wild_type"
     if gclass in (None, "not_tested", "unclassified") and not wild_type:
         option.notes.append("Genotype unknown: all-comers evidence is used.")
+    withhold, secondary_note = _secondary_caveat(genotype, drugs[0])
+    if secondary_note:
+        option.notes.append(secondary_note)
+    if withhold:
+        return option
     for endpoint in ("PFS", "OS"):
         est, why = _endpoint(
             ev, patient, gclass, drugs[0], dose, line, endpoint, progressed, kit_pdgfra_status
@@ -252,7 +290,7 @@ def estimate_prognosis(
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
     progressing = _ongoing_progression(patient, genotype, kb)
-    options = [_option(ev, patient, gclass, r, status, progressing) for r in systemic]
+    options = [_option(ev, patient, gclass, r, status, progressing, genotype) for r in systemic]
     main = options[0]
     sources = sorted(
         {
@@ -264,6 +302,15 @@ def estimate_prognosis(
         }
     )
     sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing)
+    if sequence is not None and _secondary_caveat(genotype, main.drugs[0])[0]:
+        sequence, sequence_reason = (
+            None,
+            (
+                f"Secondary mutation(s) make {main.drugs[0]} ineffective here (genotype engine: "
+                "resistant); the sequence's arms are not selected by secondary mutation, so it is "
+                "not simulated."
+            ),
+        )
     return Prognosis(
         pfs=main.pfs,
         os=main.os,
