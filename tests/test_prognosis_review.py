@@ -14,7 +14,6 @@ import pytest
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.results.prognosis import OptionPrognosis, SurvivalEstimate
 from gistcds.knowledge import KnowledgeBase
-from gistcds.knowledge.schema.prognosis_arms import Table as ArmsTable
 from review_helpers import D842V, KIT9, KIT11, lesion, line, metastatic, mol, run
 
 
@@ -466,3 +465,36 @@ def test_p10_sensitive_secondary_keeps_the_sunitinib_curve(kb: KnowledgeBase) ->
     assert a.prognosis is not None and a.prognosis.pfs is not None
     assert a.prognosis.drugs == ["sunitinib"]
     assert any("secondary" in n for n in a.prognosis.notes)
+
+
+# ---------------------------------------------------------------- P-11
+
+
+def test_p11_one_hazard_ratio_per_dimension(kb: KnowledgeBase) -> None:
+    """P-11 (latent): KIT exon 9 at 800 mg on a 400 mg all-comers arm (the route a KIT exon 9
+    patient takes for any endpoint without an exon 9 arm) matched two dose factors, the
+    EORTC all-genotype HR 0.82 (Verweij 2004) and the exon 9 HR 0.39 (Debiec-Rychter 2006),
+    and applied both (0.32): the same 800-vs-400 mg effect counted twice. Only the more
+    specific factor of a dimension may be applied; the other is listed with the reason."""
+    from gistcds.prognosis.evidence import evidence
+    from gistcds.prognosis.factors import factor_effects
+    from gistcds.prognosis.selection import Selection
+
+    ev = evidence(kb)
+    sel = Selection(ev.arms["eortc62005_imatinib400_pfs"], False, (), ())
+    p = metastatic(molecular=mol(KIT9))
+    effects, hrs = factor_effects(
+        ev,
+        sel,
+        endpoint="PFS",
+        patient=p,
+        genotype_class="KIT_exon9",
+        drug="imatinib",
+        dose=800,
+        line=1,
+    )
+    applied = [e for e in effects if e.applied]
+    assert [e.id for e in applied] == ["imatinib800_vs_400_kit9_pfs"]
+    assert [h.hazard_ratio for h in hrs] == [0.39]
+    other = next(e for e in effects if e.id == "imatinib800_vs_400_pfs")
+    assert other.present and not other.applied and "twice" in other.reason
