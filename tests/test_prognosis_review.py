@@ -498,3 +498,46 @@ def test_p11_one_hazard_ratio_per_dimension(kb: KnowledgeBase) -> None:
     assert [h.hazard_ratio for h in hrs] == [0.39]
     other = next(e for e in effects if e.id == "imatinib800_vs_400_pfs")
     assert other.present and not other.applied and "twice" in other.reason
+
+
+# ---------------------------------------------------------------- P-12
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"molecular": mol(("KIT", "p.K642E"))},  # KIT exon 13: exon 11 arm x MetaGIST HR 2.56
+        {
+            "molecular": mol(),  # KIT/PDGFRA negative: CALGB wild-type arm (P-04)
+            "therapy_lines": [line("imatinib", 400, None, start="2024-01-01")],
+        },
+    ],
+    ids=["kit-exon13", "kit-pdgfra-negative"],
+)
+def test_p12_sequence_never_contradicts_the_first_line_curve_shown(
+    fields: dict[str, Any], kb: KnowledgeBase
+) -> None:
+    """P-12: KIT exon 13 first line: the PFS curve applies MetaGIST's HR 2.56 to the KIT
+    exon 11 arm (median 9.6 months), but the sequence simulation drew line 1 from the same
+    arm unadjusted (median time on line 24.1 months) while its note said the HR is used.
+    Likewise the KIT/PDGFRA-negative curve (CALGB wild type) beside a sequence drawn from
+    all comers. The simulation (simulate.build_sequence) selects by genotype class and
+    applies no hazard ratio; until it does, a sequence whose first line would not be the
+    curve shown is withheld with the reason."""
+    a = run(metastatic(**fields), kb)
+    pr = a.prognosis
+    assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
+    seq = pr.sequence
+    if seq is not None:
+        first = seq.lines[0]
+        assert first.arm_id == pr.pfs.evidence.arm_id
+        assert not any(e.applied for e in pr.pfs.adjustments)
+    else:
+        assert pr.sequence_reason and "curve" in pr.sequence_reason
+
+
+def test_p12_sequence_kept_when_it_matches_the_curve(kb: KnowledgeBase) -> None:
+    a = run(metastatic(molecular=mol(KIT11)), kb)
+    assert a.prognosis is not None and a.prognosis.sequence is not None
+    assert a.prognosis.pfs is not None and a.prognosis.pfs.evidence is not None
+    assert a.prognosis.sequence.lines[0].arm_id == a.prognosis.pfs.evidence.arm_id

@@ -259,6 +259,39 @@ def _sequence(
     )
 
 
+def _sequence_clash(ev: object, seq: SequenceSimulation, main: OptionPrognosis) -> str | None:
+    """Why the simulated first line would not be the PFS curve shown, or None (P-12).
+
+    The simulation draws each line from the arm selected by genotype class and applies no
+    hazard ratio; the curve shown may apply one (KIT exon 13: exon 11 arm x MetaGIST 2.56)
+    or follow a KIT/PDGFRA-status route (wild type). A sequence that contradicts the curve
+    beside it is withheld. A different dose of the same evidence group stays (said in the
+    sequence's notes).
+    """
+    from gistcds.prognosis.evidence import Evidence
+
+    assert isinstance(ev, Evidence)
+    pfs = main.pfs
+    if pfs is None or pfs.evidence is None or not seq.lines:
+        return None
+    first = ev.arms[seq.lines[0].arm_id].arm
+    applied = [e.id for e in pfs.adjustments if e.applied]
+    if applied:
+        return (
+            f"The PFS curve shown applies published hazard ratios ({', '.join(applied)}); the "
+            "sequence simulation draws each line from unadjusted arms, so its first line would "
+            "contradict that curve and it is not shown."
+        )
+    if first.group != pfs.evidence.genotype_group:
+        return (
+            f"The PFS curve shown is from the {pfs.evidence.genotype_group} arm "
+            f"({pfs.evidence.trial}); the sequence simulation would draw line {seq.start_line} "
+            f"from the {first.group} arm ({first.trial}), contradicting that curve, so it is "
+            "not shown."
+        )
+    return None
+
+
 def estimate_prognosis(
     patient: Patient,
     genotype: GenotypeResult | None,
@@ -302,6 +335,10 @@ def estimate_prognosis(
         }
     )
     sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing)
+    if sequence is not None:
+        clash = _sequence_clash(ev, sequence, main)
+        if clash:
+            sequence, sequence_reason = None, clash
     if sequence is not None and _secondary_caveat(genotype, main.drugs[0])[0]:
         sequence, sequence_reason = (
             None,
