@@ -541,3 +541,18 @@ def test_p12_sequence_kept_when_it_matches_the_curve(kb: KnowledgeBase) -> None:
     assert a.prognosis is not None and a.prognosis.sequence is not None
     assert a.prognosis.pfs is not None and a.prognosis.pfs.evidence is not None
     assert a.prognosis.sequence.lines[0].arm_id == a.prognosis.pfs.evidence.arm_id
+
+
+# ---------------------------------------------------------------- P-13
+
+
+def test_p13_no_arm_for_this_genotype_is_not_no_arm_at_all(kb: KnowledgeBase) -> None:
+    """P-13: PDGFRA exon 18 other than D842V (D842Y), avapritinib option (MF-04-AVA): the
+    output said 'No published PFS arm for avapritinib in the knowledge base', although
+    NAVIGATOR arms are held, for D842V only. The reason must say which genotype they are
+    for, so the reader does not conclude there are no data at all."""
+    a = run(metastatic(molecular=mol(("PDGFRA", "p.D842Y"))), kb)
+    ava = [o for o in _options(a) if o.drugs == ["avapritinib"]]
+    assert ava and ava[0].pfs is None
+    assert any("PDGFRA_D842V" in n for n in ava[0].notes), ava[0].notes
+    assert not any("in the knowledge base" in n for n in ava[0].notes)
