@@ -556,3 +556,28 @@ def test_p13_no_arm_for_this_genotype_is_not_no_arm_at_all(kb: KnowledgeBase) ->
     assert ava and ava[0].pfs is None
     assert any("PDGFRA_D842V" in n for n in ava[0].notes), ava[0].notes
     assert not any("in the knowledge base" in n for n in ava[0].notes)
+
+
+# ---------------------------------------------------------------- P-14, P-15
+
+
+def test_p14_band_says_when_an_applied_hr_has_no_ci(kb: KnowledgeBase) -> None:
+    """P-14: KIT exon 13 first line: MetaGIST's univariable HR 2.56 is applied without a
+    published CI, so the band (8.2-11.5 months around 9.6) carries the arm's uncertainty
+    only and looks far more precise than the evidence is. Say so."""
+    a = run(metastatic(molecular=mol(("KIT", "p.K642E"))), kb)
+    pfs = a.prognosis.pfs if a.prognosis else None
+    assert pfs is not None and any(e.applied and e.hr_ci is None for e in pfs.adjustments)
+    assert any("confidence interval" in n and "too narrow" in n for n in pfs.notes)
+
+
+def test_p15_ttp_used_as_pfs_is_said(kb: KnowledgeBase) -> None:
+    """P-15: first-line KIT exon 11: prognosis.pfs is the CALGB 150105 time to progression
+    (median 24.7 months) without a word that it is TTP, which does not count deaths
+    without progression and so runs above PFS."""
+    a = run(metastatic(molecular=mol(KIT11)), kb)
+    pfs = a.prognosis.pfs if a.prognosis else None
+    assert pfs is not None and pfs.evidence is not None and pfs.evidence.endpoint == "TTP"
+    assert any("time to progression" in n.lower() for n in pfs.notes)
+    os_ = a.prognosis.os if a.prognosis else None
+    assert os_ is not None and not any("time to progression" in n.lower() for n in os_.notes)

@@ -136,6 +136,12 @@ def survival_estimate(
             f"The latest published point is at {limit:g} months; the curve after that is the "
             f"fitted {curve.family} model's extrapolation."
         )
+    if any(h.log_se == 0 for h in hrs):
+        # review P-14: such an HR is a fixed number in every draw
+        out_notes.append(
+            "A hazard ratio applied here has no published confidence interval: the band "
+            "carries the arm's uncertainty only and is too narrow."
+        )
     flagged = [f"{lm.months / 12:g}-year" for lm in landmarks if lm.extrapolated]
     if flagged:
         out_notes.append(
