@@ -139,6 +139,11 @@ def select_arm(
                     f"Trial dose {arm.dose_mg_per_day:g} mg/day differs from the recommended "
                     f"{dose:g} mg/day; the curve is for the trial dose."
                 )
+            if endpoint == "PFS" and arm.endpoint == "TTP":  # review P-15
+                notes.append(
+                    f"{arm.trial} reported time to progression (TTP), used here as PFS: TTP does "
+                    "not count deaths without progression, so it runs somewhat above PFS."
+                )
             if line not in arm.lines:
                 lines = ", ".join(str(x) for x in arm.lines)
                 notes.append(f"Evidence is from line(s) {lines}, applied here to line {line}.")
