@@ -166,10 +166,10 @@ def select_arm(
             f"No published {endpoint} for {drug} in {genotype_class}, and all-comers data do not "
             "apply to this genotype."
         )
-    held = sorted({fa.arm.group for fa in candidates})
-    if held:  # arms for the drug exist, for other genotype groups only (review P-13)
+    elsewhere = sorted({fa.arm.group for fa in candidates})
+    if elsewhere:  # arms for the drug exist, for other genotype groups only (review P-13)
         return (
             f"No published {endpoint} for {drug} in {genotype_class or 'this genotype'}: the "
-            f"{drug} arms held are for {', '.join(held)} only."
+            f"{drug} arms held are for {', '.join(elsewhere)} only."
         )
     return f"No published {endpoint} arm for {drug} in the knowledge base."
