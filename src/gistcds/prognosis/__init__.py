@@ -10,7 +10,7 @@ treatment sequences are simulated in ``simulate``. See docs/prognosis.md.
 
 from __future__ import annotations
 
-from gistcds.domain.patient import Patient, Setting, StopReason
+from gistcds.domain.patient import Patient, Setting, StopReason, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import (
     OptionPrognosis,
@@ -36,6 +36,44 @@ METHOD = (
 )
 
 
+def _is_ongoing(x: TherapyLine) -> bool:
+    """A line is ongoing without an end date *and* without a stop reason (as the therapy
+    engine reads it): a stop reason recorded without a date still means stopped (P-09)."""
+    return x.end is None and x.stop_reason is None
+
+
+def _secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool, str | None]:
+    """(withhold?, note) for a drug given the secondary mutations found (review P-10).
+
+    No arm held is selected by secondary mutation. Where the genotype engine rates the
+    drug resistant because of them (e.g. sunitinib with a KIT exon 17 secondary), the
+    unselected curve would overstate it, so none is shown (as for D842V); otherwise the
+    curve is kept and the note says it is not selected by secondary mutation.
+    """
+    if genotype is None or not genotype.secondary_mutations:
+        return False, None
+    level = getattr(genotype.sensitivity, drug, None)
+    found = ", ".join(
+        sorted(
+            {
+                f"{m.gene} exon {m.exon}" if m.exon is not None else f"{m.gene} {m.hgvs_p or ''}"
+                for m in genotype.secondary_mutations
+            }
+        )
+    )
+    if level == "resistant":
+        return True, (
+            f"Secondary mutation(s) found ({found}): the genotype engine rates {drug} resistant. "
+            f"No published {drug} arm selected by secondary mutation is held; the unselected "
+            "curve would overstate the benefit, so none is shown."
+        )
+    rated = f" (the genotype engine rates {drug} {level})" if level is not None else ""
+    return False, (
+        f"Secondary mutation(s) found ({found}): the curves come from patients not selected "
+        f"by secondary mutation{rated}."
+    )
+
+
 def _line_for(patient: Patient, rec: Recommendation) -> int:
     if rec.line is not None:
         return rec.line
@@ -48,6 +86,46 @@ def _line_for(patient: Patient, rec: Recommendation) -> int:
     return len(advanced) + 1
 
 
+def _progressed_on(patient: Patient, drug: str, ongoing_progressed: str | None = None) -> bool:
+    """Progression on the drug in any setting (a relapse on adjuvant imatinib is
+    progression on imatinib), or on the ongoing line as the therapy engine reads the
+    imaging (``ongoing_progressed``): first-exposure figures must not be shown after it."""
+    return drug == ongoing_progressed or any(
+        x.drug == drug and x.stop_reason == StopReason.progression for x in patient.therapy_lines
+    )
+
+
+def _ongoing_progression(
+    patient: Patient, genotype: GenotypeResult | None, kb: KnowledgeBase
+) -> str | None:
+    """The drug of the ongoing metastatic line if imaging shows progression on it, else None.
+
+    Read from the therapy engine's derived fact ``event`` (therapy_rules.yaml: RECIST and
+    Choi PD on the current line, or a nodule in a mass, not pseudo-progression), so that
+    what counts as progression is decided in one place (review P-08). Only computed when a
+    line is ongoing and there is imaging.
+    """
+    if not patient.imaging or not any(
+        _is_ongoing(x) and x.setting == Setting.metastatic for x in patient.therapy_lines
+    ):
+        return None
+    from gistcds.response import assess_response
+    from gistcds.risk import assess_risk
+    from gistcds.therapy.engine import load_tables, patient_facts
+
+    facts = patient_facts(
+        patient,
+        genotype,
+        assess_risk(patient, kb),
+        assess_response(patient, kb),
+        load_tables(kb),
+    )
+    if facts.get("last_stop") == "ongoing" and facts.get("event") == "progression":
+        drug = facts.get("last_drug")
+        return drug if isinstance(drug, str) else None
+    return None
+
+
 def _endpoint(
     ev: object,
     patient: Patient,
@@ -57,6 +135,7 @@ def _endpoint(
     line: int,
     endpoint: str,
     progressed: bool,
+    kit_pdgfra_status: str | None = None,
 ) -> tuple[SurvivalEstimate | None, str | None]:
     from gistcds.prognosis.estimate import survival_estimate
     from gistcds.prognosis.evidence import Evidence
@@ -72,6 +151,7 @@ def _endpoint(
         genotype_class=gclass,
         endpoint=endpoint,
         after_progression_on_drug=progressed,
+        kit_pdgfra_status=kit_pdgfra_status,
     )
     if isinstance(sel, str):
         return None, sel
@@ -97,7 +177,13 @@ def _endpoint(
 
 
 def _option(
-    ev: object, patient: Patient, gclass: str | None, rec: Recommendation
+    ev: object,
+    patient: Patient,
+    gclass: str | None,
+    rec: Recommendation,
+    kit_pdgfra_status: str | None = None,
+    ongoing_progressed: str | None = None,
+    genotype: GenotypeResult | None = None,
 ) -> OptionPrognosis:
     line = _line_for(patient, rec)
     drugs = [item.drug for item in rec.regimen]
@@ -111,22 +197,25 @@ def _option(
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
-    # Progression on the drug in any setting (a relapse on adjuvant imatinib is
-    # progression on imatinib): first-line figures must not be shown after it.
-    progressed = any(
-        x.drug == drugs[0] and x.stop_reason == StopReason.progression
-        for x in patient.therapy_lines
-    )
-    ongoing = next((x for x in advanced if x.drug == drugs[0] and x.end is None), None)
-    if ongoing is not None and ongoing.start is not None:
+    progressed = _progressed_on(patient, drugs[0], ongoing_progressed)
+    ongoing = next((x for x in advanced if x.drug == drugs[0] and _is_ongoing(x)), None)
+    if ongoing is not None and ongoing.start is not None and not progressed:
         option.notes.append(
             f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
             "start of the line, not today, and do not account for the time already on it."
         )
-    if gclass in (None, "not_tested", "unclassified"):
+    wild_type = gclass == "unclassified" and kit_pdgfra_status == "wild_type"
+    if gclass in (None, "not_tested", "unclassified") and not wild_type:
         option.notes.append("Genotype unknown: all-comers evidence is used.")
+    withhold, secondary_note = _secondary_caveat(genotype, drugs[0])
+    if secondary_note:
+        option.notes.append(secondary_note)
+    if withhold:
+        return option
     for endpoint in ("PFS", "OS"):
-        est, why = _endpoint(ev, patient, gclass, drugs[0], dose, line, endpoint, progressed)
+        est, why = _endpoint(
+            ev, patient, gclass, drugs[0], dose, line, endpoint, progressed, kit_pdgfra_status
+        )
         if endpoint == "PFS":
             option.pfs = est
         else:
@@ -137,17 +226,29 @@ def _option(
 
 
 def _sequence(
-    kb: KnowledgeBase, patient: Patient, gclass: str | None, main: OptionPrognosis
+    kb: KnowledgeBase,
+    patient: Patient,
+    gclass: str | None,
+    main: OptionPrognosis,
+    ongoing_progressed: str | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
     """The genotype's sequence simulated from the main option's line (or why not)."""
     from gistcds.prognosis.sequence import patient_sequence
 
     if len(main.drugs) != 1:
         return None, "The recommended regimen is a combination: no published sequence has it."
+    if _progressed_on(patient, main.drugs[0], ongoing_progressed):
+        # Every sequence step is drawn from a first-exposure arm; after progression on the
+        # drug (dose escalation, rechallenge) that would overstate the time on it and OS.
+        return None, (
+            f"The patient has already progressed on {main.drugs[0]}: the published sequences "
+            f"start {main.drugs[0]} as a first exposure, so no sequence is simulated from this "
+            "position (dose escalation or rechallenge has no arm in the knowledge base)."
+        )
     advanced = [
         x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
     ]
-    ongoing = next((x for x in advanced if x.drug == main.drugs[0] and x.end is None), None)
+    ongoing = next((x for x in advanced if x.drug == main.drugs[0] and _is_ongoing(x)), None)
     return patient_sequence(
         kb,
         genotype_class=gclass,
@@ -156,6 +257,39 @@ def _sequence(
         dose=main.dose_mg_per_day,
         ongoing_since=ongoing.start if ongoing is not None else None,
     )
+
+
+def _sequence_clash(ev: object, seq: SequenceSimulation, main: OptionPrognosis) -> str | None:
+    """Why the simulated first line would not be the PFS curve shown, or None (P-12).
+
+    The simulation draws each line from the arm selected by genotype class and applies no
+    hazard ratio; the curve shown may apply one (KIT exon 13: exon 11 arm x MetaGIST 2.56)
+    or follow a KIT/PDGFRA-status route (wild type). A sequence that contradicts the curve
+    beside it is withheld. A different dose of the same evidence group stays (said in the
+    sequence's notes).
+    """
+    from gistcds.prognosis.evidence import Evidence
+
+    assert isinstance(ev, Evidence)
+    pfs = main.pfs
+    if pfs is None or pfs.evidence is None or not seq.lines:
+        return None
+    first = ev.arms[seq.lines[0].arm_id].arm
+    applied = [e.id for e in pfs.adjustments if e.applied]
+    if applied:
+        return (
+            f"The PFS curve shown applies published hazard ratios ({', '.join(applied)}); the "
+            "sequence simulation draws each line from unadjusted arms, so its first line would "
+            "contradict that curve and it is not shown."
+        )
+    if first.group != pfs.evidence.genotype_group:
+        return (
+            f"The PFS curve shown is from the {pfs.evidence.genotype_group} arm "
+            f"({pfs.evidence.trial}); the sequence simulation would draw line {seq.start_line} "
+            f"from the {first.group} arm ({first.trial}), contradicting that curve, so it is "
+            "not shown."
+        )
+    return None
 
 
 def estimate_prognosis(
@@ -177,6 +311,7 @@ def estimate_prognosis(
 
     ev = evidence(kb)
     gclass = genotype.genotype_class if genotype is not None else None
+    status = genotype.kit_pdgfra_status if genotype is not None else None
     systemic = [r for r in recommendations if r.kind == "systemic" and r.regimen]
     if not systemic:
         return Prognosis(
@@ -187,7 +322,8 @@ def estimate_prognosis(
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
-    options = [_option(ev, patient, gclass, r) for r in systemic]
+    progressing = _ongoing_progression(patient, genotype, kb)
+    options = [_option(ev, patient, gclass, r, status, progressing, genotype) for r in systemic]
     main = options[0]
     sources = sorted(
         {
@@ -198,7 +334,20 @@ def estimate_prognosis(
             for sid in est.evidence.source_ids
         }
     )
-    sequence, sequence_reason = _sequence(kb, patient, gclass, main)
+    sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing)
+    if sequence is not None:
+        clash = _sequence_clash(ev, sequence, main)
+        if clash:
+            sequence, sequence_reason = None, clash
+    if sequence is not None and _secondary_caveat(genotype, main.drugs[0])[0]:
+        sequence, sequence_reason = (
+            None,
+            (
+                f"Secondary mutation(s) make {main.drugs[0]} ineffective here (genotype engine: "
+                "resistant); the sequence's arms are not selected by secondary mutation, so it is "
+                "not simulated."
+            ),
+        )
     return Prognosis(
         pfs=main.pfs,
         os=main.os,

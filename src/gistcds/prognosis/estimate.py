@@ -1,7 +1,8 @@
 """One survival estimate: fitted arm curve, published HRs, Monte Carlo bands.
 
 Uncertainty: each draw scales the arm's time axis by exp(z), z ~ N(0, se(log median))
-(se from the published 95 % CI of the median, else from n), and draws each applied
+(se from the published 95 % CI of the median, each side of the median from its own limit,
+else from n), and draws each applied
 hazard ratio as exp(N(log HR, se)) when its CI is published. The band is the pointwise
 2.5-97.5 % range of the drawn curves. Draws are seeded from the arm id, so the same
 knowledge base gives the same band on every run and machine.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from statistics import NormalDist
 
 import numpy as np
 
@@ -31,6 +33,11 @@ SEED = 20261126
 LANDMARK_MONTHS = (12.0, 24.0, 60.0)
 _GRID = np.arange(0.0, HORIZON_MONTHS + STEP_MONTHS / 2, STEP_MONTHS)
 _LN2 = math.log(2.0)
+# The median's time-scale draws are the normal quantiles at (i + 0.5) / DRAWS, not random:
+# with 400 random draws the 2.5 % and 97.5 % points wander by about 10 %, so the band would
+# not reproduce the published CI it is built from (P-02). Hazard-ratio draws stay random.
+# Percentiles use the matching (Hazen) plotting positions.
+_Z_GRID = np.array([NormalDist().inv_cdf((i + 0.5) / DRAWS) for i in range(DRAWS)])
 
 
 def _rng(key: str) -> np.random.Generator:
@@ -75,8 +82,10 @@ def survival_estimate(
     """Point curve, bands, median and 1/2/5-year survival for one arm and its HRs."""
     curve = fa.curve
     rng = _rng(key)
-    z = rng.normal(0.0, fa.log_median_se, DRAWS)
-    scale = np.exp(z)  # time-axis multiplier per draw
+    se_lo, se_hi = fa.se_sides
+    z = _Z_GRID
+    # split normal: each side of the published CI keeps its own width (P-02)
+    scale = np.exp(np.where(z < 0, z * se_lo, z * se_hi))  # time-axis multiplier per draw
     hr_point = math.prod(h.hazard_ratio for h in hrs) if hrs else 1.0
     log_hr = np.zeros(DRAWS)
     for h in hrs:
@@ -85,31 +94,34 @@ def survival_estimate(
 
     point = np.exp(-hr_point * curve.cumhaz(_GRID))
     draws = np.exp(-hr_draw[:, None] * curve.cumhaz(_GRID[None, :] / scale[:, None]))
-    lower = np.percentile(draws, 2.5, axis=0)
-    upper = np.percentile(draws, 97.5, axis=0)
+    lower = np.percentile(draws, 2.5, axis=0, method="hazen")
+    upper = np.percentile(draws, 97.5, axis=0, method="hazen")
 
     lm_t = np.array(LANDMARK_MONTHS)
     lm_point = np.exp(-hr_point * curve.cumhaz(lm_t))
     lm_draws = np.exp(-hr_draw[:, None] * curve.cumhaz(lm_t[None, :] / scale[:, None]))
-    lm_lo = np.percentile(lm_draws, 2.5, axis=0)
-    lm_hi = np.percentile(lm_draws, 97.5, axis=0)
+    lm_lo = np.percentile(lm_draws, 2.5, axis=0, method="hazen")
+    lm_hi = np.percentile(lm_draws, 97.5, axis=0, method="hazen")
+    limit = fa.observed_until
+    # the same 5 % margin as the median below: a point at the data's edge is not flagged
+    beyond = [limit is None or float(t) > limit * 1.05 for t in lm_t]
     landmarks = [
         LandmarkEstimate(
             months=float(t),
             survival=round(float(p), 4),
             lower=round(float(lo), 4),
             upper=round(float(hi), 4),
+            extrapolated=b,
         )
-        for t, p, lo, hi in zip(lm_t, lm_point, lm_lo, lm_hi, strict=True)
+        for t, p, lo, hi, b in zip(lm_t, lm_point, lm_lo, lm_hi, beyond, strict=True)
     ]
 
     med = float(curve.quantile_cumhaz(np.array([_LN2 / hr_point]))[0])
     med_draws = curve.quantile_cumhaz(_LN2 / hr_draw) * scale
-    med_lo, med_hi = (float(x) for x in np.percentile(med_draws, [2.5, 97.5]))
+    med_lo, med_hi = (float(x) for x in np.percentile(med_draws, [2.5, 97.5], method="hazen"))
     out_notes = list(notes)
     median: float | None = round(med, 1)
     median_note = None
-    limit = fa.observed_until
     if not fa.arm.median_reached or (limit is not None and med > limit * 1.05 and not hrs):
         median = None
         median_note = (
@@ -123,6 +135,19 @@ def survival_estimate(
         out_notes.append(
             f"The latest published point is at {limit:g} months; the curve after that is the "
             f"fitted {curve.family.replace('_', '-')} model's extrapolation."
+        )
+    if any(h.log_se == 0 for h in hrs):
+        # review P-14: such an HR is a fixed number in every draw
+        out_notes.append(
+            "A hazard ratio applied here has no published confidence interval: the band "
+            "carries the arm's uncertainty only and is too narrow."
+        )
+    flagged = [f"{lm.months / 12:g}-year" for lm in landmarks if lm.extrapolated]
+    if flagged:
+        out_notes.append(
+            f"The {', '.join(flagged)} figures lie beyond the published data"
+            + (f" (to {limit:g} months)" if limit is not None else "")
+            + f": they are extrapolated from the {curve.family} model's shape, not trial results."
         )
     return SurvivalEstimate(
         median_months=median,

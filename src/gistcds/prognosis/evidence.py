@@ -8,7 +8,7 @@ many patients it scores.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm, GenotypeMap
@@ -28,10 +28,44 @@ class FittedArm:
     log_median_se: float
     se_basis: str
     observed_until: float | None  # the latest time a published point describes
+    # se of log(median) below / above the median: equal to log_median_se unless the
+    # published CI is asymmetric on the log scale (then each side reproduces its limit)
+    log_median_se_lower: float | None = None
+    log_median_se_upper: float | None = None
+
+    @property
+    def se_sides(self) -> tuple[float, float]:
+        lo = self.log_median_se if self.log_median_se_lower is None else self.log_median_se_lower
+        hi = self.log_median_se if self.log_median_se_upper is None else self.log_median_se_upper
+        return lo, hi
 
     @property
     def curve(self) -> Curve:
         return self.fit.curve
+
+
+def _ci_sides(arm: Arm) -> tuple[float, float, str] | None:
+    """se of log(median) below and above the median, each from its own published limit.
+
+    A published CI is often asymmetric on the log scale (Cassier 2012: 28.5, 5.4-51.6); a
+    single symmetric se would move both limits (9.0-77.6), putting the lower one above the
+    trial's own. Each side reproduces its limit instead. A limit equal to the median (an
+    immature upper limit, INVICTUS OS 15.1, 12.3-15.1) carries no width: the other side's
+    se is used there, which widens the band rather than invent a narrower one.
+    """
+    if arm.median_ci is None or arm.median_months is None:
+        return None
+    lo, hi = arm.median_ci
+    med = arm.median_months
+    if not (lo > 0 and hi > lo):
+        return None
+    below = math.log(med / lo) / Z95
+    above = math.log(hi / med) / Z95
+    basis = "published 95% CI of the median, each side from its own limit"
+    if below <= 0 or above <= 0:
+        below = above = max(below, above)
+        basis += " (one limit equals the median: the other side's width used on both)"
+    return below, above, basis
 
 
 def _se(arm: Arm) -> tuple[float, str]:
@@ -41,10 +75,10 @@ def _se(arm: Arm) -> tuple[float, str]:
     hazard, with d, the number of events, approximated by n x (1 - lowest published
     survival) (n/2 when only the median is known).
     """
-    if arm.median_ci is not None:
-        lo, hi = arm.median_ci
-        if lo > 0 and hi > lo:
-            return (math.log(hi) - math.log(lo)) / (2 * Z95), "published 95% CI of the median"
+    sides = _ci_sides(arm)
+    if sides is not None:
+        lo, hi = arm.median_ci or (0.0, 0.0)
+        return (math.log(hi) - math.log(lo)) / (2 * Z95), sides[2]
     if arm.n is not None:
         lowest = min([0.5 if arm.median_months else 1.0, *(lm.survival for lm in arm.landmarks)])
         events = max(arm.n * (1.0 - lowest), 1.0)
@@ -68,6 +102,20 @@ class Evidence:
     factors: dict[str, Factor]
     sequences: SequencesTable
     version: str
+    # entries that apply only with a given KIT/PDGFRA status: (class, status) -> map
+    status_map: dict[tuple[str, str], GenotypeMap] = field(default_factory=dict)
+
+    def mapping_for(
+        self, genotype_class: str | None, kit_pdgfra_status: str | None = None
+    ) -> GenotypeMap | None:
+        """The class's evidence route; a status-specific entry first (see the schema)."""
+        if genotype_class is None:
+            return None
+        if kit_pdgfra_status is not None:
+            hit = self.status_map.get((genotype_class, kit_pdgfra_status))
+            if hit is not None:
+                return hit
+        return self.genotype_map.get(genotype_class)
 
 
 def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: SequencesTable) -> Evidence:
@@ -75,9 +123,26 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
     for arm in arms.arms:
         report = fit_points(arm.median_months, [(lm.months, lm.survival) for lm in arm.landmarks])
         se, basis = _se(arm)
-        fitted[arm.id] = FittedArm(arm, report, se, basis, _observed_until(arm))
-    gmap = {c: m for m in arms.genotype_map for c in m.genotype_classes}
-    return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version)
+        sides = _ci_sides(arm)
+        fitted[arm.id] = FittedArm(
+            arm,
+            report,
+            se,
+            basis,
+            _observed_until(arm),
+            sides[0] if sides else None,
+            sides[1] if sides else None,
+        )
+    gmap = {
+        c: m for m in arms.genotype_map if m.kit_pdgfra_status is None for c in m.genotype_classes
+    }
+    smap: dict[tuple[str, str], GenotypeMap] = {
+        (c, m.kit_pdgfra_status): m
+        for m in arms.genotype_map
+        if m.kit_pdgfra_status is not None
+        for c in m.genotype_classes
+    }
+    return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version, smap)
 
 
 _BY_VERSION: dict[str, Evidence] = {}

@@ -122,11 +122,29 @@ def factor_effects(
 ) -> tuple[list[FactorEffect], list[AppliedHR]]:
     effects: list[FactorEffect] = []
     applied: list[AppliedHR] = []
-    for factor in ev.factors.values():
-        if not factor_in_context(factor, endpoint, drug, line):
-            continue
+    relevant = [f for f in ev.factors.values() if factor_in_context(f, endpoint, drug, line)]
+    # One hazard ratio per dimension (review P-11): the EORTC all-genotype 800-vs-400 mg HR
+    # and the exon 9 one describe the same dose effect; the factor with more conditions
+    # (the more specific population) is decided first, and a later one of the same
+    # dimension is listed but not applied.
+    decisions: dict[str, tuple[bool | None, bool, str]] = {}
+    taken: dict[str, str] = {}
+    for factor in sorted(relevant, key=lambda f: -len(f.conditions)):
         present = has_factor(factor, patient, genotype_class, dose)
         ok, reason = _decide(factor, present, sel)
+        if ok and factor.dimension in taken:
+            ok, reason = (
+                False,
+                (
+                    f"the {factor.dimension} effect is already applied through "
+                    f"{taken[factor.dimension]} (more specific; not counted twice)"
+                ),
+            )
+        elif ok:
+            taken[factor.dimension] = factor.id
+        decisions[factor.id] = (present, ok, reason)
+    for factor in relevant:
+        present, ok, reason = decisions[factor.id]
         effects.append(
             FactorEffect(
                 id=factor.id,

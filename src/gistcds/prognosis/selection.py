@@ -17,6 +17,12 @@ from gistcds.prognosis.evidence import Evidence, FittedArm
 
 _CONFIDENCE_RANK = {"primary": 0, "secondary": 1, "unverified": 2}
 _ENDPOINTS = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
+# Endpoints whose arms may stand in for another line (with a note). Time on a line can be
+# borrowed from an adjacent line as an approximation; overall survival cannot: it counts
+# every later line the trial's patients went on to receive (a fourth-line OS of 15 months
+# is not a second-line OS), so an OS arm is used only for a line its population was in
+# (review P-03).
+_CROSS_LINE = ("PFS",)
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,16 @@ def select_arm(
     genotype_class: str | None,
     endpoint: str,
     after_progression_on_drug: bool = False,
+    kit_pdgfra_status: str | None = None,
 ) -> Selection | str:
     """The arm to use, or a sentence saying why there is none.
 
     ``after_progression_on_drug``: the patient already progressed on this drug (dose
     escalation, rechallenge); only arms of such patients qualify, never first exposures.
+    ``kit_pdgfra_status`` (genomics) selects a status-specific route where the knowledge
+    base has one (KIT/PDGFRA tested negative but the class still 'unclassified').
     """
-    mapping = ev.genotype_map.get(genotype_class) if genotype_class else None
+    mapping = ev.mapping_for(genotype_class, kit_pdgfra_status)
     choices = mapping.groups if mapping else None
     groups = (
         [(c.group, tuple(c.adjust_with), c.proxy) for c in choices]
@@ -84,7 +93,8 @@ def select_arm(
             f"No published {endpoint} for {drug} after progression on {drug} (dose escalation or "
             "rechallenge) in the knowledge base; curves from first exposure would overstate it."
         )
-    for same_line in (True, False):
+    passes = (True, False) if endpoint in _CROSS_LINE else (True,)
+    for same_line in passes:
         for group, adjust_with, proxy in groups:
             if adjust_with and not any(
                 f in ev.factors and factor_in_context(ev.factors[f], endpoint, drug, line)
@@ -109,9 +119,18 @@ def select_arm(
                 )
             elif group != first_group:
                 notes.append(f"{genotype_class} has no arm of its own: the {group} arm is used.")
-            if mapping and mapping.note and fallback:
+            # the route's note describes its proxy group: only beside a curve from it (P-05)
+            if mapping and mapping.note and proxy:
                 notes.append(mapping.note.strip())
-            if dose is not None and arm.dose_mg_per_day is None:
+            pooled = arm.doses_pooled_mg_per_day
+            if dose is not None and arm.dose_mg_per_day is None and pooled and dose not in pooled:
+                # a reduced (or intermediate) dose outside the pool: not part of it (P-07)
+                doses = " and ".join(f"{d:g}" for d in pooled)
+                notes.append(
+                    f"The arm pools {doses} mg/day; {dose:g} mg/day was not studied in it, so "
+                    "the curve is for the trial doses."
+                )
+            elif dose is not None and arm.dose_mg_per_day is None:
                 notes.append(
                     f"The arm pools several doses; the {dose:g} mg/day dose is not isolated."
                 )
@@ -120,13 +139,37 @@ def select_arm(
                     f"Trial dose {arm.dose_mg_per_day:g} mg/day differs from the recommended "
                     f"{dose:g} mg/day; the curve is for the trial dose."
                 )
+            if endpoint == "PFS" and arm.endpoint == "TTP":  # review P-15
+                notes.append(
+                    f"{arm.trial} reported time to progression (TTP), used here as PFS: TTP does "
+                    "not count deaths without progression, so it runs somewhat above PFS."
+                )
             if line not in arm.lines:
                 lines = ", ".join(str(x) for x in arm.lines)
                 notes.append(f"Evidence is from line(s) {lines}, applied here to line {line}.")
             return Selection(best, fallback, adjust_with, tuple(notes))
+    usable = {g for g, _, _ in groups}
+    other_lines = sorted(
+        {x for fa in candidates if fa.arm.group in usable for x in fa.arm.lines}
+        if endpoint not in _CROSS_LINE
+        else set()
+    )
+    if other_lines:
+        held = ", ".join(str(x) for x in other_lines)
+        return (
+            f"No published {endpoint} for {drug} at line {line}: the {endpoint} arms held are "
+            f"from line(s) {held}, and overall survival, which counts every later line, is not "
+            "carried over from another line."
+        )
     if genotype_class and mapping and all(c.group != "all" for c in mapping.groups):
         return (
             f"No published {endpoint} for {drug} in {genotype_class}, and all-comers data do not "
             "apply to this genotype."
+        )
+    elsewhere = sorted({fa.arm.group for fa in candidates})
+    if elsewhere:  # arms for the drug exist, for other genotype groups only (review P-13)
+        return (
+            f"No published {endpoint} for {drug} in {genotype_class or 'this genotype'}: the "
+            f"{drug} arms held are for {', '.join(elsewhere)} only."
         )
     return f"No published {endpoint} arm for {drug} in the knowledge base."

@@ -19,6 +19,10 @@ class LandmarkEstimate(Out):
     survival: float
     lower: float
     upper: float
+    extrapolated: bool = Field(
+        default=False,
+        description="beyond the arm's latest published point: the fitted model's assumption",
+    )
 
 
 class FactorEffect(Out):

@@ -33,6 +33,10 @@ class Arm(Cited):
     dose_mg_per_day: float | None = Field(
         default=None, description="null when the arm pools several doses"
     )
+    doses_pooled_mg_per_day: list[float] | None = Field(
+        default=None,
+        description="for a pooled arm (dose null), the doses it pooled, where the source says",
+    )
     schedule: str | None = None
     group: str = Field(description="genotype evidence group (see groups)")
     endpoint: Endpoint
@@ -81,6 +85,13 @@ class GroupChoice(KBModel):
 
 class GenotypeMap(Cited):
     genotype_classes: list[str] = Field(min_length=1)
+    kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] | None = Field(
+        default=None,
+        description=(
+            "the entry applies only to patients with this KIT/PDGFRA status (genomics), and "
+            "then takes precedence over the class's entry without a status"
+        ),
+    )
     groups: list[GroupChoice] = Field(min_length=1)
     note: str | None = None
 
@@ -101,8 +112,12 @@ class Table(KBModel):
         bad += sorted({c.group for m in self.genotype_map for c in m.groups} - groups)
         if bad:
             raise ValueError(f"unknown genotype groups: {bad}")
-        classes = [c for m in self.genotype_map for c in m.genotype_classes]
-        dup = {c for c in classes if classes.count(c) > 1}
-        if dup:
-            raise ValueError(f"genotype classes mapped twice: {sorted(dup)}")
+        classes = [
+            f"{c}/{m.kit_pdgfra_status or '*'}"
+            for m in self.genotype_map
+            for c in m.genotype_classes
+        ]
+        twice = {c for c in classes if classes.count(c) > 1}
+        if twice:
+            raise ValueError(f"genotype classes mapped twice: {sorted(twice)}")
         return self
