@@ -521,19 +521,26 @@ def test_p12_sequence_never_contradicts_the_first_line_curve_shown(
     exon 11 arm (median 9.6 months), but the sequence simulation drew line 1 from the same
     arm unadjusted (median time on line 24.1 months) while its note said the HR is used.
     Likewise the KIT/PDGFRA-negative curve (CALGB wild type) beside a sequence drawn from
-    all comers. The simulation (simulate.build_sequence) selects by genotype class and
-    applies no hazard ratio; until it does, a sequence whose first line would not be the
-    curve shown is withheld with the reason."""
+    all comers. The simulation now chooses each line by the same route and applies the same
+    hazard ratios, so the sequence is shown and its first line is the curve shown."""
     a = run(metastatic(**fields), kb)
     pr = a.prognosis
     assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
     seq = pr.sequence
-    if seq is not None:
-        first = seq.lines[0]
-        assert first.arm_id == pr.pfs.evidence.arm_id
-        assert not any(e.applied for e in pr.pfs.adjustments)
-    else:
-        assert pr.sequence_reason and "curve" in pr.sequence_reason
+    assert seq is not None, pr.sequence_reason
+    first = seq.lines[0]
+    assert first.arm_id == pr.pfs.evidence.arm_id
+    applied = [e for e in pr.pfs.adjustments if e.applied]
+    assert sorted(first.adjusted_by) == sorted(e.id for e in applied)
+    expected_hr = 1.0
+    for e in applied:
+        assert e.hazard_ratio is not None
+        expected_hr *= e.hazard_ratio
+    assert first.hazard_ratio == pytest.approx(expected_hr, rel=1e-4)
+    # time on line 1 in the simulation has the median of the curve shown (Monte Carlo error
+    # of the median with 20 000 simulated patients is about 1 %)
+    assert pr.pfs.median_months is not None and first.median_months_on_line is not None
+    assert first.median_months_on_line == pytest.approx(pr.pfs.median_months, rel=0.04)
 
 
 def test_p12_sequence_kept_when_it_matches_the_curve(kb: KnowledgeBase) -> None:
@@ -581,3 +588,26 @@ def test_p15_ttp_used_as_pfs_is_said(kb: KnowledgeBase) -> None:
     assert any("time to progression" in n.lower() for n in pfs.notes)
     os_ = a.prognosis.os if a.prognosis else None
     assert os_ is not None and not any("time to progression" in n.lower() for n in os_.notes)
+
+
+def test_published_first_line_os_compared_only_on_its_own_genotype(kb: KnowledgeBase) -> None:
+    """The standard sequence's yardstick is the CALGB 150105 KIT exon 11 OS (60 months). A
+    KIT exon 13 patient's simulation (exon 11 arm x HR 2.56) and a KIT/PDGFRA-negative
+    patient's (CALGB wild-type arm) were set against it ("differs by -21.4 months"), which
+    compares different populations. Only a KIT exon 11 first line is compared."""
+    kit11 = run(metastatic(molecular=mol(KIT11)), kb).prognosis
+    assert kit11 is not None and kit11.sequence is not None
+    assert kit11.sequence.compare_os_arm == "calgb150105_kit11_os"
+    others: list[dict[str, Any]] = [
+        {"molecular": mol(("KIT", "p.K642E"))},
+        {
+            "molecular": mol(),
+            "therapy_lines": [line("imatinib", 400, None, start="2024-01-01")],
+        },
+    ]
+    for fields in others:
+        pr = run(metastatic(**fields), kb).prognosis
+        assert pr is not None and pr.sequence is not None, pr.sequence_reason if pr else None
+        assert pr.sequence.compare_os_arm is None
+        assert pr.sequence.compare_os_median_months is None
+        assert any("not shown for comparison" in n for n in pr.sequence.notes)

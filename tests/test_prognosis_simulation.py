@@ -163,3 +163,25 @@ def test_every_curve_family_is_applied_to_the_simulated_times(kb: Any) -> None:
     assert np.median(part.line_times[0]) == pytest.approx(curves[0].median(), rel=0.02)
     # OS of those who stop after line 1 = line 1 + post: its median is above both
     assert np.median(res.os) > max(c.median() for c in (curves[0], post))
+
+
+def test_patient_hazard_ratios_reach_the_simulated_line(kb: Any) -> None:
+    """A KIT exon 13 patient: the engine shows the KIT exon 11 arm (CALGB 150105 TTP, median
+    24.7 months) under MetaGIST's HR 2.56; the simulated first line must be that curve, not
+    the unadjusted arm (for an exponential arm the median divides by the HR)."""
+    from gistcds.domain.patient import Patient
+
+    patient = Patient.model_validate({"id": "x", "metastatic": {"sites": ["liver"]}})
+    plain = build_sequence(kb, genotype_class="KIT_exon13")
+    adjusted = build_sequence(kb, genotype_class="KIT_exon13", patient=patient)
+    assert plain.lines[0].hazard_ratio == 1.0 and plain.lines[0].adjusted_by == ()
+    first = adjusted.lines[0]
+    assert first.arm_id == "calgb150105_kit11_ttp"
+    assert first.adjusted_by == ("metagist_other_vs_exon11_pfs",)
+    assert first.hazard_ratio == pytest.approx(2.56)
+    assert all(ls.hazard_ratio == 1.0 for ls in adjusted.lines[1:])  # factors are line-1 only
+    fast = run(adjusted, 100_000, seed=3)
+    assert np.median(fast.line_times[0]) == pytest.approx(24.7 / 2.56, rel=0.02)
+    slow = simulate_python(adjusted, 20_000, seed=3)
+    assert np.median(slow.line_times[0]) == pytest.approx(24.7 / 2.56, rel=0.04)
+    assert np.median(fast.os) < np.median(run(plain, 100_000, seed=3).os)

@@ -231,6 +231,7 @@ def _sequence(
     gclass: str | None,
     main: OptionPrognosis,
     ongoing_progressed: str | None = None,
+    kit_pdgfra_status: str | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
     """The genotype's sequence simulated from the main option's line (or why not)."""
     from gistcds.prognosis.sequence import patient_sequence
@@ -256,17 +257,18 @@ def _sequence(
         drug=main.drugs[0],
         dose=main.dose_mg_per_day,
         ongoing_since=ongoing.start if ongoing is not None else None,
+        kit_pdgfra_status=kit_pdgfra_status,
+        patient=patient,
     )
 
 
 def _sequence_clash(ev: object, seq: SequenceSimulation, main: OptionPrognosis) -> str | None:
     """Why the simulated first line would not be the PFS curve shown, or None (P-12).
 
-    The simulation draws each line from the arm selected by genotype class and applies no
-    hazard ratio; the curve shown may apply one (KIT exon 13: exon 11 arm x MetaGIST 2.56)
-    or follow a KIT/PDGFRA-status route (wild type). A sequence that contradicts the curve
-    beside it is withheld. A different dose of the same evidence group stays (said in the
-    sequence's notes).
+    The simulation chooses each line's arm by the same route as the curve and applies the
+    same published hazard ratios for the patient, so the two agree by construction; this
+    is the check that they do. A different dose of the same evidence group stays (said in
+    the sequence's notes); anything else is withheld with the reason.
     """
     from gistcds.prognosis.evidence import Evidence
 
@@ -275,12 +277,13 @@ def _sequence_clash(ev: object, seq: SequenceSimulation, main: OptionPrognosis) 
     if pfs is None or pfs.evidence is None or not seq.lines:
         return None
     first = ev.arms[seq.lines[0].arm_id].arm
-    applied = [e.id for e in pfs.adjustments if e.applied]
-    if applied:
+    applied = sorted(e.id for e in pfs.adjustments if e.applied)
+    if applied != sorted(seq.lines[0].adjusted_by):
+        shown = ", ".join(applied) or "none"
+        drawn = ", ".join(seq.lines[0].adjusted_by) or "none"
         return (
-            f"The PFS curve shown applies published hazard ratios ({', '.join(applied)}); the "
-            "sequence simulation draws each line from unadjusted arms, so its first line would "
-            "contradict that curve and it is not shown."
+            f"The PFS curve shown applies hazard ratios {shown}; the sequence's line "
+            f"{seq.start_line} would apply {drawn}, contradicting that curve, so it is not shown."
         )
     if first.group != pfs.evidence.genotype_group:
         return (
@@ -334,7 +337,7 @@ def estimate_prognosis(
             for sid in est.evidence.source_ids
         }
     )
-    sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing)
+    sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing, status)
     if sequence is not None:
         clash = _sequence_clash(ev, sequence, main)
         if clash:

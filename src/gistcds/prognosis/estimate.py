@@ -131,10 +131,11 @@ def survival_estimate(
         )
     elif limit is not None and med > limit * 1.05:
         median_note = f"median lies beyond the published data ({limit:g} months): extrapolated"
+    family = curve.family.replace("_", "-")  # in words, for the notes
     if limit is not None and limit < HORIZON_MONTHS:
         out_notes.append(
             f"The latest published point is at {limit:g} months; the curve after that is the "
-            f"fitted {curve.family.replace('_', '-')} model's extrapolation."
+            f"fitted {family} model's extrapolation."
         )
     if any(h.log_se == 0 for h in hrs):
         # review P-14: such an HR is a fixed number in every draw
@@ -147,7 +148,7 @@ def survival_estimate(
         out_notes.append(
             f"The {', '.join(flagged)} figures lie beyond the published data"
             + (f" (to {limit:g} months)" if limit is not None else "")
-            + f": they are extrapolated from the {curve.family} model's shape, not trial results."
+            + f": they are extrapolated from the {family} model's shape, not trial results."
         )
     return SurvivalEstimate(
         median_months=median,

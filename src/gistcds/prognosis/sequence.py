@@ -17,6 +17,7 @@ import datetime as dt
 
 import numpy as np
 
+from gistcds.domain.patient import Patient
 from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.evidence import evidence
@@ -54,8 +55,15 @@ def patient_sequence(
     drug: str,
     dose: float | None,
     ongoing_since: dt.date | None = None,
+    kit_pdgfra_status: str | None = None,
+    patient: Patient | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
-    """The simulated sequence from ``line`` on, or None and the reason it cannot run."""
+    """The simulated sequence from ``line`` on, or None and the reason it cannot run.
+
+    With ``patient`` (and the genotype's ``kit_pdgfra_status``) each line is drawn from the
+    curve the prognosis engine would show for that patient: same arm route, same published
+    hazard ratios.
+    """
     ev = evidence(kb)
     table = ev.sequences
     lookup = genotype_class or "not_tested"
@@ -78,17 +86,34 @@ def patient_sequence(
             "position."
         )
     try:
-        full = build_sequence(kb, genotype_class=genotype_class, sequence_id=chosen.id)
+        full = build_sequence(
+            kb,
+            genotype_class=genotype_class,
+            sequence_id=chosen.id,
+            kit_pdgfra_status=kit_pdgfra_status,
+            patient=patient,
+        )
     except ValueError as exc:
         return None, f"The sequence {chosen.label} cannot be simulated: {exc}."
     k = line - 1
-    first_line = k == 0
+    # The published first-line OS is a fair yardstick only for a simulation that starts at
+    # line 1 on that OS arm's own genotype group, unadjusted: never for a proxy or all-comers
+    # first line (an exon 13 patient measured against the KIT exon 11 OS).
+    compare_arm = ev.arms[full.compare_os_arm].arm if full.compare_os_arm else None
+    first_arm = ev.arms[full.lines[0].arm_id].arm
+    comparable = (
+        k == 0
+        and compare_arm is not None
+        and not full.lines[0].fallback
+        and full.lines[0].hazard_ratio == 1.0
+        and compare_arm.group == first_arm.group
+    )
     spec = dataclasses.replace(
         full,
         lines=full.lines[k:],
         proceed=full.proceed[k:],
-        compare_os_arm=full.compare_os_arm if first_line else None,
-        compare_os_median=full.compare_os_median if first_line else None,
+        compare_os_arm=full.compare_os_arm if comparable else None,
+        compare_os_median=full.compare_os_median if comparable else None,
     )
     result = run(spec, PATIENTS, SEED)
     os_ = result.os
@@ -102,6 +127,8 @@ def patient_sequence(
         arm = ev.arms[ls.arm_id].arm
         nxt = transitions.get(ls.line) if ls is not spec.lines[-1] else None
         sources.update(arm.source_ids)
+        hr_sources = {sid for fid in ls.adjusted_by for sid in ev.factors[fid].source_ids}
+        sources.update(hr_sources)
         if nxt is not None:
             sources.update(nxt.source_ids)
         quart, median = None, None
@@ -124,7 +151,11 @@ def patient_sequence(
                 proceed_probability=nxt.proceed_probability if nxt else None,
                 proceed_basis=" ".join(nxt.basis.split()) if nxt else None,
                 proceed_confidence=nxt.confidence if nxt else None,
-                source_ids=sorted(set(arm.source_ids) | set(nxt.source_ids if nxt else [])),
+                hazard_ratio=round(ls.hazard_ratio, 4),
+                adjusted_by=list(ls.adjusted_by),
+                source_ids=sorted(
+                    set(arm.source_ids) | hr_sources | set(nxt.source_ids if nxt else [])
+                ),
             )
         )
     post = table.post_last_line
@@ -140,6 +171,14 @@ def patient_sequence(
             f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
             f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
             "sequence dose."
+        )
+    if k == 0 and compare_arm is not None and not comparable:
+        notes.append(
+            f"The published first-line OS of {compare_arm.trial} ({compare_arm.group}) is not "
+            "shown for comparison: this simulation's first line is drawn from other evidence "
+            f"({first_arm.group}"
+            + (f" × HR {full.lines[0].hazard_ratio:g}" if full.lines[0].hazard_ratio != 1 else "")
+            + ")."
         )
     if ongoing_since is not None:
         notes.append(

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from gistcds.domain.patient import Patient
 from gistcds.executors import Executor, SerialExecutor
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import evidence
+from gistcds.prognosis.factors import factor_effects
 from gistcds.prognosis.selection import select_arm
 
 DEFAULT_CHUNK = 131_072  # 1 MiB of float64 per array: stays in cache, fastest measured
@@ -40,6 +42,10 @@ class LineSpec:
     arm_id: str
     curve: Curve
     fallback: bool
+    # product of the published hazard ratios applied for the patient (proportional hazards:
+    # H(t) becomes HR x H(t)), and the factor ids behind it; 1.0 and () for a population run
+    hazard_ratio: float = 1.0
+    adjusted_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,20 @@ class SequenceSpec:
 
 
 def build_sequence(
-    kb: KnowledgeBase, *, genotype_class: str | None = None, sequence_id: str | None = None
+    kb: KnowledgeBase,
+    *,
+    genotype_class: str | None = None,
+    sequence_id: str | None = None,
+    kit_pdgfra_status: str | None = None,
+    patient: Patient | None = None,
 ) -> SequenceSpec:
-    """The sequence (by id, or the one listed for the genotype) with each line's PFS arm."""
+    """The sequence (by id, or the one listed for the genotype) with each line's PFS arm.
+
+    Each line's arm is chosen as the prognosis engine chooses the curve it shows (same
+    genotype route, ``kit_pdgfra_status`` included); with a ``patient``, the published
+    hazard ratios that apply to that patient on that line are applied too, so that a
+    simulated line is the curve shown for it, not the unadjusted arm.
+    """
     ev = evidence(kb)
     seqs = ev.sequences
     if sequence_id is not None:
@@ -84,11 +101,31 @@ def build_sequence(
             line=i,
             genotype_class=genotype_class,
             endpoint="PFS",
+            kit_pdgfra_status=kit_pdgfra_status,
         )
         if isinstance(sel, str):
             raise ValueError(f"line {i} ({step.drug}): {sel}")
         notes.extend(f"line {i}: {n}" for n in sel.notes)
         sources.update(sel.fitted.arm.source_ids)
+        hr: float = 1.0
+        adjusted_by: tuple[str, ...] = ()
+        if patient is not None:
+            effects, applied = factor_effects(
+                ev,
+                sel,
+                endpoint="PFS",
+                patient=patient,
+                genotype_class=genotype_class,
+                drug=step.drug,
+                dose=step.dose_mg_per_day,
+                line=i,
+            )
+            hr = math.prod(h.hazard_ratio for h in applied)
+            adjusted_by = tuple(e.id for e in effects if e.applied)
+            for e in effects:
+                if e.applied:
+                    sources.update(e.source_ids)
+                    notes.append(f"line {i}: hazard ratio {e.hazard_ratio:g} applied ({e.label})")
         lines.append(
             LineSpec(
                 i,
@@ -97,6 +134,8 @@ def build_sequence(
                 sel.fitted.arm.id,
                 sel.fitted.curve,
                 sel.fallback,
+                hr,
+                adjusted_by,
             )
         )
     by_line = {t.after_line: t for t in seqs.transitions}
@@ -166,6 +205,8 @@ def _fill_chunk(
     spec.post.times_from_exponentials(os_out)
     for ls, m, t in zip(spec.lines, counts, line_outs, strict=True):
         rng.standard_exponential(out=t)
+        if ls.hazard_ratio != 1.0:  # HR x H(T) = E  <=>  H(T) = E / HR
+            t *= 1.0 / ls.hazard_ratio
         ls.curve.times_from_exponentials(t)
         os_out[:m] += t
 
@@ -315,8 +356,8 @@ def simulate(
 # --- the plain-Python reference (benchmark baseline and a cross-check) --------------
 
 
-def _sample_scalar(c: Curve, u: float) -> float:
-    h = -math.log(u)
+def _sample_scalar(c: Curve, u: float, hazard_ratio: float = 1.0) -> float:
+    h = -math.log(u) / hazard_ratio
     if c.family in ("exponential", "weibull"):
         return float(c.scale * h ** (1.0 / c.shape))
     if c.family == "loglogistic":
@@ -351,7 +392,7 @@ def simulate_python(spec: SequenceSpec, n: int, seed: int) -> PythonResult:
     for _ in range(n):
         total = 0.0
         for i, ls in enumerate(spec.lines):
-            t = _sample_scalar(ls.curve, 1.0 - rnd.random())
+            t = _sample_scalar(ls.curve, 1.0 - rnd.random(), ls.hazard_ratio)
             line_times[i].append(t)
             total += t
             if i < k - 1 and rnd.random() >= spec.proceed[i]:

@@ -843,6 +843,8 @@ def _sequence(a: Assessment, cites: Citations) -> SequenceView | None:
         arm = f"{ln.trial}, {ln.endpoint}"
         if ln.fallback:
             arm += ", all-comers/proxy"
+        if ln.hazard_ratio != 1.0:
+            arm += f", × HR {ln.hazard_ratio:g} ({', '.join(ln.adjusted_by)})"
         if ln.confidence != "primary":
             arm += f", {ln.confidence}"
         q = ln.quartiles_months_on_line

@@ -114,6 +114,13 @@ class SequenceLine(Out):
     )
     proceed_basis: str | None = None
     proceed_confidence: Literal["primary", "secondary", "unverified"] | None = None
+    hazard_ratio: float = Field(
+        default=1.0,
+        description="product of the published hazard ratios applied to this line's arm",
+    )
+    adjusted_by: list[str] = Field(
+        default_factory=list, description="ids of the prognostic factors applied (HR source)"
+    )
     source_ids: list[str] = Field(default_factory=list)
 
 
