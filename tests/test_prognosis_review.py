@@ -611,3 +611,22 @@ def test_published_first_line_os_compared_only_on_its_own_genotype(kb: Knowledge
         assert pr.sequence.compare_os_arm is None
         assert pr.sequence.compare_os_median_months is None
         assert any("not shown for comparison" in n for n in pr.sequence.notes)
+
+
+def test_pooled_dose_arm_keeps_the_exon9_dose_effect_in_view(kb: KnowledgeBase) -> None:
+    """O-P1: KIT exon 9 first line: 400 and 800 mg both get the CALGB 150105 exon 9 arm,
+    which pools the doses, so the two curves are identical; EORTC 62005 (Debiec-Rychter
+    2006) found a 61 % lower progression risk on 800 mg in exon 9 (HR 0.39 against 400 mg,
+    which cannot be applied to a pooled arm). Both options must say so; a KIT exon 11 option
+    (only the all-genotype dose HR exists) gets no such note."""
+    a = run(metastatic(molecular=mol(KIT9)), kb)
+    imatinib = [o for o in _options(a) if o.drugs == ["imatinib"] and o.pfs is not None]
+    assert {o.dose_mg_per_day for o in imatinib} >= {400.0, 800.0}
+    for o in imatinib:
+        assert o.pfs is not None
+        notes = [n for n in o.pfs.notes if "cannot show the published dose effect" in n]
+        assert notes and "0.39" in notes[0] and "debiecrychter2006" in notes[0], o.pfs.notes
+    k11 = run(metastatic(molecular=mol(KIT11)), kb)
+    for o in _options(k11):
+        if o.pfs is not None:
+            assert not any("dose effect" in n for n in o.pfs.notes)

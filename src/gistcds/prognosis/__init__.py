@@ -139,7 +139,7 @@ def _endpoint(
 ) -> tuple[SurvivalEstimate | None, str | None]:
     from gistcds.prognosis.estimate import survival_estimate
     from gistcds.prognosis.evidence import Evidence
-    from gistcds.prognosis.factors import factor_effects
+    from gistcds.prognosis.factors import factor_effects, unshown_dose_effects
     from gistcds.prognosis.selection import select_arm
 
     assert isinstance(ev, Evidence)
@@ -171,7 +171,16 @@ def _endpoint(
         key=f"{sel.fitted.arm.id}|{'|'.join(e.id for e in effects if e.applied)}",
         fallback=sel.fallback,
         adjustments=effects,
-        notes=list(sel.notes),
+        notes=list(sel.notes)
+        + unshown_dose_effects(
+            ev,
+            sel,
+            endpoint=endpoint,
+            patient=patient,
+            genotype_class=gclass,
+            drug=drug,
+            line=line,
+        ),
     )
     return est, None
 

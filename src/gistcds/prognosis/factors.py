@@ -167,3 +167,46 @@ def factor_effects(
                 se = (math.log(hi) - math.log(lo)) / (2 * Z95)
             applied.append(AppliedHR(factor.hazard_ratio, se))
     return effects, applied
+
+
+def unshown_dose_effects(
+    ev: Evidence,
+    sel: Selection,
+    *,
+    endpoint: str,
+    patient: Patient,
+    genotype_class: str | None,
+    drug: str,
+    line: int,
+) -> list[str]:
+    """Notes for a published dose effect that a dose-pooled arm cannot show (review O-P1).
+
+    KIT exon 9: the CALGB 150105 arm pools 400 and 800 mg, so both doses get the same curve,
+    while EORTC 62005 found less progression on 800 mg in this genotype. The HR is relative
+    to a 400 mg arm and is not applied to a pooled one; the note keeps the evidence in view
+    beside both options instead of letting identical curves suggest no difference. Only
+    group-specific dose factors count (a condition besides the dose that holds for the
+    patient); the most specific one is named.
+    """
+    if sel.fitted.arm.dose_mg_per_day is not None:
+        return []
+    candidates = []
+    for f in ev.factors.values():
+        if f.dimension != "dose" or f.hazard_ratio is None:
+            continue
+        if not factor_in_context(f, endpoint, drug, line):
+            continue
+        others = [c for c in f.conditions if c.field != "dose_mg_per_day"]
+        if others and all(
+            _holds(c, patient_value(c.field, patient, genotype_class, None)) is True for c in others
+        ):
+            candidates.append(f)
+    if not candidates:
+        return []
+    f = max(candidates, key=lambda x: len(x.conditions))
+    ci = f" (95 % CI {f.hr_ci[0]:g}-{f.hr_ci[1]:g})" if f.hr_ci else ""
+    return [
+        f"The arm pools doses, so it cannot show the published dose effect for this group: "
+        f"{f.label}, HR {f.hazard_ratio:g}{ci} [{', '.join(f.source_ids)}]; not applied, "
+        "because the HR is relative to a single-dose arm."
+    ]
