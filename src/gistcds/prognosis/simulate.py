@@ -2,7 +2,8 @@
 -> ripretinib): time on each line, overall survival, and the share reaching each line.
 
 Each simulated patient draws a PFS for line 1 from the arm the prognosis engine would
-choose for the genotype; after progression the patient starts the next line with the
+choose for the genotype (and, for one patient, under the same published hazard ratios as
+the curve shown); after progression the patient starts the next line with the
 published probability (knowledge base ``prognosis_sequences.yaml``), otherwise stops.
 Everyone then draws one survival time after the last line received (``post_last_line``).
 OS = sum of the lines' PFS + that last draw. Lines are treated as independent; no
