@@ -379,6 +379,24 @@ def test_p08_escalation_after_imaging_progression_gets_no_first_line_curve(
     assert seq is None or seq.drugs[0] != "imatinib"
 
 
+def test_p08_check_reuses_the_risk_and_response_assess_computed(kb: KnowledgeBase) -> None:
+    """The P-08 progression check needs the therapy engine's facts, which need risk and
+    response; assess has both already and passes them, so the check does not run the two
+    engines a second time (a failing stand-in proves they are not called again)."""
+    from unittest import mock
+
+    def not_again(*_: object) -> None:
+        raise AssertionError("recomputed inside prognosis")
+
+    with (
+        mock.patch("gistcds.risk.assess_risk", not_again),
+        mock.patch("gistcds.response.assess_response", not_again),
+    ):
+        a = _ongoing_imatinib_with_pd_on_imaging(kb)
+    imatinib = [o for o in _options(a) if o.drugs == ["imatinib"]]
+    assert imatinib and all(o.pfs is None for o in imatinib)
+
+
 def test_p08_ongoing_line_without_progression_keeps_its_curve(kb: KnowledgeBase) -> None:
     """Control: the same patient without the progressing scan keeps the first-line curve."""
     a = run(

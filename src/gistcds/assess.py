@@ -24,7 +24,9 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     response, response_summary = assess_response_with_summary(patient, kb)
     advice = recommend(patient, genotype, risk, response, kb)
     followup = plan_followup(patient, risk, genotype, kb)
-    prognosis = estimate_prognosis(patient, genotype, advice.recommendations, kb)
+    prognosis = estimate_prognosis(
+        patient, genotype, advice.recommendations, kb, risk=risk, response=response
+    )
     return Assessment(
         patient_id=patient.id,
         knowledge_base_version=kb.version,

@@ -18,6 +18,8 @@ from gistcds.domain.results.prognosis import (
     SequenceSimulation,
     SurvivalEstimate,
 )
+from gistcds.domain.results.response import TimepointResponse
+from gistcds.domain.results.risk import RiskPanel
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
 
@@ -96,7 +98,11 @@ def _progressed_on(patient: Patient, drug: str, ongoing_progressed: str | None =
 
 
 def _ongoing_progression(
-    patient: Patient, genotype: GenotypeResult | None, kb: KnowledgeBase
+    patient: Patient,
+    genotype: GenotypeResult | None,
+    kb: KnowledgeBase,
+    risk: RiskPanel | None = None,
+    response: list[TimepointResponse] | None = None,
 ) -> str | None:
     """The drug of the ongoing metastatic line if imaging shows progression on it, else None.
 
@@ -116,8 +122,8 @@ def _ongoing_progression(
     facts = patient_facts(
         patient,
         genotype,
-        assess_risk(patient, kb),
-        assess_response(patient, kb),
+        risk if risk is not None else assess_risk(patient, kb),
+        response if response is not None else assess_response(patient, kb),
         load_tables(kb),
     )
     if facts.get("last_stop") == "ongoing" and facts.get("event") == "progression":
@@ -309,10 +315,15 @@ def estimate_prognosis(
     genotype: GenotypeResult | None,
     recommendations: list[Recommendation],
     kb: KnowledgeBase,
+    *,
+    risk: RiskPanel | None = None,
+    response: list[TimepointResponse] | None = None,
 ) -> Prognosis | None:
     """PFS/OS for the recommended next systemic line (and each alternative).
 
     Null for a patient without advanced disease (the arms are all from advanced GIST).
+    ``risk`` and ``response``, when the caller has them (assess), spare recomputing them
+    for the progression check on an ongoing line.
     """
     advanced = patient.is_metastatic or any(
         x.setting == Setting.metastatic for x in patient.therapy_lines
@@ -334,7 +345,7 @@ def estimate_prognosis(
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
-    progressing = _ongoing_progression(patient, genotype, kb)
+    progressing = _ongoing_progression(patient, genotype, kb, risk, response)
     options = [_option(ev, patient, gclass, r, status, progressing, genotype) for r in systemic]
     main = options[0]
     sources = sorted(
