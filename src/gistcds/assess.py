@@ -12,6 +12,7 @@ from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
 from gistcds.therapy import canonical_drug_names, recommend
+from gistcds.toxicity import assess_toxicity
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
@@ -27,6 +28,8 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     prognosis = estimate_prognosis(
         patient, genotype, advice.recommendations, kb, risk=risk, response=response
     )
+    offered = [i.drug for r in advice.recommendations if r.kind == "systemic" for i in r.regimen]
+    side_effects = assess_toxicity(patient, offered, kb)
     return Assessment(
         patient_id=patient.id,
         knowledge_base_version=kb.version,
@@ -39,5 +42,12 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         response_summary=response_summary,
         prognosis=prognosis,
         followup=followup,
-        warnings=response_summary.warnings if response_summary else [],
+        toxicity=side_effects.toxicity,
+        counselling=side_effects.counselling,
+        monitoring=side_effects.monitoring,
+        patient_guides=side_effects.guides,
+        warnings=[
+            *(response_summary.warnings if response_summary else []),
+            *side_effects.warnings,
+        ],
     )

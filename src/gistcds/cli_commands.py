@@ -66,6 +66,10 @@ def assess_cmd(
             help="also write the clinical report: OUT.html or OUT.pdf (may be repeated)",
         ),
     ] = None,
+    leaflet: Annotated[
+        str | None,
+        typer.Option("--leaflet", help="also write the patient leaflet: OUT.html or OUT.pdf"),
+    ] = None,
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
@@ -78,6 +82,8 @@ def assess_cmd(
             for out in report or []
             if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
         ]
+        if leaflet and Path(leaflet).suffix.lower() not in (".html", ".htm", ".pdf"):
+            bad.append(Problem("--leaflet", f"must end in .html or .pdf, got {leaflet!r}"))
         if bad:
             raise InputError(bad)
         patient = load_patient(file)
@@ -99,6 +105,11 @@ def assess_cmd(
             for out in report:
                 written = write_report(out, patient, assessment, kb, generated)
                 print(f"report written: {written}", file=stream)
+        if leaflet:
+            from gistcds.leaflet import write_leaflet
+
+            stream = sys.stderr if fmt is OutputFormat.json else sys.stdout
+            print(f"leaflet written: {write_leaflet(leaflet, assessment)}", file=stream)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

@@ -10,6 +10,12 @@ from gistcds.domain.results.prognosis import Prognosis
 from gistcds.domain.results.response import ResponseSummary, TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.domain.results.therapy import Caution, FollowupVisit, Recommendation
+from gistcds.domain.results.toxicity import (
+    CounsellingItem,
+    MonitoringItem,
+    PatientGuide,
+    ToxicityAdvice,
+)
 
 DISCLAIMER = "Decision support for qualified clinicians, not a medical device."
 
@@ -30,6 +36,12 @@ class Assessment(Out):
     response_summary: ResponseSummary | None = None
     prognosis: Prognosis | None = None
     followup: list[FollowupVisit] = Field(default_factory=list)
+    toxicity: list[ToxicityAdvice] = Field(default_factory=list)
+    counselling: list[CounsellingItem] = Field(default_factory=list)
+    monitoring: list[MonitoringItem] = Field(default_factory=list)
+    patient_guides: list[PatientGuide] = Field(
+        default_factory=list, description="the patient leaflet's page per drug"
+    )
     warnings: list[str] = Field(
         default_factory=list, description="what the engines could not do, in plain words"
     )

@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
+from gistcds.domain.toxicity_input import AdverseEvent, Cardiac
+
 SCHEMA_VERSION = "1"
 
 
@@ -201,6 +203,13 @@ class Labs(Strict):
     neutrophils_10e9_per_l: float | None = Field(default=None, ge=0, le=200)
     hemoglobin_g_per_dl: float | None = Field(default=None, gt=0, le=25)
     albumin_g_per_l: float | None = Field(default=None, gt=0, le=80)
+    # the labs the TKI labels use (toxicity engine); x ULN = value / the lab's upper limit
+    platelets_10e9_per_l: float | None = Field(default=None, ge=0, le=5000)
+    alt_u_per_l: float | None = Field(default=None, ge=0, le=20000)
+    alt_uln_u_per_l: float | None = Field(default=None, gt=0, le=500)
+    bilirubin_umol_per_l: float | None = Field(default=None, ge=0, le=2000)
+    bilirubin_uln_umol_per_l: float | None = Field(default=None, gt=0, le=200)
+    tsh_mu_per_l: float | None = Field(default=None, ge=0, le=1000)
 
 
 class TherapyLine(Strict):
@@ -266,6 +275,8 @@ class Patient(Strict):
     molecular: Molecular | None = None
     metastatic: Metastatic | None = None
     labs: Labs | None = None
+    cardiac: Cardiac | None = None
+    adverse_events: list[AdverseEvent] = Field(default_factory=list, max_length=200)
     therapy_lines: list[TherapyLine] = Field(default_factory=list)
     imaging: list[ImagingTimepoint] = Field(default_factory=list)
     comedications: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(

@@ -62,11 +62,28 @@ class Source(KBModel):
     doi: str | None = Field(default=None, pattern=r"^10\.\S+/\S+$")
     url: str | None = None
     note: str | None = None
+    # Official documents (drug labels, NCI CTCAE) have no PMID/DOI; they are identified by
+    # kind: the DailyMed SPL set id of a US label, the EU product number of an SmPC, the
+    # Drugs@FDA application number, or an official (.gov / europa.eu) address.
+    dailymed_setid: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )
+    ema_product_number: str | None = Field(
+        default=None, pattern=r"^(EMEA/H/C/[0-9]{6}|EU/1/[0-9]{2}/[0-9]{3,4})$"
+    )
+    fda_application: str | None = Field(default=None, pattern=r"^(NDA|BLA)[0-9]{6}$")
+    official_url: str | None = Field(
+        default=None, pattern=r"^https://([a-z0-9-]+\.)+(gov|europa\.eu)(/\S*)?$"
+    )
 
     @model_validator(mode="after")
     def _needs_identifier(self) -> Source:
-        if not self.pmid and not self.doi:
-            raise ValueError("needs a pmid or a doi")
+        label_ids = (self.dailymed_setid, self.ema_product_number, self.fda_application)
+        if not (self.pmid or self.doi or any(label_ids) or self.official_url):
+            raise ValueError(
+                "needs a pmid or a doi (an official document: a dailymed_setid, "
+                "ema_product_number, fda_application or official_url)"
+            )
         return self
 
     def citation(self) -> str:
@@ -76,6 +93,10 @@ class Source(KBModel):
             for x in (
                 f"PMID {self.pmid}" if self.pmid else "",
                 f"doi:{self.doi}" if self.doi else "",
+                f"DailyMed setid {self.dailymed_setid}" if self.dailymed_setid else "",
+                f"EU {self.ema_product_number}" if self.ema_product_number else "",
+                f"Drugs@FDA {self.fda_application}" if self.fda_application else "",
+                self.official_url or "",
             )
             if x
         )
@@ -196,6 +217,7 @@ def build_kb(directory: Path) -> KnowledgeBase:
         for ident in (
             f"PMID {s.pmid}" if s.pmid else None,
             f"doi {s.doi.lower()}" if s.doi else None,
+            f"DailyMed setid {s.dailymed_setid}" if s.dailymed_setid else None,
         ):
             if ident is None:
                 continue

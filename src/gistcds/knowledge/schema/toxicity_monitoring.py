@@ -1,0 +1,17 @@
+"""Schema of ``toxicity_monitoring.yaml``: the checks each drug's label asks for, and when."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from gistcds.knowledge import Cited, KBModel
+
+
+class Check(Cited):
+    drug: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    test: str = Field(min_length=1)
+    when: str = Field(min_length=1)
+
+
+class Table(KBModel):
+    checks: list[Check] = Field(min_length=1)

@@ -1,0 +1,7 @@
+"""Side effects: adverse events -> label dose modifications, supportive care, counselling,
+monitoring and the patient's guide per drug. Pure functions of the patient and the KB."""
+
+from gistcds.toxicity.engine import ToxicityResult, assess_toxicity
+from gistcds.toxicity.rules import advise_event, next_level
+
+__all__ = ["ToxicityResult", "advise_event", "assess_toxicity", "next_level"]

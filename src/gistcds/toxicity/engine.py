@@ -1,0 +1,213 @@
+"""The toxicity engine: the patient's current adverse events -> label advice, plus counselling,
+monitoring and the plain-language guide for every drug the patient takes or is offered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gistcds.domain.patient import Patient, TherapyLine
+from gistcds.domain.results.toxicity import (
+    CounsellingItem,
+    MonitoringItem,
+    PatientGuide,
+    ToxicityAdvice,
+)
+from gistcds.domain.toxicity_input import AdverseEvent
+from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.schema.ctcae_terms import Table as Terms
+from gistcds.knowledge.schema.therapy_drugs import Table as Drugs
+from gistcds.knowledge.schema.toxicity_counselling import Table as Counselling
+from gistcds.knowledge.schema.toxicity_dose_modifications import Table as DoseMods
+from gistcds.knowledge.schema.toxicity_management import Table as Management
+from gistcds.knowledge.schema.toxicity_monitoring import Table as Monitoring
+from gistcds.toxicity.rules import EventFacts, advise_event
+
+__all__ = ["ToxicityResult", "assess_toxicity"]
+
+
+@dataclass(frozen=True)
+class ToxicityResult:
+    toxicity: list[ToxicityAdvice] = field(default_factory=list)
+    counselling: list[CounsellingItem] = field(default_factory=list)
+    monitoring: list[MonitoringItem] = field(default_factory=list)
+    guides: list[PatientGuide] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _inn(name: str, drugs: Drugs) -> str:
+    """INN for a drug name or brand (the therapy KB's synonyms), else the name itself."""
+    key = name.strip().lower()
+    names = [(d.inn, d.synonyms) for d in drugs.drugs]
+    names += [(a.inn, a.synonyms) for a in drugs.other_agents]
+    for inn, synonyms in names:
+        if key == inn or key in (s.lower() for s in synonyms):
+            return inn
+    return key
+
+
+def current_lines(patient: Patient) -> list[TherapyLine]:
+    """Lines still running: no end date and no stop reason."""
+    return [t for t in patient.therapy_lines if t.end is None and t.stop_reason is None]
+
+
+def _dose_of(patient: Patient, drug: str, drugs: Drugs) -> float | None:
+    """The recorded daily dose of the latest line of ``drug`` (current lines first)."""
+    lines = [t for t in patient.therapy_lines if _inn(t.drug, drugs) == drug]
+    running = [t for t in lines if t.end is None and t.stop_reason is None]
+    for line in reversed(running or lines):
+        if line.dose_mg_per_day is not None:
+            return line.dose_mg_per_day
+    return None
+
+
+def _labs(patient: Patient) -> dict[str, float]:
+    """The laboratory values the label rows test, with x ULN where the upper limit is given."""
+    labs = patient.labs
+    out: dict[str, float] = {}
+    if labs is None:
+        return out
+    if labs.alt_u_per_l is not None and labs.alt_uln_u_per_l:
+        out["alt_x_uln"] = labs.alt_u_per_l / labs.alt_uln_u_per_l
+    if labs.bilirubin_umol_per_l is not None and labs.bilirubin_uln_umol_per_l:
+        out["bilirubin_x_uln"] = labs.bilirubin_umol_per_l / labs.bilirubin_uln_umol_per_l
+    if labs.platelets_10e9_per_l is not None:
+        out["platelets_10e9_per_l"] = labs.platelets_10e9_per_l
+    if labs.neutrophils_10e9_per_l is not None:
+        out["anc_10e9_per_l"] = labs.neutrophils_10e9_per_l
+    return out
+
+
+def _occurrence(events: list[tuple[AdverseEvent, str]], i: int, terms: Terms) -> int:
+    """The recorded recurrence, else 1 + earlier events of the same group on the same drug."""
+    ev, drug = events[i]
+    if ev.recurrence is not None:
+        return ev.recurrence
+    group = terms.by_term(ev.term).group
+    earlier = [
+        e
+        for j, (e, d) in enumerate(events)
+        if j != i
+        and d == drug
+        and terms.by_term(e.term).group == group
+        and e.onset is not None
+        and ev.onset is not None
+        and e.onset < ev.onset
+    ]
+    return 1 + len(earlier)
+
+
+def _attribute(patient: Patient, drugs: Drugs) -> tuple[list[tuple[AdverseEvent, str]], list[str]]:
+    """Each event with its drug (the recorded one, or the only current drug)."""
+    current = list(dict.fromkeys(_inn(t.drug, drugs) for t in current_lines(patient)))
+    out: list[tuple[AdverseEvent, str]] = []
+    warnings: list[str] = []
+    for i, ev in enumerate(patient.adverse_events):
+        if ev.drug is not None:
+            out.append((ev, _inn(ev.drug, drugs)))
+        elif len(current) == 1:
+            out.append((ev, current[0]))
+        else:
+            warnings.append(
+                f"adverse_events[{i}] ({ev.term}): no drug recorded and "
+                f"{'no' if not current else 'more than one'} current drug: no dose advice"
+            )
+    return out, warnings
+
+
+def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdvice], list[str]]:
+    """Label advice for every ongoing adverse event attributed to a drug."""
+    terms = kb.table("ctcae_terms", Terms)
+    drugs = kb.table("therapy_drugs", Drugs)
+    mods = kb.table("toxicity_dose_modifications", DoseMods)
+    management = kb.table("toxicity_management", Management)
+    events, warnings = _attribute(patient, drugs)
+    labs = _labs(patient)
+    advice: list[ToxicityAdvice] = []
+    for i, (ev, drug) in enumerate(events):
+        if not ev.ongoing:
+            continue
+        table = mods.for_drug(drug)
+        if table is None:
+            warnings.append(f"{ev.term} on {drug}: no label dose-modification table in the KB")
+            continue
+        recorded = _dose_of(patient, drug, drugs)
+        facts = EventFacts(
+            term=ev.term,
+            group=terms.by_term(ev.term).group,
+            grade=ev.grade,
+            drug=drug,
+            occurrence=_occurrence(events, i, terms),
+            dose_mg_per_day=recorded if recorded is not None else table.start_dose,
+            dose_recorded=recorded is not None,
+            labs=labs,
+        )
+        found = advise_event(table, management, facts)
+        if found is None:
+            warnings.append(f"{ev.term} grade {ev.grade} on {drug}: no label row found")
+        else:
+            advice.append(found)
+    return advice, warnings
+
+
+def _drugs_in_scope(patient: Patient, offered: list[str], drugs: Drugs) -> list[tuple[str, bool]]:
+    """(drug, taken now) for current drugs first, then the offered ones, each once."""
+    current = [_inn(t.drug, drugs) for t in current_lines(patient)]
+    seen: dict[str, bool] = {}
+    for d in current:
+        seen.setdefault(d, True)
+    for d in offered:
+        seen.setdefault(_inn(d, drugs), False)
+    return list(seen.items())
+
+
+def assess_toxicity(
+    patient: Patient, offered: list[str], kb: KnowledgeBase, guide_offered: int = 1
+) -> ToxicityResult:
+    """Advice for current adverse events; counselling and monitoring for every drug taken or
+    offered; a plain guide for the drugs taken and the first ``guide_offered`` offered ones."""
+    drugs = kb.table("therapy_drugs", Drugs)
+    counselling = kb.table("toxicity_counselling", Counselling)
+    monitoring = kb.table("toxicity_monitoring", Monitoring)
+    advice, warnings = advise_events(patient, kb)
+    scope = _drugs_in_scope(patient, offered, drugs)
+    items: list[CounsellingItem] = []
+    checks: list[MonitoringItem] = []
+    guides: list[PatientGuide] = []
+    offered_guides = 0
+    for drug, taken in scope:
+        entry = next((c for c in counselling.drugs if c.drug == drug), None)
+        checks.extend(
+            MonitoringItem(
+                drug=c.drug,
+                test=c.test,
+                when=c.when,
+                source_ids=c.source_ids,
+                confidence=c.confidence,
+            )
+            for c in monitoring.checks
+            if c.drug == drug
+        )
+        if entry is None:
+            continue
+        items.extend(
+            CounsellingItem(
+                drug=drug,
+                **e.model_dump(exclude={"source_ids", "confidence"}),
+                source_ids=e.source_ids,
+                confidence=e.confidence,
+            )
+            for e in entry.effects
+        )
+        if taken or offered_guides < guide_offered:
+            offered_guides += 0 if taken else 1
+            guides.append(
+                PatientGuide(
+                    drug=drug,
+                    plain_name=entry.plain_name,
+                    how_to_take=entry.plain_how_to_take,
+                    call_team=entry.call_team,
+                    current=taken,
+                    source_ids=entry.source_ids,
+                )
+            )
+    return ToxicityResult(advice, items, checks, guides, warnings)
