@@ -35,6 +35,7 @@ def test_grade3_neutropenia_on_imatinib_400_holds_then_resumes_400(kb):  # type:
     (t,) = out.toxicity
     assert (t.action, t.dose_mg_per_day) == ("hold", 400)
     assert t.resume_when is not None and "ANC ≥ 1.5" in t.resume_when
+    assert any(f.startswith("BFR14") for f in t.flags) and "lecesne2010" in t.source_ids
 
 
 def test_recurrent_grade3_neutropenia_on_imatinib_resumes_300(kb):  # type: ignore[no-untyped-def]
@@ -57,6 +58,7 @@ def test_grade1_periorbital_oedema_on_imatinib_continues_with_measures(kb):  # t
     (t,) = out.toxicity
     assert (t.action, t.dose_mg_per_day) == ("continue", 400)
     assert any("salt" in m for m in t.management)
+    assert not any(f.startswith("BFR14") for f in t.flags)
 
 
 def test_sunitinib_grade3_hepatotoxicity_withholds_then_37_5(kb):  # type: ignore[no-untyped-def]

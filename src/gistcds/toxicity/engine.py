@@ -140,6 +140,7 @@ def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdv
             dose_mg_per_day=recorded if recorded is not None else table.start_dose,
             dose_recorded=recorded is not None,
             labs=labs,
+            metastatic=patient.is_metastatic,
         )
         found = advise_event(table, management, facts)
         if found is None:

@@ -32,6 +32,7 @@ class EventFacts:
     dose_mg_per_day: float | None
     dose_recorded: bool
     labs: dict[str, float]
+    metastatic: bool = False
 
 
 def next_level(levels: list[float], dose: float) -> float | None:
@@ -108,6 +109,9 @@ def advise_event(table: DrugTable, management: Management, ev: EventFacts) -> To
         flags.append(
             f"dose not recorded: the label starting dose ({_fmt(ev.dose_mg_per_day)} mg) is assumed"
         )
+    caution = table.interruption_caution
+    if caution is not None and ev.metastatic and action in ("hold", "discontinue"):
+        flags.append(caution.text)
     measures = [
         m
         for m in management.measures
@@ -115,7 +119,10 @@ def advise_event(table: DrugTable, management: Management, ev: EventFacts) -> To
         and ("*" in m.drugs or ev.drug in m.drugs)
         and m.min_grade <= ev.grade <= m.max_grade
     ]
-    sources = list(dict.fromkeys([*rule.source_ids, *(s for m in measures for s in m.source_ids)]))
+    cited = [*rule.source_ids, *(s for m in measures for s in m.source_ids)]
+    if caution is not None and caution.text in flags:
+        cited += caution.source_ids
+    sources = list(dict.fromkeys(cited))
     return ToxicityAdvice(
         event=ev.term,
         grade=ev.grade,

@@ -62,6 +62,12 @@ class Rule(Cited):
         return self
 
 
+class Caution(Cited):
+    """A caution shown with every hold or discontinuation of the drug in advanced disease."""
+
+    text: str = Field(min_length=1)
+
+
 class DrugTable(Cited):
     drug: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     start_dose: float = Field(gt=0, description="the label's GIST starting dose, mg/day")
@@ -73,6 +79,9 @@ class DrugTable(Cited):
     below_lowest_text: str
     schedule: dict[str, str] = Field(
         default_factory=dict, description="dose (as text) -> schedule words"
+    )
+    interruption_caution: Caution | None = Field(
+        default=None, description="shown when the drug is held or stopped in metastatic disease"
     )
     rules: list[Rule] = Field(min_length=1)
 
