@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,10 @@ def test_shipped_kb_is_valid_and_cached() -> None:
     assert kb is load_kb()
     assert kb.version.startswith("2026.")
     assert "+" in kb.version
-    assert all(s.pmid or s.doi for s in kb.sources.values())
+    label_ids = ("dailymed_setid", "ema_product_number", "fda_application", "official_url")
+    assert all(
+        s.pmid or s.doi or any(getattr(s, k) for k in label_ids) for s in kb.sources.values()
+    )
 
 
 def test_every_yaml_file_is_a_known_table() -> None:
@@ -61,6 +65,24 @@ def test_source_without_identifier_fails(tmp_path: Path) -> None:
     p = check(d)
     assert p.returncode == 1
     assert "needs a pmid or a doi" in p.stderr
+
+
+def test_label_identifiers_are_checked_by_kind(tmp_path: Path) -> None:
+    d = copy_kb(tmp_path)
+    append_source(
+        d,
+        "  - {id: label-x, authors: A, title: T, journal: J, year: 2020, "
+        "dailymed_setid: 211ef2da-2868-4a77-8055-1cb2cd78e24c}\n"
+        "  - {id: label-y, authors: A, title: T, journal: J, year: 2020, "
+        "dailymed_setid: not-a-set-id}\n"
+        "  - {id: label-z, authors: A, title: T, journal: J, year: 2020, "
+        "ema_product_number: EMEA/H/C/406}\n",
+    )
+    p = check(d)
+    assert p.returncode == 1
+    bad = [line for line in p.stderr.splitlines() if line.startswith("sources.yaml")]
+    assert len(bad) == 2, p.stderr  # the well-formed set id passes
+    assert "dailymed_setid" in bad[0] and "ema_product_number" in bad[1]
 
 
 def test_duplicate_source_id_fails(tmp_path: Path) -> None:
@@ -112,13 +134,13 @@ def test_dangling_and_missing_citations_fail(tmp_path: Path) -> None:
     name = sorted(kb.tables)[0]
     path = d / f"{name}.yaml"
     text = path.read_text()
-    first_ids = text.index("source_ids:")
-    end = text.index("\n", first_ids)
-    dangling = text[:first_ids] + "source_ids: [no_such_source_1999]" + text[end:]
+    first = re.search(r"source_ids: \[[^\]]*\]", text)  # block or flow style around it
+    assert first is not None
+    dangling = text[: first.start()] + "source_ids: [no_such_source_1999]" + text[first.end() :]
     path.write_text(dangling)
     with pytest.raises(KnowledgeBaseError, match="no_such_source_1999"):
         build_kb(d)
-    empty = text[:first_ids] + "source_ids: []" + text[end:]
+    empty = text[: first.start()] + "source_ids: []" + text[first.end() :]
     path.write_text(empty)
     with pytest.raises(KnowledgeBaseError, match="source_ids"):
         build_kb(d)
