@@ -133,3 +133,39 @@ def test_counselling_rates_are_the_cited_ones(kb):  # type: ignore[no-untyped-de
     diarrhoea = next(c for c in out.counselling if c.effect == "Diarrhoea")
     assert (diarrhoea.any_grade_pct, diarrhoea.grade3plus_pct) == (40, 4)
     assert "demetri2006" in diarrhoea.source_ids
+
+
+def test_tolerance_facts_for_the_ranking(kb):  # type: ignore[no-untyped-def]
+    from gistcds.toxicity import tolerance
+
+    record = patient(
+        metastatic={"sites": ["liver"]},
+        therapy_lines=[
+            {
+                "drug": "Glivec",
+                "dose_mg_per_day": 400,
+                "start": "2024-01-01",
+                "end": "2024-06-01",
+                "stop_reason": "toxicity",
+            },
+            {"drug": "sunitinib", "dose_mg_per_day": 25, "start": "2024-07-01"},
+        ],
+        adverse_events=[
+            {
+                "term": "Neutrophil count decreased",
+                "grade": 4,
+                "drug": "imatinib",
+                "onset": "2024-05-20",
+                "resolved": "2024-06-10",
+            },
+        ],
+    )
+    im, su = tolerance(patient_from_obj(record, today=TODAY), kb)
+    assert (im.drug, im.worst_grade, im.life_threatening) == ("imatinib", 4, True)
+    assert im.intolerant_without_progression and im.label_reduced_dose == 300
+    assert (su.drug, su.worst_grade, su.label_reduced_dose, su.below_label_levels) == (
+        "sunitinib",
+        None,
+        None,
+        False,
+    )

@@ -3,5 +3,13 @@ monitoring and the patient's guide per drug. Pure functions of the patient and t
 
 from gistcds.toxicity.engine import ToxicityResult, assess_toxicity
 from gistcds.toxicity.rules import advise_event, next_level
+from gistcds.toxicity.tolerance import DrugTolerance, tolerance
 
-__all__ = ["ToxicityResult", "advise_event", "assess_toxicity", "next_level"]
+__all__ = [
+    "DrugTolerance",
+    "ToxicityResult",
+    "advise_event",
+    "assess_toxicity",
+    "next_level",
+    "tolerance",
+]

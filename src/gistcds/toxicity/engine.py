@@ -22,7 +22,7 @@ from gistcds.knowledge.schema.toxicity_management import Table as Management
 from gistcds.knowledge.schema.toxicity_monitoring import Table as Monitoring
 from gistcds.toxicity.rules import EventFacts, advise_event
 
-__all__ = ["ToxicityResult", "assess_toxicity"]
+__all__ = ["ToxicityResult", "assess_toxicity", "current_lines", "drug_inn"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class ToxicityResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _inn(name: str, drugs: Drugs) -> str:
+def drug_inn(name: str, drugs: Drugs) -> str:
     """INN for a drug name or brand (the therapy KB's synonyms), else the name itself."""
     key = name.strip().lower()
     names = [(d.inn, d.synonyms) for d in drugs.drugs]
@@ -52,7 +52,7 @@ def current_lines(patient: Patient) -> list[TherapyLine]:
 
 def _dose_of(patient: Patient, drug: str, drugs: Drugs) -> float | None:
     """The recorded daily dose of the latest line of ``drug`` (current lines first)."""
-    lines = [t for t in patient.therapy_lines if _inn(t.drug, drugs) == drug]
+    lines = [t for t in patient.therapy_lines if drug_inn(t.drug, drugs) == drug]
     running = [t for t in lines if t.end is None and t.stop_reason is None]
     for line in reversed(running or lines):
         if line.dose_mg_per_day is not None:
@@ -98,12 +98,12 @@ def _occurrence(events: list[tuple[AdverseEvent, str]], i: int, terms: Terms) ->
 
 def _attribute(patient: Patient, drugs: Drugs) -> tuple[list[tuple[AdverseEvent, str]], list[str]]:
     """Each event with its drug (the recorded one, or the only current drug)."""
-    current = list(dict.fromkeys(_inn(t.drug, drugs) for t in current_lines(patient)))
+    current = list(dict.fromkeys(drug_inn(t.drug, drugs) for t in current_lines(patient)))
     out: list[tuple[AdverseEvent, str]] = []
     warnings: list[str] = []
     for i, ev in enumerate(patient.adverse_events):
         if ev.drug is not None:
-            out.append((ev, _inn(ev.drug, drugs)))
+            out.append((ev, drug_inn(ev.drug, drugs)))
         elif len(current) == 1:
             out.append((ev, current[0]))
         else:
@@ -152,12 +152,12 @@ def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdv
 
 def _drugs_in_scope(patient: Patient, offered: list[str], drugs: Drugs) -> list[tuple[str, bool]]:
     """(drug, taken now) for current drugs first, then the offered ones, each once."""
-    current = [_inn(t.drug, drugs) for t in current_lines(patient)]
+    current = [drug_inn(t.drug, drugs) for t in current_lines(patient)]
     seen: dict[str, bool] = {}
     for d in current:
         seen.setdefault(d, True)
     for d in offered:
-        seen.setdefault(_inn(d, drugs), False)
+        seen.setdefault(drug_inn(d, drugs), False)
     return list(seen.items())
 
 
