@@ -98,6 +98,22 @@ def test_how_often(pct: float | None, words: str | None) -> None:
     assert how_often(pct) == words
 
 
+def test_how_often_falls_back_to_the_severe_rate() -> None:
+    assert how_often(None, 20) == "About 2 in 10 people get a severe form."
+    assert how_often(40, 4) == "About 4 in 10 people get this."
+
+
+def test_plain_texts_carry_no_rate_of_their_own(kb):  # type: ignore[no-untyped-def]
+    """Rates reach the leaflet only through the cited percentages, never typed in the text."""
+    import re
+
+    from gistcds.knowledge.schema.toxicity_counselling import Table
+
+    for drug in kb.table("toxicity_counselling", Table).drugs:
+        for e in drug.effects:
+            assert not re.search(r"\d|half", e.plain_effect + e.plain_advice), e.effect
+
+
 def test_cli_writes_leaflet_and_refuses_other_suffixes(tmp_path: Path) -> None:
     exe = [
         sys.executable,

@@ -42,15 +42,19 @@ class LeafletPage:
     call_team: list[str] = field(default_factory=list)
 
 
-def how_often(pct: float | None) -> str | None:
-    """A cited percentage in plain words ("about 4 in 10 people"); None when no rate."""
-    if pct is None:
+def how_often(pct: float | None, severe: float | None = None) -> str | None:
+    """A cited percentage in plain words ("about 4 in 10 people"); the severe (grade 3 or
+    more) rate only when no all-grade rate was found; None when neither was."""
+    if pct is None and severe is None:
         return None
-    if pct >= 10:
-        return f"About {round(pct / 10)} in 10 people get this."
-    if pct >= 1:
-        return f"About {round(pct)} in 100 people get this."
-    return "Fewer than 1 in 100 people get this."
+    value = pct if pct is not None else severe
+    assert value is not None
+    what = "get this" if pct is not None else "get a severe form"
+    if value >= 10:
+        return f"About {round(value / 10)} in 10 people {what}."
+    if value >= 1:
+        return f"About {round(value)} in 100 people {what}."
+    return f"Fewer than 1 in 100 people {what}."
 
 
 def build_leaflet(assessment: Assessment) -> list[LeafletPage]:
@@ -58,7 +62,7 @@ def build_leaflet(assessment: Assessment) -> list[LeafletPage]:
     pages = []
     for guide in assessment.patient_guides:
         effects = [
-            Effect(c.plain_effect, how_often(c.any_grade_pct), c.plain_advice)
+            Effect(c.plain_effect, how_often(c.any_grade_pct, c.grade3plus_pct), c.plain_advice)
             for c in assessment.counselling
             if c.drug == guide.drug
         ]
