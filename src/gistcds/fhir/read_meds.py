@@ -125,8 +125,10 @@ def _daily_dose(ctx: Ctx, e: Entry, dosage: dict[str, Any], where: str) -> float
             break
     if dose is None:
         dose = quantity(dosage.get("dose"))  # MedicationAdministration.dosage.dose
-    if dose is None or dose[1] not in ("mg", "milligram"):
-        ctx.line("unmapped", e, where, "no dose in mg")
+    if dose is None:
+        return None
+    if dose[1] not in ("mg", "milligram"):
+        ctx.line("unmapped", e, where, f"dose unit {dose[1]!r} is not mg")
         return None
     rep = ((dosage.get("timing") or {}).get("repeat")) or {}
     freq, period, unit = rep.get("frequency"), rep.get("period"), rep.get("periodUnit")
@@ -181,7 +183,9 @@ def _stop_reason(ctx: Ctx, e: Entry, line: dict[str, Any]) -> None:
 
 
 def _extensions(ctx: Ctx, e: Entry, line: dict[str, Any]) -> None:
-    for i, x in enumerate(e.resource.get("extension") or []):
+    xs = e.resource.get("extension") or []
+    has_setting = any(x.get("url") == ext("therapy-setting") for x in xs)
+    for i, x in enumerate(xs):
         url = x.get("url")
         if url == ext("therapy-setting"):
             line["setting"] = x.get("valueCode")
@@ -193,7 +197,7 @@ def _extensions(ctx: Ctx, e: Entry, line: dict[str, Any]) -> None:
             intent = concept_of(x.get("valueCodeableConcept"))
             if intent == "intent_palliative":
                 line.setdefault("setting", "metastatic")
-            elif intent == "intent_curative":
+            elif intent == "intent_curative" and not has_setting:
                 ctx.line(
                     "unmapped",
                     e,
@@ -206,8 +210,13 @@ def _extensions(ctx: Ctx, e: Entry, line: dict[str, Any]) -> None:
 
 
 def settle_lines(ctx: Ctx, pending: list[PendingLine]) -> None:
-    """Therapy lines oldest first (lines without a start date last), as the contract asks."""
-    ordered = sorted(pending, key=lambda p: (p.start is None, p.start or dt.date.min))
+    """Therapy lines oldest first, as the contract asks. Bundle order is kept when it
+    already is (lines without a start date stay where they are); otherwise lines are
+    sorted by start date, those without one last."""
+    starts = [p.start for p in pending if p.start is not None]
+    ordered = pending
+    if starts != sorted(starts):
+        ordered = sorted(pending, key=lambda p: (p.start is None, p.start or dt.date.min))
     for p in ordered:
         line = {k: v for k, v in p.line.items() if v is not None}
         ctx.append("therapy_lines", line, p.entry, p.element)
