@@ -22,6 +22,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 # name -> one-line help; the single list both the fast help and typer use.
 COMMANDS: dict[str, str] = {
     "assess": "Assess one patient (JSON file, or - for stdin).",
+    "assess-fhir": "Assess one patient from a FHIR R4 Bundle (mCODE), or - for stdin.",
+    "export-fhir": "Write a patient JSON as a FHIR R4 Bundle (mCODE profiles).",
     "cohort": "Score a table of patients (CSV/Parquet): risk columns for every system.",
     "kb": "Knowledge base: list its sources, check its citations.",
     "schema": "Print a JSON Schema (patient input, assessment output).",

@@ -22,6 +22,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class AssessFormat(StrEnum):
+    text = "text"
+    json = "json"
+    fhir = "fhir"
+
+
 class Engine(StrEnum):
     serial = "serial"
     threads = "threads"
@@ -41,6 +47,9 @@ class SchemaName(StrEnum):
 def register(app: typer.Typer) -> None:
     """Attach every command to the app (names and help from ``cli.COMMANDS``)."""
     app.command("assess", help=COMMANDS["assess"])(assess_cmd)
+    from gistcds.cli_fhir import register as register_fhir
+
+    register_fhir(app)
     app.command("schema", help=COMMANDS["schema"])(schema_cmd)
     app.command("simulate", help=COMMANDS["simulate"])(simulate_cmd)
     kb = typer.Typer(help=COMMANDS["kb"], no_args_is_help=True)
@@ -57,8 +66,8 @@ def register(app: typer.Typer) -> None:
 def assess_cmd(
     file: Annotated[str, typer.Argument(help="patient JSON file, or - for stdin")],
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text (default) or json")
-    ] = OutputFormat.text,
+        AssessFormat, typer.Option("--format", help="text (default), json or fhir")
+    ] = AssessFormat.text,
     report: Annotated[
         list[str] | None,
         typer.Option(
@@ -91,8 +100,12 @@ def assess_cmd(
         assessment = assess(patient, kb)
         # one timestamp for the terminal report and every file of this run
         generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        if fmt is OutputFormat.json:
+        if fmt is AssessFormat.json:
             sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
+        elif fmt is AssessFormat.fhir:
+            from gistcds.cli_fhir import write_fhir_assessment
+
+            write_fhir_assessment(assessment, patient, kb)
         else:
             from gistcds.report.text import print_report
 
@@ -101,7 +114,7 @@ def assess_cmd(
             from gistcds.report.html import write_report
 
             # json keeps stdout parseable: the paths go to stderr then
-            stream = sys.stderr if fmt is OutputFormat.json else sys.stdout
+            stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
             for out in report:
                 written = write_report(out, patient, assessment, kb, generated)
                 print(f"report written: {written}", file=stream)
