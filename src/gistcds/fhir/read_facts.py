@@ -68,4 +68,5 @@ def _lab(ctx: Ctx, e: Entry, key: str, when: object) -> None:
     import datetime as dt
 
     day = when if isinstance(when, dt.date) else None
-    ctx.offer(target, round(q[0] * factor, 6), e, "valueQuantity", day)
+    value = q[0] if factor == 1.0 else round(q[0] * factor, 6)
+    ctx.offer(target, value, e, "valueQuantity", day)
