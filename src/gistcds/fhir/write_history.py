@@ -177,7 +177,7 @@ def write_imaging(b: BundleBuilder, patient: Patient, subject: Any) -> dict[str,
                     effectiveDateTime=day,
                     focus=focus,
                     method=codeable("method_ct"),
-                    valueQuantity={"value": lesion.density_hu, "unit": "HU"},
+                    valueQuantity=qty(lesion.density_hu, "HU", "[hnsf'U]"),
                     derivedFrom=[ref(size)],
                 )
                 by_date[day].append(f"Observation/{b.add(hu)['id']}")
