@@ -13,7 +13,7 @@ from gistcds.fhir.read_context import Ctx
 from gistcds.fhir.terminology import concept_of, drug_by_rxnorm, system
 from gistcds.fhir.urls import ext, mcode
 
-__all__ = ["PendingLine", "read_medication", "settle_lines"]
+__all__ = ["PendingLine", "daily_dose", "dosage_of", "drug_name", "read_medication", "settle_lines"]
 
 _STOP = {
     "stop_progression": "progression",
@@ -106,7 +106,7 @@ def _comedication(ctx: Ctx, e: Entry, name: str, element: str, status: str) -> N
             ctx.line("ignored", e, extra, "dose and dates of a comedication are not needed")
 
 
-def _dosage(r: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+def dosage_of(r: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     if r.get("dosageInstruction"):
         return r["dosageInstruction"][0], "dosageInstruction[0]"
     d = r.get("dosage")
@@ -117,7 +117,7 @@ def _dosage(r: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     return None, ""
 
 
-def _daily_dose(ctx: Ctx, e: Entry, dosage: dict[str, Any], where: str) -> float | None:
+def daily_dose(ctx: Ctx, e: Entry, dosage: dict[str, Any], where: str) -> float | None:
     dose = None
     for dr in dosage.get("doseAndRate") or []:
         dose = quantity(dr.get("doseQuantity"))
@@ -151,10 +151,10 @@ def _dates(r: dict[str, Any], dosage: dict[str, Any] | None) -> tuple[Any, Any]:
 def _line(ctx: Ctx, e: Entry, name: str) -> tuple[dict[str, Any], dt.date | None]:
     r = e.resource
     line: dict[str, Any] = {"drug": name}
-    dosage, where = _dosage(r)
+    dosage, where = dosage_of(r)
     if dosage is not None:
         ctx.consume(e, where.split("[", 1)[0])
-        dose = _daily_dose(ctx, e, dosage, where)
+        dose = daily_dose(ctx, e, dosage, where)
         if dose is not None:
             line["dose_mg_per_day"] = dose
     start, end = _dates(r, dosage)

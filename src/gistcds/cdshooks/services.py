@@ -1,0 +1,97 @@
+"""CDS Hooks 2.0 service definitions (discovery) and prefetch -> Patient.
+
+The HTTP layer (``gistcds serve``) answers ``GET /cds-services`` with ``discovery()`` and,
+for a call, turns its ``prefetch`` into one Bundle with ``prefetch_bundle`` (or says which
+keys are missing, for the spec's 412 when no FHIR server is given either).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ORDER_SIGN",
+    "PATIENT_VIEW",
+    "SERVICES",
+    "discovery",
+    "missing_prefetch",
+    "prefetch_bundle",
+]
+
+PATIENT_VIEW = "gist-patient-view"
+ORDER_SIGN = "gist-order-sign"
+
+_PATIENT_PREFETCH = {
+    "patient": "Patient/{{context.patientId}}",
+    "conditions": "Condition?patient={{context.patientId}}",
+    "observations": "Observation?patient={{context.patientId}}&_count=500",
+    "bodyStructures": "BodyStructure?patient={{context.patientId}}",
+    "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
+    "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
+    "specimens": "Specimen?patient={{context.patientId}}",
+}
+
+SERVICES: list[dict[str, Any]] = [
+    {
+        "hook": "patient-view",
+        "id": PATIENT_VIEW,
+        "title": "GIST risk, response and therapy options",
+        "description": "Genotype, risk, RECIST/Choi response and ranked guideline options for a "
+        "patient with GIST; flags missing tests and critical cautions. Decision support "
+        "for qualified clinicians, not a medical device.",
+        "prefetch": _PATIENT_PREFETCH,
+    },
+    {
+        "hook": "order-sign",
+        "id": ORDER_SIGN,
+        "title": "GIST TKI order check",
+        "description": "Checks a draft TKI order against the tumour genotype, CYP3A4 "
+        "comedications, organ-function label limits, pregnancy and the recommended dose.",
+        "prefetch": _PATIENT_PREFETCH,
+    },
+]
+
+# Keys without which the assessment would be misleading (the rest may be empty).
+REQUIRED_KEYS = ("patient", "conditions", "observations")
+
+
+def discovery() -> dict[str, Any]:
+    """The discovery document: ``{"services": [...]}`` (order-select uses ``order-sign``'s
+    service id as well, see docs/fhir.md)."""
+    return {"services": [dict(s) for s in SERVICES]}
+
+
+def missing_prefetch(prefetch: dict[str, Any] | None) -> list[str]:
+    """Required keys the client did not send (an omitted key, not a null one: per the spec
+    a key whose query found nothing is null, and that is an answer)."""
+    given = prefetch or {}
+    return [k for k in REQUIRED_KEYS if k not in given]
+
+
+def prefetch_bundle(prefetch: dict[str, Any]) -> dict[str, Any]:
+    """One collection Bundle of every resource the prefetch holds (single resources and
+    searchset Bundles alike; OperationOutcome entries dropped, nulls skipped)."""
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for value in prefetch.values():
+        for resource in _resources(value):
+            if resource.get("resourceType") == "OperationOutcome":
+                continue
+            key = f"{resource.get('resourceType')}/{resource.get('id')}"
+            if resource.get("id") and key in seen:
+                continue
+            seen.add(key)
+            entries.append({"resource": resource})
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _resources(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, dict):
+        return []
+    if value.get("resourceType") == "Bundle":
+        return [
+            e["resource"]
+            for e in value.get("entry") or []
+            if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+        ]
+    return [value]
