@@ -176,3 +176,50 @@ def test_missing_protein_change_passes_the_cdna_change_on_as_assumed() -> None:
     assert patient.molecular is not None
     assert patient.molecular.variants[0].hgvs_p == "NM_000222.3:c.1669_1674del"
     assert any("cDNA change" in x.reason for x in report.by_status("assumed"))
+
+
+def test_statements_and_administrations_make_lines() -> None:
+    bundle = input_bundle()
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["id"] != "medrx-imatinib"]
+    sunitinib = {
+        "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "357977"}]
+    }
+    bundle["entry"] += [
+        {
+            "resource": {
+                "resourceType": "MedicationStatement",
+                "id": "st-ima",
+                "status": "stopped",
+                "medicationCodeableConcept": {"text": "Gleevec"},
+                "subject": {"reference": "Patient/pt-0001"},
+                "statusReason": [
+                    {"coding": [{"system": "http://snomed.info/sct", "code": "407563006"}]}
+                ],
+                "effectivePeriod": {"start": "2023-01-10", "end": "2023-06-01"},
+            }
+        },
+        *(
+            {
+                "resource": {
+                    "resourceType": "MedicationAdministration",
+                    "id": f"adm-{d}",
+                    "status": "completed",
+                    "medicationCodeableConcept": sunitinib,
+                    "subject": {"reference": "Patient/pt-0001"},
+                    "effectiveDateTime": d,
+                    "dosage": {"dose": {"value": 50, "unit": "mg", "code": "mg"}},
+                }
+            }
+            for d in ("2023-07-01", "2023-07-02")
+        ),
+    ]
+    patient, report = read(bundle)
+    first, second = patient.therapy_lines
+    assert (first.drug, first.stop_reason, first.end) == (
+        "gleevec",
+        "toxicity",
+        dt.date(2023, 6, 1),
+    )
+    assert (second.drug, second.start, second.end) == ("sunitinib", dt.date(2023, 7, 1), None)
+    assert second.dose_mg_per_day == 50
+    assert any("merged into the sunitinib line" in x.reason for x in report.by_status("assumed"))

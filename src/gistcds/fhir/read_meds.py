@@ -84,6 +84,11 @@ def read_medication(ctx: Ctx, e: Entry, cancer_drugs: set[str], pending: list[Pe
     if not cancer:
         _comedication(ctx, e, name, element, status)
         return
+    request = ctx.index.resolve(r.get("request"))
+    if e.rtype == "MedicationAdministration" and request is not None:
+        ctx.consume(e, element, "request", "dosage", "effectivePeriod", "effectiveDateTime")
+        ctx.line("ignored", e, "request", f"an administration of {request.ref}, read as the line")
+        return
     line, start = _line(ctx, e, name)
     ctx.consume(e, element)
     pending.append(PendingLine(start, e, element, line))
@@ -209,10 +214,44 @@ def _extensions(ctx: Ctx, e: Entry, line: dict[str, Any]) -> None:
     ctx.consume(e, "extension")
 
 
+def _merge_administrations(ctx: Ctx, pending: list[PendingLine]) -> list[PendingLine]:
+    """Administrations of one drug (not tied to an order in the Bundle) are one line from
+    the first; it ends only where a period ends or a stop reason says so. Each further
+    administration is reported as merged."""
+    out: list[PendingLine] = []
+    first: dict[str, PendingLine] = {}
+    for p in pending:
+        drug = str(p.line["drug"])
+        if p.entry.rtype != "MedicationAdministration":
+            out.append(p)
+        elif drug not in first:
+            first[drug] = p
+            out.append(p)
+        else:
+            head = first[drug]
+            starts = [d for d in (head.line.get("start"), p.line.get("start")) if d]
+            ends = [d for d in (head.line.get("end"), p.line.get("end")) if d]
+            if starts:
+                head.line["start"] = min(starts)
+                head.start = dt.date.fromisoformat(min(starts))
+            if ends:  # an administration's own date is not the end of the line
+                head.line["end"] = max(ends)
+            if "stop_reason" in p.line:
+                head.line["stop_reason"] = p.line["stop_reason"]
+            ctx.line(
+                "assumed",
+                p.entry,
+                "",
+                f"administration merged into the {drug} line of {head.entry.ref}",
+            )
+    return out
+
+
 def settle_lines(ctx: Ctx, pending: list[PendingLine]) -> None:
     """Therapy lines oldest first, as the contract asks. Bundle order is kept when it
     already is (lines without a start date stay where they are); otherwise lines are
     sorted by start date, those without one last."""
+    pending = _merge_administrations(ctx, pending)
     starts = [p.start for p in pending if p.start is not None]
     ordered = pending
     if starts != sorted(starts):
