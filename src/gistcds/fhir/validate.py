@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from gistcds.fhir.terminology import concept
@@ -284,6 +285,19 @@ def codings(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
             yield from codings(v, f"{path}[{i}]")
 
 
+@cache
+def _compiled(expr: str) -> Callable[..., list[Any]]:
+    """A FHIRPath expression compiled once (fhirpathpy parses on every ``evaluate``)."""
+    from fhirpathpy import compile as fp_compile
+
+    return fp_compile(expr)
+
+
+def _evaluate(resource: dict[str, Any], expr: str) -> list[Any]:
+    return _compiled(expr)(resource, {})
+
+
+@cache
 def _unconfirmed_standard_codes() -> dict[tuple[str, str], str]:
     from gistcds.fhir.terminology import concepts, drug_entries, system
 
@@ -303,19 +317,17 @@ def _unconfirmed_standard_codes() -> dict[tuple[str, str], str]:
 
 def check_resource(resource: dict[str, Any], where: str = "", codes: bool = True) -> list[str]:
     """Binding, profile-rule and terminology problems of one resource (empty when fine)."""
-    from fhirpathpy import evaluate
-
     problems: list[str] = []
     rtype = resource.get("resourceType", "")
     for btype, expr, allowed in REQUIRED_BINDINGS:
         if btype != rtype:
             continue
-        for value in evaluate(resource, expr):
+        for value in _evaluate(resource, expr):
             if value not in allowed:
                 problems.append(f"{where}{rtype}.{expr}: {value!r} not in the required value set")
     for profile in (resource.get("meta") or {}).get("profile") or []:
         for name, expr in PROFILE_RULES.get(str(profile).rsplit("/", 1)[-1], []):
-            if evaluate(resource, expr) != [True]:
+            if _evaluate(resource, expr) != [True]:
                 problems.append(
                     f"{where}{rtype}/{resource.get('id')}: {profile} rule {name!r} fails"
                 )
