@@ -210,3 +210,12 @@ def test_order_sign_dose_differs_from_the_option(kb: Any) -> None:
     same = order_sign_cards(patient, _draft("imatinib", 400), kb, deterministic_uuid("o"))
     assert all(c["source"]["topic"]["code"] != "dose" for c in same)
     assert order_sign_cards(patient, _draft("omeprazole", 20), kb, deterministic_uuid("o")) == []
+
+
+def test_prefetch_templates_are_rendered_for_a_fhir_server() -> None:
+    from gistcds.cdshooks import render_prefetch
+
+    queries = render_prefetch(PATIENT_VIEW, {"patientId": "pt-0001", "userId": "Practitioner/1"})
+    assert queries["patient"] == "Patient/pt-0001"
+    assert queries["observations"] == "Observation?patient=pt-0001&_count=500"
+    assert render_prefetch(PATIENT_VIEW, {"userId": "Practitioner/1"}) == {}

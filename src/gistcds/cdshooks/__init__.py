@@ -13,6 +13,7 @@ from gistcds.cdshooks.services import (
     discovery,
     missing_prefetch,
     prefetch_bundle,
+    render_prefetch,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "order_sign_cards",
     "patient_view_cards",
     "prefetch_bundle",
+    "render_prefetch",
 ]

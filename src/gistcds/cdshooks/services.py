@@ -7,6 +7,7 @@ keys are missing, for the spec's 412 when no FHIR server is given either).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "discovery",
     "missing_prefetch",
     "prefetch_bundle",
+    "render_prefetch",
 ]
 
 PATIENT_VIEW = "gist-patient-view"
@@ -59,6 +61,27 @@ def discovery() -> dict[str, Any]:
     """The discovery document: ``{"services": [...]}`` (order-select uses ``order-sign``'s
     service id as well, see docs/fhir.md)."""
     return {"services": [dict(s) for s in SERVICES]}
+
+
+_TOKEN = re.compile(r"\{\{\s*([A-Za-z.]+)\s*\}\}")
+
+
+def render_prefetch(service_id: str, context: dict[str, Any]) -> dict[str, str]:
+    """The service's prefetch queries with ``{{context.x}}`` tokens filled in, for the
+    HTTP layer to run against ``fhirServer`` when the client sent no prefetch. A template
+    whose token the context lacks is left out (the spec: only root-level primitives)."""
+    service = next(s for s in SERVICES if s["id"] == service_id)
+    out: dict[str, str] = {}
+    for key, template in service.get("prefetch", {}).items():
+        names = _TOKEN.findall(template)
+        values = [context.get(n.removeprefix("context.")) for n in names]
+        if any(not isinstance(v, str | int) or isinstance(v, bool) for v in values):
+            continue
+        query = template
+        for name, value in zip(names, values, strict=True):
+            query = re.sub(r"\{\{\s*" + re.escape(name) + r"\s*\}\}", str(value), query)
+        out[key] = query
+    return out
 
 
 def missing_prefetch(prefetch: dict[str, Any] | None) -> list[str]:
