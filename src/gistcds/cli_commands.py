@@ -121,7 +121,7 @@ def assess_cmd(
         if leaflet:
             from gistcds.leaflet import write_leaflet
 
-            stream = sys.stderr if fmt is OutputFormat.json else sys.stdout
+            stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
             print(f"leaflet written: {write_leaflet(leaflet, assessment)}", file=stream)
         return EXIT_OK
 
