@@ -223,3 +223,62 @@ def test_statements_and_administrations_make_lines() -> None:
     assert (second.drug, second.start, second.end) == ("sunitinib", dt.date(2023, 7, 1), None)
     assert second.dose_mg_per_day == 50
     assert any("merged into the sunitinib line" in x.reason for x in report.by_status("assumed"))
+
+
+def test_organ_function_and_adverse_events_are_read() -> None:
+    bundle = input_bundle()
+    subject = {"reference": "Patient/pt-0001"}
+    loinc = "http://loinc.org"
+    bundle["entry"] += [
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "id": "alt",
+                "status": "final",
+                "code": {"coding": [{"system": loinc, "code": "1742-6"}]},
+                "subject": subject,
+                "effectiveDateTime": "2024-06-08",
+                "valueQuantity": {"value": 80, "unit": "U/L", "code": "U/L"},
+                "referenceRange": [{"high": {"value": 40, "unit": "U/L", "code": "U/L"}}],
+            }
+        },
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "id": "ef",
+                "status": "final",
+                "code": {"coding": [{"system": loinc, "code": "10230-1"}]},
+                "subject": subject,
+                "valueQuantity": {"value": 55, "unit": "%"},
+            }
+        },
+        {
+            "resource": {
+                "resourceType": "AdverseEvent",
+                "id": "ae",
+                "actuality": "actual",
+                "subject": subject,
+                "event": {"text": "Neutrophil count decreased"},
+                "date": "2024-05-01",
+                "extension": [
+                    {
+                        "url": "http://example.org/gistcds/StructureDefinition/ctcae-grade",
+                        "valueInteger": 3,
+                    }
+                ],
+                "suspectEntity": [{"instance": {"display": "Imatinib"}}],
+            }
+        },
+    ]
+    patient, report = read(bundle)
+    assert patient.labs is not None
+    assert (patient.labs.alt_u_per_l, patient.labs.alt_uln_u_per_l) == (80, 40)
+    assert patient.cardiac is not None and patient.cardiac.lvef_pct == 55
+    (ae,) = patient.adverse_events
+    assert (ae.term, ae.grade, ae.drug, ae.onset) == (
+        "Neutrophil count decreased",
+        3,
+        "imatinib",
+        dt.date(2024, 5, 1),
+    )
+    assert report.by_status("unmapped") == []

@@ -76,6 +76,37 @@ def _vary(obj: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     obj["hepatic_impairment"] = data.draw(
         st.none() | st.sampled_from(["none", "mild", "moderate", "severe"]), label="hepatic"
     )
+    if data.draw(st.booleans(), label="organ function"):
+        obj["labs"] = {
+            **obj.get("labs", {}),
+            "platelets_10e9_per_l": data.draw(st.floats(1, 900, allow_nan=False), label="plt"),
+            "alt_u_per_l": data.draw(st.floats(1, 900, allow_nan=False), label="alt"),
+            "alt_uln_u_per_l": data.draw(st.sampled_from([35, 40, 45]), label="alt uln"),
+            "bilirubin_uln_umol_per_l": data.draw(st.sampled_from([17, 21]), label="bili uln"),
+            "tsh_mu_per_l": data.draw(st.floats(0.01, 50, allow_nan=False), label="tsh"),
+        }
+        obj["cardiac"] = {
+            "lvef_pct": data.draw(st.floats(10, 80, allow_nan=False), label="ef"),
+            "qtc_ms": data.draw(st.integers(300, 600), label="qtc"),
+        }
+        obj["adverse_events"] = [
+            {
+                "term": data.draw(
+                    st.sampled_from(
+                        [
+                            "Hypertension",
+                            "Neutrophil count decreased",
+                            "Palmar-plantar erythrodysesthesia syndrome",
+                        ]
+                    )
+                ),
+                "grade": data.draw(st.integers(1, 4), label="grade"),
+                "drug": "imatinib",
+                "onset": "2025-01-05",
+                "resolved": data.draw(st.none() | st.just("2025-02-01"), label="resolved"),
+                "recurrence": data.draw(st.none() | st.integers(1, 3), label="recurrence"),
+            }
+        ]
     primary = obj.get("primary")
     if isinstance(primary, dict):
         primary["site"] = data.draw(
@@ -111,6 +142,34 @@ def test_roundtrip_property_over_variations_of_the_cases(data: st.DataObject, kb
     patient = patient_from_obj(obj, TODAY)
     back, _ = roundtrip(patient, kb)
     assert back == patient
+
+
+def test_every_patient_field_has_a_fhir_mapping() -> None:
+    """A field added to the patient model must be mapped (or this test names it)."""
+    from gistcds.domain.patient import Labs
+    from gistcds.fhir.write_facts import LAB_FIELDS, ULN_FIELDS
+
+    handled = {
+        "schema_version",
+        "id",
+        "age_years",
+        "sex",
+        "ecog",
+        "primary",
+        "molecular",
+        "metastatic",
+        "labs",
+        "cardiac",
+        "renal",
+        "adverse_events",
+        "therapy_lines",
+        "imaging",
+        "comedications",
+        "pregnant",
+        "hepatic_impairment",
+    }
+    assert set(Patient.model_fields) - handled == set()
+    assert set(Labs.model_fields) - set(LAB_FIELDS) - set(ULN_FIELDS) == set()
 
 
 def test_example_bundle_to_output_bundle(kb: Any) -> None:

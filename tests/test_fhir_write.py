@@ -133,3 +133,21 @@ def _references(node: Any) -> list[str]:
     if isinstance(node, list):
         return [r for v in node for r in _references(v)]
     return []
+
+
+def test_side_effect_advice_is_rendered(kb: Any) -> None:
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import load_patient
+    from tests.conftest import EXAMPLES
+
+    patient = load_patient(str(EXAMPLES / "regorafenib-hand-foot.json"))
+    a = assess(patient, kb)
+    out = assessment_to_bundle(a, patient, kb=kb)
+    assert check_bundle(out) == []
+    res = {e["resource"]["id"]: e["resource"] for e in out["entry"]}
+    tox = res["toxicity-management"]
+    assert [x["code"][0]["text"] for x in tox["action"]] == [t.action for t in a.toxicity]
+    assert len(res["monitoring"]["activity"]) == len(a.monitoring)
+    assert len(res["counselling"]["activity"]) == len(a.counselling)
+    events = [r for r in res.values() if r["resourceType"] == "AdverseEvent"]
+    assert [e["event"]["text"] for e in events] == [x.term for x in patient.adverse_events]

@@ -17,7 +17,7 @@ from gistcds.errors import InputError, Problem
 from gistcds.fhir.bundle import Entry, first_date, parse_bundle, profiles
 from gistcds.fhir.mapping import MappingReport
 from gistcds.fhir.read_context import Ctx
-from gistcds.fhir.read_facts import read_fact
+from gistcds.fhir.read_facts import read_adverse_event, read_fact
 from gistcds.fhir.read_imaging import Imaging, read_lesion_observation, settle_imaging
 from gistcds.fhir.read_meds import PendingLine, read_medication, settle_lines
 from gistcds.fhir.read_molecular import read_region, read_sdhb, read_specimen_use, read_variant
@@ -36,10 +36,18 @@ _FACTS = (
     "neutrophils",
     "hemoglobin",
     "albumin",
+    "platelets",
+    "alt",
+    "bilirubin",
+    "tsh",
+    "lvef",
+    "qtc",
+    "creatinine_clearance",
     "pregnancy_status",
     "hepatic_impairment",
 )
 _MEDS = ("MedicationRequest", "MedicationStatement", "MedicationAdministration")
+_READ_TYPES = ("Patient", "Condition", "Observation", "Medication", "AdverseEvent", *_MEDS)
 _DISCARDED = {"entered-in-error", "cancelled"}
 _WHY_IGNORED = {
     "DiagnosticReport": "report container; its results are read one by one",
@@ -102,13 +110,15 @@ def _read_all(ctx: Ctx, cancer_drugs: set[str]) -> None:
             _observation(ctx, img, e, specimens_used)
         elif e.rtype in _MEDS:
             read_medication(ctx, e, cancer_drugs, pending)
+        elif e.rtype == "AdverseEvent":
+            read_adverse_event(ctx, e)
     for e in live:
         if e.rtype == "Specimen":
             read_specimen_use(ctx, e, e.ref in specimens_used)
         elif e.rtype == "BodyStructure":
             if e.ref not in img.structures:
                 ctx.line("ignored", e, "", "no measurement refers to this body structure")
-        elif e.rtype not in ("Patient", "Condition", "Observation", "Medication", *_MEDS):
+        elif e.rtype not in _READ_TYPES:
             why = _WHY_IGNORED.get(e.rtype, f"{e.rtype} is not used by gistcds")
             ctx.line("ignored" if e.rtype in _WHY_IGNORED else "unmapped", e, "", why)
         elif e.rtype == "Medication" and e.index not in ctx.consumed:

@@ -16,6 +16,18 @@ LABS: dict[str, tuple[str, dict[str, float]]] = {
     ),
     "hemoglobin": ("labs.hemoglobin_g_per_dl", {"g/dL": 1.0, "g/L": 0.1}),
     "albumin": ("labs.albumin_g_per_l", {"g/L": 1.0, "g/dL": 10.0}),
+    "platelets": ("labs.platelets_10e9_per_l", {"10*9/L": 1.0, "10*3/uL": 1.0, "/nL": 1.0}),
+    "alt": ("labs.alt_u_per_l", {"U/L": 1.0, "[IU]/L": 1.0}),
+    "bilirubin": ("labs.bilirubin_umol_per_l", {"umol/L": 1.0}),
+    "tsh": ("labs.tsh_mu_per_l", {"m[IU]/L": 1.0, "mIU/L": 1.0, "mU/L": 1.0, "u[IU]/mL": 1.0}),
+    "lvef": ("cardiac.lvef_pct", {"%": 1.0}),
+    "qtc": ("cardiac.qtc_ms", {"ms": 1.0}),
+    "creatinine_clearance": ("renal.creatinine_clearance_ml_min", {"mL/min": 1.0}),
+}
+# upper limit of normal (Observation.referenceRange.high) kept for these labs
+ULN: dict[str, str] = {
+    "alt": "labs.alt_uln_u_per_l",
+    "bilirubin": "labs.bilirubin_uln_umol_per_l",
 }
 _HEPATIC = {"none", "mild", "moderate", "severe"}
 
@@ -55,11 +67,35 @@ def read_fact(ctx: Ctx, e: Entry, key: str) -> None:
         ctx.offer("hepatic_impairment", value, e, "valueCodeableConcept", when)
 
 
+def _uln(ctx: Ctx, e: Entry, key: str, units: dict[str, float], day: object) -> None:
+    ranges = e.resource.get("referenceRange") or []
+    ctx.consume(e, "referenceRange", "dataAbsentReason")
+    high = quantity((ranges[0] if ranges else {}).get("high"))
+    if key not in ULN or high is None:
+        if ranges:
+            ctx.line("ignored", e, "referenceRange", "reference range not used for this test")
+        return
+    if high[1] not in units:
+        ctx.line("unmapped", e, "referenceRange[0].high", f"unit {high[1]!r} not read")
+        return
+    import datetime as dt
+
+    when = day if isinstance(day, dt.date) else None
+    ctx.offer(ULN[key], high[0] * units[high[1]], e, "referenceRange[0].high", when)
+
+
 def _lab(ctx: Ctx, e: Entry, key: str, when: object) -> None:
+    from gistcds.domain.patient import Patient
+
     target, units = LABS[key]
+    if target.split(".", 1)[0] not in Patient.model_fields:
+        ctx.line("unmapped", e, "code", f"this gistcds version has no {target} field")
+        return
+    _uln(ctx, e, key, units, when)
     q = quantity(e.resource.get("valueQuantity"))
     if q is None:
-        ctx.line("unmapped", e, "value", "lab result without a numeric valueQuantity")
+        if "dataAbsentReason" not in e.resource:
+            ctx.line("unmapped", e, "value", "lab result without a numeric valueQuantity")
         return
     factor = units.get(q[1])
     if factor is None:
@@ -70,3 +106,38 @@ def _lab(ctx: Ctx, e: Entry, key: str, when: object) -> None:
     day = when if isinstance(when, dt.date) else None
     value = q[0] if factor == 1.0 else round(q[0] * factor, 6)
     ctx.offer(target, value, e, "valueQuantity", day)
+
+
+def read_adverse_event(ctx: Ctx, e: Entry) -> None:
+    """A CTCAE-graded AdverseEvent -> ``adverse_events[]`` (term, grade, drug, dates)."""
+    from gistcds.fhir.urls import ext
+
+    r = e.resource
+    ctx.consume(e, "subject", "actuality", "outcome", "extension", "suspectEntity", "date")
+    if r.get("actuality") == "potential":
+        ctx.line("ignored", e, "actuality", "a potential event, not one that happened")
+        return
+    cc = r.get("event") or {}
+    names = [cc.get("text")] + [c.get("display") for c in cc.get("coding") or []]
+    term = next((n for n in names if isinstance(n, str) and n.strip()), None)
+    xs = {x.get("url"): x for x in r.get("extension") or []}
+    grade = (xs.get(ext("ctcae-grade")) or {}).get("valueInteger")
+    if term is None or not isinstance(grade, int):
+        why = "no event term" if term is None else "no CTCAE grade (extension ctcae-grade)"
+        ctx.line("unmapped", e, "event" if term is None else "extension", why)
+        return
+    event: dict[str, object] = {"term": term.strip(), "grade": grade}
+    onset = first_date(r, "date", "detected")
+    if onset is not None:
+        event["onset"] = onset.isoformat()
+    resolved = (xs.get(ext("resolved-date")) or {}).get("valueDate")
+    if resolved:
+        event["resolved"] = resolved
+    recurrence = (xs.get(ext("recurrence")) or {}).get("valueInteger")
+    if recurrence is not None:
+        event["recurrence"] = recurrence
+    suspects = r.get("suspectEntity") or []
+    instance = (suspects[0] if suspects else {}).get("instance") or {}
+    if instance.get("display"):
+        event["drug"] = str(instance["display"]).strip().lower()
+    ctx.append("adverse_events", event, e, "event")

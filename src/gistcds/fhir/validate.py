@@ -208,6 +208,12 @@ REQUIRED_BINDINGS: list[tuple[str, str, set[str]]] = [
             "entered-in-error",
         },
     ),
+    ("AdverseEvent", "actuality", {"actual", "potential"}),
+    (
+        "AdverseEvent",
+        "outcome.coding.code",
+        {"resolved", "recovering", "ongoing", "resolvedWithSequelae", "fatal", "unknown"},
+    ),
     ("Patient", "gender", {"male", "female", "other", "unknown"}),
     ("Specimen", "status", {"available", "unavailable", "unsatisfactory", "entered-in-error"}),
     (

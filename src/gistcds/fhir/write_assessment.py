@@ -22,6 +22,7 @@ from gistcds.fhir.urls import mcode
 from gistcds.fhir.write_common import BundleBuilder, obs, ref
 from gistcds.fhir.write_plan import write_plan
 from gistcds.fhir.write_results import write_genotype, write_prognosis, write_response
+from gistcds.fhir.write_toxicity import write_toxicity
 from gistcds.knowledge import KnowledgeBase
 
 __all__ = ["assessment_to_bundle"]
@@ -64,6 +65,7 @@ def assessment_to_bundle(
     write_genotype(b, assessment, subject, refs, kb)
     write_prognosis(b, assessment, subject, cond, refs)
     write_plan(b, assessment, subject, cond, kb)
+    write_toxicity(b, assessment, subject, kb)
     return b.bundle()
 
 

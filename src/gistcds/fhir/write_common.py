@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gistcds.fhir.terminology import codeable, system
+from gistcds.fhir.terminology import LOCAL, codeable, system
 from gistcds.fhir.urls import GISTCDS
 
-__all__ = ["BundleBuilder", "fhir_id", "obs", "qty", "ref"]
+__all__ = ["BundleBuilder", "fhir_id", "local_code", "obs", "qty", "ref"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9\-.]")
 
@@ -31,6 +31,11 @@ def qty(value: float, unit: str, ucum: str | None = None) -> dict[str, Any]:
     if code:
         q.update({"system": system("ucum"), "code": code})
     return q
+
+
+def local_code(code: str) -> dict[str, Any]:
+    """A CodeableConcept holding one gistcds local code (e.g. R0, N1, mild) and its text."""
+    return {"coding": [{"system": LOCAL, "code": code, "display": code}], "text": code}
 
 
 def obs(rid: str, key: str, subject: dict[str, str], **more: Any) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from typing import Any
 
 from gistcds.domain.patient import Patient, PrimaryTumor, Variant
 from gistcds.fhir.sites import organ_codeable, primary_site_codeables
-from gistcds.fhir.terminology import LOCAL, codeable, coding
+from gistcds.fhir.terminology import codeable, coding
 from gistcds.fhir.urls import CONDITION_RELATED, mcode, patient_id_system
-from gistcds.fhir.write_common import BundleBuilder, obs, qty, ref
+from gistcds.fhir.write_common import BundleBuilder, local_code, obs, qty, ref
+from gistcds.fhir.write_facts import write_facts
 from gistcds.fhir.write_history import write_imaging, write_lines
 
 __all__ = ["RecordRefs", "patient_to_bundle", "write_record"]
@@ -51,7 +52,7 @@ def write_record(b: BundleBuilder, patient: Patient) -> RecordRefs:
         refs["risk_basis"] = _primary_facts(b, patient.primary, subject, cond)
     _molecular(b, patient, subject, refs)
     _metastatic(b, patient, subject, cond)
-    _facts(b, patient, subject, refs)
+    write_facts(b, patient, subject, refs)
     write_lines(b, patient, subject, cond)
     refs["imaging"] = write_imaging(b, patient, subject)
     return refs
@@ -152,7 +153,7 @@ def _primary_facts(
                 "residual_tumour",
                 subject,
                 focus=focus,
-                valueCodeableConcept=_local(value),
+                valueCodeableConcept=local_code(value),
             )
         )
     if p.nodes is not None:
@@ -164,14 +165,10 @@ def _primary_facts(
                 focus=focus,
                 meta={"profile": [mcode("mcode-tnm-regional-nodes-category")]},
                 method=codeable("ajcc8"),
-                valueCodeableConcept=_local(p.nodes.value),
+                valueCodeableConcept=local_code(p.nodes.value),
             )
         )
     return out
-
-
-def _local(code: str) -> dict[str, Any]:
-    return {"coding": [{"system": LOCAL, "code": code, "display": code}], "text": code}
 
 
 def _variant_resource(b: BundleBuilder, v: Variant, subject: Any, spec: Any) -> dict[str, Any]:
@@ -299,58 +296,3 @@ def _metastatic(b: BundleBuilder, patient: Patient, subject: Any, cond: dict[str
         if m.diagnosed is not None:
             c["onsetDateTime"] = m.diagnosed.isoformat()
         b.add(c)
-
-
-_LAB_UNITS = {
-    "neutrophils_10e9_per_l": ("neutrophils", "10*9/L"),
-    "hemoglobin_g_per_dl": ("hemoglobin", "g/dL"),
-    "albumin_g_per_l": ("albumin", "g/L"),
-}
-
-
-def _facts(b: BundleBuilder, patient: Patient, subject: Any, refs: RecordRefs) -> None:
-    if patient.age_years is not None:
-        b.add(
-            obs(
-                b.unique("Observation", "age"),
-                "age",
-                subject,
-                valueQuantity=qty(patient.age_years, "a"),
-            )
-        )
-    if patient.ecog is not None:
-        e = b.add(
-            obs(
-                b.unique("Observation", "ecog"),
-                "ecog",
-                subject,
-                meta={"profile": [mcode("mcode-ecog-performance-status")]},
-                valueInteger=patient.ecog,
-            )
-        )
-        refs["ecog"] = f"Observation/{e['id']}"
-    if patient.labs is not None:
-        for name, value in patient.labs.model_dump(exclude_none=True).items():
-            if name not in _LAB_UNITS:
-                continue  # a lab field this writer does not know yet (listed in docs/fhir.md)
-            key, unit = _LAB_UNITS[name]
-            b.add(obs(b.unique("Observation", key), key, subject, valueQuantity=qty(value, unit)))
-    if patient.pregnant is not None:
-        value = codeable("pregnant" if patient.pregnant else "not_pregnant")
-        b.add(
-            obs(
-                b.unique("Observation", "pregnancy"),
-                "pregnancy_status",
-                subject,
-                valueCodeableConcept=value,
-            )
-        )
-    if patient.hepatic_impairment is not None:
-        b.add(
-            obs(
-                b.unique("Observation", "hepatic"),
-                "hepatic_impairment",
-                subject,
-                valueCodeableConcept=_local(patient.hepatic_impairment.value),
-            )
-        )
