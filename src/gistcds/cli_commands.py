@@ -40,12 +40,15 @@ class SchemaName(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Attach every command to the app (names and help from ``cli.COMMANDS``)."""
+    from gistcds.cli_kb import register as register_kb_stats
+
     app.command("assess", help=COMMANDS["assess"])(assess_cmd)
     app.command("schema", help=COMMANDS["schema"])(schema_cmd)
     app.command("simulate", help=COMMANDS["simulate"])(simulate_cmd)
     kb = typer.Typer(help=COMMANDS["kb"], no_args_is_help=True)
     kb.command("sources", help="List every source the knowledge base cites.")(kb_sources_cmd)
     kb.command("check", help="Validate the knowledge base; exit 1 on any problem.")(kb_check_cmd)
+    register_kb_stats(kb)
     app.add_typer(kb, name="kb")
     cohort = typer.Typer(help=COMMANDS["cohort"], no_args_is_help=True)
     cohort.command("score", help="Risk and staging columns for every row of a table.")(
