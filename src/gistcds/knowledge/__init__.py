@@ -80,7 +80,7 @@ class Source(KBModel):
     # name, and must give the address where it was read.
     document_id: str | None = Field(
         default=None,
-        pattern=r"^(nccn|onkopedia|pdq|ctgov):[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+        pattern=r"^(nccn|onkopedia|pdq|ctgov|oncokb):[A-Za-z0-9][A-Za-z0-9._:/-]*$",
     )
 
     @model_validator(mode="after")
