@@ -41,6 +41,7 @@ class SchemaName(StrEnum):
 def register(app: typer.Typer) -> None:
     """Attach every command to the app (names and help from ``cli.COMMANDS``)."""
     from gistcds.cli_kb import register as register_kb_stats
+    from gistcds.cli_trials import register as register_trials
 
     app.command("assess", help=COMMANDS["assess"])(assess_cmd)
     app.command("schema", help=COMMANDS["schema"])(schema_cmd)
@@ -55,6 +56,7 @@ def register(app: typer.Typer) -> None:
         cohort_score_cmd
     )
     app.add_typer(cohort, name="cohort")
+    register_trials(app)
 
 
 def assess_cmd(
