@@ -23,7 +23,7 @@ class Gap(KBModel):
     why: str = Field(min_length=1, description="why it stays open")
     effect: str = Field(min_length=1, description="what the output does meanwhile")
     kind: Literal["unreadable", "not_found", "conflict", "not_decided"]
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(min_length=1, description="the texts concerned")
 
 
 class Table(KBModel):
