@@ -167,12 +167,19 @@ def _unverified(kb: KnowledgeBase) -> list[str]:
             label = next(
                 (
                     str(getattr(rec, a))
-                    for a in ("id", "guideline", "code", "name", "inn")
+                    for a in ("id", "guideline", "code", "name", "inn", "drug")
                     if getattr(rec, a, None)
                 ),
                 "",
             )
-            what = getattr(rec, "statement", None) or getattr(rec, "title", None) or ""
+            what = next(
+                (
+                    str(getattr(rec, a))
+                    for a in ("statement", "title", "text", "test")
+                    if getattr(rec, a, None)
+                ),
+                "",
+            )
             rows.append([f"`{name}`", f"`{path}`", label, what])
     return [
         "## Unverified records",
