@@ -49,7 +49,8 @@ def test_high_risk_insensitive_genotype_unverified_schedule(kb: KnowledgeBase) -
     v = plan("V22", kb)
     assert v[0].month == 3 and v[-1].month == 120
     assert {x.rule_id for x in v} == {"FU-HIGH-NO-ADJUVANT"}
-    assert v[0].confidence == "unverified"
+    # evidence pass 3: NCI PDQ (imaging every 3-6 months after resection) supports the interval
+    assert v[0].confidence == "secondary"
 
 
 def test_rupture_counts_as_high_risk(kb: KnowledgeBase) -> None:

@@ -150,5 +150,8 @@ def test_unknown_cells_listed(kb: Any) -> None:
     }
     assert ("KIT_exon11", "avapritinib") in unknown
     assert ("PDGFRA_D842V", "imatinib") not in unknown
-    for cls in ("NF1", "BRAF_V600E", "NTRK_fusion", "quadruple_wild_type", "not_tested"):
+    for cls in ("NTRK_fusion", "quadruple_wild_type", "not_tested"):
         assert all((cls, d) in unknown for d in S.DRUGS)
+    # evidence pass 3: NCI PDQ / Blay 2021 read -> imatinib resistant in NF1 and BRAF V600E
+    assert ("NF1", "imatinib") not in unknown and ("BRAF_V600E", "imatinib") not in unknown
+    assert ("NF1", "sunitinib") in unknown and ("BRAF_V600E", "regorafenib") in unknown

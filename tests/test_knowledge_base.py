@@ -38,7 +38,8 @@ def test_shipped_kb_is_valid_and_cached() -> None:
     assert "+" in kb.version
     label_ids = ("dailymed_setid", "ema_product_number", "fda_application", "official_url")
     assert all(
-        s.pmid or s.doi or any(getattr(s, k) for k in label_ids) for s in kb.sources.values()
+        s.pmid or s.doi or any(getattr(s, k) for k in label_ids) or (s.document_id and s.url)
+        for s in kb.sources.values()
     )
 
 

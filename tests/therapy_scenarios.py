@@ -222,6 +222,10 @@ SCENARIOS: dict[str, Scenario] = {
         patient(primary={"site": "stomach", "size_cm": 12, "resection": "none"}),
         genotype("PDGFRA_D842V"),
     ),
+    "localized-unresected-sdh": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 6, "resection": "none"}),
+        genotype("SDH_deficient"),
+    ),
     "localized-r2": Scenario(
         patient(primary={"site": "stomach", "size_cm": 12, "resection": "R2"}),
         genotype("KIT_exon11"),

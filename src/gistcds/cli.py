@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "kb": "Knowledge base: list its sources, check its citations.",
     "schema": "Print a JSON Schema (patient input, assessment output).",
     "simulate": "Simulate a treatment sequence (Monte Carlo): OS and time on each line.",
+    "trials": "Trials table: refresh it from a ClinicalTrials.gov API v2 JSON export.",
 }
 
 _FAST_HELP = """Usage: gistcds [OPTIONS] COMMAND [ARGS]...

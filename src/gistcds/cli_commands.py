@@ -46,6 +46,9 @@ class SchemaName(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Attach every command to the app (names and help from ``cli.COMMANDS``)."""
+    from gistcds.cli_kb import register as register_kb_stats
+    from gistcds.cli_trials import register as register_trials
+
     app.command("assess", help=COMMANDS["assess"])(assess_cmd)
     from gistcds.cli_fhir import register as register_fhir
 
@@ -55,12 +58,14 @@ def register(app: typer.Typer) -> None:
     kb = typer.Typer(help=COMMANDS["kb"], no_args_is_help=True)
     kb.command("sources", help="List every source the knowledge base cites.")(kb_sources_cmd)
     kb.command("check", help="Validate the knowledge base; exit 1 on any problem.")(kb_check_cmd)
+    register_kb_stats(kb)
     app.add_typer(kb, name="kb")
     cohort = typer.Typer(help=COMMANDS["cohort"], no_args_is_help=True)
     cohort.command("score", help="Risk and staging columns for every row of a table.")(
         cohort_score_cmd
     )
     app.add_typer(cohort, name="cohort")
+    register_trials(app)
 
 
 def assess_cmd(

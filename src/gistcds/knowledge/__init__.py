@@ -75,15 +75,25 @@ class Source(KBModel):
     official_url: str | None = Field(
         default=None, pattern=r"^https://([a-z0-9-]+\.)+(gov|europa\.eu)(/\S*)?$"
     )
+    # A guideline document or registry record that has no PMID/DOI (an NCCN panel record,
+    # the Onkopedia or NCI PDQ text, a ClinicalTrials.gov record) is identified by kind and
+    # name, and must give the address where it was read.
+    document_id: str | None = Field(
+        default=None,
+        pattern=r"^(nccn|onkopedia|pdq|ctgov|oncokb):[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+    )
 
     @model_validator(mode="after")
     def _needs_identifier(self) -> Source:
         label_ids = (self.dailymed_setid, self.ema_product_number, self.fda_application)
-        if not (self.pmid or self.doi or any(label_ids) or self.official_url):
+        if not (self.pmid or self.doi or any(label_ids) or self.official_url or self.document_id):
             raise ValueError(
                 "needs a pmid or a doi (an official document: a dailymed_setid, "
-                "ema_product_number, fda_application or official_url)"
+                "ema_product_number, fda_application or official_url; a guideline document "
+                "or registry record: a document_id)"
             )
+        if self.document_id and not self.url:
+            raise ValueError("a document_id needs the url where the document was read")
         return self
 
     def citation(self) -> str:
@@ -97,6 +107,7 @@ class Source(KBModel):
                 f"EU {self.ema_product_number}" if self.ema_product_number else "",
                 f"Drugs@FDA {self.fda_application}" if self.fda_application else "",
                 self.official_url or "",
+                self.document_id or "",
             )
             if x
         )
@@ -218,6 +229,7 @@ def build_kb(directory: Path) -> KnowledgeBase:
             f"PMID {s.pmid}" if s.pmid else None,
             f"doi {s.doi.lower()}" if s.doi else None,
             f"DailyMed setid {s.dailymed_setid}" if s.dailymed_setid else None,
+            f"document {s.document_id}" if s.document_id else None,
         ):
             if ident is None:
                 continue

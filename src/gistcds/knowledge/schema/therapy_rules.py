@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.reading import Reading
 
 OPERATORS = frozenset(
     {
@@ -184,6 +185,9 @@ class Rule(Cited):
     when: Condition
     options: list[OptionSpec] = Field(default_factory=list)
     cautions: list[CautionSpec] = Field(default_factory=list)
+    readings: list[Reading] = Field(
+        default_factory=list, description="guideline/trial texts read to verify the rule"
+    )
 
 
 class Exclusion(Cited):
@@ -193,6 +197,7 @@ class Exclusion(Cited):
     when: Condition
     drugs: list[str] = Field(min_length=1)
     caution: CautionSpec
+    readings: list[Reading] = Field(default_factory=list)
 
 
 class HistoryPolicy(Cited):

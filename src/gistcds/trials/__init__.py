@@ -1,0 +1,20 @@
+"""Trial matching: the dated, cited trials table against one patient's facts.
+
+``match_trials(trial_facts(patient, genotype, drugs), table)`` lists the trials whose
+encoded eligibility the patient does not contradict, open ones first, each with the
+reasons it fits and what could not be checked. ``read_ctgov_export`` and ``merge_export``
+refresh the table from a ClinicalTrials.gov API v2 JSON export (``gistcds trials import``).
+"""
+
+from gistcds.trials.ctgov import merge_export, read_ctgov_export
+from gistcds.trials.facts import trial_facts
+from gistcds.trials.match import TrialFacts, TrialMatch, match_trials
+
+__all__ = [
+    "TrialFacts",
+    "TrialMatch",
+    "match_trials",
+    "merge_export",
+    "read_ctgov_export",
+    "trial_facts",
+]
