@@ -26,6 +26,7 @@ from gistcds.knowledge.schema import (
     risk_afip,
     risk_ajcc8,
     risk_bands,
+    risk_concordance,
     risk_mskcc,
     risk_nih,
     risk_scope,
@@ -55,6 +56,7 @@ class RiskTables:
     ajcc_kb: risk_ajcc8.Table
     mskcc_kb: risk_mskcc.Table
     scope: risk_scope.Table
+    concordance: risk_concordance.Table
     size_bounds: tuple[float, ...]
     mitosis_bounds: tuple[float, ...]
     # NIH 2002: [size band][mitosis band] -> NIH code
@@ -232,6 +234,7 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
         ajcc_kb=ajcc_kb,
         mskcc_kb=mskcc_kb,
         scope=scope,
+        concordance=kb.table("risk_concordance", risk_concordance.Table),
         size_bounds=tuple(bands.size_cm.upper_bounds),
         mitosis_bounds=tuple(bands.mitoses.upper_bounds),
         nih=nih,
