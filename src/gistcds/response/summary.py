@@ -2,20 +2,66 @@
 
 from __future__ import annotations
 
+from gistcds.domain.patient import ImagingTimepoint, Lesion, LesionKind
 from gistcds.domain.results.response import (
     DensityPoint,
+    LesionPoint,
+    LesionSeries,
     LesionTrajectory,
     ResponseSummary,
     TrajectoryPoint,
 )
 from gistcds.knowledge.schema.response_criteria import Table
 from gistcds.response.engine import Series, describe_pattern
-from gistcds.response.lesions import is_node
+from gistcds.response.lesions import is_node, measure
 from gistcds.response.recist import best_overall, pct_change
 
 
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
+
+
+def lesion_trajectories(imaging: list[ImagingTimepoint]) -> list[LesionSeries]:
+    """Every lesion at every time point, measured as the engine measures (short axis for a
+    node), with density and status; ``counted`` says whether RECIST/Choi use it."""
+    first: dict[str, Lesion] = {}
+    for tp in imaging:
+        for lesion in tp.lesions:
+            first.setdefault(lesion.id, lesion)
+    baseline_ids = {lesion.id for lesion in imaging[0].lesions} if imaging else set()
+    out = []
+    for lesion_id, lesion in first.items():
+        at_baseline = lesion_id in baseline_ids
+        points = []
+        start: float | None = None
+        for tp in imaging:
+            seen = next((x for x in tp.lesions if x.id == lesion_id), None)
+            value = measure(seen) if seen is not None else None
+            if tp is imaging[0] and at_baseline:
+                start = value
+            points.append(
+                LesionPoint(
+                    date=tp.date,
+                    value_mm=value,
+                    density_hu=seen.density_hu if seen is not None else None,
+                    status=seen.status.value if seen is not None and seen.status else None,
+                    change_from_baseline_pct=_r(pct_change(value, start))
+                    if value is not None and start
+                    else None,
+                )
+            )
+        counted = at_baseline or lesion.kind is LesionKind.new
+        out.append(
+            LesionSeries(
+                lesion_id=lesion_id,
+                organ=lesion.organ,
+                kind=lesion.kind.value,
+                measure="short_axis" if is_node(lesion) else "longest_diameter",
+                counted=counted,
+                points=points,
+            )
+        )
+    return out
 
 
 def summarise(series: Series, table: Table) -> ResponseSummary:
@@ -102,9 +148,11 @@ def summarise(series: Series, table: Table) -> ResponseSummary:
         latest_choi=latest.choi if latest else None,
         latest_progression_pattern=latest.progression_pattern if latest else None,
         latest_discordance=latest.discordance if latest else None,
+        latest_reading=latest.reading if latest else None,
         choi_pd_size_reference=table.choi.pd_size_reference.reference,
         spider_lesions=spider,
         spider_sum=spider_sum,
+        lesion_trajectories=lesion_trajectories(series.imaging),
         density=density,
         waterfall_best_change_pct=best_change[0] if best_change else None,
         waterfall_best_change_date=best_change[1] if best_change else None,
