@@ -12,12 +12,10 @@ tests can fix it; otherwise it is the machine's date.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,46 +23,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic import (
-    Strict as StrictType,
+from pydantic_core import InitErrorDetails, ValidationError
+
+from gistcds.domain.consistency import (
+    before_birth,
+    imaging_order,
+    line_order,
+    problem,
+    today_of,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+from gistcds.domain.input_types import Flag, Number, Text, WholeNumber, whole_number
 
 from gistcds.domain.toxicity_input import AdverseEvent, Cardiac
 
 SCHEMA_VERSION = "1"
-
-
-def _plain_text(value: str) -> str:
-    """Refuse control (Cc) and invisible formatting (Cf: bidi overrides, zero-width) characters."""
-    for i, ch in enumerate(value, start=1):
-        if unicodedata.category(ch) in ("Cc", "Cf"):
-            name = unicodedata.name(ch, "control character")
-            raise ValueError(
-                "must not contain control or invisible formatting characters "
-                f"(U+{ord(ch):04X} {name} at character {i})"
-            )
-    return value
-
-
-def _whole_number(value: Any) -> Any:
-    """A JSON number without a fraction (1 or 1.0); booleans and strings are refused."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a whole number")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("must be a whole number")
-        return int(value)
-    return value
-
-
-Number = Annotated[float, StrictType()]
-"""A JSON number (integer or decimal); a boolean or a string is invalid input."""
-WholeNumber = Annotated[int, StrictType()]
-"""A whole JSON number; a whole-valued decimal (1.0) is read as 1 by ``_whole_number``."""
-Flag = Annotated[bool, StrictType()]
-"""true or false; 1, 0 or "true" are invalid input."""
-Text = Annotated[str, AfterValidator(_plain_text)]
 
 
 class Strict(BaseModel):
@@ -301,89 +273,6 @@ class ImagingTimepoint(Strict):
     lesions: list[Lesion] = Field(default_factory=list)
 
 
-def _today(info: ValidationInfo) -> dt.date:
-    ctx = info.context or {}
-    today = ctx.get("today") if isinstance(ctx, dict) else None
-    return today if isinstance(today, dt.date) else dt.date.today()
-
-
-def _problem(loc: tuple[str | int, ...], message: str, value: Any) -> InitErrorDetails:
-    return InitErrorDetails(
-        type=PydanticCustomError("value_error", message),
-        loc=loc,
-        input=value,
-    )
-
-
-def _before_birth(p: Patient, today: dt.date) -> list[InitErrorDetails]:
-    """Dates earlier than the patient can have been born (age in whole years, so a year of
-    slack: age 30 today means born at the earliest 31 years ago)."""
-    if p.age_years is None:
-        return []
-    earliest = today - dt.timedelta(days=round(365.25 * (p.age_years + 1)))
-    return [
-        _problem(
-            loc,
-            f"is before the patient was born (age {p.age_years:g} on {today.isoformat()}); "
-            "check the date or age_years",
-            d.isoformat(),
-        )
-        for loc, d in p.dated()
-        if d < earliest
-    ]
-
-
-def _line_order(lines: list[TherapyLine]) -> list[InitErrorDetails]:
-    problems = []
-    previous_start: dt.date | None = None
-    for i, line in enumerate(lines):
-        if line.start and line.end and line.end < line.start:
-            problems.append(
-                _problem(
-                    ("therapy_lines", i, "end"),
-                    f"must not be before start ({line.start.isoformat()})",
-                    line.end.isoformat(),
-                )
-            )
-        if line.start and previous_start and line.start < previous_start:
-            problems.append(
-                _problem(
-                    ("therapy_lines", i, "start"),
-                    "therapy lines must be oldest first; this line starts before "
-                    f"the previous one ({previous_start.isoformat()})",
-                    line.start.isoformat(),
-                )
-            )
-        previous_start = line.start or previous_start
-    return problems
-
-
-def _imaging_order(imaging: list[ImagingTimepoint]) -> list[InitErrorDetails]:
-    problems = []
-    for i, tp in enumerate(imaging):
-        if i and tp.date <= imaging[i - 1].date:
-            problems.append(
-                _problem(
-                    ("imaging", i, "date"),
-                    "imaging time points must be in date order, each after the previous "
-                    f"({imaging[i - 1].date.isoformat()})",
-                    tp.date.isoformat(),
-                )
-            )
-        seen: set[str] = set()
-        for j, lesion in enumerate(tp.lesions):
-            if lesion.id in seen:
-                problems.append(
-                    _problem(
-                        ("imaging", i, "lesions", j, "id"),
-                        "lesion id repeated within one time point",
-                        lesion.id,
-                    )
-                )
-            seen.add(lesion.id)
-    return problems
-
-
 class Patient(Strict):
     """One patient's record as CONTRACT.md schema 1 defines it."""
 
@@ -421,7 +310,7 @@ class Patient(Strict):
     @field_validator("ecog", mode="before")
     @classmethod
     def _ecog_whole(cls, v: Any) -> Any:
-        return v if v is None else _whole_number(v)
+        return v if v is None else whole_number(v)
 
     @field_validator("comedications", mode="before")
     @classmethod
@@ -451,19 +340,19 @@ class Patient(Strict):
 
     @model_validator(mode="after")
     def _check_dates(self, info: ValidationInfo) -> Patient:
-        today = _today(info)
+        today = today_of(info)
         problems: list[InitErrorDetails] = []
         for loc, d in self.dated():
             if d > today:
                 problems.append(
-                    _problem(loc, f"must not be after today ({today.isoformat()})", d.isoformat())
+                    problem(loc, f"must not be after today ({today.isoformat()})", d.isoformat())
                 )
-        problems += _before_birth(self, today)
-        problems += _line_order(self.therapy_lines)
-        problems += _imaging_order(self.imaging)
+        problems += before_birth(self, today)
+        problems += line_order(self.therapy_lines)
+        problems += imaging_order(self.imaging)
         if self.pregnant is True and self.sex is Sex.male:
             problems.append(
-                _problem(("pregnant",), "contradicts sex male; correct one of the two", True)
+                problem(("pregnant",), "contradicts sex male; correct one of the two", True)
             )
         if problems:
             raise ValidationError.from_exception_data("Patient", problems)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gistcds.domain.patient import ImagingTimepoint, Lesion, LesionKind
 from gistcds.domain.results.response import (
     DensityPoint,
@@ -64,22 +66,10 @@ def lesion_trajectories(imaging: list[ImagingTimepoint]) -> list[LesionSeries]:
     return out
 
 
-def summarise(series: Series, table: Table) -> ResponseSummary:
-    """Build the summary from an evaluated series (see engine.evaluate)."""
-    base_date = series.baseline.date
-    dates = [base_date, *(tp.date for tp in series.timepoints)]
-    sd_days = int(table.recist.sd_min_interval_days.value)
-    bor_recist, notes_r = best_overall(
-        [(tp.date, tp.recist) for tp in series.timepoints], base_date, sd_days
-    )
-    bor_choi, notes_c = best_overall(
-        [(tp.date, tp.choi) for tp in series.timepoints], base_date, sd_days
-    )
-    notes = [f"RECIST: {n}" for n in notes_r] + [f"Choi: {n}" for n in notes_c]
-    first_pd_r = next((tp.date for tp in series.timepoints if tp.recist == "PD"), None)
-    first_pd_c = next((tp.date for tp in series.timepoints if tp.choi == "PD"), None)
-    latest = series.timepoints[-1] if series.timepoints else None
-
+def _spider(
+    series: Series, dates: list[dt.date]
+) -> tuple[list[LesionTrajectory], list[TrajectoryPoint]]:
+    """Target lesions and the target sum over time, as change from baseline."""
     spider = []
     for t in series.targets:
         history = series.lesion_values[t.id]
@@ -101,7 +91,7 @@ def summarise(series: Series, table: Table) -> ResponseSummary:
                 ],
             )
         )
-    spider_sum = [
+    total = [
         TrajectoryPoint(
             date=d,
             value_mm=_r(s),
@@ -111,6 +101,37 @@ def summarise(series: Series, table: Table) -> ResponseSummary:
         )
         for d, s in zip(dates, series.sums, strict=True)
     ]
+    return spider, total
+
+
+def _warnings(series: Series) -> list[str]:
+    latest = series.timepoints[-1] if series.timepoints else None
+    warnings = [f"baseline: {p}" for p in series.baseline_problems] + series.warnings
+    if latest is not None and latest.discordance:
+        warnings.append(f"{latest.date.isoformat()}: {latest.discordance}")
+    pattern = describe_pattern(latest) if latest is not None else None
+    if pattern:
+        warnings.append(pattern)
+    return warnings
+
+
+def summarise(series: Series, table: Table) -> ResponseSummary:
+    """Build the summary from an evaluated series (see engine.evaluate)."""
+    base_date = series.baseline.date
+    dates = [base_date, *(tp.date for tp in series.timepoints)]
+    sd_days = int(table.recist.sd_min_interval_days.value)
+    bor_recist, notes_r = best_overall(
+        [(tp.date, tp.recist) for tp in series.timepoints], base_date, sd_days
+    )
+    bor_choi, notes_c = best_overall(
+        [(tp.date, tp.choi) for tp in series.timepoints], base_date, sd_days
+    )
+    notes = [f"RECIST: {n}" for n in notes_r] + [f"Choi: {n}" for n in notes_c]
+    first_pd_r = next((tp.date for tp in series.timepoints if tp.recist == "PD"), None)
+    first_pd_c = next((tp.date for tp in series.timepoints if tp.choi == "PD"), None)
+    latest = series.timepoints[-1] if series.timepoints else None
+
+    spider, spider_sum = _spider(series, dates)
     density = [
         DensityPoint(
             date=tp.date,
@@ -126,12 +147,6 @@ def summarise(series: Series, table: Table) -> ResponseSummary:
     ]
     best_change = min(changes, key=lambda c: c[0]) if changes else None
 
-    warnings = [f"baseline: {p}" for p in series.baseline_problems] + series.warnings
-    if latest is not None and latest.discordance:
-        warnings.append(f"{latest.date.isoformat()}: {latest.discordance}")
-    pattern = describe_pattern(latest) if latest is not None else None
-    if pattern:
-        warnings.append(pattern)
     sources = {s for tp in series.timepoints for s in tp.source_ids}
     sources.update(table.recist.sd_min_interval_days.source_ids)
     return ResponseSummary(
@@ -156,6 +171,6 @@ def summarise(series: Series, table: Table) -> ResponseSummary:
         density=density,
         waterfall_best_change_pct=best_change[0] if best_change else None,
         waterfall_best_change_date=best_change[1] if best_change else None,
-        warnings=warnings,
+        warnings=_warnings(series),
         source_ids=sorted(sources),
     )
