@@ -146,7 +146,18 @@ def test_secondary_d816v_is_not_a_variant_level_primary_call(kb: Any) -> None:
 # --- item 3: not an activating driver ----------------------------------------------------
 
 
-@pytest.mark.parametrize("change", ["p.W557*", "p.Trp557Ter", "p.W557fs", "p.K509Nfs*2"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "p.W557*",
+        "p.Trp557Ter",
+        "p.W557fs",
+        "p.K509Nfs*2",
+        "exon 11 frameshift",
+        "KIT exon 11 deletion, frameshift",
+        "exon 11 nonsense mutation",
+    ],
+)
 def test_truncating_kit_change_is_not_an_activating_driver(kb: Any, change: str) -> None:
     """KIT p.W557* (nonsense) or a frameshift as the only KIT finding, KIT and PDGFRA tested.
 

@@ -108,6 +108,13 @@ _RANGE_BEFORE = re.compile(
     rf"\b(?P<k>{_KIND})\s*(?i:of\s+)?(?i:codons?\s*)?(?P<aa>[A-Z]{{2,}})?\s?(?P<s>\d{{1,4}})"
     r"\s*[-–_]\s*[A-Z]?(?P<e>\d{1,4})"
 )
+_TRUNCATING = [  # checked first: "exon 11 deletion, frameshift" is a frameshift
+    ("fs", re.compile(r"(?i)\b(frame[\s-]?shift|fs)\b")),
+    (
+        "nonsense",
+        re.compile(r"(?i)\b(nonsense|stop[\s-]?gain(?:ed)?|premature\s+stop|truncating)\b"),
+    ),
+]
 _EXON_KIND = [
     ("delins", re.compile(r"(?i)\b(delins|indel|deletion[\s/-]*insertion)\b")),
     ("del", re.compile(r"(?i)\b(del|deletion|deleted)\b")),
@@ -373,6 +380,11 @@ def _exon_level(raw: str, body: str, **kw: Any) -> ProteinChange:
     """ "exon 11 deletion": the exon and the kind of change, no codons."""
     if _NEGATIVE.search(body):
         return _fail(raw, "reads as a negative result; list tested genes in tested_genes", **kw)
+    for name, rx in _TRUNCATING:
+        if rx.search(body):
+            if name == "fs":
+                return ProteinChange(text=raw, ok=True, level="exon", edit="fs", **kw)
+            return ProteinChange(text=raw, ok=True, level="exon", edit="sub", alt="*", **kw)
     edit: Edit = "unspecified"
     for name, rx in _EXON_KIND:
         if rx.search(body):
