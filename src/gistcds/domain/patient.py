@@ -33,7 +33,6 @@ from gistcds.domain.consistency import (
     today_of,
 )
 from gistcds.domain.input_types import Flag, Number, Text, WholeNumber, whole_number
-
 from gistcds.domain.toxicity_input import AdverseEvent, Cardiac
 
 SCHEMA_VERSION = "1"
