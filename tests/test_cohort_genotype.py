@@ -80,7 +80,9 @@ def test_bad_molecular_cells_are_named_by_row_and_column(tmp_path: Path) -> None
     lines = err.strip().splitlines()
     assert lines[0] == "row 1, column variants: expected GENE:change, got 'KIT W557'"
     assert lines[1].startswith("row 2, column sdhb_ihc: sdhb_ihc: must be one of")
-    assert lines[2].startswith("row 3, column tested_genes: tested_genes[0]: must match")
+    assert lines[2].startswith(
+        "row 3, column tested_genes: tested_genes[0]: gene symbols are upper-case letters"
+    )
     assert lines[3] == "row 4, column fusions: expected GENE1-GENE2, got 'ETV6'"
 
 

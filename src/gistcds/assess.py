@@ -5,6 +5,7 @@ from __future__ import annotations
 from gistcds import __version__
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
+from gistcds.domain.plausibility import implausible_values
 from gistcds.followup import plan_followup
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.knowledge import KnowledgeBase, load_kb
@@ -47,6 +48,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         monitoring=side_effects.monitoring,
         patient_guides=side_effects.guides,
         warnings=[
+            *implausible_values(patient),
             *(response_summary.warnings if response_summary else []),
             *side_effects.warnings,
         ],

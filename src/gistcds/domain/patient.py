@@ -23,17 +23,39 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+from pydantic_core import InitErrorDetails, ValidationError
 
+from gistcds.domain.consistency import (
+    before_birth,
+    imaging_order,
+    line_order,
+    problem,
+    today_of,
+)
+from gistcds.domain.input_types import Flag, Number, Text, WholeNumber, whole_number
 from gistcds.domain.toxicity_input import AdverseEvent, Cardiac
 
 SCHEMA_VERSION = "1"
 
 
 class Strict(BaseModel):
-    """Base for input models: unknown fields are an error, values are frozen."""
+    """Base for input models: unknown fields are an error, values are frozen, and ``null``
+    for an optional list means "not recorded" (an empty list), as for an optional object."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_lists(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = [
+                name
+                for name, f in cls.model_fields.items()
+                if f.default_factory is list and name in data and data[name] is None
+            ]
+            if nulls:
+                data = {**data, **{name: [] for name in nulls}}
+        return data
 
 
 class Sex(StrEnum):
@@ -136,26 +158,27 @@ class NonTargetStatus(StrEnum):
 GeneSymbol = Annotated[
     str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,19}$", description="HGNC symbol, upper case")
 ]
-Identifier = Annotated[str, Field(min_length=1, max_length=128)]
+Identifier = Annotated[Text, Field(min_length=1, max_length=128)]
+ShortText = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
 class Mitoses(Strict):
-    count: float = Field(ge=0, le=1000, description="mitotic count in the stated area")
+    count: Number = Field(ge=0, le=1000, description="mitotic count in the stated area")
     per: MitosesUnit = Field(description="5mm2 and 50hpf are treated as equivalent (AJCC 8th)")
 
 
 class PrimaryTumor(Strict):
     site: Site | None = None
-    size_cm: float | None = Field(default=None, gt=0, le=100)
+    size_cm: Number | None = Field(default=None, gt=0, le=100)
     mitoses: Mitoses | None = None
-    rupture: bool | None = None
+    rupture: Flag | None = None
     resection: Resection | None = None
     nodes: NodalStatus | None = None
 
 
 class Variant(Strict):
     gene: GeneSymbol
-    hgvs_p: str = Field(
+    hgvs_p: Text = Field(
         min_length=1,
         max_length=200,
         description='protein change: "p.W557_K558del", "W557_K558del", "D842V", "exon 11 deletion"',
@@ -196,25 +219,25 @@ class Molecular(Strict):
 
 class Metastatic(Strict):
     diagnosed: dt.date | None = None
-    sites: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+    sites: list[ShortText] = Field(default_factory=list)
 
 
 class Labs(Strict):
-    neutrophils_10e9_per_l: float | None = Field(default=None, ge=0, le=200)
-    hemoglobin_g_per_dl: float | None = Field(default=None, gt=0, le=25)
-    albumin_g_per_l: float | None = Field(default=None, gt=0, le=80)
+    neutrophils_10e9_per_l: Number | None = Field(default=None, ge=0, le=200)
+    hemoglobin_g_per_dl: Number | None = Field(default=None, gt=0, le=25)
+    albumin_g_per_l: Number | None = Field(default=None, gt=0, le=80)
     # the labs the TKI labels use (toxicity engine); x ULN = value / the lab's upper limit
-    platelets_10e9_per_l: float | None = Field(default=None, ge=0, le=5000)
-    alt_u_per_l: float | None = Field(default=None, ge=0, le=20000)
-    alt_uln_u_per_l: float | None = Field(default=None, gt=0, le=500)
-    bilirubin_umol_per_l: float | None = Field(default=None, ge=0, le=2000)
-    bilirubin_uln_umol_per_l: float | None = Field(default=None, gt=0, le=200)
-    tsh_mu_per_l: float | None = Field(default=None, ge=0, le=1000)
+    platelets_10e9_per_l: Number | None = Field(default=None, ge=0, le=5000)
+    alt_u_per_l: Number | None = Field(default=None, ge=0, le=20000)
+    alt_uln_u_per_l: Number | None = Field(default=None, gt=0, le=500)
+    bilirubin_umol_per_l: Number | None = Field(default=None, ge=0, le=2000)
+    bilirubin_uln_umol_per_l: Number | None = Field(default=None, gt=0, le=200)
+    tsh_mu_per_l: Number | None = Field(default=None, ge=0, le=1000)
 
 
 class TherapyLine(Strict):
-    drug: str = Field(min_length=1, max_length=64, description="INN, lower case")
-    dose_mg_per_day: float | None = Field(default=None, gt=0, le=5000)
+    drug: ShortText = Field(description="INN, lower case")
+    dose_mg_per_day: Number | None = Field(default=None, gt=0, le=5000)
     setting: Setting | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -230,13 +253,13 @@ class TherapyLine(Strict):
 
 class Lesion(Strict):
     id: Identifier
-    organ: str = Field(min_length=1, max_length=64)
+    organ: ShortText
     kind: LesionKind
-    longest_diameter_mm: float | None = Field(default=None, ge=0, le=1000)
-    short_axis_mm: float | None = Field(default=None, ge=0, le=1000)
-    density_hu: float | None = Field(default=None, ge=-1000, le=3000)
+    longest_diameter_mm: Number | None = Field(default=None, ge=0, le=1000)
+    short_axis_mm: Number | None = Field(default=None, ge=0, le=1000)
+    density_hu: Number | None = Field(default=None, ge=-1000, le=3000)
     status: NonTargetStatus | None = None
-    new_nodule_in_mass: bool | None = None
+    new_nodule_in_mass: Flag | None = None
 
     @field_validator("organ", mode="before")
     @classmethod
@@ -249,28 +272,14 @@ class ImagingTimepoint(Strict):
     lesions: list[Lesion] = Field(default_factory=list)
 
 
-def _today(info: ValidationInfo) -> dt.date:
-    ctx = info.context or {}
-    today = ctx.get("today") if isinstance(ctx, dict) else None
-    return today if isinstance(today, dt.date) else dt.date.today()
-
-
-def _problem(loc: tuple[str | int, ...], message: str, value: Any) -> InitErrorDetails:
-    return InitErrorDetails(
-        type=PydanticCustomError("value_error", message),
-        loc=loc,
-        input=value,
-    )
-
-
 class Patient(Strict):
     """One patient's record as CONTRACT.md schema 1 defines it."""
 
     schema_version: Literal["1"] = "1"
     id: Identifier
-    age_years: float | None = Field(default=None, ge=0, le=120)
+    age_years: Number | None = Field(default=None, ge=0, le=120)
     sex: Sex | None = None
-    ecog: int | None = Field(default=None, ge=0, le=4)
+    ecog: WholeNumber | None = Field(default=None, ge=0, le=4)
     primary: PrimaryTumor | None = None
     molecular: Molecular | None = None
     metastatic: Metastatic | None = None
@@ -279,10 +288,8 @@ class Patient(Strict):
     adverse_events: list[AdverseEvent] = Field(default_factory=list, max_length=200)
     therapy_lines: list[TherapyLine] = Field(default_factory=list)
     imaging: list[ImagingTimepoint] = Field(default_factory=list)
-    comedications: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list
-    )
-    pregnant: bool | None = Field(
+    comedications: list[ShortText] = Field(default_factory=list)
+    pregnant: Flag | None = Field(
         default=None,
         description="optional (added for the therapy engine): pregnancy makes every GIST TKI "
         "a critical caution (embryo-fetal toxicity)",
@@ -299,6 +306,11 @@ class Patient(Strict):
         "recorded (no hepatic caution); none = normal hepatic function.",
     )
 
+    @field_validator("ecog", mode="before")
+    @classmethod
+    def _ecog_whole(cls, v: Any) -> Any:
+        return v if v is None else whole_number(v)
+
     @field_validator("comedications", mode="before")
     @classmethod
     def _lower_meds(cls, v: Any) -> Any:
@@ -306,66 +318,41 @@ class Patient(Strict):
             return [m.strip().lower() if isinstance(m, str) else m for m in v]
         return v
 
+    def dated(self) -> list[tuple[tuple[str | int, ...], dt.date]]:
+        """Every date of the record with its JSON path (for the consistency checks)."""
+        out: list[tuple[tuple[str | int, ...], dt.date]] = []
+        if self.metastatic is not None and self.metastatic.diagnosed is not None:
+            out.append((("metastatic", "diagnosed"), self.metastatic.diagnosed))
+        for i, v in enumerate(self.molecular.variants if self.molecular else []):
+            if v.date is not None:
+                out.append((("molecular", "variants", i, "date"), v.date))
+        for i, line in enumerate(self.therapy_lines):
+            for name, d in (("start", line.start), ("end", line.end)):
+                if d is not None:
+                    out.append((("therapy_lines", i, name), d))
+        out += [(("imaging", i, "date"), tp.date) for i, tp in enumerate(self.imaging)]
+        for i, ae in enumerate(self.adverse_events):
+            for name, d in (("onset", ae.onset), ("resolved", ae.resolved)):
+                if d is not None:
+                    out.append((("adverse_events", i, name), d))
+        return out
+
     @model_validator(mode="after")
     def _check_dates(self, info: ValidationInfo) -> Patient:
-        today = _today(info)
+        today = today_of(info)
         problems: list[InitErrorDetails] = []
-
-        def not_future(loc: tuple[str | int, ...], d: dt.date | None) -> None:
-            if d is not None and d > today:
+        for loc, d in self.dated():
+            if d > today:
                 problems.append(
-                    _problem(loc, f"must not be after today ({today.isoformat()})", d.isoformat())
+                    problem(loc, f"must not be after today ({today.isoformat()})", d.isoformat())
                 )
-
-        if self.metastatic is not None:
-            not_future(("metastatic", "diagnosed"), self.metastatic.diagnosed)
-        if self.molecular is not None:
-            for i, v in enumerate(self.molecular.variants):
-                not_future(("molecular", "variants", i, "date"), v.date)
-        previous_start: dt.date | None = None
-        for i, line in enumerate(self.therapy_lines):
-            not_future(("therapy_lines", i, "start"), line.start)
-            not_future(("therapy_lines", i, "end"), line.end)
-            if line.start and line.end and line.end < line.start:
-                problems.append(
-                    _problem(
-                        ("therapy_lines", i, "end"),
-                        f"must not be before start ({line.start.isoformat()})",
-                        line.end.isoformat(),
-                    )
-                )
-            if line.start and previous_start and line.start < previous_start:
-                problems.append(
-                    _problem(
-                        ("therapy_lines", i, "start"),
-                        "therapy lines must be oldest first; this line starts before "
-                        f"the previous one ({previous_start.isoformat()})",
-                        line.start.isoformat(),
-                    )
-                )
-            previous_start = line.start or previous_start
-        for i, tp in enumerate(self.imaging):
-            not_future(("imaging", i, "date"), tp.date)
-            if i and tp.date <= self.imaging[i - 1].date:
-                problems.append(
-                    _problem(
-                        ("imaging", i, "date"),
-                        "imaging time points must be in date order, each after the previous "
-                        f"({self.imaging[i - 1].date.isoformat()})",
-                        tp.date.isoformat(),
-                    )
-                )
-            seen: set[str] = set()
-            for j, lesion in enumerate(tp.lesions):
-                if lesion.id in seen:
-                    problems.append(
-                        _problem(
-                            ("imaging", i, "lesions", j, "id"),
-                            "lesion id repeated within one time point",
-                            lesion.id,
-                        )
-                    )
-                seen.add(lesion.id)
+        problems += before_birth(self, today)
+        problems += line_order(self.therapy_lines)
+        problems += imaging_order(self.imaging)
+        if self.pregnant is True and self.sex is Sex.male:
+            problems.append(
+                problem(("pregnant",), "contradicts sex male; correct one of the two", True)
+            )
         if problems:
             raise ValidationError.from_exception_data("Patient", problems)
         return self

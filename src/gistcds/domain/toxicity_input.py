@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from gistcds.domain.input_types import Number, Text, WholeNumber, whole_number
+
 __all__ = ["AdverseEvent", "Cardiac"]
 
 
@@ -37,20 +39,20 @@ def _canonical_term(value: str) -> str:
 class AdverseEvent(_Strict):
     """One adverse event graded by CTCAE v5.0, attributed to a drug when known."""
 
-    term: str = Field(
+    term: Text = Field(
         min_length=1,
         max_length=200,
         description='CTCAE v5.0 term, e.g. "Neutrophil count decreased", "Edema limbs", '
         '"Palmar-plantar erythrodysesthesia syndrome"; unknown terms are refused with the '
         "nearest valid terms suggested",
     )
-    grade: int = Field(ge=1, le=5, description="CTCAE grade 1-5")
-    drug: str | None = Field(
+    grade: WholeNumber = Field(ge=1, le=5, description="CTCAE grade 1-5")
+    drug: Text | None = Field(
         default=None, min_length=1, max_length=64, description="INN of the suspected drug"
     )
     onset: dt.date | None = None
     resolved: dt.date | None = Field(default=None, description="null while ongoing")
-    recurrence: int | None = Field(
+    recurrence: WholeNumber | None = Field(
         default=None,
         ge=1,
         le=20,
@@ -61,6 +63,11 @@ class AdverseEvent(_Strict):
     @classmethod
     def _known_term(cls, v: str) -> str:
         return _canonical_term(v)
+
+    @field_validator("grade", "recurrence", mode="before")
+    @classmethod
+    def _whole(cls, v: Any) -> Any:
+        return v if v is None else whole_number(v)
 
     @field_validator("drug", mode="before")
     @classmethod
@@ -88,7 +95,7 @@ class AdverseEvent(_Strict):
 class Cardiac(_Strict):
     """Cardiac function the labels use: ejection fraction and corrected QT interval."""
 
-    lvef_pct: float | None = Field(
+    lvef_pct: Number | None = Field(
         default=None, gt=0, le=100, description="left ventricular ejection fraction, %"
     )
-    qtc_ms: float | None = Field(default=None, ge=200, le=800, description="QTc, milliseconds")
+    qtc_ms: Number | None = Field(default=None, ge=200, le=800, description="QTc, milliseconds")

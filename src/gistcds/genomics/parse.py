@@ -48,6 +48,13 @@ class ProteinChange:
     stated_exon: int | None = None
     accession: str | None = None
     notes: tuple[str, ...] = ()
+    nucleotide: str | None = None  # the c./g./n. text when no protein change was given
+    cdna_range: tuple[int, int] | None = None  # its coding positions (c. only, exonic)
+
+    @property
+    def residues_stated(self) -> bool:
+        """False for a bare codon range ("557-558 del", "311_848del"): no residues given."""
+        return self.start_aa is not None
 
     @property
     def hgvs_p(self) -> str | None:
@@ -80,7 +87,15 @@ def _parser() -> Any:
 
 _ACCESSION = re.compile(r"\b(N[MP]_\d+(?:\.\d+)?|ENS[TP]\d+(?:\.\d+)?)\s*:?\s*", re.I)
 _PDOT = re.compile(r"\bp\.\s*(\(?[A-Za-z0-9_*=?]+\)?)")
-_CDOT = re.compile(r"\b[cgn]\.\s*[-*\d]")
+_NUC = re.compile(r"(?<![A-Za-z0-9])(?P<kind>[cgnrm])\.\s*(?P<expr>[-*]?\d[^\s,;()\[\]]*)")
+_CDS_RANGE = re.compile(r"^(?P<a>\d+)(?:_(?P<b>\d+))?(?=[A-Za-z>]|$)")
+# Legacy shorthand found in public variant databases: "V559-", "DIM842-" (deleted residues,
+# then a dash), "RD841-842KI" / "DI842-843IM" / "HDSN845-848P" (replaced residues, range, new).
+_LEGACY_DEL = re.compile(r"(?:\bp\.\s*)?\(?\b(?P<aa>[A-Z]+)(?P<s>\d{1,4})-\)?(?=\s|$)")
+_LEGACY_DELINS = re.compile(
+    r"(?:\bp\.\s*)?\b(?P<aa>[A-Z]{2,})(?P<s>\d{1,4})-(?P<e>\d{1,4})(?P<alt>[A-Z]+)\b"
+)
+_KIND_WORDS = {"DEL", "DUP", "INS", "DELINS", "ITD", "INDEL"}
 _EXON = re.compile(r"(?i)\bex(?:on)?[\s\-]*(\d{1,2})\b")
 _LEGACY_RESIDUES = re.compile(r"(.*\d(?:del|dup))((?:[A-Z][a-z]{2})+|[A-Z]+)")
 _NEGATIVE = re.compile(r"(?i)\b(no|not|negative|wild[\s\-]?type|wt|absent|none|normal)\b")
@@ -93,6 +108,13 @@ _RANGE_BEFORE = re.compile(
     rf"\b(?P<k>{_KIND})\s*(?i:of\s+)?(?i:codons?\s*)?(?P<aa>[A-Z]{{2,}})?\s?(?P<s>\d{{1,4}})"
     r"\s*[-–_]\s*[A-Z]?(?P<e>\d{1,4})"
 )
+_TRUNCATING = [  # checked first: "exon 11 deletion, frameshift" is a frameshift
+    ("fs", re.compile(r"(?i)\b(frame[\s-]?shift|fs)\b")),
+    (
+        "nonsense",
+        re.compile(r"(?i)\b(nonsense|stop[\s-]?gain(?:ed)?|premature\s+stop|truncating)\b"),
+    ),
+]
 _EXON_KIND = [
     ("delins", re.compile(r"(?i)\b(delins|indel|deletion[\s/-]*insertion)\b")),
     ("del", re.compile(r"(?i)\b(del|deletion|deleted)\b")),
@@ -247,11 +269,55 @@ def parse_protein_change(text: str) -> ProteinChange:
         return _fail(text, f"could not be read ({type(exc).__name__})")
 
 
+def _legacy(body: str) -> tuple[str, str | None]:
+    """Rewrite legacy database shorthand ("V559-", "RD841-842KI") as HGVS, with a note."""
+    m = _LEGACY_DELINS.search(body)
+    if m and m["alt"] not in _KIND_WORDS:
+        aa, start, end = m["aa"], int(m["s"]), int(m["e"])
+        if end - start + 1 == len(aa):
+            new = f"p.{aa[0]}{start}_{aa[-1]}{end}delins{m['alt']}"
+            return body[: m.start()] + new + body[m.end() :], f"{m[0]} (legacy) read as {new}"
+    m = _LEGACY_DEL.search(body)
+    if m:
+        aa, start = m["aa"], int(m["s"])
+        end = start + len(aa) - 1
+        span = f"{aa}{start}" if len(aa) == 1 else f"{aa[0]}{start}_{aa[-1]}{end}"
+        new = f"p.{span}del"
+        return body[: m.start()] + new + body[m.end() :], f"{m[0].strip()} (legacy) read as {new}"
+    return body, None
+
+
 def _parse(text: str) -> ProteinChange:
-    raw = text
-    body = raw.replace("Δ", " del ").replace("δ", " del ").replace("–", "-").strip()
+    body = text.replace("Δ", " del ").replace("δ", " del ").replace("–", "-").strip()
     if not body:
-        return _fail(raw, "empty")
+        return _fail(text, "empty")
+    body, legacy_note = _legacy(body)
+    out = _parse_body(text, body)
+    if legacy_note is not None and out.ok:
+        out = replace(out, notes=(legacy_note, *out.notes))
+    return out
+
+
+def _nucleotide_only(text: str, found: list[re.Match[str]], **kw: Any) -> ProteinChange:
+    """A nucleotide change without its protein change: refused, never read as codons."""
+    first = found[0]
+    shown = f"{first['kind']}.{first['expr']}"
+    cdna: tuple[int, int] | None = None
+    pos = _CDS_RANGE.match(first["expr"])
+    if first["kind"] == "c" and pos:
+        a = int(pos["a"])
+        cdna = (a, int(pos["b"]) if pos["b"] else a)
+    return _fail(
+        text,
+        f"{shown} is a nucleotide change; give the protein change (p.) from the report, "
+        "e.g. p.W557_K558del",
+        nucleotide=shown,
+        cdna_range=cdna,
+        **kw,
+    )
+
+
+def _parse_body(raw: str, body: str) -> ProteinChange:
     accession = None
     m = _ACCESSION.search(body)
     if m:
@@ -267,19 +333,10 @@ def _parse(text: str) -> ProteinChange:
     if len(pdots) > 1:
         return _fail(raw, "more than one protein change in one entry; enter each separately", **kw)
     if pdots:
-        token = pdots[0]
-        if token in ("?", "(?)"):
-            return _fail(raw, "p.? : protein effect unknown", **kw)
-        if token.startswith("(") and not token.endswith(")"):
-            token = token[1:]
-        elif token.endswith(")") and not token.startswith("("):
-            token = token[:-1]
-        pe = _posedit(token)
-        if pe is None:
-            short = _range_shorthand(raw, body, **kw)  # "p.557_558del": codons without residues
-            return short or _fail(raw, f"p.{token} is not valid protein HGVS", **kw)
-        return _from_posedit(raw, pe, **kw)
+        return _from_pdot(raw, body, pdots[0], **kw)
 
+    nucleotide = list(_NUC.finditer(body))
+    body = _NUC.sub(" ", body)  # c./g. numbers are never read as codons
     found: dict[str, Any] = {}
     for token in _TOKEN.findall(body):
         if _EXON.fullmatch(token.strip("()")):
@@ -295,17 +352,42 @@ def _parse(text: str) -> ProteinChange:
     short = _range_shorthand(raw, body, **kw)
     if short is not None:
         return short
-    if _CDOT.search(body):
-        return _fail(raw, "nucleotide change only; give the protein change (p.) or the exon", **kw)
+    if nucleotide:  # even beside an exon: a c. change may be synonymous or truncating
+        return _nucleotide_only(raw, nucleotide, **kw)
     if re.search(r"(?i)splice", body):
         return _fail(raw, "splice variant: protein effect not stated", **kw)
     if stated_exon is not None:
-        if _NEGATIVE.search(body):
-            return _fail(raw, "reads as a negative result; list tested genes in tested_genes", **kw)
-        edit: Edit = "unspecified"
-        for name, rx in _EXON_KIND:
-            if rx.search(body):
-                edit = name  # type: ignore[assignment]
-                break
-        return ProteinChange(text=raw, ok=True, level="exon", edit=edit, **kw)
+        return _exon_level(raw, body, **kw)
     return _fail(raw, "not a protein change this parser understands", **kw)
+
+
+def _from_pdot(raw: str, body: str, token: str, **kw: Any) -> ProteinChange:
+    """The one ``p.`` change of an entry."""
+    if token in ("?", "(?)"):
+        return _fail(raw, "p.? : protein effect unknown", **kw)
+    if token.startswith("(") and not token.endswith(")"):
+        token = token[1:]
+    elif token.endswith(")") and not token.startswith("("):
+        token = token[:-1]
+    pe = _posedit(token)
+    if pe is None:
+        short = _range_shorthand(raw, _NUC.sub(" ", body), **kw)  # "p.557_558del"
+        return short or _fail(raw, f"p.{token} is not valid protein HGVS", **kw)
+    return _from_posedit(raw, pe, **kw)
+
+
+def _exon_level(raw: str, body: str, **kw: Any) -> ProteinChange:
+    """ "exon 11 deletion": the exon and the kind of change, no codons."""
+    if _NEGATIVE.search(body):
+        return _fail(raw, "reads as a negative result; list tested genes in tested_genes", **kw)
+    for name, rx in _TRUNCATING:
+        if rx.search(body):
+            if name == "fs":
+                return ProteinChange(text=raw, ok=True, level="exon", edit="fs", **kw)
+            return ProteinChange(text=raw, ok=True, level="exon", edit="sub", alt="*", **kw)
+    edit: Edit = "unspecified"
+    for name, rx in _EXON_KIND:
+        if rx.search(body):
+            edit = name  # type: ignore[assignment]
+            break
+    return ProteinChange(text=raw, ok=True, level="exon", edit=edit, **kw)

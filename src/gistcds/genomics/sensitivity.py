@@ -13,15 +13,24 @@ if TYPE_CHECKING:
 _CONFIDENCE_ORDER = ("unverified", "secondary", "primary")
 
 
-def combine_sensitivity(result: GenotypeResult, t: Tables, regions: list[SecondaryRegion]) -> None:
+def combine_sensitivity(
+    result: GenotypeResult,
+    t: Tables,
+    regions: list[SecondaryRegion],
+    overrides: dict[str, Cell] | None = None,
+) -> None:
     """Fill ``result.sensitivity`` (+ source ids, notes, confidence) per the KB combination rule.
 
-    Without acquired regions a drug takes the primary-class cell. With them, it takes the
-    first level of ``combination.severity_order`` among the acquired-region cells plus the
-    primary cells whose level is in ``combination.primary_levels_kept``.
+    The primary row is the class's row with the variant-level cells (``overrides``, from
+    ``genomics_variants.yaml``) put over it. Without acquired regions a drug takes that
+    primary cell. With them, it takes the first level of ``combination.severity_order``
+    among the acquired-region cells plus the primary cells whose level is in
+    ``combination.primary_levels_kept``.
     """
     table = t.sens
     primary: Row = table.primary[result.genotype_class]
+    if overrides:
+        primary = primary.model_copy(update=overrides)
     rows = [table.secondary[r] for r in dict.fromkeys(regions)]
     order = table.combination.severity_order
     levels: dict[str, str] = {}

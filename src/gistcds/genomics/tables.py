@@ -17,6 +17,7 @@ from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema import genomics_genes as G
 from gistcds.knowledge.schema import genomics_rules as R
 from gistcds.knowledge.schema import genomics_sensitivity as S
+from gistcds.knowledge.schema import genomics_variants as V
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Tables:
     accession_gene: dict[str, str]
     rules: R.Table
     sens: S.Table
+    variants: V.Table
 
 
 _CACHE: dict[tuple[str, str], Tables] = {}
@@ -107,9 +109,26 @@ def tables(kb: KnowledgeBase) -> Tables:
         accession_gene=accession_gene,
         rules=kb.table("genomics_rules", R.Table),
         sens=kb.table("genomics_sensitivity", S.Table),
+        variants=kb.table("genomics_variants", V.Table),
     )
     _CACHE[key] = built
     return built
+
+
+def variant_call(t: Tables, gene: str, ch: ProteinChange) -> V.VariantCall | None:
+    """The first variant-level call matching a codon-level change (exact before patterns)."""
+    if ch.start is None or ch.end is None or ch.level != "codon":
+        return None
+    for call in t.variants.calls:
+        m = call.match
+        if m.gene != gene or ch.edit not in m.edits:
+            continue
+        if m.match == "exact":
+            if (ch.start, ch.end) == (m.start, m.end) and (m.alt is None or ch.alt == m.alt):
+                return call
+        elif ch.start <= m.end and ch.end >= m.start and ch.alt not in m.alt_not:
+            return call
+    return None
 
 
 def hotspot_matches(t: Tables, gene: str, ch: ProteinChange) -> list[G.Hotspot]:

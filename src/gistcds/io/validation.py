@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,10 @@ from gistcds.errors import Problem
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_SHOWN = 60  # characters of the offending value repeated back
+# What a pattern means, in words (a message never shows a regular expression).
+_PATTERNS = {
+    r"^[A-Z0-9][A-Z0-9-]{0,19}$": "gene symbols are upper-case letters and digits, e.g. KIT",
+}
 
 
 def json_path(loc: Sequence[str | int]) -> str:
@@ -33,11 +38,20 @@ def json_path(loc: Sequence[str | int]) -> str:
     return out
 
 
+def _escaped(text: str) -> str:
+    """Control and invisible formatting characters as \\uXXXX, so a message cannot hide
+    or reorder text on the terminal (U+202E) or cut a line (NUL)."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
+    )
+
+
 def _shown(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         text = repr(value)
+    text = _escaped(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
@@ -67,8 +81,10 @@ def _message(err: ErrorDetails) -> str:
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "")
         return f"must be one of {expected}"
-    if kind.startswith("int") or kind.startswith("float"):
-        return "must be a number" if "parsing" in kind or "type" in kind else err["msg"]
+    if kind.startswith("int"):
+        return "must be a whole number"
+    if kind.startswith("float"):
+        return "must be a number"
     if kind.startswith("bool"):
         return "must be true or false"
     if kind.startswith("string_too_short"):
@@ -76,7 +92,7 @@ def _message(err: ErrorDetails) -> str:
     if kind.startswith("string_too_long"):
         return f"must be at most {ctx.get('max_length')} characters"
     if kind == "string_pattern_mismatch":
-        return f"must match {ctx.get('pattern')}"
+        return _PATTERNS.get(str(ctx.get("pattern")), "contains characters not allowed here")
     if kind.startswith("string"):
         return "must be a string"
     if kind.startswith("date"):
@@ -89,7 +105,15 @@ def _message(err: ErrorDetails) -> str:
         return f"must have at least {ctx.get('min_length')} items"
     if kind == "too_long":
         return f"must have at most {ctx.get('max_length')} items"
-    return str(err["msg"]).removeprefix("Value error, ")
+    return _plain(str(err["msg"]))
+
+
+def _plain(msg: str) -> str:
+    """pydantic's own wording in the house voice: no "Input should", no Python names."""
+    msg = msg.removeprefix("Value error, ")
+    if msg.startswith("Input should be "):
+        msg = "must be " + msg.removeprefix("Input should be ")
+    return re.sub(r" or instance of \w+", "", msg)
 
 
 def problems_from(error: ValidationError, prefix: Sequence[str | int] = ()) -> list[Problem]:
@@ -98,7 +122,7 @@ def problems_from(error: ValidationError, prefix: Sequence[str | int] = ()) -> l
     for err in error.errors(include_url=False):
         loc = [*prefix, *err["loc"]]
         message = _message(err)
-        if err["type"] not in ("missing",):
+        if err["type"] not in ("missing",) and "got " not in message:
             message += f", got {_shown(err.get('input'))}"
         out.append(Problem(json_path(loc), message))
     return out

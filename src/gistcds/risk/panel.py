@@ -12,6 +12,7 @@ from __future__ import annotations
 from gistcds.domain.results.risk import AfipResult, NihResult, RiskPanel
 from gistcds.risk.afip import afip2006
 from gistcds.risk.ajcc8 import ajcc8
+from gistcds.risk.concordance import concordance
 from gistcds.risk.inputs import RiskInput
 from gistcds.risk.modified_nih import modified_nih
 from gistcds.risk.mskcc import mskcc2009
@@ -94,6 +95,7 @@ def score(inp: RiskInput, t: RiskTables) -> RiskPanel:
         panel.notes.append(s.paediatric.note)
     if inp.sdh_deficient:
         panel.notes.append(s.sdh_deficient.note)
+    panel.concordance = concordance(panel, t.concordance)
     return panel
 
 

@@ -26,6 +26,7 @@ from gistcds.knowledge.schema import (
     risk_afip,
     risk_ajcc8,
     risk_bands,
+    risk_concordance,
     risk_mskcc,
     risk_nih,
     risk_scope,
@@ -55,6 +56,7 @@ class RiskTables:
     ajcc_kb: risk_ajcc8.Table
     mskcc_kb: risk_mskcc.Table
     scope: risk_scope.Table
+    concordance: risk_concordance.Table
     size_bounds: tuple[float, ...]
     mitosis_bounds: tuple[float, ...]
     # NIH 2002: [size band][mitosis band] -> NIH code
@@ -129,21 +131,10 @@ def _grid(
     return tuple(out)
 
 
-def compile_tables(kb: KnowledgeBase) -> RiskTables:
-    """Read the risk tables from ``kb`` and check that they fit together."""
-    bands = kb.table("risk_bands", risk_bands.Table)
-    nih_kb = kb.table("risk_nih", risk_nih.Table)
-    afip_kb = kb.table("risk_afip", risk_afip.Table)
-    ajcc_kb = kb.table("risk_ajcc8", risk_ajcc8.Table)
-    mskcc_kb = kb.table("risk_mskcc", risk_mskcc.Table)
-    scope = kb.table("risk_scope", risk_scope.Table)
-    size_labels = bands.size_cm.labels
-    mit_labels = bands.mitoses.labels
-    n_mit = len(mit_labels)
-
-    nih = _grid(nih_kb.nih2002.grid, size_labels, n_mit, NIH_LABELS, "risk_nih.nih2002.grid")
-
-    m = nih_kb.modified_nih2008
+def _modified_nih(
+    m: risk_nih.ModifiedNih2008, size_labels: list[str], n_mit: int
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[Grid, ...]]:
+    """Modified NIH: site groups, the group of each site (SITES order), one grid per group."""
     groups = tuple(m.site_groups)
     if set(m.grids) != set(groups):
         raise _fail("risk_nih.modified_nih2008: grids must match site_groups")
@@ -159,7 +150,21 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
         _grid(m.grids[g], size_labels, n_mit, NIH_LABELS, f"risk_nih.modified_nih2008.grids.{g}")
         for g in groups
     )
+    return groups, tuple(group_of_site), mnih
 
+
+@dataclass(frozen=True)
+class _Afip:
+    columns: tuple[str, ...]
+    cat: tuple[Grid, ...]
+    pct: tuple[tuple[tuple[float, ...], ...], ...]
+    group: tuple[tuple[tuple[str, ...], ...], ...]
+    column_of_site: tuple[int, ...]
+    column_as_printed: tuple[int, ...]
+
+
+def _afip(afip_kb: risk_afip.Table, size_labels: list[str], mit_labels: list[str]) -> _Afip:
+    """AFIP: per data column, [size][mitoses] -> category code, percentage and group id."""
     columns = tuple(afip_kb.columns)
     group_at: dict[tuple[str, str], str] = {(g.size, g.mitoses): g.id for g in afip_kb.groups}
     if set(afip_kb.mitosis_classes) != set(mit_labels):
@@ -195,7 +200,20 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
     for site, c in zip(SITES, col_of_site, strict=True):
         if c == -1 and site not in afip_kb.not_covered:
             raise _fail(f"risk_afip: site {site} neither mapped nor listed in not_covered")
+    return _Afip(
+        columns,
+        tuple(afip_cat),
+        tuple(afip_pct),
+        tuple(afip_group),
+        col_of_site,
+        column_of_site(afip_kb.site_columns_as_printed.mapping),
+    )
 
+
+def _ajcc(
+    ajcc_kb: risk_ajcc8.Table, size_labels: list[str], mit_labels: list[str]
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[tuple[int, ...], ...], ...]]:
+    """AJCC 8th: stage tables, the table of each site (-1 = not staged), [table][rate][T]."""
     cat = ajcc_kb.categories
     if list(cat.t_by_size_band) != size_labels or list(cat.rate_by_mitosis_band) != mit_labels:
         raise _fail("risk_ajcc8.categories: must list every size and mitosis band in order")
@@ -224,36 +242,56 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
         )
         for name in tables
     )
+    return tables, tuple(table_of_site), stage
+
+
+def compile_tables(kb: KnowledgeBase) -> RiskTables:
+    """Read the risk tables from ``kb`` and check that they fit together."""
+    bands = kb.table("risk_bands", risk_bands.Table)
+    nih_kb = kb.table("risk_nih", risk_nih.Table)
+    afip_kb = kb.table("risk_afip", risk_afip.Table)
+    ajcc_kb = kb.table("risk_ajcc8", risk_ajcc8.Table)
+    size_labels = bands.size_cm.labels
+    mit_labels = bands.mitoses.labels
+    nih = _grid(
+        nih_kb.nih2002.grid, size_labels, len(mit_labels), NIH_LABELS, "risk_nih.nih2002.grid"
+    )
+    m = nih_kb.modified_nih2008
+    groups, group_of_site, mnih = _modified_nih(m, size_labels, len(mit_labels))
+    af = _afip(afip_kb, size_labels, mit_labels)
+    tables, table_of_site, stage = _ajcc(ajcc_kb, size_labels, mit_labels)
+    cat = ajcc_kb.categories
     group_ids = tuple(g.id for g in afip_kb.groups)
     return RiskTables(
         bands=bands,
         nih_kb=nih_kb,
         afip_kb=afip_kb,
         ajcc_kb=ajcc_kb,
-        mskcc_kb=mskcc_kb,
-        scope=scope,
+        mskcc_kb=kb.table("risk_mskcc", risk_mskcc.Table),
+        scope=kb.table("risk_scope", risk_scope.Table),
+        concordance=kb.table("risk_concordance", risk_concordance.Table),
         size_bounds=tuple(bands.size_cm.upper_bounds),
         mitosis_bounds=tuple(bands.mitoses.upper_bounds),
         nih=nih,
         mnih_groups=groups,
-        mnih_group_of_site=tuple(group_of_site),
+        mnih_group_of_site=group_of_site,
         mnih=mnih,
         mnih_rupture=NIH_LABELS.index(m.rupture_category),
-        afip_columns=columns,
-        afip_column_of_site=col_of_site,
-        afip_column_as_printed=column_of_site(afip_kb.site_columns_as_printed.mapping),
-        afip_cat=tuple(afip_cat),
-        afip_pct=tuple(afip_pct),
-        afip_group=tuple(afip_group),
+        afip_columns=af.columns,
+        afip_column_of_site=af.column_of_site,
+        afip_column_as_printed=af.column_as_printed,
+        afip_cat=af.cat,
+        afip_pct=af.pct,
+        afip_group=af.group,
         ajcc_t=tuple(T_LABELS.index(cat.t_by_size_band[s]) for s in size_labels),
         ajcc_rate=tuple(RATE_LABELS.index(cat.rate_by_mitosis_band[mb]) for mb in mit_labels),
         ajcc_tables=tables,
-        ajcc_table_of_site=tuple(table_of_site),
+        ajcc_table_of_site=table_of_site,
         ajcc_stage=stage,
         stage_n1=STAGE_LABELS.index(ajcc_kb.distant.n1_stage),
         stage_m1=STAGE_LABELS.index(ajcc_kb.distant.m1_stage),
         afip_group_ids=group_ids,
-        afip_group_code=tuple(tuple(group_ids.index(g) for g in row) for row in afip_group[0]),
+        afip_group_code=tuple(tuple(group_ids.index(g) for g in row) for row in af.group[0]),
     )
 
 

@@ -43,7 +43,10 @@ class InterpretedVariant(Out):
     consequence: str | None = None
     source: Literal["tissue", "ctdna"] = "tissue"
     date: dt.date | None = None
-    role: Literal["primary", "secondary", "unknown"] = "unknown"
+    role: Literal["primary", "secondary", "unknown", "not_a_driver"] = Field(
+        default="unknown",
+        description="not_a_driver: a change that cannot activate the kinase (truncating)",
+    )
     classified: bool = True
     reason: str | None = None
     codon_start: int | None = None
@@ -78,6 +81,27 @@ class CitedRemark(Out):
     source_ids: list[str] = Field(default_factory=list)
 
 
+class VariantLevelCall(Out):
+    """A call made for the exact primary change, before (and over) the exon-level call."""
+
+    id: str = Field(description="id of the call in genomics_variants.yaml")
+    gene: str
+    hgvs_p: str | None
+    label: str = Field(description='e.g. "D842V-like (imatinib-resistant in vitro)"')
+    evidence: Literal["clinical", "in_vitro", "review", "extrapolated"] = Field(
+        description="in_vitro = laboratory evidence only; extrapolated = no data for the change"
+    )
+    genotype_class: GenotypeClass | None = Field(
+        default=None, description="the class the call moved the driver to, if any"
+    )
+    drugs: list[str] = Field(
+        default_factory=list, description="drugs whose sensitivity cell the call replaced"
+    )
+    text: str
+    source_ids: list[str] = Field(default_factory=list)
+    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+
+
 class GenotypeResult(Out):
     genotype_class: GenotypeClass = Field(alias="class")
     rationale: str = ""
@@ -100,4 +124,8 @@ class GenotypeResult(Out):
     )
     germline_testing_advised: bool = False
     class_source_ids: list[str] = Field(default_factory=list)
+    variant_calls: list[VariantLevelCall] = Field(
+        default_factory=list,
+        description="variant-level calls applied to the primary driver (genomics_variants.yaml)",
+    )
     warnings: list[str] = Field(default_factory=list)

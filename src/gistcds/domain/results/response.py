@@ -19,6 +19,21 @@ ResponseCategory = Literal["CR", "PR", "SD", "PD", "NE"]
 TargetCategory = Literal["CR", "PR", "SD", "PD", "NE", "none"]
 NonTargetCategory = Literal["CR", "non_CR_non_PD", "PD", "NE", "none"]
 ProgressionPatternName = Literal["focal", "generalized"]
+ReadingCode = Literal[
+    "response", "stable", "progression", "pseudo_progression", "review", "not_evaluable"
+]
+
+
+class TimepointReading(Out):
+    """The one reading of a time point for treatment decisions (response_criteria.yaml
+    ``readings``): ``pseudo_progression`` = growth with falling density, read as response;
+    ``review`` = the criteria disagree on progression, not confirmed. Only ``progression``
+    carries a progression pattern."""
+
+    code: ReadingCode
+    severity: Literal["info", "warning"]
+    message: str
+    source_ids: list[str] = Field(default_factory=list)
 
 
 class TimepointResponse(Out):
@@ -66,6 +81,7 @@ class TimepointResponse(Out):
         default=None, description="at a PD (either criterion): focal or generalized"
     )
     progressing_lesions: list[str] = Field(default_factory=list)
+    reading: TimepointReading | None = None
     source_ids: list[str] = Field(default_factory=list)
 
 
@@ -82,6 +98,31 @@ class LesionTrajectory(Out):
     organ: str
     measure: Literal["longest_diameter", "short_axis"]
     points: list[TrajectoryPoint]
+
+
+class LesionPoint(Out):
+    date: dt.date
+    value_mm: float | None = Field(description="as the engine measures: null = not recorded")
+    density_hu: float | None = None
+    status: str | None = Field(default=None, description="non-target status as recorded")
+    change_from_baseline_pct: float | None = None
+
+
+class LesionSeries(Out):
+    """Every recorded lesion over the series, measured as the response engine measures it
+    (longest diameter; short axis for a lymph node), for plots that must not re-measure."""
+
+    lesion_id: str
+    organ: str
+    kind: Literal["target", "non_target", "new"] = Field(
+        description="kind at baseline; 'new' for a lesion first seen later as new"
+    )
+    measure: Literal["longest_diameter", "short_axis"]
+    counted: bool = Field(
+        description="used by the criteria (baseline lesion, or recorded as new); a lesion first "
+        "seen later under another kind is ignored by RECIST and Choi"
+    )
+    points: list[LesionPoint]
 
 
 class DensityPoint(Out):
@@ -109,9 +150,13 @@ class ResponseSummary(Out):
     latest_choi: ResponseCategory | None
     latest_progression_pattern: ProgressionPatternName | None
     latest_discordance: str | None
+    latest_reading: TimepointReading | None = None
     choi_pd_size_reference: Literal["nadir", "baseline"]
     spider_lesions: list[LesionTrajectory] = Field(default_factory=list)
     spider_sum: list[TrajectoryPoint] = Field(default_factory=list)
+    lesion_trajectories: list[LesionSeries] = Field(
+        default_factory=list, description="every lesion, every time point (baseline included)"
+    )
     density: list[DensityPoint] = Field(default_factory=list)
     waterfall_best_change_pct: float | None = Field(
         default=None,

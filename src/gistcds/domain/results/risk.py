@@ -58,6 +58,29 @@ class Ajcc8Result(SystemResult):
     reason: str | None = Field(default=None, description="why stage is null")
 
 
+class ConcordanceSystem(Out):
+    system: str = Field(description="nih | modified_nih | afip | ajcc8")
+    name: str = Field(description='display name, e.g. "modified NIH"')
+    category: str = Field(description="as the system reports it (AJCC: the stage)")
+    tier: str | None = Field(default=None, description="common tier (risk_concordance.yaml)")
+
+
+class RiskConcordance(Out):
+    """Whether the systems agree, judged in the risk engine (not by a renderer).
+
+    ``code``: ``concordant`` (same tier everywhere), ``differ_same_decision`` (tiers differ,
+    all on the same side of every decision threshold), ``discordant`` (a threshold separates
+    them), ``nodal_metastasis`` (N1 = AJCC stage IV, which the recurrence systems ignore)."""
+
+    code: Literal["concordant", "differ_same_decision", "discordant", "nodal_metastasis"]
+    severity: Literal["info", "warning"]
+    message: str
+    systems: list[ConcordanceSystem] = Field(default_factory=list)
+    decision: str | None = Field(default=None, description="the threshold in question, if any")
+    source_ids: list[str] = Field(default_factory=list)
+    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+
+
 class RiskPanel(Out):
     """All systems side by side; a system that does not apply is null, with its reason."""
 
@@ -70,3 +93,7 @@ class RiskPanel(Out):
         default_factory=dict, description="system -> why it is null for this patient"
     )
     notes: list[str] = Field(default_factory=list, description="remarks on the whole panel")
+    concordance: RiskConcordance | None = Field(
+        default=None,
+        description="do the recurrence systems agree (null with fewer than two and no N1)",
+    )

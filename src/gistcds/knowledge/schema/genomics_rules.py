@@ -22,11 +22,31 @@ class Timing(Cited):
     note: str = ""
 
 
+class NotADriver(Cited):
+    """Consequences that cannot activate KIT/PDGFRA: both are activated by in-frame
+    gain-of-function changes, so a truncating change is no driver (and no resistance)."""
+
+    consequences: list[
+        Literal["nonsense", "frameshift", "start_lost", "stop_lost", "no_protein"]
+    ] = Field(min_length=1)
+    text: str = Field(min_length=1, description="why, for the variant's reason")
+
+
+class SpanLimit(Cited):
+    """Largest number of exons an activating in-frame change is read across; a wider
+    codon range (often a database placeholder such as "311_848del") is not classified."""
+
+    max_exons: int = Field(ge=1)
+    text: str = Field(min_length=1)
+
+
 class KinaseGenes(Cited):
     """Genes whose variants are mapped by exon (primary driver / secondary resistance)."""
 
     genes: list[str] = Field(min_length=1)
     discordant_primary_class: GenotypeClassName = "unclassified"
+    not_drivers: NotADriver
+    span_limit: SpanLimit
 
 
 class OtherDriver(Cited):

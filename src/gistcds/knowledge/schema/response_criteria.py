@@ -114,6 +114,47 @@ class ProgressionPattern(Cited):
     note: str | None = None
 
 
+ReadingCode = Literal[
+    "response", "stable", "progression", "pseudo_progression", "review", "not_evaluable"
+]
+
+
+class ReadingMessage(Cited):
+    """The sentence of one reading; ``{recist}``, ``{choi}``, ``{pattern}``, ``{lesions}``
+    and ``{reason}`` are filled in."""
+
+    severity: Literal["info", "warning"]
+    text: str = Field(min_length=1)
+
+
+class Readings(Cited):
+    """One reading per time point for treatment decisions, from the two criteria.
+
+    Agreeing criteria give ``agreement[category]``; a disagreement gives
+    ``discordance[kind]`` (``evaluable`` = the category of the criterion that could be
+    evaluated, except a Choi PD alone, which gives ``choi_alone_pd``); a note kind in
+    ``note_overrides`` replaces a progression reading when the targets themselves are not PD
+    and no nodule was seen. Only a ``progression`` reading carries a progression pattern."""
+
+    agreement: dict[Overall, ReadingCode]
+    discordance: dict[DiscordanceKind, ReadingCode | Literal["evaluable"]]
+    choi_alone_pd: ReadingCode
+    note_overrides: dict[NoteKind, ReadingCode] = Field(default_factory=dict)
+    messages: dict[ReadingCode, ReadingMessage]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Readings:
+        for name, keys, allowed in (
+            ("agreement", set(self.agreement), Overall.__args__),  # type: ignore[attr-defined]
+            ("discordance", set(self.discordance), DiscordanceKind.__args__),  # type: ignore[attr-defined]
+            ("messages", set(self.messages), ReadingCode.__args__),  # type: ignore[attr-defined]
+        ):
+            missing = set(allowed) - keys
+            if missing:
+                raise ValueError(f"readings.{name} missing {sorted(missing)}")
+        return self
+
+
 class Table(KBModel):
     recist: RecistRules
     choi: ChoiRules
@@ -121,6 +162,7 @@ class Table(KBModel):
     discordance: list[Message] = Field(min_length=1)
     notes: list[Message] = Field(default_factory=list)
     progression_pattern: ProgressionPattern
+    readings: Readings
 
     @model_validator(mode="after")
     def _complete(self) -> Table:
