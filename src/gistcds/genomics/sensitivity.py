@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gistcds.domain.confidence import weakest
 from gistcds.domain.results.genotype import GenotypeResult, SecondaryRegion, Sensitivity
 from gistcds.knowledge.schema.genomics_sensitivity import DRUGS, Cell, Row
 
 if TYPE_CHECKING:
     from gistcds.genomics.tables import Tables
-
-_CONFIDENCE_ORDER = ("unverified", "secondary", "primary")
 
 
 def combine_sensitivity(
@@ -52,7 +51,5 @@ def combine_sensitivity(
         result.sensitivity_notes[drug] = "; ".join(
             dict.fromkeys(c.note for c in deciding if c.note)
         )
-        result.sensitivity_confidence[drug] = min(
-            (c.confidence for c in deciding), key=_CONFIDENCE_ORDER.index
-        )
+        result.sensitivity_confidence[drug] = weakest(c.confidence for c in deciding)
     result.sensitivity = Sensitivity.model_validate(levels)

@@ -23,21 +23,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gistcds.domain.confidence import Confidence
 from gistcds.errors import KnowledgeBaseError
 
 KB_DIR = Path(__file__).parent
 RESERVED = {"meta", "sources"}
-
-Confidence = Literal["primary", "secondary", "unverified"]
-"""How a fact was checked: read in the primary source; reproduced by a secondary
-source (review, guideline, our reference notes); not yet checked against any
-source (shown to the user wherever it drives an output)."""
-
 
 class KBModel(BaseModel):
     """Base for knowledge-base records: strict, immutable."""

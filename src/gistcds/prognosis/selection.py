@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gistcds.domain.confidence import strength
 from gistcds.knowledge.schema.prognosis_arms import Arm
 from gistcds.knowledge.schema.prognosis_factors import Factor
 from gistcds.prognosis.evidence import Evidence, FittedArm
 
-_CONFIDENCE_RANK = {"primary": 0, "secondary": 1, "unverified": 2}
 _ENDPOINTS = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
 # Endpoints whose arms may stand in for another line (with a note). Time on a line can be
 # borrowed from an adjacent line as an approximation; overall survival cannot: it counts
@@ -48,7 +48,7 @@ def _rank(arm: Arm, dose: float | None, line: int) -> tuple[int, int, int, int, 
     return (
         dose_rank,
         line_rank,
-        _CONFIDENCE_RANK[arm.confidence],
+        -strength(arm.confidence),
         int(arm.derived),
         -(arm.n or 0),
     )

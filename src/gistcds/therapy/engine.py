@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gistcds.domain.confidence import weakest
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
@@ -193,16 +194,11 @@ def _interaction_cautions(
                         message=rule.message.replace("{agent}", m.comedication),
                         source_ids=sorted({*m.agent.source_ids, *rule.source_ids}),
                         severity=rule.severity,
-                        confidence=min(
-                            (m.agent.confidence, rule.confidence), key=_CONFIDENCE_ORDER.index
-                        ),
+                        confidence=weakest((m.agent.confidence, rule.confidence)),
                         rule_id=f"TX-04:{rule.drug}:{rule.effect}",
                     )
                 )
     return out
-
-
-_CONFIDENCE_ORDER = ["unverified", "secondary", "primary"]
 
 
 def _doses_in_play(drug: str, recs: list[Recommendation], facts: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
 
 GenotypeClass = Literal[
@@ -110,7 +111,7 @@ class GenotypeResult(Out):
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     sensitivity_source_ids: dict[str, list[str]] = Field(default_factory=dict)
     sensitivity_notes: dict[str, str] = Field(default_factory=dict)
-    sensitivity_confidence: dict[str, Literal["primary", "secondary", "unverified"]] = Field(
+    sensitivity_confidence: dict[str, Confidence] = Field(
         default_factory=dict, description="weakest confidence among the cells used, per drug"
     )
     remarks: list[CitedRemark] = Field(default_factory=list)

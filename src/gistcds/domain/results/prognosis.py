@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
 
 
@@ -40,7 +41,7 @@ class FactorEffect(Out):
     applied: bool
     reason: str
     source_ids: list[str]
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class EvidenceArm(Out):
@@ -61,7 +62,7 @@ class EvidenceArm(Out):
     model: str = Field(description="fitted family and why it was chosen")
     uncertainty_basis: str
     source_ids: list[str]
-    confidence: Literal["primary", "secondary", "unverified"]
+    confidence: Confidence
 
 
 class SurvivalEstimate(Out):
@@ -105,7 +106,7 @@ class SequenceLine(Out):
     trial: str
     endpoint: Literal["PFS", "TTP", "OS"]
     fallback: bool = Field(description="all-comers or proxy evidence stands in for the genotype")
-    confidence: Literal["primary", "secondary", "unverified"]
+    confidence: Confidence
     reached_fraction: float = Field(description="share of simulated patients who start this line")
     median_months_on_line: float | None
     quartiles_months_on_line: tuple[float, float] | None = None
@@ -113,7 +114,7 @@ class SequenceLine(Out):
         default=None, description="P(starting the next line | progression on this one)"
     )
     proceed_basis: str | None = None
-    proceed_confidence: Literal["primary", "secondary", "unverified"] | None = None
+    proceed_confidence: Confidence | None = None
     hazard_ratio: float = Field(
         default=1.0,
         description="product of the published hazard ratios applied to this line's arm",
@@ -143,7 +144,7 @@ class SequenceSimulation(Out):
     post_last_line_arm: str
     post_last_line_trial: str
     post_last_line_note: str
-    post_last_line_confidence: Literal["primary", "secondary", "unverified"]
+    post_last_line_confidence: Confidence
     compare_os_arm: str | None = Field(
         default=None, description="published first-line OS arm (only when starting at line 1)"
     )

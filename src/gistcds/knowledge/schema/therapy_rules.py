@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.confidence import Confidence
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.reading import Reading
 
@@ -126,7 +127,7 @@ class GuidelinePosition(KBModel):
     statement: str
     level: str | None = None
     source_ids: list[str] = Field(default_factory=list)
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class EvidenceSpec(Cited):
