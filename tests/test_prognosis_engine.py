@@ -20,11 +20,11 @@ from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
 from gistcds.domain.results.therapy import Evidence, Recommendation, RegimenItem
 from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
-from gistcds.prognosis import estimate_prognosis
 from gistcds.prognosis.estimate import survival_estimate
 from gistcds.prognosis.evidence import evidence
 from gistcds.prognosis.factors import AppliedHR, _decide
 from gistcds.prognosis.selection import Selection, select_arm
+from therapy_helpers import prognosis_for
 
 
 def rec(drug: str, dose: float | None, line: int | None = None, rid: str = "r1") -> Recommendation:
@@ -52,7 +52,7 @@ def geno(cls: str) -> GenotypeResult:
 
 
 def run(kb: Any, cls: str | None, recs: list[Recommendation], **extra: Any) -> Prognosis:
-    out = estimate_prognosis(patient(**extra), geno(cls) if cls else None, recs, kb)
+    out = prognosis_for(patient(**extra), geno(cls) if cls else None, recs, kb)
     assert out is not None
     return out
 
@@ -258,7 +258,7 @@ def test_no_systemic_recommendation_is_explained(kb: Any) -> None:
 
 def test_localised_disease_has_no_advanced_disease_prognosis(kb: Any) -> None:
     p = Patient.model_validate({"id": "loc", "primary": {"site": "stomach", "size_cm": 6}})
-    assert estimate_prognosis(p, geno("KIT_exon11"), [rec("imatinib", 400, None)], kb) is None
+    assert prognosis_for(p, geno("KIT_exon11"), [rec("imatinib", 400, None)], kb) is None
 
 
 def test_selection_reports_why_nothing_matches(kb: Any) -> None:

@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -33,6 +33,7 @@ from gistcds.errors import KnowledgeBaseError
 
 KB_DIR = Path(__file__).parent
 RESERVED = {"meta", "sources"}
+
 
 class KBModel(BaseModel):
     """Base for knowledge-base records: strict, immutable."""
@@ -119,6 +120,15 @@ class _MetaFile(KBModel):
 
 
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+
+
+def table_name(model: type[BaseModel]) -> str:
+    """The table a schema model describes: the module name ``gistcds.knowledge.schema.<name>``."""
+    prefix = "gistcds.knowledge.schema."
+    if not model.__module__.startswith(prefix):
+        raise KnowledgeBaseError([f"{model.__module__}.{model.__name__}: not a table schema"])
+    return model.__module__.removeprefix(prefix)
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,24 @@ class KnowledgeBase:
     directory: Path
     sources: dict[str, Source]
     tables: dict[str, BaseModel] = field(default_factory=dict)
+
+    _memo: dict[Callable[..., Any], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def get(self, model: type[T]) -> T:
+        """The validated table whose schema is ``model`` (``schema.<name>.Table`` is the
+        table ``<name>.yaml``)."""
+        return self.table(table_name(model), model)
+
+    def memo(self, build: Callable[[KnowledgeBase], R]) -> R:
+        """``build(self)``, computed once per knowledge base: compiled tables, fitted curves
+        and other structures derived from the tables share this one cache."""
+        try:
+            return cast(R, self._memo[build])
+        except KeyError:
+            value = self._memo[build] = build(self)
+            return value
 
     def table(self, name: str, model: type[T]) -> T:
         """The validated table ``<name>.yaml`` as its schema model."""

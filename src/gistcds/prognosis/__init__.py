@@ -10,7 +10,8 @@ treatment sequences are simulated in ``simulate``. See docs/prognosis.md.
 
 from __future__ import annotations
 
-from gistcds.domain.patient import Patient, Setting, StopReason, TherapyLine
+from gistcds.domain.facts import ClinicalFacts
+from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import (
     OptionPrognosis,
@@ -18,8 +19,6 @@ from gistcds.domain.results.prognosis import (
     SequenceSimulation,
     SurvivalEstimate,
 )
-from gistcds.domain.results.response import TimepointResponse
-from gistcds.domain.results.risk import RiskPanel
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
 
@@ -36,12 +35,6 @@ METHOD = (
     "Monte Carlo over the published 95% CI of the median (or its n) and of any applied "
     "hazard ratio. See docs/prognosis.md."
 )
-
-
-def _is_ongoing(x: TherapyLine) -> bool:
-    """A line is ongoing without an end date *and* without a stop reason (as the therapy
-    engine reads it): a stop reason recorded without a date still means stopped (P-09)."""
-    return x.end is None and x.stop_reason is None
 
 
 def _secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool, str | None]:
@@ -76,59 +69,31 @@ def _secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool,
     )
 
 
-def _line_for(patient: Patient, rec: Recommendation) -> int:
+def _line_for(facts: ClinicalFacts, rec: Recommendation) -> int:
+    """The option's line, else the current line when it continues the ongoing drug."""
     if rec.line is not None:
         return rec.line
-    advanced = [
-        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
-    ]
     drugs = {item.drug for item in rec.regimen}
-    if advanced and advanced[-1].end is None and advanced[-1].drug in drugs:
-        return len(advanced)
-    return len(advanced) + 1
+    last = facts.lines[-1] if facts.lines else None
+    if last is not None and last.ongoing and last.drug in drugs:
+        return max(facts.n_lines, 1)
+    return facts.n_lines + 1
 
 
-def _progressed_on(patient: Patient, drug: str, ongoing_progressed: str | None = None) -> bool:
-    """Progression on the drug in any setting (a relapse on adjuvant imatinib is
-    progression on imatinib), or on the ongoing line as the therapy engine reads the
-    imaging (``ongoing_progressed``): first-exposure figures must not be shown after it."""
-    return drug == ongoing_progressed or any(
-        x.drug == drug and x.stop_reason == StopReason.progression for x in patient.therapy_lines
-    )
+def _progressed_on(facts: ClinicalFacts, drug: str) -> bool:
+    """Progression on the drug in the advanced-disease history (a relapse on adjuvant
+    imatinib counts as history.yaml says), or on the ongoing line as the derived fact
+    ``event`` reads the imaging (review P-08): first-exposure figures must not be shown
+    after it."""
+    return drug in facts.drugs_progressed or drug == _ongoing_progression(facts)
 
 
-def _ongoing_progression(
-    patient: Patient,
-    genotype: GenotypeResult | None,
-    kb: KnowledgeBase,
-    risk: RiskPanel | None = None,
-    response: list[TimepointResponse] | None = None,
-) -> str | None:
-    """The drug of the ongoing metastatic line if imaging shows progression on it, else None.
-
-    Read from the therapy engine's derived fact ``event`` (therapy_rules.yaml: RECIST and
-    Choi PD on the current line, or a nodule in a mass, not pseudo-progression), so that
-    what counts as progression is decided in one place (review P-08). Only computed when a
-    line is ongoing and there is imaging.
-    """
-    if not patient.imaging or not any(
-        _is_ongoing(x) and x.setting == Setting.metastatic for x in patient.therapy_lines
-    ):
-        return None
-    from gistcds.response import assess_response
-    from gistcds.risk import assess_risk
-    from gistcds.therapy.engine import load_tables, patient_facts
-
-    facts = patient_facts(
-        patient,
-        genotype,
-        risk if risk is not None else assess_risk(patient, kb),
-        response if response is not None else assess_response(patient, kb),
-        load_tables(kb),
-    )
-    if facts.get("last_stop") == "ongoing" and facts.get("event") == "progression":
-        drug = facts.get("last_drug")
-        return drug if isinstance(drug, str) else None
+def _ongoing_progression(facts: ClinicalFacts) -> str | None:
+    """The drug of the ongoing advanced line if the history rules call it progression
+    (RECIST and Choi PD on the current line, or a nodule in a mass, not
+    pseudo-progression), else None: what counts as progression is decided once."""
+    if facts.last_stop == "ongoing" and facts.event == "progression":
+        return facts.last_drug
     return None
 
 
@@ -194,13 +159,13 @@ def _endpoint(
 def _option(
     ev: object,
     patient: Patient,
+    facts: ClinicalFacts,
     gclass: str | None,
     rec: Recommendation,
     kit_pdgfra_status: str | None = None,
-    ongoing_progressed: str | None = None,
     genotype: GenotypeResult | None = None,
 ) -> OptionPrognosis:
-    line = _line_for(patient, rec)
+    line = _line_for(facts, rec)
     drugs = [item.drug for item in rec.regimen]
     dose = rec.regimen[0].dose_mg_per_day if len(rec.regimen) == 1 else None
     option = OptionPrognosis(
@@ -209,11 +174,8 @@ def _option(
     if len(drugs) != 1:
         option.notes.append("No published survival arm for this combination regimen.")
         return option
-    advanced = [
-        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
-    ]
-    progressed = _progressed_on(patient, drugs[0], ongoing_progressed)
-    ongoing = next((x for x in advanced if x.drug == drugs[0] and _is_ongoing(x)), None)
+    progressed = _progressed_on(facts, drugs[0])
+    ongoing = facts.ongoing_line(drugs[0])
     if ongoing is not None and ongoing.start is not None and not progressed:
         option.notes.append(
             f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
@@ -243,9 +205,9 @@ def _option(
 def _sequence(
     kb: KnowledgeBase,
     patient: Patient,
+    facts: ClinicalFacts,
     gclass: str | None,
     main: OptionPrognosis,
-    ongoing_progressed: str | None = None,
     kit_pdgfra_status: str | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
     """The genotype's sequence simulated from the main option's line (or why not)."""
@@ -253,7 +215,7 @@ def _sequence(
 
     if len(main.drugs) != 1:
         return None, "The recommended regimen is a combination: no published sequence has it."
-    if _progressed_on(patient, main.drugs[0], ongoing_progressed):
+    if _progressed_on(facts, main.drugs[0]):
         # Every sequence step is drawn from a first-exposure arm; after progression on the
         # drug (dose escalation, rechallenge) that would overstate the time on it and OS.
         return None, (
@@ -261,10 +223,7 @@ def _sequence(
             f"start {main.drugs[0]} as a first exposure, so no sequence is simulated from this "
             "position (dose escalation or rechallenge has no arm in the knowledge base)."
         )
-    advanced = [
-        x for x in patient.therapy_lines if x.setting not in (Setting.adjuvant, Setting.neoadjuvant)
-    ]
-    ongoing = next((x for x in advanced if x.drug == main.drugs[0] and _is_ongoing(x)), None)
+    ongoing = facts.ongoing_line(main.drugs[0])
     return patient_sequence(
         kb,
         genotype_class=gclass,
@@ -312,23 +271,18 @@ def _sequence_clash(ev: object, seq: SequenceSimulation, main: OptionPrognosis) 
 
 def estimate_prognosis(
     patient: Patient,
+    facts: ClinicalFacts,
     genotype: GenotypeResult | None,
     recommendations: list[Recommendation],
     kb: KnowledgeBase,
-    *,
-    risk: RiskPanel | None = None,
-    response: list[TimepointResponse] | None = None,
 ) -> Prognosis | None:
     """PFS/OS for the recommended next systemic line (and each alternative).
 
     Null for a patient without advanced disease (the arms are all from advanced GIST).
-    ``risk`` and ``response``, when the caller has them (assess), spare recomputing them
-    for the progression check on an ongoing line.
+    The line history and what counts as progression come from ``facts``; the patient's
+    own values (age, labs...) decide which published prognostic factors apply.
     """
-    advanced = patient.is_metastatic or any(
-        x.setting == Setting.metastatic for x in patient.therapy_lines
-    )
-    if not advanced:
+    if not facts.advanced_disease:
         return None
     from gistcds.prognosis.evidence import evidence
 
@@ -345,8 +299,7 @@ def estimate_prognosis(
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
         )
-    progressing = _ongoing_progression(patient, genotype, kb, risk, response)
-    options = [_option(ev, patient, gclass, r, status, progressing, genotype) for r in systemic]
+    options = [_option(ev, patient, facts, gclass, r, status, genotype) for r in systemic]
     main = options[0]
     sources = sorted(
         {
@@ -357,7 +310,7 @@ def estimate_prognosis(
             for sid in est.evidence.source_ids
         }
     )
-    sequence, sequence_reason = _sequence(kb, patient, gclass, main, progressing, status)
+    sequence, sequence_reason = _sequence(kb, patient, facts, gclass, main, status)
     if sequence is not None:
         clash = _sequence_clash(ev, sequence, main)
         if clash:

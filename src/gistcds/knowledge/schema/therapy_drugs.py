@@ -55,3 +55,29 @@ class Table(KBModel):
         if len(names) != len(set(names)):
             raise ValueError("duplicate drug inn")
         return self
+
+    def drug(self, inn: str) -> Drug | None:
+        """The drug with this INN (None for an unlisted or other agent)."""
+        return next((d for d in self.drugs if d.inn == inn), None)
+
+    def names(self) -> list[tuple[str, list[str]]]:
+        """(INN, synonyms) of every drug and other agent the knowledge base recognises."""
+        return [(d.inn, d.synonyms) for d in self.drugs] + [
+            (a.inn, a.synonyms) for a in self.other_agents
+        ]
+
+    def reduced_dose(self, inn: str, dose: float | None) -> float | None:
+        """The next lower label step below ``dose`` (None when there is none)."""
+        drug = self.drug(inn)
+        if dose is None or drug is None:
+            return None
+        lower = [s for s in drug.reduction_steps if s < dose]
+        return lower[0] if lower else None
+
+    def schedule_text(self, inn: str, dose: float | None) -> str:
+        """The schedule in words for this dose, else the text for an unlisted dose."""
+        drug = self.drug(inn)
+        for s in drug.schedules if drug is not None else []:
+            if dose is not None and s.dose_mg_per_day == dose:
+                return s.text
+        return self.unlisted_schedule.replace("{dose}", f"{dose:g}" if dose is not None else "?")
