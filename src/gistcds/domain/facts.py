@@ -46,6 +46,9 @@ Unknown = Literal["unknown"]
 NoneYet = Literal["none"]
 
 _DERIVED: dict[str, JsonValue] = {"derived": True}
+_DRUGS: dict[str, JsonValue] = {"ref": "drug"}
+"""Values (or mapping keys) are drug INNs: the knowledge base's reference pass checks every
+condition on them names a known drug."""
 
 
 def _derived(description: str) -> Any:
@@ -85,7 +88,7 @@ class ClinicalFacts(_Frozen):
     # --- genotype (genomics engine) ------------------------------------------------------
     genotype: GenotypeClass | NoneYet = Field(description='genotype class; "none" if not run')
     secondary_regions: tuple[SecondaryRegion, ...] = ()
-    sensitivity: dict[str, SensitivityLevel] = Field(default_factory=dict)
+    sensitivity: dict[str, SensitivityLevel] = Field(default_factory=dict, json_schema_extra=_DRUGS)
     sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     kit_pdgfra_tested: bool = Field(
         default=False, description="KIT and PDGFRA listed as tested (or carrying a variant)"
@@ -126,11 +129,15 @@ class ClinicalFacts(_Frozen):
         default=(), description="advanced-disease lines, oldest first (history.yaml policy)"
     )
     n_lines: int = Field(default=0, description="advanced lines; a dose change is one line")
-    drugs_received: tuple[str, ...] = ()
-    drugs_progressed: tuple[str, ...] = ()
-    drugs_intolerant: tuple[str, ...] = ()
-    max_dose: dict[str, float] = Field(default_factory=dict)
-    last_drug: str = Field(default="none", description='latest advanced line; "none" if none')
+    drugs_received: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
+    drugs_progressed: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
+    drugs_intolerant: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
+    max_dose: dict[str, float] = Field(default_factory=dict, json_schema_extra=_DRUGS)
+    last_drug: str = Field(
+        default="none",
+        description='latest advanced line; "none" if none',
+        json_schema_extra=_DRUGS,
+    )
     last_dose: float | None = None
     last_stop: LineStop | NoneYet = "none"
     last_pattern: Literal["focal", "generalized", "unknown", "none"] = Field(
@@ -142,7 +149,9 @@ class ClinicalFacts(_Frozen):
     last_dose_reducible: bool = Field(
         default=False, description="a lower label dose step exists for the last drug and dose"
     )
-    adjuvant_drugs: tuple[str, ...] = Field(default=(), description="adjuvant or neoadjuvant")
+    adjuvant_drugs: tuple[str, ...] = Field(
+        default=(), description="adjuvant or neoadjuvant", json_schema_extra=_DRUGS
+    )
     adjuvant_ongoing: bool = False
     adjuvant_last_stop: LineStop | NoneYet = "none"
     neoadjuvant_given: bool = False

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from gistcds.domain.confidence import weakest
 from gistcds.domain.results.genotype import GenotypeResult, SecondaryRegion, Sensitivity
-from gistcds.knowledge.schema.genomics_sensitivity import DRUGS, Cell, Row
+from gistcds.knowledge.schema.genomics_sensitivity import Cell, Row
 
 if TYPE_CHECKING:
     from gistcds.genomics.tables import Tables
@@ -33,12 +33,12 @@ def combine_sensitivity(
     rows = [table.secondary[r] for r in dict.fromkeys(regions)]
     order = table.combination.severity_order
     levels: dict[str, str] = {}
-    for drug in DRUGS:
-        p_cell: Cell = getattr(primary, drug)
+    for drug in t.rated_drugs:
+        p_cell: Cell = primary[drug]
         if not rows:
             used = [p_cell]
         else:
-            used = [getattr(r, drug) for r in rows]
+            used = [r[drug] for r in rows]
             if p_cell.level in table.combination.primary_levels_kept:
                 used.append(p_cell)
         level = min((c.level for c in used), key=order.index)

@@ -211,7 +211,9 @@ def _format_validation(file: str, exc: ValidationError) -> list[str]:
     out = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in err["loc"])
-        out.append(f"{file}: {loc}: {err['msg']}")
+        value = err.get("input")
+        got = f", got {value!r}" if isinstance(value, str | int | float) else ""
+        out.append(f"{file}: {loc}: {err['msg']}{got}")
     return out
 
 
@@ -280,6 +282,10 @@ def build_kb(directory: Path) -> KnowledgeBase:
             if sid not in sources:
                 problems.append(f"{file.name}: {where}: source id {sid!r} not in sources.yaml")
 
+    if not problems:
+        from gistcds.knowledge.references import check_references
+
+        problems.extend(check_references(tables))
     if problems:
         raise KnowledgeBaseError(problems)
     assert meta is not None

@@ -133,7 +133,7 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
             sides[0] if sides else None,
             sides[1] if sides else None,
         )
-    gmap = {
+    gmap: dict[str, GenotypeMap] = {
         c: m for m in arms.genotype_map if m.kit_pdgfra_status is None for c in m.genotype_classes
     }
     smap: dict[tuple[str, str], GenotypeMap] = {

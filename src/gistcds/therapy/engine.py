@@ -90,6 +90,11 @@ def _matched_options(
     return recs, cautions
 
 
+def _classes(inn: str, drugs: therapy_drugs.Table) -> list[str]:
+    drug = drugs.drug(inn)
+    return list(drug.classes) if drug is not None else []
+
+
 def _unique(cautions: list[Caution]) -> list[Caution]:
     out: list[Caution] = []
     seen: set[tuple[str, str]] = set()
@@ -111,7 +116,8 @@ def advise(facts: ClinicalFacts, kb: KnowledgeBase) -> Advice:
         if fb is not None:
             recs.append(fb)
     recommended = sorted({r.drug for rec in recs for r in rec.regimen})
-    post_facts = {**facts.view, "recommended_drugs": recommended}
+    classes = sorted({c for d in recommended for c in _classes(d, t.drugs)})
+    post_facts = {**facts.view, "recommended_drugs": recommended, "recommended_classes": classes}
     for rule in t.rules.post_cautions:
         if matches(rule.when, post_facts):
             cautions.extend(render_caution(c, rule.id) for c in rule.cautions)

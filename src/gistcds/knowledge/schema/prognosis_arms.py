@@ -13,7 +13,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 Endpoint = Literal["PFS", "TTP", "OS"]
 
@@ -29,7 +31,7 @@ class Arm(Cited):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     trial: str
     lines: list[int] = Field(min_length=1, description="treatment lines the population was in")
-    drug: str = Field(description="INN, lower case; 'placebo' for control arms")
+    drug: str = ref("arm_drug", description="INN, lower case; 'placebo' for control arms")
     dose_mg_per_day: float | None = Field(
         default=None, description="null when the arm pools several doses"
     )
@@ -77,14 +79,15 @@ class Group(Cited):
 class GroupChoice(KBModel):
     group: str
     proxy: bool = Field(default=False, description="the group stands in for the class")
-    adjust_with: list[str] = Field(
+    adjust_with: list[str] = ref(
+        "prognosis_factor",
         default_factory=list,
         description="factor ids; the group is used for an endpoint only if one of them covers it",
     )
 
 
 class GenotypeMap(Cited):
-    genotype_classes: list[str] = Field(min_length=1)
+    genotype_classes: list[GenotypeClass] = Field(min_length=1)
     kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] | None = Field(
         default=None,
         description=(

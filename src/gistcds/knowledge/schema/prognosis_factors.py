@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 PatientField = Literal[
     "sex",
@@ -54,9 +55,9 @@ class Factor(Cited):
     hr_ci: tuple[float, float] | None = None
     estimate: Literal["multivariable", "univariable", "derived", "randomised"] | None = None
     conditions: list[Condition] = Field(min_length=1, description="all must hold")
-    drugs: list[str] = Field(min_length=1, description="context in which it was measured")
+    drugs: list[str] = ref("drug", min_length=1, description="context in which it was measured")
     lines: list[int] = Field(min_length=1)
-    requires_arm_group: str | None = None
+    requires_arm_group: str | None = ref("prognosis_group", default=None)
     requires_arm_dose: float | None = None
     note: str | None = None
 

@@ -4,7 +4,8 @@ A rule is data: a condition (``when``) over the patient's ClinicalFacts (the lan
 :mod:`gistcds.knowledge.conditions`), and the options and cautions it contributes. The
 therapy engine only matches conditions, ranks the options it collected and renders them;
 every clinical choice lives in the YAML. ``post_cautions`` may also test
-``recommended_drugs`` (the drugs of the chosen options).
+``recommended_drugs`` (the drugs of the chosen options) and ``recommended_classes`` (their
+classes in ``therapy_drugs.yaml``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from gistcds.domain.facts import ClinicalFacts
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.conditions import Condition, check_condition
 from gistcds.knowledge.reading import Reading
+from gistcds.knowledge.references import ref
 
-THERAPY_FACTS = ClinicalFacts.names() | {"recommended_drugs"}
+THERAPY_FACTS = ClinicalFacts.names() | {"recommended_drugs", "recommended_classes"}
 """Fact names a therapy condition may test."""
 
 
@@ -45,7 +47,7 @@ class RegimenSpec(KBModel):
     The schedule text comes from ``therapy_drugs.yaml`` unless given here.
     """
 
-    drug: str
+    drug: str = ref("regimen_drug")
     dose_mg_per_day: float | None = Field(default=None, gt=0)
     dose_from: Literal["last", "reduced"] | None = None
     schedule: str | None = None
@@ -90,7 +92,7 @@ class Exclusion(Cited):
 
     id: str
     when: Condition
-    drugs: list[str] = Field(min_length=1)
+    drugs: list[str] = ref("drug", min_length=1)
     caution: CautionSpec
     readings: list[Reading] = Field(default_factory=list)
 
@@ -108,7 +110,8 @@ class Table(KBModel):
     exclusions: list[Exclusion] = Field(default_factory=list)
     post_cautions: list[Rule] = Field(
         default_factory=list,
-        description="evaluated after the options are chosen (fact recommended_drugs is set)",
+        description="evaluated after the options are chosen (facts recommended_drugs and "
+        "recommended_classes are set)",
     )
     fallback: OptionSpec
     resistant_drug_caution: CautionSpec | None = Field(
