@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.genotype import GenotypeResult
+from gistcds.domain.results.genotype import GenotypeClass, GenotypeResult, KitPdgfraStatus
 from gistcds.domain.results.prognosis import (
+    Endpoint,
     OptionPrognosis,
     Prognosis,
     SequenceSimulation,
@@ -100,13 +101,13 @@ def _ongoing_progression(facts: ClinicalFacts) -> str | None:
 def _endpoint(
     ev: object,
     patient: Patient,
-    gclass: str | None,
+    gclass: GenotypeClass | None,
     drug: str,
     dose: float | None,
     line: int,
-    endpoint: str,
+    endpoint: Endpoint,
     progressed: bool,
-    kit_pdgfra_status: str | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
 ) -> tuple[SurvivalEstimate | None, str | None]:
     from gistcds.prognosis.estimate import survival_estimate
     from gistcds.prognosis.evidence import Evidence
@@ -160,9 +161,9 @@ def _option(
     ev: object,
     patient: Patient,
     facts: ClinicalFacts,
-    gclass: str | None,
+    gclass: GenotypeClass | None,
     rec: Recommendation,
-    kit_pdgfra_status: str | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
     genotype: GenotypeResult | None = None,
 ) -> OptionPrognosis:
     line = _line_for(facts, rec)
@@ -189,7 +190,8 @@ def _option(
         option.notes.append(secondary_note)
     if withhold:
         return option
-    for endpoint in ("PFS", "OS"):
+    endpoints: tuple[Endpoint, ...] = ("PFS", "OS")
+    for endpoint in endpoints:
         est, why = _endpoint(
             ev, patient, gclass, drugs[0], dose, line, endpoint, progressed, kit_pdgfra_status
         )
@@ -206,9 +208,9 @@ def _sequence(
     kb: KnowledgeBase,
     patient: Patient,
     facts: ClinicalFacts,
-    gclass: str | None,
+    gclass: GenotypeClass | None,
     main: OptionPrognosis,
-    kit_pdgfra_status: str | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
     """The genotype's sequence simulated from the main option's line (or why not)."""
     from gistcds.prognosis.sequence import patient_sequence

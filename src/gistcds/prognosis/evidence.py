@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm, GenotypeMap
 from gistcds.knowledge.schema.prognosis_arms import Table as ArmsTable
@@ -106,7 +107,9 @@ class Evidence:
     status_map: dict[tuple[str, str], GenotypeMap] = field(default_factory=dict)
 
     def mapping_for(
-        self, genotype_class: str | None, kit_pdgfra_status: str | None = None
+        self,
+        genotype_class: GenotypeClass | None,
+        kit_pdgfra_status: KitPdgfraStatus | None = None,
     ) -> GenotypeMap | None:
         """The class's evidence route; a status-specific entry first (see the schema)."""
         if genotype_class is None:

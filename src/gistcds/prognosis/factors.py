@@ -12,8 +12,9 @@ import math
 from dataclasses import dataclass
 
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.prognosis import FactorEffect
-from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
+from gistcds.domain.results.genotype import GenotypeClass
+from gistcds.domain.results.prognosis import Endpoint, FactorEffect
+from gistcds.knowledge.schema.prognosis_factors import Condition, Factor, PatientField
 from gistcds.prognosis.evidence import Z95, Evidence
 from gistcds.prognosis.selection import Selection, factor_in_context
 
@@ -27,7 +28,10 @@ class AppliedHR:
 
 
 def patient_value(
-    field: str, patient: Patient, genotype_class: str | None, dose: float | None
+    field: PatientField,
+    patient: Patient,
+    genotype_class: GenotypeClass | None,
+    dose: float | None,
 ) -> Value:
     labs, primary = patient.labs, patient.primary
     values: dict[str, Value] = {
@@ -67,7 +71,7 @@ def _holds(cond: Condition, value: Value) -> bool | None:
 
 
 def has_factor(
-    factor: Factor, patient: Patient, genotype_class: str | None, dose: float | None
+    factor: Factor, patient: Patient, genotype_class: GenotypeClass | None, dose: float | None
 ) -> bool | None:
     """True/False, or None when a value or the published cut-off is missing."""
     results = [
@@ -113,9 +117,9 @@ def factor_effects(
     ev: Evidence,
     sel: Selection,
     *,
-    endpoint: str,
+    endpoint: Endpoint,
     patient: Patient,
-    genotype_class: str | None,
+    genotype_class: GenotypeClass | None,
     drug: str,
     dose: float | None,
     line: int,
@@ -173,9 +177,9 @@ def unshown_dose_effects(
     ev: Evidence,
     sel: Selection,
     *,
-    endpoint: str,
+    endpoint: Endpoint,
     patient: Patient,
-    genotype_class: str | None,
+    genotype_class: GenotypeClass | None,
     drug: str,
     line: int,
 ) -> list[str]:

@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gistcds.domain.confidence import strength
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
+from gistcds.domain.results.prognosis import ArmEndpoint, Endpoint
 from gistcds.knowledge.schema.prognosis_arms import Arm
 from gistcds.knowledge.schema.prognosis_factors import Factor
 from gistcds.prognosis.evidence import Evidence, FittedArm
 
-_ENDPOINTS = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
+_ENDPOINTS: dict[Endpoint, tuple[ArmEndpoint, ...]] = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
 # Endpoints whose arms may stand in for another line (with a note). Time on a line can be
 # borrowed from an adjacent line as an approximation; overall survival cannot: it counts
 # every later line the trial's patients went on to receive (a fourth-line OS of 15 months
@@ -33,7 +35,7 @@ class Selection:
     notes: tuple[str, ...]
 
 
-def factor_in_context(factor: Factor, endpoint: str, drug: str, line: int) -> bool:
+def factor_in_context(factor: Factor, endpoint: Endpoint, drug: str, line: int) -> bool:
     return endpoint in factor.endpoints and drug in factor.drugs and line in factor.lines
 
 
@@ -60,10 +62,10 @@ def select_arm(
     drug: str,
     dose: float | None,
     line: int,
-    genotype_class: str | None,
-    endpoint: str,
+    genotype_class: GenotypeClass | None,
+    endpoint: Endpoint,
     after_progression_on_drug: bool = False,
-    kit_pdgfra_status: str | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
 ) -> Selection | str:
     """The arm to use, or a sentence saying why there is none.
 

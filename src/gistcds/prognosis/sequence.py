@@ -18,6 +18,7 @@ import datetime as dt
 import numpy as np
 
 from gistcds.domain.patient import Patient
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.evidence import evidence
@@ -50,12 +51,12 @@ def _r(x: float, nd: int = 1) -> float:
 def patient_sequence(
     kb: KnowledgeBase,
     *,
-    genotype_class: str | None,
+    genotype_class: GenotypeClass | None,
     line: int,
     drug: str,
     dose: float | None,
     ongoing_since: dt.date | None = None,
-    kit_pdgfra_status: str | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
     patient: Patient | None = None,
 ) -> tuple[SequenceSimulation | None, str | None]:
     """The simulated sequence from ``line`` on, or None and the reason it cannot run.

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gistcds.domain.patient import Patient
+from gistcds.domain.results.genotype import KitPdgfraStatus, is_genotype_class
 from gistcds.executors import Executor, SerialExecutor
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.curves import Curve
@@ -69,7 +70,7 @@ def build_sequence(
     *,
     genotype_class: str | None = None,
     sequence_id: str | None = None,
-    kit_pdgfra_status: str | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
     patient: Patient | None = None,
 ) -> SequenceSpec:
     """The sequence (by id, or the one listed for the genotype) with each line's PFS arm.
@@ -91,6 +92,8 @@ def build_sequence(
             (s for s in seqs.sequences if genotype_class in s.genotype_classes),
             seqs.sequences[0],
         )
+    # the CLI passes free text; an unknown class routes as no class (all comers)
+    gclass = genotype_class if is_genotype_class(genotype_class) else None
     notes: list[str] = []
     lines: list[LineSpec] = []
     sources: set[str] = set(chosen.source_ids)
@@ -100,7 +103,7 @@ def build_sequence(
             drug=step.drug,
             dose=step.dose_mg_per_day,
             line=i,
-            genotype_class=genotype_class,
+            genotype_class=gclass,
             endpoint="PFS",
             kit_pdgfra_status=kit_pdgfra_status,
         )
@@ -116,7 +119,7 @@ def build_sequence(
                 sel,
                 endpoint="PFS",
                 patient=patient,
-                genotype_class=genotype_class,
+                genotype_class=gclass,
                 drug=step.drug,
                 dose=step.dose_mg_per_day,
                 line=i,

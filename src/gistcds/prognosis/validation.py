@@ -10,6 +10,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from gistcds.domain.results.prognosis import ArmEndpoint
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis.curves import LANDMARK_ABS_TOL, MEDIAN_REL_TOL
 from gistcds.prognosis.evidence import evidence
@@ -27,7 +28,7 @@ def _fmt(x: float | None, spec: str = ".1f") -> str:
 @dataclass(frozen=True)
 class ArmRow:
     id: str
-    endpoint: str
+    endpoint: ArmEndpoint
     drug: str
     dose: float | None
     group: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from pydantic import Field
 
@@ -29,8 +29,15 @@ GenotypeClass = Literal[
     "not_tested",
     "unclassified",
 ]
+GENOTYPE_CLASSES: frozenset[str] = frozenset(get_args(GenotypeClass))
 SecondaryRegion = Literal["KIT_ATP_pocket", "KIT_activation_loop", "other"]
+KitPdgfraStatus = Literal["mutant", "wild_type", "not_tested", "unresolved"]
 SensitivityLevel = Literal["sensitive", "intermediate", "resistant", "unknown"]
+
+
+def is_genotype_class(value: object) -> TypeGuard[GenotypeClass]:
+    """True for one of the contract's genotype classes (narrows a free-text input)."""
+    return isinstance(value, str) and value in GENOTYPE_CLASSES
 
 
 class InterpretedVariant(Out):
@@ -115,7 +122,7 @@ class GenotypeResult(Out):
         default_factory=dict, description="weakest confidence among the cells used, per drug"
     )
     remarks: list[CitedRemark] = Field(default_factory=list)
-    kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] = "not_tested"
+    kit_pdgfra_status: KitPdgfraStatus = "not_tested"
     primary_driver: str | None = Field(default=None, description='e.g. "KIT p.Trp557_Lys558del"')
     missing_tests: list[str] = Field(
         default_factory=list, description="tests needed before the class can be called"

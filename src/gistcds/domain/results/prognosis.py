@@ -13,6 +13,12 @@ from pydantic import Field
 
 from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
+from gistcds.domain.results.genotype import GenotypeClass
+
+Endpoint = Literal["PFS", "OS"]
+"""What a survival estimate answers: progression-free or overall survival."""
+ArmEndpoint = Literal["PFS", "TTP", "OS"]
+"""What a published arm reports (TTP stands in for PFS, said where used)."""
 
 
 class LandmarkEstimate(Out):
@@ -31,7 +37,7 @@ class FactorEffect(Out):
 
     id: str
     label: str
-    endpoint: Literal["PFS", "OS"]
+    endpoint: Endpoint
     direction: Literal["adverse", "favourable"]
     hazard_ratio: float | None
     hr_ci: tuple[float, float] | None = None
@@ -54,7 +60,7 @@ class EvidenceArm(Out):
     dose_mg_per_day: float | None
     lines: list[int]
     genotype_group: str
-    endpoint: Literal["PFS", "TTP", "OS"]
+    endpoint: ArmEndpoint
     n: int | None
     published_median_months: float | None
     published_median_ci: tuple[float, float] | None = None
@@ -104,7 +110,7 @@ class SequenceLine(Out):
     dose_mg_per_day: float | None
     arm_id: str
     trial: str
-    endpoint: Literal["PFS", "TTP", "OS"]
+    endpoint: ArmEndpoint
     fallback: bool = Field(description="all-comers or proxy evidence stands in for the genotype")
     confidence: Confidence
     reached_fraction: float = Field(description="share of simulated patients who start this line")
@@ -162,7 +168,7 @@ class Prognosis(Out):
     line: int | None = None
     drugs: list[str] = Field(default_factory=list)
     dose_mg_per_day: float | None = None
-    genotype_class: str | None = None
+    genotype_class: GenotypeClass | None = None
     alternatives: list[OptionPrognosis] = Field(default_factory=list)
     sequence: SequenceSimulation | None = Field(
         default=None, description="simulated sequence from the next line; null: sequence_reason"

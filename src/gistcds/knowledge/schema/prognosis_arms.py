@@ -9,15 +9,14 @@ specific first; ``all`` appears only where all-comers data may stand in for the 
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
-from gistcds.domain.results.genotype import GenotypeClass
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
+from gistcds.domain.results.prognosis import ArmEndpoint
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
 
-Endpoint = Literal["PFS", "TTP", "OS"]
+Endpoint = ArmEndpoint
 
 
 class Landmark(KBModel):
@@ -88,7 +87,7 @@ class GroupChoice(KBModel):
 
 class GenotypeMap(Cited):
     genotype_classes: list[GenotypeClass] = Field(min_length=1)
-    kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] | None = Field(
+    kit_pdgfra_status: KitPdgfraStatus | None = Field(
         default=None,
         description=(
             "the entry applies only to patients with this KIT/PDGFRA status (genomics), and "

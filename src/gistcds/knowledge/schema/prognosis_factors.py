@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.results.prognosis import Endpoint
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
 
@@ -49,7 +50,7 @@ class Factor(Cited):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     dimension: str = Field(description="what the factor is about: sex, ecog, dose, genotype ...")
-    endpoints: list[Literal["PFS", "OS"]] = Field(min_length=1)
+    endpoints: list[Endpoint] = Field(min_length=1)
     direction: Literal["adverse", "favourable"]
     hazard_ratio: float | None = Field(default=None, gt=0)
     hr_ci: tuple[float, float] | None = None
