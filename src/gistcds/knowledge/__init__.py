@@ -31,6 +31,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from gistcds.domain.confidence import Confidence
 from gistcds.errors import KnowledgeBaseError
 
+__all__ = [
+    "KB_DIR",
+    "Cited",
+    "Confidence",
+    "KBModel",
+    "KnowledgeBase",
+    "Source",
+    "build_kb",
+    "iter_source_ids",
+    "load_kb",
+    "table_name",
+    "used_source_ids",
+]
+
 KB_DIR = Path(__file__).parent
 RESERVED = {"meta", "sources"}
 

@@ -23,6 +23,8 @@ from gistcds.domain.results.prognosis import (
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
 
+__all__ = ["CAVEAT", "METHOD", "estimate_prognosis"]
+
 CAVEAT = (
     "Population estimate: these curves describe groups of trial patients who resemble "
     "this patient in drug, line and genotype; they cannot say how long treatment will work "

@@ -148,18 +148,11 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
     return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version, smap)
 
 
-_BY_VERSION: dict[str, Evidence] = {}
+def _from_kb(kb: KnowledgeBase) -> Evidence:
+    return _build(kb.version, kb.get(ArmsTable), kb.get(FactorsTable), kb.get(SequencesTable))
 
 
 def evidence(kb: KnowledgeBase) -> Evidence:
-    """Fitted arms, genotype map, factors and sequences for this knowledge base (cached)."""
-    cached = _BY_VERSION.get(kb.version)
-    if cached is None:
-        cached = _build(
-            kb.version,
-            kb.table("prognosis_arms", ArmsTable),
-            kb.table("prognosis_factors", FactorsTable),
-            kb.table("prognosis_sequences", SequencesTable),
-        )
-        _BY_VERSION[kb.version] = cached
-    return cached
+    """Fitted arms, genotype map, factors and sequences for this knowledge base (fitted once
+    per knowledge base: the KB memo)."""
+    return kb.memo(_from_kb)
