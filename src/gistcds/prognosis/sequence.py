@@ -21,8 +21,11 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
-from gistcds.prognosis.evidence import evidence
-from gistcds.prognosis.simulate import build_sequence, run
+from gistcds.knowledge.schema.prognosis_arms import Arm
+from gistcds.knowledge.schema.prognosis_sequences import Sequence, Step
+from gistcds.prognosis.evidence import Evidence, evidence
+from gistcds.prognosis.simulate import ChunkResult, run
+from gistcds.prognosis.spec import SequenceSpec, build_sequence
 
 # Monte Carlo settings (method, not clinical numbers): 20 000 patients give a Monte Carlo
 # standard error of the median OS well under 0.1 month, in a few milliseconds.
@@ -48,6 +51,131 @@ def _r(x: float, nd: int = 1) -> float:
     return round(float(x), nd)
 
 
+def _start(
+    chosen: Sequence | None, lookup: str, line: int, drug: str
+) -> tuple[Step | None, str | None]:
+    """The sequence's step at ``line``, or why the simulation cannot start there."""
+    if chosen is None:
+        return None, (
+            f"No treatment sequence in the knowledge base covers {lookup}; "
+            "the sequence is not simulated."
+        )
+    if line > len(chosen.steps):
+        return None, (
+            f"The next line ({line}) lies beyond the last line of the published sequence "
+            f"({chosen.label}); no evidence to simulate from here."
+        )
+    step = chosen.steps[line - 1]
+    if step.drug != drug:
+        return None, (
+            f"The recommended line {line} is {drug}, but line {line} of the published "
+            f"sequence ({chosen.label}) is {step.drug}; no sequence evidence starts from this "
+            "position."
+        )
+    return step, None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Trimmed:
+    spec: SequenceSpec
+    comparable: bool
+    compare_arm: Arm | None
+    first_arm: Arm
+
+
+def _trim(ev: Evidence, full: SequenceSpec, k: int) -> _Trimmed:
+    """The sequence from line ``k + 1`` on. The published first-line OS is a fair yardstick
+    only for a simulation that starts at line 1 on that OS arm's own genotype group,
+    unadjusted: never for a proxy or all-comers first line (an exon 13 patient measured
+    against the KIT exon 11 OS)."""
+    compare_arm = ev.arms[full.compare_os_arm].arm if full.compare_os_arm else None
+    first_arm = ev.arms[full.lines[0].arm_id].arm
+    comparable = (
+        k == 0
+        and compare_arm is not None
+        and not full.lines[0].fallback
+        and full.lines[0].hazard_ratio == 1.0
+        and compare_arm.group == first_arm.group
+    )
+    spec = dataclasses.replace(
+        full,
+        lines=full.lines[k:],
+        proceed=full.proceed[k:],
+        compare_os_arm=full.compare_os_arm if comparable else None,
+        compare_os_median=full.compare_os_median if comparable else None,
+    )
+    return _Trimmed(spec, comparable, compare_arm, first_arm)
+
+
+def _lines(ev: Evidence, spec: SequenceSpec, result: ChunkResult) -> list[SequenceLine]:
+    """Each simulated line: its arm, time on it, the chance of going on, its sources."""
+    transitions = {t.after_line: t for t in ev.sequences.transitions}
+    out: list[SequenceLine] = []
+    for ls, times in zip(spec.lines, result.line_times, strict=True):
+        arm = ev.arms[ls.arm_id].arm
+        nxt = transitions.get(ls.line) if ls is not spec.lines[-1] else None
+        hr_sources = {sid for fid in ls.adjusted_by for sid in ev.factors[fid].source_ids}
+        quart, median = None, None
+        if times.size:  # one partition for the three quantiles
+            lo, mid, hi = np.percentile(times, [25, 50, 75])
+            quart, median = (_r(lo), _r(hi)), _r(mid)
+        out.append(
+            SequenceLine(
+                line=ls.line,
+                drug=ls.drug,
+                dose_mg_per_day=ls.dose_mg_per_day,
+                arm_id=arm.id,
+                trial=arm.trial,
+                endpoint=arm.endpoint,
+                fallback=ls.fallback,
+                confidence=arm.confidence,
+                reached_fraction=round(times.size / result.os.size, 3),
+                median_months_on_line=median,
+                quartiles_months_on_line=quart,
+                proceed_probability=nxt.proceed_probability if nxt else None,
+                proceed_basis=" ".join(nxt.basis.split()) if nxt else None,
+                proceed_confidence=nxt.confidence if nxt else None,
+                hazard_ratio=round(ls.hazard_ratio, 4),
+                adjusted_by=list(ls.adjusted_by),
+                source_ids=sorted(
+                    set(arm.source_ids) | hr_sources | set(nxt.source_ids if nxt else [])
+                ),
+            )
+        )
+    return out
+
+
+def _notes(
+    full: SequenceSpec,
+    t: _Trimmed,
+    step: Step,
+    line: int,
+    dose: float | None,
+    ongoing_since: dt.date | None,
+) -> list[str]:
+    drug = step.drug
+    notes = [n for n in full.notes if int(n.split(":", 1)[0].removeprefix("line ")) >= line]
+    if dose is not None and step.dose_mg_per_day is not None and dose != step.dose_mg_per_day:
+        notes.append(
+            f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
+            f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
+            "sequence dose."
+        )
+    if line == 1 and t.compare_arm is not None and not t.comparable:
+        hr = full.lines[0].hazard_ratio
+        notes.append(
+            f"The published first-line OS of {t.compare_arm.trial} ({t.compare_arm.group}) is "
+            "not shown for comparison: this simulation's first line is drawn from other "
+            f"evidence ({t.first_arm.group}" + (f" × HR {hr:g}" if hr != 1 else "") + ")."
+        )
+    if ongoing_since is not None:
+        notes.append(
+            f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival counts "
+            "from the start of that line, not from today."
+        )
+    return notes
+
+
 def patient_sequence(
     kb: KnowledgeBase,
     *,
@@ -66,26 +194,11 @@ def patient_sequence(
     hazard ratios.
     """
     ev = evidence(kb)
-    table = ev.sequences
     lookup = genotype_class or "not_tested"
-    chosen = next((s for s in table.sequences if lookup in s.genotype_classes), None)
-    if chosen is None:
-        return None, (
-            f"No treatment sequence in the knowledge base covers {lookup}; "
-            "the sequence is not simulated."
-        )
-    if line > len(chosen.steps):
-        return None, (
-            f"The next line ({line}) lies beyond the last line of the published sequence "
-            f"({chosen.label}); no evidence to simulate from here."
-        )
-    step = chosen.steps[line - 1]
-    if step.drug != drug:
-        return None, (
-            f"The recommended line {line} is {drug}, but line {line} of the published "
-            f"sequence ({chosen.label}) is {step.drug}; no sequence evidence starts from this "
-            "position."
-        )
+    chosen = next((s for s in ev.sequences.sequences if lookup in s.genotype_classes), None)
+    step, why = _start(chosen, lookup, line, drug)
+    if chosen is None or step is None:
+        return None, why
     try:
         full = build_sequence(
             kb,
@@ -96,102 +209,24 @@ def patient_sequence(
         )
     except ValueError as exc:
         return None, f"The sequence {chosen.label} cannot be simulated: {exc}."
-    k = line - 1
-    # The published first-line OS is a fair yardstick only for a simulation that starts at
-    # line 1 on that OS arm's own genotype group, unadjusted: never for a proxy or all-comers
-    # first line (an exon 13 patient measured against the KIT exon 11 OS).
-    compare_arm = ev.arms[full.compare_os_arm].arm if full.compare_os_arm else None
-    first_arm = ev.arms[full.lines[0].arm_id].arm
-    comparable = (
-        k == 0
-        and compare_arm is not None
-        and not full.lines[0].fallback
-        and full.lines[0].hazard_ratio == 1.0
-        and compare_arm.group == first_arm.group
-    )
-    spec = dataclasses.replace(
-        full,
-        lines=full.lines[k:],
-        proceed=full.proceed[k:],
-        compare_os_arm=full.compare_os_arm if comparable else None,
-        compare_os_median=full.compare_os_median if comparable else None,
-    )
-    result = run(spec, PATIENTS, SEED)
+    t = _trim(ev, full, line - 1)
+    result = run(t.spec, PATIENTS, SEED)
     os_ = result.os
     p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
-    surv = [float((os_ > t).mean()) for t in _LANDMARKS]
-
-    transitions = {t.after_line: t for t in table.transitions}
-    sources: set[str] = set()
-    lines: list[SequenceLine] = []
-    for ls, times in zip(spec.lines, result.line_times, strict=True):
-        arm = ev.arms[ls.arm_id].arm
-        nxt = transitions.get(ls.line) if ls is not spec.lines[-1] else None
-        sources.update(arm.source_ids)
-        hr_sources = {sid for fid in ls.adjusted_by for sid in ev.factors[fid].source_ids}
-        sources.update(hr_sources)
-        if nxt is not None:
-            sources.update(nxt.source_ids)
-        quart, median = None, None
-        if times.size:  # one partition for the three quantiles
-            lo, mid, hi = np.percentile(times, [25, 50, 75])
-            quart, median = (_r(lo), _r(hi)), _r(mid)
-        lines.append(
-            SequenceLine(
-                line=ls.line,
-                drug=ls.drug,
-                dose_mg_per_day=ls.dose_mg_per_day,
-                arm_id=arm.id,
-                trial=arm.trial,
-                endpoint=arm.endpoint,
-                fallback=ls.fallback,
-                confidence=arm.confidence,
-                reached_fraction=round(times.size / os_.size, 3),
-                median_months_on_line=median,
-                quartiles_months_on_line=quart,
-                proceed_probability=nxt.proceed_probability if nxt else None,
-                proceed_basis=" ".join(nxt.basis.split()) if nxt else None,
-                proceed_confidence=nxt.confidence if nxt else None,
-                hazard_ratio=round(ls.hazard_ratio, 4),
-                adjusted_by=list(ls.adjusted_by),
-                source_ids=sorted(
-                    set(arm.source_ids) | hr_sources | set(nxt.source_ids if nxt else [])
-                ),
-            )
-        )
-    post = table.post_last_line
+    surv = [float((os_ > x).mean()) for x in _LANDMARKS]
+    lines = _lines(ev, t.spec, result)
+    post = ev.sequences.post_last_line
     post_arm = ev.arms[post.arm].arm
-    sources.update(post.source_ids)
-    sources.update(post_arm.source_ids)
-    if spec.compare_os_arm:
-        sources.update(ev.arms[spec.compare_os_arm].arm.source_ids)
-
-    notes = [n for n in full.notes if int(n.split(":", 1)[0].removeprefix("line ")) >= line]
-    if dose is not None and step.dose_mg_per_day is not None and dose != step.dose_mg_per_day:
-        notes.append(
-            f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
-            f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
-            "sequence dose."
-        )
-    if k == 0 and compare_arm is not None and not comparable:
-        notes.append(
-            f"The published first-line OS of {compare_arm.trial} ({compare_arm.group}) is not "
-            "shown for comparison: this simulation's first line is drawn from other evidence "
-            f"({first_arm.group}"
-            + (f" × HR {full.lines[0].hazard_ratio:g}" if full.lines[0].hazard_ratio != 1 else "")
-            + ")."
-        )
-    if ongoing_since is not None:
-        notes.append(
-            f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival counts "
-            "from the start of that line, not from today."
-        )
+    sources = {sid for ln in lines for sid in ln.source_ids}
+    sources |= {*post.source_ids, *post_arm.source_ids}
+    if t.spec.compare_os_arm:
+        sources.update(ev.arms[t.spec.compare_os_arm].arm.source_ids)
     return (
         SequenceSimulation(
-            sequence_id=spec.sequence_id,
-            label=spec.label,
+            sequence_id=t.spec.sequence_id,
+            label=t.spec.label,
             start_line=line,
-            drugs=[ls.drug for ls in spec.lines],
+            drugs=[ls.drug for ls in t.spec.lines],
             patients=int(os_.size),
             seed=SEED,
             os_median_months=_r(med),
@@ -205,11 +240,11 @@ def patient_sequence(
             post_last_line_trial=post_arm.trial,
             post_last_line_note=" ".join(post.note.split()),
             post_last_line_confidence=post.confidence,
-            compare_os_arm=spec.compare_os_arm,
-            compare_os_median_months=spec.compare_os_median,
+            compare_os_arm=t.spec.compare_os_arm,
+            compare_os_median_months=t.spec.compare_os_median,
             caveat=CAVEAT,
             method=METHOD,
-            notes=notes,
+            notes=_notes(full, t, step, line, dose, ongoing_since),
             source_ids=sorted(sources),
         ),
         None,
