@@ -173,3 +173,70 @@ def test_shipped_kb_has_no_broken_reference() -> None:
     from gistcds.knowledge.references import check_references
 
     assert check_references(load_kb().tables) == []
+
+
+NEW_DRUG = """  - inn: testinib
+    synonyms: [testivec]
+    classes: [gist_tki, kit_pdgfra_inhibitor, targeted]
+    schedules:
+      - {dose_mg_per_day: 100, text: "100 mg once daily (test drug)"}
+      - {dose_mg_per_day: 50, text: "50 mg once daily (test drug)"}
+    reduction_steps: [100, 50]
+    source_ids: [vonmehren2021]
+"""
+NEW_RULE = """  - id: TEST-NEW-DRUG
+    title: A made-up drug, offered last, to prove a new drug needs no code
+    when: {setting: metastatic, genotype: KIT_exon11}
+    source_ids: [vonmehren2021]
+    options:
+      - kind: systemic
+        rank: 90
+        title: "testinib 100 mg/day"
+        line: next
+        regimen: [{drug: testinib, dose_mg_per_day: 100}]
+        evidence: {source_ids: [vonmehren2021], level: "none (test)"}
+        rationale: "Test only."
+"""
+
+
+def test_adding_a_drug_touches_yaml_only(tmp_path: Path) -> None:
+    """docs/maintaining-the-kb.md, 'Add a drug': a GIST TKI added to therapy_drugs.yaml,
+    rated in genomics_sensitivity.yaml and recommended by a rule is read by every engine
+    (names, sensitivity, regimen, schedule, genotype timing) without a line of Python."""
+    from gistcds.assess import assess
+    from gistcds.domain.patient import Patient
+
+    d = copy_kb(tmp_path)
+    drugs = d / "therapy_drugs.yaml"
+    drugs.write_text(drugs.read_text() + NEW_DRUG)
+    sens = d / "genomics_sensitivity.yaml"
+    sens.write_text(
+        re.sub(
+            r"^(    avapritinib: .*)$",
+            r'\1\n    testinib: {level: unknown, note: "test", source_ids: [vonmehren2021]}',
+            sens.read_text(),
+            flags=re.M,
+        )
+    )
+    rules = d / "therapy_rules.yaml"
+    rules.write_text(rules.read_text().replace("rules:\n", "rules:\n" + NEW_RULE, 1))
+    kb = build_kb(d)
+    patient = Patient.model_validate(
+        {
+            "id": "new-drug",
+            "metastatic": {"sites": ["liver"]},
+            "molecular": {
+                "tested_genes": ["KIT", "PDGFRA"],
+                "variants": [{"gene": "KIT", "hgvs_p": "p.W557_K558del"}],
+            },
+            "therapy_lines": [
+                {"drug": "Testivec", "dose_mg_per_day": 100, "setting": "metastatic"}
+            ],
+        }
+    )
+    a = assess(patient, kb)
+    assert a.genotype is not None
+    assert a.genotype.sensitivity.model_dump()["testinib"] == "unknown"
+    offered = [r for r in a.recommendations if any(i.drug == "testinib" for i in r.regimen)]
+    assert offered and offered[0].regimen[0].schedule == "100 mg once daily (test drug)"
+    assert not any(c.code == "unknown_drug_name" for c in a.cautions)  # "Testivec" is known

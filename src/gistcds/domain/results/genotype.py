@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, TypeGuard, get_args
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
@@ -77,6 +77,13 @@ class SecondaryMutation(Out):
 
 
 class Sensitivity(Out):
+    """Sensitivity per GIST TKI. The five named here are the contract's; a drug of class
+    ``gist_tki`` added to ``therapy_drugs.yaml`` (with its cells in
+    ``genomics_sensitivity.yaml``) appears as a further key without a code change."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, SensitivityLevel] = Field(init=False)
+
     imatinib: SensitivityLevel = "unknown"
     sunitinib: SensitivityLevel = "unknown"
     regorafenib: SensitivityLevel = "unknown"
