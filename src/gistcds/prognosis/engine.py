@@ -10,6 +10,7 @@ from gistcds.domain.results.prognosis import OptionPrognosis, Prognosis, Sequenc
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.evidence import Evidence, evidence
+from gistcds.prognosis.notes import Note
 from gistcds.prognosis.options import Context, option_prognosis, progressed_on, secondary_caveat
 from gistcds.prognosis.sequence import patient_sequence
 
@@ -32,17 +33,21 @@ METHOD = (
 
 def _sequence(
     kb: KnowledgeBase, c: Context, main: OptionPrognosis
-) -> tuple[SequenceSimulation | None, str | None]:
+) -> tuple[SequenceSimulation | None, Note | None]:
     """The genotype's sequence simulated from the main option's line (or why not)."""
     if len(main.drugs) != 1:
-        return None, "The recommended regimen is a combination: no published sequence has it."
+        return None, Note(
+            "combination",
+            "The recommended regimen is a combination: no published sequence has it.",
+        )
     if progressed_on(c.facts, main.drugs[0]):
         # Every sequence step is drawn from a first-exposure arm; after progression on the
         # drug (dose escalation, rechallenge) that would overstate the time on it and OS.
-        return None, (
+        return None, Note(
+            "progressed_on_drug",
             f"The patient has already progressed on {main.drugs[0]}: the published sequences "
             f"start {main.drugs[0]} as a first exposure, so no sequence is simulated from this "
-            "position (dose escalation or rechallenge has no arm in the knowledge base)."
+            "position (dose escalation or rechallenge has no arm in the knowledge base).",
         )
     ongoing = c.facts.ongoing_line(main.drugs[0])
     return patient_sequence(
@@ -57,7 +62,7 @@ def _sequence(
     )
 
 
-def _sequence_clash(ev: Evidence, seq: SequenceSimulation, main: OptionPrognosis) -> str | None:
+def _sequence_clash(ev: Evidence, seq: SequenceSimulation, main: OptionPrognosis) -> Note | None:
     """Why the simulated first line would not be the PFS curve shown, or None (P-12).
 
     The simulation chooses each line's arm by the same route as the curve and applies the
@@ -73,23 +78,25 @@ def _sequence_clash(ev: Evidence, seq: SequenceSimulation, main: OptionPrognosis
     if applied != sorted(seq.lines[0].adjusted_by):
         shown = ", ".join(applied) or "none"
         drawn = ", ".join(seq.lines[0].adjusted_by) or "none"
-        return (
+        return Note(
+            "sequence_hazard_ratios_differ",
             f"The PFS curve shown applies hazard ratios {shown}; the sequence's line "
-            f"{seq.start_line} would apply {drawn}, contradicting that curve, so it is not shown."
+            f"{seq.start_line} would apply {drawn}, contradicting that curve, so it is not shown.",
         )
     if first.group != pfs.evidence.genotype_group:
-        return (
+        return Note(
+            "sequence_arm_differs",
             f"The PFS curve shown is from the {pfs.evidence.genotype_group} arm "
             f"({pfs.evidence.trial}); the sequence simulation would draw line {seq.start_line} "
             f"from the {first.group} arm ({first.trial}), contradicting that curve, so it is "
-            "not shown."
+            "not shown.",
         )
     return None
 
 
 def _simulated(
     kb: KnowledgeBase, c: Context, main: OptionPrognosis
-) -> tuple[SequenceSimulation | None, str | None]:
+) -> tuple[SequenceSimulation | None, Note | None]:
     """The sequence from the main option, unless it would contradict the curve shown or
     rest on a drug the secondary mutations defeat (then the reason)."""
     sequence, reason = _sequence(kb, c, main)
@@ -98,10 +105,11 @@ def _simulated(
         if clash:
             return None, clash
     if sequence is not None and secondary_caveat(c.genotype, main.drugs[0])[0]:
-        return None, (
+        return None, Note(
+            "secondary_resistant",
             f"Secondary mutation(s) make {main.drugs[0]} ineffective here (genotype engine: "
             "resistant); the sequence's arms are not selected by secondary mutation, so it is "
-            "not simulated."
+            "not simulated.",
         )
     return sequence, reason
 
@@ -130,7 +138,9 @@ def estimate_prognosis(
             caveat=CAVEAT,
             method=METHOD,
             notes=["No systemic therapy is recommended, so no line-specific curve is given."],
+            note_codes=["no_systemic_option"],
             sequence_reason="No systemic therapy is recommended: no sequence to simulate.",
+            sequence_reason_code="no_systemic_option",
         )
     options = [option_prognosis(c, r) for r in systemic]
     main = options[0]
@@ -143,7 +153,7 @@ def estimate_prognosis(
             for sid in est.evidence.source_ids
         }
     )
-    sequence, sequence_reason = _simulated(kb, c, main)
+    sequence, why = _simulated(kb, c, main)
     return Prognosis(
         pfs=main.pfs,
         os=main.os,
@@ -154,9 +164,11 @@ def estimate_prognosis(
         genotype_class=c.gclass,
         alternatives=options[1:],
         sequence=sequence,
-        sequence_reason=sequence_reason,
+        sequence_reason=why.text if why else None,
+        sequence_reason_code=why.code if why else None,
         caveat=CAVEAT,
         method=METHOD,
         notes=list(main.notes),
+        note_codes=list(main.note_codes),
         source_ids=sources,
     )

@@ -25,6 +25,7 @@ from gistcds.domain.results.prognosis import (
 from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import FittedArm
 from gistcds.prognosis.factors import AppliedHR
+from gistcds.prognosis.notes import Note, fields
 
 # Presentation and Monte Carlo settings (method, not clinical numbers).
 HORIZON_MONTHS = 120
@@ -110,28 +111,37 @@ def _median_note(fa: FittedArm, med: float, hrs: list[AppliedHR]) -> tuple[bool,
 
 def _extrapolation_notes(
     fa: FittedArm, hrs: list[AppliedHR], landmarks: list[LandmarkEstimate]
-) -> list[str]:
+) -> list[Note]:
     """Where the curve leaves the published data, and a band too narrow to trust."""
     limit = fa.observed_until
     family = fa.curve.family.replace("_", "-")  # in words, for the notes
-    out: list[str] = []
+    out: list[Note] = []
     if limit is not None and limit < HORIZON_MONTHS:
         out.append(
-            f"The latest published point is at {limit:g} months; the curve after that is the "
-            f"fitted {family} model's extrapolation."
+            Note(
+                "extrapolated_after_data",
+                f"The latest published point is at {limit:g} months; the curve after that is "
+                f"the fitted {family} model's extrapolation.",
+            )
         )
     if any(h.log_se == 0 for h in hrs):
         # review P-14: such an HR is a fixed number in every draw
         out.append(
-            "A hazard ratio applied here has no published confidence interval: the band "
-            "carries the arm's uncertainty only and is too narrow."
+            Note(
+                "hazard_ratio_without_ci",
+                "A hazard ratio applied here has no published confidence interval: the band "
+                "carries the arm's uncertainty only and is too narrow.",
+            )
         )
     flagged = [f"{lm.months / 12:g}-year" for lm in landmarks if lm.extrapolated]
     if flagged:
         out.append(
-            f"The {', '.join(flagged)} figures lie beyond the published data"
-            + (f" (to {limit:g} months)" if limit is not None else "")
-            + f": they are extrapolated from the {family} model's shape, not trial results."
+            Note(
+                "landmarks_extrapolated",
+                f"The {', '.join(flagged)} figures lie beyond the published data"
+                + (f" (to {limit:g} months)" if limit is not None else "")
+                + f": they are extrapolated from the {family} model's shape, not trial results.",
+            )
         )
     return out
 
@@ -143,7 +153,7 @@ def survival_estimate(
     key: str,
     fallback: bool,
     adjustments: list[FactorEffect],
-    notes: list[str],
+    notes: list[Note],
 ) -> SurvivalEstimate:
     """Point curve, bands, median and 1/2/5-year survival for one arm and its HRs."""
     curve = fa.curve
@@ -184,5 +194,5 @@ def survival_estimate(
         evidence=evidence_arm(fa),
         fallback=fallback,
         adjustments=adjustments,
-        notes=[*notes, *_extrapolation_notes(fa, hrs, landmarks)],
+        **fields([*notes, *_extrapolation_notes(fa, hrs, landmarks)]),
     )

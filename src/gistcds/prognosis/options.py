@@ -17,6 +17,7 @@ from gistcds.domain.results.therapy import Recommendation
 from gistcds.prognosis.estimate import survival_estimate
 from gistcds.prognosis.evidence import Evidence
 from gistcds.prognosis.factors import factor_effects, unshown_dose_effects
+from gistcds.prognosis.notes import Note, fields
 from gistcds.prognosis.selection import select_arm
 
 __all__ = [
@@ -47,7 +48,7 @@ class Context:
         return self.genotype.kit_pdgfra_status if self.genotype is not None else None
 
 
-def secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool, str | None]:
+def secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool, Note | None]:
     """(withhold?, note) for a drug given the secondary mutations found (review P-10).
 
     No arm held is selected by secondary mutation. Where the genotype engine rates the
@@ -67,15 +68,17 @@ def secondary_caveat(genotype: GenotypeResult | None, drug: str) -> tuple[bool, 
         )
     )
     if level == "resistant":
-        return True, (
+        return True, Note(
+            "secondary_resistant",
             f"Secondary mutation(s) found ({found}): the genotype engine rates {drug} resistant. "
             f"No published {drug} arm selected by secondary mutation is held; the unselected "
-            "curve would overstate the benefit, so none is shown."
+            "curve would overstate the benefit, so none is shown.",
         )
     rated = f" (the genotype engine rates {drug} {level})" if level is not None else ""
-    return False, (
+    return False, Note(
+        "secondary_unselected",
         f"Secondary mutation(s) found ({found}): the curves come from patients not selected "
-        f"by secondary mutation{rated}."
+        f"by secondary mutation{rated}.",
     )
 
 
@@ -109,7 +112,7 @@ def ongoing_progression(facts: ClinicalFacts) -> str | None:
 
 def _endpoint(
     c: Context, drug: str, dose: float | None, line: int, endpoint: Endpoint, progressed: bool
-) -> tuple[SurvivalEstimate | None, str | None]:
+) -> tuple[SurvivalEstimate | None, Note | None]:
     """The estimate for one endpoint, or why there is none."""
     ev, patient, gclass, kit_pdgfra_status = c.ev, c.patient, c.gclass, c.status
     sel = select_arm(
@@ -122,7 +125,7 @@ def _endpoint(
         after_progression_on_drug=progressed,
         kit_pdgfra_status=kit_pdgfra_status,
     )
-    if isinstance(sel, str):
+    if isinstance(sel, Note):
         return None, sel
     effects, hrs = factor_effects(
         ev,
@@ -163,24 +166,29 @@ def option_prognosis(c: Context, rec: Recommendation) -> OptionPrognosis:
     option = OptionPrognosis(
         rule_id=rec.rule_id, title=rec.title, drugs=drugs, dose_mg_per_day=dose, line=line
     )
+    notes: list[Note] = []
     if len(drugs) != 1:
-        option.notes.append("No published survival arm for this combination regimen.")
-        return option
+        notes.append(Note("combination", "No published survival arm for this combination regimen."))
+        return option.model_copy(update=fields(notes))
     progressed = progressed_on(facts, drugs[0])
     ongoing = facts.ongoing_line(drugs[0])
     if ongoing is not None and ongoing.start is not None and not progressed:
-        option.notes.append(
-            f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at the "
-            "start of the line, not today, and do not account for the time already on it."
+        notes.append(
+            Note(
+                "already_on_drug",
+                f"Already on {drugs[0]} since {ongoing.start.isoformat()}: the curves start at "
+                "the start of the line, not today, and do not account for the time already on "
+                "it.",
+            )
         )
     wild_type = gclass == "unclassified" and c.status == "wild_type"
     if gclass in (None, "not_tested", "unclassified") and not wild_type:
-        option.notes.append("Genotype unknown: all-comers evidence is used.")
+        notes.append(Note("genotype_unknown", "Genotype unknown: all-comers evidence is used."))
     withhold, secondary_note = secondary_caveat(c.genotype, drugs[0])
     if secondary_note:
-        option.notes.append(secondary_note)
+        notes.append(secondary_note)
     if withhold:
-        return option
+        return option.model_copy(update=fields(notes))
     endpoints: tuple[Endpoint, ...] = ("PFS", "OS")
     for endpoint in endpoints:
         est, why = _endpoint(c, drugs[0], dose, line, endpoint, progressed)
@@ -189,5 +197,5 @@ def option_prognosis(c: Context, rec: Recommendation) -> OptionPrognosis:
         else:
             option.os = est
         if why:
-            option.notes.append(why)
-    return option
+            notes.append(why)
+    return option.model_copy(update=fields(notes))

@@ -18,6 +18,7 @@ from gistcds.domain.results.prognosis import ArmEndpoint, Endpoint
 from gistcds.knowledge.schema.prognosis_arms import Arm, GenotypeMap
 from gistcds.knowledge.schema.prognosis_factors import Factor
 from gistcds.prognosis.evidence import Evidence, FittedArm
+from gistcds.prognosis.notes import Note
 
 _ENDPOINTS: dict[Endpoint, tuple[ArmEndpoint, ...]] = {"PFS": ("PFS", "TTP"), "OS": ("OS",)}
 # Endpoints whose arms may stand in for another line (with a note). Time on a line can be
@@ -41,7 +42,7 @@ class Selection:
     fitted: FittedArm
     fallback: bool
     adjust_with: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
 
 
 def factor_in_context(factor: Factor, endpoint: Endpoint, drug: str, line: int) -> bool:
@@ -72,51 +73,72 @@ def _selection_notes(
     first_group: str,
     mapping: GenotypeMap | None,
     q: _Query,
-) -> list[str]:
+) -> list[Note]:
     """What the clinician must know about the arm chosen: fallback, proxy, dose, endpoint,
     line."""
     genotype_class, endpoint, drug, dose, line = q
-    notes: list[str] = []
+    notes: list[Note] = []
     fallback = group != first_group or proxy
     if group == "all" and fallback:
         notes.append(
-            f"No {endpoint} evidence specific to {genotype_class} on {drug}: the "
-            f"all-comers arm ({arm.trial}) is used."
+            Note(
+                "all_comers_arm",
+                f"No {endpoint} evidence specific to {genotype_class} on {drug}: the "
+                f"all-comers arm ({arm.trial}) is used.",
+            )
         )
     elif group != first_group:
-        notes.append(f"{genotype_class} has no arm of its own: the {group} arm is used.")
+        notes.append(
+            Note("proxy_arm", f"{genotype_class} has no arm of its own: the {group} arm is used.")
+        )
     # the route's note describes its proxy group: only beside a curve from it (P-05)
     if mapping and mapping.note and proxy:
-        notes.append(mapping.note.strip())
+        notes.append(Note("proxy_route", mapping.note.strip()))
     pooled = arm.doses_pooled_mg_per_day
     if dose is not None and arm.dose_mg_per_day is None and pooled and dose not in pooled:
         # a reduced (or intermediate) dose outside the pool: not part of it (P-07)
         doses = " and ".join(f"{d:g}" for d in pooled)
         notes.append(
-            f"The arm pools {doses} mg/day; {dose:g} mg/day was not studied in it, so "
-            "the curve is for the trial doses."
+            Note(
+                "dose_outside_pool",
+                f"The arm pools {doses} mg/day; {dose:g} mg/day was not studied in it, so "
+                "the curve is for the trial doses.",
+            )
         )
     elif dose is not None and arm.dose_mg_per_day is None:
-        notes.append(f"The arm pools several doses; the {dose:g} mg/day dose is not isolated.")
+        notes.append(
+            Note(
+                "dose_pooled",
+                f"The arm pools several doses; the {dose:g} mg/day dose is not isolated.",
+            )
+        )
     elif dose is not None and arm.dose_mg_per_day != dose:
         notes.append(
-            f"Trial dose {arm.dose_mg_per_day:g} mg/day differs from the recommended "
-            f"{dose:g} mg/day; the curve is for the trial dose."
+            Note(
+                "trial_dose_differs",
+                f"Trial dose {arm.dose_mg_per_day:g} mg/day differs from the recommended "
+                f"{dose:g} mg/day; the curve is for the trial dose.",
+            )
         )
     if endpoint == "PFS" and arm.endpoint == "TTP":  # review P-15
         notes.append(
-            f"{arm.trial} reported time to progression (TTP), used here as PFS: TTP does "
-            "not count deaths without progression, so it runs somewhat above PFS."
+            Note(
+                "ttp_as_pfs",
+                f"{arm.trial} reported time to progression (TTP), used here as PFS: TTP does "
+                "not count deaths without progression, so it runs somewhat above PFS.",
+            )
         )
     if line not in arm.lines:
         lines = ", ".join(str(x) for x in arm.lines)
-        notes.append(f"Evidence is from line(s) {lines}, applied here to line {line}.")
+        notes.append(
+            Note("other_line", f"Evidence is from line(s) {lines}, applied here to line {line}.")
+        )
     return notes
 
 
 def _why_none(
     candidates: list[FittedArm], usable: set[str], mapping: GenotypeMap | None, q: _Query
-) -> str:
+) -> Note:
     """Why no arm describes this option, in words."""
     genotype_class, endpoint, drug, _, line = q
     other_lines = sorted(
@@ -126,23 +148,26 @@ def _why_none(
     )
     if other_lines:
         held = ", ".join(str(x) for x in other_lines)
-        return (
+        return Note(
+            "no_arm_at_line",
             f"No published {endpoint} for {drug} at line {line}: the {endpoint} arms held are "
             f"from line(s) {held}, and overall survival, which counts every later line, is not "
-            "carried over from another line."
+            "carried over from another line.",
         )
     if genotype_class and mapping and all(c.group != "all" for c in mapping.groups):
-        return (
+        return Note(
+            "no_arm_for_genotype",
             f"No published {endpoint} for {drug} in {genotype_class}, and all-comers data do not "
-            "apply to this genotype."
+            "apply to this genotype.",
         )
     elsewhere = sorted({fa.arm.group for fa in candidates})
     if elsewhere:  # arms for the drug exist, for other genotype groups only (review P-13)
-        return (
+        return Note(
+            "arms_for_other_genotypes",
             f"No published {endpoint} for {drug} in {genotype_class or 'this genotype'}: the "
-            f"{drug} arms held are for {', '.join(elsewhere)} only."
+            f"{drug} arms held are for {', '.join(elsewhere)} only.",
         )
-    return f"No published {endpoint} arm for {drug} in the knowledge base."
+    return Note("no_arm", f"No published {endpoint} arm for {drug} in the knowledge base.")
 
 
 def select_arm(
@@ -155,8 +180,8 @@ def select_arm(
     endpoint: Endpoint,
     after_progression_on_drug: bool = False,
     kit_pdgfra_status: KitPdgfraStatus | None = None,
-) -> Selection | str:
-    """The arm to use, or a sentence saying why there is none.
+) -> Selection | Note:
+    """The arm to use, or a note saying why there is none.
 
     ``after_progression_on_drug``: the patient already progressed on this drug (dose
     escalation, rechallenge); only arms of such patients qualify, never first exposures.
@@ -181,9 +206,10 @@ def select_arm(
         and fa.arm.after_progression_on_drug == after_progression_on_drug
     ]
     if after_progression_on_drug and not candidates:
-        return (
+        return Note(
+            "no_arm_after_progression",
             f"No published {endpoint} for {drug} after progression on {drug} (dose escalation or "
-            "rechallenge) in the knowledge base; curves from first exposure would overstate it."
+            "rechallenge) in the knowledge base; curves from first exposure would overstate it.",
         )
     passes = (True, False) if endpoint in _CROSS_LINE else (True,)
     for same_line in passes:

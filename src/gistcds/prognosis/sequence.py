@@ -24,6 +24,7 @@ from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm
 from gistcds.knowledge.schema.prognosis_sequences import Sequence, Step
 from gistcds.prognosis.evidence import Evidence, evidence
+from gistcds.prognosis.notes import Note, fields
 from gistcds.prognosis.simulate import ChunkResult, run
 from gistcds.prognosis.spec import SequenceSpec, build_sequence
 
@@ -53,24 +54,27 @@ def _r(x: float, nd: int = 1) -> float:
 
 def _start(
     chosen: Sequence | None, lookup: str, line: int, drug: str
-) -> tuple[Step | None, str | None]:
+) -> tuple[Step | None, Note | None]:
     """The sequence's step at ``line``, or why the simulation cannot start there."""
     if chosen is None:
-        return None, (
+        return None, Note(
+            "no_sequence",
             f"No treatment sequence in the knowledge base covers {lookup}; "
-            "the sequence is not simulated."
+            "the sequence is not simulated.",
         )
     if line > len(chosen.steps):
-        return None, (
+        return None, Note(
+            "beyond_sequence",
             f"The next line ({line}) lies beyond the last line of the published sequence "
-            f"({chosen.label}); no evidence to simulate from here."
+            f"({chosen.label}); no evidence to simulate from here.",
         )
     step = chosen.steps[line - 1]
     if step.drug != drug:
-        return None, (
+        return None, Note(
+            "sequence_drug_differs",
             f"The recommended line {line} is {drug}, but line {line} of the published "
             f"sequence ({chosen.label}) is {step.drug}; no sequence evidence starts from this "
-            "position."
+            "position.",
         )
     return step, None
 
@@ -152,26 +156,35 @@ def _notes(
     line: int,
     dose: float | None,
     ongoing_since: dt.date | None,
-) -> list[str]:
+) -> list[Note]:
     drug = step.drug
-    notes = [n for n in full.notes if int(n.split(":", 1)[0].removeprefix("line ")) >= line]
+    notes = [n for n in full.notes if int(n.text.split(":", 1)[0].removeprefix("line ")) >= line]
     if dose is not None and step.dose_mg_per_day is not None and dose != step.dose_mg_per_day:
         notes.append(
-            f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
-            f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
-            "sequence dose."
+            Note(
+                "sequence_dose_differs",
+                f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
+                f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
+                "sequence dose.",
+            )
         )
     if line == 1 and t.compare_arm is not None and not t.comparable:
         hr = full.lines[0].hazard_ratio
         notes.append(
-            f"The published first-line OS of {t.compare_arm.trial} ({t.compare_arm.group}) is "
-            "not shown for comparison: this simulation's first line is drawn from other "
-            f"evidence ({t.first_arm.group}" + (f" × HR {hr:g}" if hr != 1 else "") + ")."
+            Note(
+                "first_line_os_not_compared",
+                f"The published first-line OS of {t.compare_arm.trial} ({t.compare_arm.group}) "
+                "is not shown for comparison: this simulation's first line is drawn from other "
+                f"evidence ({t.first_arm.group}" + (f" × HR {hr:g}" if hr != 1 else "") + ").",
+            )
         )
     if ongoing_since is not None:
         notes.append(
-            f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival counts "
-            "from the start of that line, not from today."
+            Note(
+                "already_on_drug",
+                f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival "
+                "counts from the start of that line, not from today.",
+            )
         )
     return notes
 
@@ -186,7 +199,7 @@ def patient_sequence(
     ongoing_since: dt.date | None = None,
     kit_pdgfra_status: KitPdgfraStatus | None = None,
     patient: Patient | None = None,
-) -> tuple[SequenceSimulation | None, str | None]:
+) -> tuple[SequenceSimulation | None, Note | None]:
     """The simulated sequence from ``line`` on, or None and the reason it cannot run.
 
     With ``patient`` (and the genotype's ``kit_pdgfra_status``) each line is drawn from the
@@ -208,7 +221,9 @@ def patient_sequence(
             patient=patient,
         )
     except ValueError as exc:
-        return None, f"The sequence {chosen.label} cannot be simulated: {exc}."
+        return None, Note(
+            "sequence_failed", f"The sequence {chosen.label} cannot be simulated: {exc}."
+        )
     t = _trim(ev, full, line - 1)
     result = run(t.spec, PATIENTS, SEED)
     os_ = result.os
@@ -244,7 +259,7 @@ def patient_sequence(
             compare_os_median_months=t.spec.compare_os_median,
             caveat=CAVEAT,
             method=METHOD,
-            notes=_notes(full, t, step, line, dose, ongoing_since),
+            **fields(_notes(full, t, step, line, dose, ongoing_since)),
             source_ids=sorted(sources),
         ),
         None,

@@ -218,7 +218,7 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
         compare_os_arm=spec.compare_os_arm,
         compare_os_median=spec.compare_os_median,
         difference_months=diff,
-        notes=list(spec.notes),
+        notes=[n.text for n in spec.notes],
         source_ids=list(spec.source_ids),
     )
 

@@ -15,6 +15,7 @@ from gistcds.knowledge.schema.prognosis_sequences import Table as SequencesTable
 from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import Evidence, evidence
 from gistcds.prognosis.factors import factor_effects
+from gistcds.prognosis.notes import Note
 from gistcds.prognosis.selection import select_arm
 
 __all__ = ["LineSpec", "SequenceSpec", "build_sequence"]
@@ -45,7 +46,7 @@ class SequenceSpec:
     post: Curve
     compare_os_arm: str | None
     compare_os_median: float | None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     source_ids: tuple[str, ...] = ()
 
 
@@ -70,7 +71,7 @@ def _line(
     gclass: GenotypeClass | None,
     status: KitPdgfraStatus | None,
     patient: Patient | None,
-) -> tuple[LineSpec, list[str], set[str]]:
+) -> tuple[LineSpec, list[Note], set[str]]:
     """Line ``i``: its arm and, for a patient, the published hazard ratios that apply;
     with the notes and sources it adds."""
     sel = select_arm(
@@ -82,9 +83,9 @@ def _line(
         endpoint="PFS",
         kit_pdgfra_status=status,
     )
-    if isinstance(sel, str):
-        raise ValueError(f"line {i} ({step.drug}): {sel}")
-    notes = [f"line {i}: {n}" for n in sel.notes]
+    if isinstance(sel, Note):
+        raise ValueError(f"line {i} ({step.drug}): {sel.text}")
+    notes = [Note(n.code, f"line {i}: {n.text}") for n in sel.notes]
     sources = set(sel.fitted.arm.source_ids)
     hr: float = 1.0
     adjusted_by: tuple[str, ...] = ()
@@ -104,7 +105,12 @@ def _line(
         for e in effects:
             if e.applied:
                 sources.update(e.source_ids)
-                notes.append(f"line {i}: hazard ratio {e.hazard_ratio:g} applied ({e.label})")
+                notes.append(
+                    Note(
+                        "hazard_ratio_applied",
+                        f"line {i}: hazard ratio {e.hazard_ratio:g} applied ({e.label})",
+                    )
+                )
     arm = sel.fitted
     spec = LineSpec(
         i, step.drug, step.dose_mg_per_day, arm.arm.id, arm.curve, sel.fallback, hr, adjusted_by
@@ -132,7 +138,7 @@ def build_sequence(
     chosen = _chosen(seqs, sequence_id, genotype_class)
     # the CLI passes free text; an unknown class routes as no class (all comers)
     gclass = genotype_class if is_genotype_class(genotype_class) else None
-    notes: list[str] = []
+    notes: list[Note] = []
     lines: list[LineSpec] = []
     sources: set[str] = set(chosen.source_ids)
     for i, step in enumerate(chosen.steps, start=1):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
@@ -19,6 +19,22 @@ Endpoint = Literal["PFS", "OS"]
 """What a survival estimate answers: progression-free or overall survival."""
 ArmEndpoint = Literal["PFS", "TTP", "OS"]
 """What a published arm reports (TTP stands in for PFS, said where used)."""
+
+
+class Noted(Out):
+    """Notes in words, each with a stable code (same order): programs and tests read the
+    codes, clinicians the words."""
+
+    notes: list[str] = Field(default_factory=list)
+    note_codes: list[str] = Field(
+        default_factory=list, description="a stable code per note, in the order of notes"
+    )
+
+    @model_validator(mode="after")
+    def _one_code_per_note(self) -> Noted:
+        if self.note_codes and len(self.note_codes) != len(self.notes):
+            raise ValueError("note_codes must give one code per note")
+        return self
 
 
 class LandmarkEstimate(Out):
@@ -71,7 +87,7 @@ class EvidenceArm(Out):
     confidence: Confidence
 
 
-class SurvivalEstimate(Out):
+class SurvivalEstimate(Noted):
     median_months: float | None
     median_lower: float | None = None
     median_upper: float | None = None
@@ -86,10 +102,9 @@ class SurvivalEstimate(Out):
     evidence: EvidenceArm | None = None
     fallback: bool = Field(default=False, description="all-comers or proxy data used")
     adjustments: list[FactorEffect] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
-class OptionPrognosis(Out):
+class OptionPrognosis(Noted):
     """PFS/OS for one recommended systemic option."""
 
     rule_id: str
@@ -99,7 +114,6 @@ class OptionPrognosis(Out):
     line: int
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
-    notes: list[str] = Field(default_factory=list)
 
 
 class SequenceLine(Out):
@@ -131,7 +145,7 @@ class SequenceLine(Out):
     source_ids: list[str] = Field(default_factory=list)
 
 
-class SequenceSimulation(Out):
+class SequenceSimulation(Noted):
     """Monte Carlo over the genotype's treatment sequence from the patient's next line."""
 
     sequence_id: str
@@ -157,11 +171,10 @@ class SequenceSimulation(Out):
     compare_os_median_months: float | None = None
     caveat: str
     method: str
-    notes: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
 
 
-class Prognosis(Out):
+class Prognosis(Noted):
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
     status: Literal["estimated", "no_systemic_recommendation", "no_evidence"] = "estimated"
@@ -174,7 +187,7 @@ class Prognosis(Out):
         default=None, description="simulated sequence from the next line; null: sequence_reason"
     )
     sequence_reason: str | None = Field(default=None, description="why sequence is null")
+    sequence_reason_code: str | None = Field(default=None, description="its stable code")
     caveat: str = ""
     method: str = ""
-    notes: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
