@@ -75,6 +75,7 @@ def test_line_without_setting_counts_only_with_metastases(kb: KnowledgeBase) -> 
     localized = patient(primary={"site": "stomach", "size_cm": 3}, therapy_lines=[unset])
     g = clinical_facts(localized, None, RiskPanel(), [], kb)
     assert g.n_lines == 0 and g.setting == "localized" and not g.advanced_disease
+    assert g.site == "stomach" and g.size_cm == 3
 
 
 @pytest.mark.parametrize("grade", ["none", "mild", "moderate", "severe"])

@@ -107,6 +107,7 @@ class ClinicalFacts(_Frozen):
     rupture: bool | None = None
     nodes: Literal["N0", "N1", "NX"] | Unknown = "unknown"
     site: Site | None = None
+    size_cm: float | None = Field(default=None, description="primary tumour size")
     # --- risk (risk engine) ----------------------------------------------------------------
     risk_nih: NihCategory | Unknown = "unknown"
     risk_modified_nih: NihCategory | Unknown = "unknown"

@@ -164,6 +164,7 @@ def _disease_facts(patient: Patient, risk: RiskPanel) -> dict[str, Any]:
         if primary is not None and primary.nodes is not None
         else "unknown",
         "site": primary.site if primary is not None else None,
+        "size_cm": primary.size_cm if primary is not None else None,
         "risk_nih": risk.nih.category if risk.nih else "unknown",
         "risk_modified_nih": risk.modified_nih.category if risk.modified_nih else "unknown",
         "risk_afip": (risk.afip.category or "unknown") if risk.afip else "unknown",
