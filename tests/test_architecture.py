@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "toxicity": 2,
     "prognosis": 2,
     "followup": 2,
+    "trials": 2,
     "assess": 3,
 }
 OUTPUT_LAYER = 4  # cli, cli_*, report, leaflet, io, cohort, api, store, fhir, __main__ ...
