@@ -125,6 +125,13 @@ BREAKS: list[tuple[str, str, str, tuple[str, ...]]] = [
         "classes: [gist_tki, kit_pdgfra_inhibitor], synonyms: [tasigna]",
         ("genomics_sensitivity.yaml", "'nilotinib'", "gist_tki"),
     ),
+    # a variant-level call overriding a drug the genotype engine does not rate
+    (
+        "genomics_variants.yaml",
+        r"      regorafenib: \{level: resistant",
+        "      nilotinib: {level: resistant",
+        ("genomics_variants.yaml", "'nilotinib'", "gist_tki"),
+    ),
     # one group, two tables, two lists
     (
         "history.yaml",

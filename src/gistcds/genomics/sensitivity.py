@@ -29,7 +29,7 @@ def combine_sensitivity(
     table = t.sens
     primary: Row = table.primary[result.genotype_class]
     if overrides:
-        primary = primary.model_copy(update=overrides)
+        primary = {**primary, **overrides}
     rows = [table.secondary[r] for r in dict.fromkeys(regions)]
     order = table.combination.severity_order
     levels: dict[str, str] = {}

@@ -32,7 +32,7 @@ __all__ = ["RefKind", "check_references", "ref"]
 
 RefKind = Literal[
     "drug", "regimen_drug", "arm_drug", "prognosis_arm", "prognosis_factor",
-    "prognosis_group", "therapy_rule",
+    "prognosis_group", "therapy_rule", "rated_drug",
 ]  # fmt: skip
 
 Problem = str
@@ -72,6 +72,10 @@ def _resolvers(tables: dict[str, BaseModel]) -> dict[str, tuple[set[str], str]]:
     return {
         "drug": (known, "therapy_drugs.yaml"),
         "regimen_drug": (listed | {"@last"}, "therapy_drugs.yaml drugs"),
+        "rated_drug": (
+            set(drugs.with_class("gist_tki")) if drugs else set(),
+            "therapy_drugs.yaml drugs of class gist_tki",
+        ),
         "arm_drug": (known | {"placebo"}, "therapy_drugs.yaml"),
         "prognosis_arm": ({a.id for a in arms.arms} if arms else set(), "prognosis_arms.yaml"),
         "prognosis_group": (
