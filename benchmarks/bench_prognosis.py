@@ -148,7 +148,9 @@ def main() -> int:
     # the per-patient estimate assess() pays (fits cached after the first call)
     from gistcds.domain.patient import Patient
     from gistcds.domain.results.genotype import GenotypeResult
+    from gistcds.domain.results.risk import RiskPanel
     from gistcds.domain.results.therapy import Evidence, Recommendation, RegimenItem
+    from gistcds.history import clinical_facts
     from gistcds.prognosis import estimate_prognosis
 
     patient = Patient.model_validate({"id": "b", "metastatic": {"sites": ["liver"]}})
@@ -165,7 +167,8 @@ def main() -> int:
         for i, (d, dose) in enumerate([("imatinib", 400), ("imatinib", 800)])
     ]
     geno = GenotypeResult.model_validate({"class": "KIT_exon11"})
-    best_p, med_p, _ = best_of(20, lambda: estimate_prognosis(patient, geno, recs, kb))
+    facts = clinical_facts(patient, geno, RiskPanel(), [], kb)
+    best_p, med_p, _ = best_of(20, lambda: estimate_prognosis(patient, facts, geno, recs, kb))
     print(
         f"per-patient prognosis (2 options x PFS/OS, 400 draws each): "
         f"{best_p * 1000:.1f} ms best / {med_p * 1000:.1f} ms median"

@@ -1,6 +1,8 @@
-"""Therapy and follow-up engine throughput on the 25 vignettes and extra scenarios.
+"""Clinical-state, therapy and follow-up engine throughput on the 25 vignettes and extra
+scenarios.
 
-Prints patients per second for ``therapy.recommend`` and ``followup.plan_followup``,
+Prints patients per second for ``history.clinical_facts``, ``therapy.recommend`` and
+``followup.plan_followup`` (each on facts derived once),
 and their cost as a ratio to ``Patient.model_validate`` of the same records (the
 baseline every assessment pays anyway), all measured in the same run.
 """
@@ -17,6 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from gistcds.domain.patient import Patient  # noqa: E402
 from gistcds.followup import plan_followup  # noqa: E402
+from gistcds.history import clinical_facts  # noqa: E402
 from gistcds.knowledge import load_kb  # noqa: E402
 from gistcds.therapy import recommend  # noqa: E402
 from therapy_scenarios import SCENARIOS  # noqa: E402
@@ -40,18 +43,25 @@ def main() -> None:
         for r in raw:
             Patient.model_validate(r)
 
-    def therapy() -> None:
+    facts = [clinical_facts(s.patient, s.genotype, s.risk, s.response, kb) for s in scenarios]
+
+    def history() -> None:
         for s in scenarios:
-            recommend(s.patient, s.genotype, s.risk, s.response, kb)
+            clinical_facts(s.patient, s.genotype, s.risk, s.response, kb)
+
+    def therapy() -> None:
+        for f in facts:
+            recommend(f, kb)
 
     def followup() -> None:
-        for s in scenarios:
-            plan_followup(s.patient, s.risk, s.genotype, kb)
+        for f in facts:
+            plan_followup(f, kb)
 
     base = per_second(validate, rounds) * len(scenarios)
     print(f"{'step':34} {'patients/s':>12} {'x cost of validation':>22}  ({n} patients)")
     for name, fn in [
         ("Patient.model_validate (baseline)", validate),
+        ("history.clinical_facts", history),
         ("therapy.recommend", therapy),
         ("followup.plan_followup", followup),
     ]:

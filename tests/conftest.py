@@ -12,6 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "patients"
 SHARED_CASES = ROOT.parent / "shared" / "examples" / "cases"
+requires_shared = pytest.mark.skipif(
+    not SHARED_CASES.is_dir(), reason="../shared (the team's clinical cases) not present"
+)
+"""For a test that reads ../shared: a clean clone of the repository has no ../shared."""
 TODAY = dt.date(2026, 11, 26)
 
 

@@ -10,15 +10,14 @@ from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.knowledge import KnowledgeBase
 from gistcds.therapy import TherapyAdvice
-from gistcds.therapy import recommend as _recommend
-from therapy_helpers import all_drugs, drugs, genotype, line, metastatic, patient
+from therapy_helpers import all_drugs, drugs, genotype, line, metastatic, patient, recommend_for
 
 KIT_PDGFRA_WT = {"tested_genes": ["KIT", "PDGFRA"]}
 THREE_LINES = [line("imatinib", 400), line("sunitinib", 50), line("regorafenib", 160)]
 
 
 def recommend(p: Patient, g: GenotypeResult | None, *, kb: KnowledgeBase) -> TherapyAdvice:
-    return _recommend(p, g, RiskPanel(), [], kb)
+    return recommend_for(p, g, RiskPanel(), [], kb)
 
 
 def codes(advice: TherapyAdvice) -> set[str]:

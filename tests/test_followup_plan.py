@@ -6,14 +6,14 @@ from __future__ import annotations
 import itertools
 
 from gistcds.domain.results.therapy import FollowupVisit
-from gistcds.followup import plan_followup
 from gistcds.knowledge import KnowledgeBase
+from therapy_helpers import followup_for
 from therapy_scenarios import SCENARIOS
 
 
 def plan(name: str, kb: KnowledgeBase) -> list[FollowupVisit]:
     s = SCENARIOS[name]
-    return plan_followup(s.patient, s.risk, s.genotype, kb)
+    return followup_for(s.patient, s.risk, s.genotype, kb)
 
 
 def months(visits: list[FollowupVisit]) -> list[float]:

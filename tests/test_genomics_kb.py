@@ -13,6 +13,7 @@ import pytest
 from gistcds.genomics.tables import tables
 from gistcds.knowledge.schema import genomics_genes as G
 from gistcds.knowledge.schema import genomics_sensitivity as S
+from gistcds.knowledge.schema import therapy_drugs
 
 
 def gene(kb: Any, symbol: str) -> G.Gene:
@@ -89,14 +90,14 @@ def test_every_sensitivity_cell_is_traced_to_a_source(kb: Any) -> None:
     rows |= {f"secondary:{k}": v for k, v in table.secondary.items()}
     cells = 0
     for key, row in rows.items():
-        for drug in S.DRUGS:
-            cell = getattr(row, drug)
+        for drug, cell in row.items():
             assert cell.source_ids, (key, drug)
             for sid in cell.source_ids:
                 assert sid in kb.sources, (key, drug, sid)
             assert cell.note, (key, drug)  # every call says what it rests on
             cells += 1
-    assert cells == (17 + 3) * 5
+    rated = kb.get(therapy_drugs.Table).with_class("gist_tki")  # the five GIST TKIs
+    assert len(rated) == 5 and cells == (17 + 3) * len(rated)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +117,7 @@ def test_every_sensitivity_cell_is_traced_to_a_source(kb: Any) -> None:
     ],
 )
 def test_golden_primary_cells(kb: Any, row: str, drug: str, level: str, source: str) -> None:
-    cell = getattr(kb.table("genomics_sensitivity", S.Table).primary[row], drug)
+    cell = kb.get(S.Table).primary[row][drug]
     assert cell.level == level
     assert source in cell.source_ids
 
@@ -135,7 +136,7 @@ def test_golden_primary_cells(kb: Any, row: str, drug: str, level: str, source: 
     ],
 )
 def test_golden_secondary_cells(kb: Any, region: str, drug: str, level: str) -> None:
-    cell = getattr(kb.table("genomics_sensitivity", S.Table).secondary[region], drug)
+    cell = kb.get(S.Table).secondary[region][drug]
     assert cell.level == level
 
 
@@ -145,13 +146,13 @@ def test_unknown_cells_listed(kb: Any) -> None:
     unknown = {
         (k, d)
         for k, row in table.primary.items()
-        for d in S.DRUGS
-        if getattr(row, d).level == "unknown"
+        for d, cell in row.items()
+        if cell.level == "unknown"
     }
     assert ("KIT_exon11", "avapritinib") in unknown
     assert ("PDGFRA_D842V", "imatinib") not in unknown
     for cls in ("NTRK_fusion", "quadruple_wild_type", "not_tested"):
-        assert all((cls, d) in unknown for d in S.DRUGS)
+        assert all((cls, d) in unknown for d in table.primary[cls])
     # evidence pass 3: NCI PDQ / Blay 2021 read -> imatinib resistant in NF1 and BRAF V600E
     assert ("NF1", "imatinib") not in unknown and ("BRAF_V600E", "imatinib") not in unknown
     assert ("NF1", "sunitinib") in unknown and ("BRAF_V600E", "regorafenib") in unknown

@@ -20,11 +20,12 @@ from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
 from gistcds.domain.results.therapy import Evidence, Recommendation, RegimenItem
 from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
-from gistcds.prognosis import estimate_prognosis
 from gistcds.prognosis.estimate import survival_estimate
 from gistcds.prognosis.evidence import evidence
 from gistcds.prognosis.factors import AppliedHR, _decide
+from gistcds.prognosis.notes import Note
 from gistcds.prognosis.selection import Selection, select_arm
+from therapy_helpers import prognosis_for
 
 
 def rec(drug: str, dose: float | None, line: int | None = None, rid: str = "r1") -> Recommendation:
@@ -52,7 +53,7 @@ def geno(cls: str) -> GenotypeResult:
 
 
 def run(kb: Any, cls: str | None, recs: list[Recommendation], **extra: Any) -> Prognosis:
-    out = estimate_prognosis(patient(**extra), geno(cls) if cls else None, recs, kb)
+    out = prognosis_for(patient(**extra), geno(cls) if cls else None, recs, kb)
     assert out is not None
     return out
 
@@ -116,7 +117,7 @@ def test_fourth_line_prefers_same_line_trial_over_genotype_subgroup(kb: Any) -> 
     assert out.pfs is not None and out.pfs.evidence is not None
     assert out.pfs.evidence.arm_id == "invictus_ripretinib_pfs"
     assert out.pfs.median_months == pytest.approx(6.3, abs=0.05)
-    assert out.pfs.fallback and any("all-comers" in n for n in out.pfs.notes)
+    assert out.pfs.fallback and "all_comers_arm" in out.pfs.note_codes
     assert out.os is not None and out.os.median_months == pytest.approx(15.1, abs=0.05)
 
 
@@ -156,7 +157,7 @@ def test_d842v_never_falls_back_to_all_comers(kb: Any) -> None:
     assert imatinib.pfs is not None and imatinib.pfs.median_months == pytest.approx(2.8, abs=0.05)
     sunitinib = run(kb, "PDGFRA_D842V", [rec("sunitinib", 50, 2)])
     assert sunitinib.pfs is None and sunitinib.os is None and sunitinib.status == "no_evidence"
-    assert any("do not apply" in n for n in sunitinib.notes)
+    assert "no_arm_for_genotype" in sunitinib.note_codes
 
 
 def test_rare_kit_exon_uses_exon11_curve_with_published_hr(kb: Any) -> None:
@@ -258,7 +259,7 @@ def test_no_systemic_recommendation_is_explained(kb: Any) -> None:
 
 def test_localised_disease_has_no_advanced_disease_prognosis(kb: Any) -> None:
     p = Patient.model_validate({"id": "loc", "primary": {"site": "stomach", "size_cm": 6}})
-    assert estimate_prognosis(p, geno("KIT_exon11"), [rec("imatinib", 400, None)], kb) is None
+    assert prognosis_for(p, geno("KIT_exon11"), [rec("imatinib", 400, None)], kb) is None
 
 
 def test_selection_reports_why_nothing_matches(kb: Any) -> None:
@@ -266,7 +267,7 @@ def test_selection_reports_why_nothing_matches(kb: Any) -> None:
     why = select_arm(
         ev, drug="larotrectinib", dose=200, line=2, genotype_class="NTRK_fusion", endpoint="PFS"
     )
-    assert isinstance(why, str) and "larotrectinib" in why
+    assert isinstance(why, Note) and why.code == "no_arm" and "larotrectinib" in why.text
 
 
 def test_assess_fills_prognosis_for_metastatic_example(kb: Any) -> None:
@@ -300,7 +301,7 @@ def test_escalation_after_progression_is_not_given_first_line_curves(kb: Any) ->
         therapy_lines=lines,
     )
     assert out.pfs is None and out.os is None and out.status == "no_evidence"
-    assert any("after progression on imatinib" in n for n in out.notes)
+    assert "no_arm_after_progression" in out.note_codes
     sunitinib = out.alternatives[0]
     assert sunitinib.pfs is not None and sunitinib.pfs.median_months == pytest.approx(7.0, abs=0.05)
 
@@ -313,8 +314,8 @@ def test_ongoing_line_and_unknown_genotype_are_said(kb: Any) -> None:
     assert out.line == 1
     assert out.pfs is not None and out.pfs.evidence is not None
     assert out.pfs.evidence.arm_id == "s0033_imatinib400_pfs"
-    assert any("Already on imatinib since 2025-01-05" in n for n in out.notes)
-    assert any("Genotype unknown" in n for n in out.notes)
+    assert "already_on_drug" in out.note_codes and "2025-01-05" in " ".join(out.notes)
+    assert "genotype_unknown" in out.note_codes
 
 
 def test_every_genotype_class_is_mapped(kb: Any) -> None:

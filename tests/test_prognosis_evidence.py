@@ -167,7 +167,7 @@ def test_genotype_hrs_against_exon11_are_listed_but_not_applied_to_own_genotype_
     from gistcds.domain.patient import Patient
     from gistcds.domain.results.genotype import GenotypeResult
     from gistcds.domain.results.therapy import Evidence, Recommendation, RegimenItem
-    from gistcds.prognosis import estimate_prognosis
+    from therapy_helpers import prognosis_for
 
     rec = Recommendation(
         rule_id="r1",
@@ -181,7 +181,7 @@ def test_genotype_hrs_against_exon11_are_listed_but_not_applied_to_own_genotype_
     pat = Patient.model_validate(
         {"id": "p", "metastatic": {"sites": ["liver"]}}, context={"today": dt.date(2026, 11, 26)}
     )
-    out = estimate_prognosis(pat, GenotypeResult.model_validate({"class": "KIT_exon9"}), [rec], kb)
+    out = prognosis_for(pat, GenotypeResult.model_validate({"class": "KIT_exon9"}), [rec], kb)
     assert out is not None and out.pfs is not None and out.os is not None
     pfs = {a.id: a for a in out.pfs.adjustments}["kit_exon9_vs_exon11_pfs"]
     os_ = {a.id: a for a in out.os.adjustments}["kit_exon9_vs_exon11_os"]

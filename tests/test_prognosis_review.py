@@ -17,6 +17,13 @@ from gistcds.knowledge import KnowledgeBase
 from review_helpers import D842V, KIT9, KIT11, lesion, line, metastatic, mol, run
 
 
+def text_of(model: Any, code: str) -> str:
+    """The words of the note with this code (the test fails when there is none)."""
+    found = [t for t, c in zip(model.notes, model.note_codes, strict=True) if c == code]
+    assert found, (code, model.note_codes)
+    return str(found[0])
+
+
 def _options(a: Assessment) -> list[OptionPrognosis]:
     pr = a.prognosis
     assert pr is not None
@@ -29,6 +36,7 @@ def _options(a: Assessment) -> list[OptionPrognosis]:
         pfs=pr.pfs,
         os=pr.os,
         notes=pr.notes,
+        note_codes=pr.note_codes,
     )
     return [main, *pr.alternatives]
 
@@ -65,7 +73,7 @@ def test_p01_no_sequence_simulated_after_progression_on_the_recommended_drug(
     assert pr is not None
     assert pr.pfs is None and pr.os is None  # the curves already refuse (R-23)
     assert pr.sequence is None
-    assert pr.sequence_reason and "progress" in pr.sequence_reason
+    assert pr.sequence_reason and pr.sequence_reason_code == "progressed_on_drug"
 
 
 def test_p01_sequence_still_runs_after_a_switch(kb: KnowledgeBase) -> None:
@@ -140,7 +148,7 @@ def test_p03_second_line_ripretinib_gets_no_fourth_line_os(kb: KnowledgeBase) ->
     rip = [o for o in _options(a) if o.drugs == ["ripretinib"]]
     assert rip and rip[0].line == 2
     assert rip[0].os is None
-    assert any("OS" in n and "line" in n for n in rip[0].notes)
+    assert "no_arm_at_line" in rip[0].note_codes
     assert rip[0].pfs is not None and rip[0].pfs.evidence is not None
     assert 2 in rip[0].pfs.evidence.lines  # INTRIGUE, its own line
 
@@ -155,7 +163,7 @@ def test_p03_sdh_first_line_sunitinib_os_not_from_second_line_trial(kb: Knowledg
     pr = a.prognosis
     assert pr is not None and pr.drugs == ["sunitinib"] and pr.os is None
     assert pr.pfs is not None  # PFS borrowed from line 2, said in its notes
-    assert any("applied here to line 1" in n for n in pr.pfs.notes)
+    assert "other_line" in pr.pfs.note_codes and "line 1" in text_of(pr.pfs, "other_line")
 
 
 def test_p03_no_os_curve_from_another_line_anywhere(kb: KnowledgeBase) -> None:
@@ -203,7 +211,7 @@ def test_p04_kit_pdgfra_negative_uses_the_wild_type_arm(kb: KnowledgeBase) -> No
     assert pr.pfs.evidence is not None and pr.os.evidence is not None
     assert pr.pfs.evidence.arm_id == "calgb150105_wt_ttp"
     assert pr.os.evidence.arm_id == "calgb150105_wt_os"
-    assert not any("unknown" in n.lower() for n in pr.notes)
+    assert "genotype_unknown" not in pr.note_codes
 
 
 def test_p04_unreadable_genotype_stays_all_comers(kb: KnowledgeBase) -> None:
@@ -218,7 +226,7 @@ def test_p04_unreadable_genotype_stays_all_comers(kb: KnowledgeBase) -> None:
     pr = a.prognosis
     assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
     assert pr.pfs.evidence.genotype_group == "all"
-    assert any("unknown" in n.lower() for n in pr.notes)
+    assert "genotype_unknown" in pr.note_codes
 
 
 # ---------------------------------------------------------------- P-05
@@ -233,8 +241,8 @@ def test_p05_proxy_note_only_when_the_proxy_arm_is_used(kb: KnowledgeBase) -> No
     pr = a.prognosis
     assert pr is not None and pr.pfs is not None and pr.pfs.evidence is not None
     assert pr.pfs.evidence.genotype_group == "all"
-    assert not any("wild-type arm of CALGB" in n for n in pr.pfs.notes)
-    assert any("all-comers arm" in n for n in pr.pfs.notes)
+    assert "proxy_route" not in pr.pfs.note_codes
+    assert "all_comers_arm" in pr.pfs.note_codes
 
 
 def test_p05_proxy_note_kept_when_the_proxy_is_used(kb: KnowledgeBase) -> None:
@@ -247,14 +255,14 @@ def test_p05_proxy_note_kept_when_the_proxy_is_used(kb: KnowledgeBase) -> None:
         kb,
     )
     from gistcds.prognosis.evidence import evidence
-    from gistcds.prognosis.selection import select_arm
+    from gistcds.prognosis.selection import Selection, select_arm
 
     sel = select_arm(
         evidence(kb), drug="imatinib", dose=400, line=1, genotype_class="BRAF_V600E", endpoint="PFS"
     )
-    assert not isinstance(sel, str)
+    assert isinstance(sel, Selection)
     assert sel.fitted.arm.group == "KIT_PDGFRA_wild_type"
-    assert any("wild-type arm of CALGB" in n for n in sel.notes)
+    assert any(n.code == "proxy_route" and "wild-type arm of CALGB" in n.text for n in sel.notes)
     assert a.genotype is not None
 
 
@@ -272,7 +280,8 @@ def test_p06_landmarks_beyond_the_data_are_flagged(kb: KnowledgeBase) -> None:
     assert pfs.evidence.arm_id == "navigator_d842v_avapritinib_pfs"
     flags = {lm.months: lm.extrapolated for lm in pfs.landmarks}
     assert flags == {12.0: False, 24.0: True, 60.0: True}
-    assert any("2-year" in n and "5-year" in n and "extrapolat" in n for n in pfs.notes)
+    flagged = text_of(pfs, "landmarks_extrapolated")
+    assert "2-year" in flagged and "5-year" in flagged
 
 
 def test_p06_landmark_flags_follow_each_arms_data(kb: KnowledgeBase) -> None:
@@ -320,8 +329,8 @@ def test_p07_reduced_dose_outside_the_pooled_arm_is_said(kb: KnowledgeBase) -> N
     pr = a.prognosis
     assert pr is not None and pr.dose_mg_per_day == 300 and pr.pfs is not None
     assert pr.pfs.evidence is not None and pr.pfs.evidence.arm_id == "calgb150105_kit11_ttp"
-    assert any("300 mg/day" in n and "not studied" in n for n in pr.pfs.notes)
-    assert not any("300 mg/day dose is not isolated" in n for n in pr.pfs.notes)
+    assert "300 mg/day" in text_of(pr.pfs, "dose_outside_pool")
+    assert "dose_pooled" not in pr.pfs.note_codes
 
 
 def test_p07_pooled_dose_inside_the_pool_keeps_its_note(kb: KnowledgeBase) -> None:
@@ -329,7 +338,7 @@ def test_p07_pooled_dose_inside_the_pool_keeps_its_note(kb: KnowledgeBase) -> No
     a = run(metastatic(molecular=mol(KIT11)), kb)
     pfs = a.prognosis.pfs if a.prognosis else None
     assert pfs is not None
-    assert any("400 mg/day dose is not isolated" in n for n in pfs.notes)
+    assert "400 mg/day" in text_of(pfs, "dose_pooled")
 
 
 # ---------------------------------------------------------------- P-08
@@ -373,7 +382,7 @@ def test_p08_escalation_after_imaging_progression_gets_no_first_line_curve(
     assert imatinib, "the escalation option is offered"
     for o in imatinib:
         assert o.pfs is None and o.os is None, o.rule_id
-        assert any("after progression on imatinib" in n for n in o.notes)
+        assert "no_arm_after_progression" in o.note_codes
     assert a.prognosis is not None
     seq = a.prognosis.sequence
     assert seq is None or seq.drugs[0] != "imatinib"
@@ -425,9 +434,9 @@ def test_p09_a_stopped_line_without_end_date_is_not_ongoing(stop: str, kb: Knowl
     )
     pr = a.prognosis
     assert pr is not None
-    texts = [*pr.notes, *(pr.sequence.notes if pr.sequence else [])]
-    texts += [n for o in pr.alternatives for n in o.notes]
-    assert not any(t.startswith("Already on") for t in texts), texts
+    codes = [*pr.note_codes, *(pr.sequence.note_codes if pr.sequence else [])]
+    codes += [c for o in pr.alternatives for c in o.note_codes]
+    assert "already_on_drug" not in codes, codes
 
 
 def test_p09_a_really_ongoing_line_is_still_said(kb: KnowledgeBase) -> None:
@@ -438,7 +447,7 @@ def test_p09_a_really_ongoing_line_is_still_said(kb: KnowledgeBase) -> None:
         kb,
     )
     assert a.prognosis is not None
-    assert any(n.startswith("Already on imatinib since 2024-02-01") for n in a.prognosis.notes)
+    assert "since 2024-02-01" in text_of(a.prognosis, "already_on_drug")
 
 
 # ---------------------------------------------------------------- P-10
@@ -469,12 +478,12 @@ def test_p10_no_unselected_curve_for_a_drug_the_secondary_mutation_defeats(
     assert suni
     for o in suni:
         assert o.pfs is None and o.os is None
-        assert any("secondary" in n and "resistant" in n for n in o.notes), o.notes
+        assert "secondary_resistant" in o.note_codes, o.notes
     assert a.prognosis is not None and a.prognosis.sequence is None
-    assert a.prognosis.sequence_reason and "secondary" in a.prognosis.sequence_reason
+    assert a.prognosis.sequence_reason_code == "secondary_resistant"
     rip = [o for o in _options(a) if o.drugs == ["ripretinib"]]
     assert rip and rip[0].pfs is not None  # rated sensitive: curve kept, with a note
-    assert any("secondary" in n for n in rip[0].notes)
+    assert "secondary_unselected" in rip[0].note_codes
 
 
 def test_p10_sensitive_secondary_keeps_the_sunitinib_curve(kb: KnowledgeBase) -> None:
@@ -482,7 +491,7 @@ def test_p10_sensitive_secondary_keeps_the_sunitinib_curve(kb: KnowledgeBase) ->
     a = _kit11_with_secondary("V654A", kb)
     assert a.prognosis is not None and a.prognosis.pfs is not None
     assert a.prognosis.drugs == ["sunitinib"]
-    assert any("secondary" in n for n in a.prognosis.notes)
+    assert {"secondary_unselected", "secondary_resistant"} & set(a.prognosis.note_codes)
 
 
 # ---------------------------------------------------------------- P-11
@@ -579,8 +588,8 @@ def test_p13_no_arm_for_this_genotype_is_not_no_arm_at_all(kb: KnowledgeBase) ->
     a = run(metastatic(molecular=mol(("PDGFRA", "p.D842Y"))), kb)
     ava = [o for o in _options(a) if o.drugs == ["avapritinib"]]
     assert ava and ava[0].pfs is None
-    assert any("PDGFRA_D842V" in n for n in ava[0].notes), ava[0].notes
-    assert not any("in the knowledge base" in n for n in ava[0].notes)
+    assert "PDGFRA_D842V" in text_of(ava[0], "arms_for_other_genotypes"), ava[0].notes
+    assert "no_arm" not in ava[0].note_codes
 
 
 # ---------------------------------------------------------------- P-14, P-15
@@ -593,7 +602,7 @@ def test_p14_band_says_when_an_applied_hr_has_no_ci(kb: KnowledgeBase) -> None:
     a = run(metastatic(molecular=mol(("KIT", "p.K642E"))), kb)
     pfs = a.prognosis.pfs if a.prognosis else None
     assert pfs is not None and any(e.applied and e.hr_ci is None for e in pfs.adjustments)
-    assert any("confidence interval" in n and "too narrow" in n for n in pfs.notes)
+    assert "hazard_ratio_without_ci" in pfs.note_codes
 
 
 def test_p15_ttp_used_as_pfs_is_said(kb: KnowledgeBase) -> None:
@@ -603,9 +612,9 @@ def test_p15_ttp_used_as_pfs_is_said(kb: KnowledgeBase) -> None:
     a = run(metastatic(molecular=mol(KIT11)), kb)
     pfs = a.prognosis.pfs if a.prognosis else None
     assert pfs is not None and pfs.evidence is not None and pfs.evidence.endpoint == "TTP"
-    assert any("time to progression" in n.lower() for n in pfs.notes)
+    assert "ttp_as_pfs" in pfs.note_codes
     os_ = a.prognosis.os if a.prognosis else None
-    assert os_ is not None and not any("time to progression" in n.lower() for n in os_.notes)
+    assert os_ is not None and "ttp_as_pfs" not in os_.note_codes
 
 
 def test_published_first_line_os_compared_only_on_its_own_genotype(kb: KnowledgeBase) -> None:
@@ -628,7 +637,7 @@ def test_published_first_line_os_compared_only_on_its_own_genotype(kb: Knowledge
         assert pr is not None and pr.sequence is not None, pr.sequence_reason if pr else None
         assert pr.sequence.compare_os_arm is None
         assert pr.sequence.compare_os_median_months is None
-        assert any("not shown for comparison" in n for n in pr.sequence.notes)
+        assert "first_line_os_not_compared" in pr.sequence.note_codes
 
 
 def test_pooled_dose_arm_keeps_the_exon9_dose_effect_in_view(kb: KnowledgeBase) -> None:
@@ -642,9 +651,9 @@ def test_pooled_dose_arm_keeps_the_exon9_dose_effect_in_view(kb: KnowledgeBase) 
     assert {o.dose_mg_per_day for o in imatinib} >= {400.0, 800.0}
     for o in imatinib:
         assert o.pfs is not None
-        notes = [n for n in o.pfs.notes if "cannot show the published dose effect" in n]
-        assert notes and "0.39" in notes[0] and "debiecrychter2006" in notes[0], o.pfs.notes
+        note = text_of(o.pfs, "dose_effect_not_shown")
+        assert "0.39" in note and "debiecrychter2006" in note, o.pfs.notes
     k11 = run(metastatic(molecular=mol(KIT11)), kb)
     for o in _options(k11):
         if o.pfs is not None:
-            assert not any("dose effect" in n for n in o.pfs.notes)
+            assert "dose_effect_not_shown" not in o.pfs.note_codes

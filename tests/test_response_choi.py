@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SHARED_CASES, TODAY
+from conftest import SHARED_CASES, TODAY, requires_shared
 from gistcds.domain.patient import Patient
 from gistcds.response import assess_response, summarise_response
 from response_helpers import new, non_target, series, target, with_rules
@@ -20,6 +20,7 @@ def one(kb, *tps):  # type: ignore[no-untyped-def]
 # --- The shared pseudo-progression case (guidelines.md V16) -----------------------------
 
 
+@requires_shared
 def test_shared_pseudo_progression_case(kb) -> None:  # type: ignore[no-untyped-def]
     case = json.loads((SHARED_CASES / "pseudo-progression.json").read_text())
     patient = Patient.model_validate(case["patient"], context={"today": TODAY})

@@ -236,9 +236,22 @@ NON_TARGETS = ["CR", "non_CR_non_PD", "PD", "NE", "none"]
 
 
 def test_overall_table_covers_every_combination(kb) -> None:  # type: ignore[no-untyped-def]
+    """Every (target, non-target, new lesion) combination has a row, and the rows obey the
+    rules of Eisenhauer 2009 tables 1-2 that hold across the whole table: any new lesion or
+    PD in target or non-target disease is PD; otherwise the answer is never PD and never
+    better than the target response allows (CR only with target CR or no target)."""
     table = kb.table("response_criteria", Table)
+    rank = {"CR": 4, "PR": 3, "SD": 2, "NE": 0}
     for t, nt, new_ in itertools.product(TARGETS, NON_TARGETS, [True, False]):
-        overall_response(t, nt, new_, table.overall)  # type: ignore[arg-type]
+        got = overall_response(t, nt, new_, table.overall).overall  # type: ignore[arg-type]
+        if new_ or "PD" in (t, nt):
+            assert got == "PD", (t, nt, new_, got)
+            continue
+        assert got != "PD", (t, nt, new_, got)
+        if t != "none":
+            assert rank[got] <= rank[t], (t, nt, got)
+        if got == "CR":
+            assert t in ("CR", "none") and nt in ("CR", "none"), (t, nt)
 
 
 @pytest.mark.parametrize(

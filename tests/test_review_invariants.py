@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from gistcds.history import clinical_facts
 from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.conditions import matches
 from gistcds.knowledge.schema import therapy_rules
-from gistcds.therapy.conditions import matches
-from gistcds.therapy.engine import load_tables, patient_facts
 from review_helpers import line, mol, patient, run
 
 GENOTYPES: list[dict[str, Any] | None] = [
@@ -139,9 +139,9 @@ def test_invariants(fields: dict[str, Any], kb: KnowledgeBase) -> None:
     p = patient(**fields)
     a = run(p, kb)
     sources = set(kb.sources)
-    tables = load_tables(kb)
-    facts = patient_facts(p, a.genotype, a.risk, a.response, tables)
-    excluded = {d for ex in tables.rules.exclusions if matches(ex.when, facts) for d in ex.drugs}
+    rules = kb.get(therapy_rules.Table)
+    facts = clinical_facts(p, a.genotype, a.risk, a.response, kb).view
+    excluded = {d for ex in rules.exclusions if matches(ex.when, facts) for d in ex.drugs}
     assert a.recommendations, "always at least one option (or the tumour-board fallback)"
     current_dropped = False
     for rec in a.recommendations:

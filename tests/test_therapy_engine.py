@@ -7,19 +7,19 @@ import pytest
 
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.knowledge import KnowledgeBase
-from gistcds.therapy import TherapyAdvice, recommend
-from therapy_helpers import all_drugs, drugs, genotype, line, metastatic, response
+from gistcds.therapy import TherapyAdvice
+from therapy_helpers import all_drugs, drugs, genotype, line, metastatic, recommend_for, response
 from therapy_scenarios import SCENARIOS
 
 
 def run(name: str, kb: KnowledgeBase) -> TherapyAdvice:
     s = SCENARIOS[name]
-    return recommend(s.patient, s.genotype, s.risk, s.response, kb)
+    return recommend_for(s.patient, s.genotype, s.risk, s.response, kb)
 
 
 def test_progression_read_from_imaging_on_ongoing_line(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("imatinib", 400, None)])
-    a = recommend(p, genotype("KIT_exon11"), RiskPanel(), response("PD", "PD"), kb)
+    a = recommend_for(p, genotype("KIT_exon11"), RiskPanel(), response("PD", "PD"), kb)
     assert {d for r in a.recommendations[:2] for d in drugs(r)} == {"imatinib", "sunitinib"}
     assert a.recommendations[0].regimen[0].dose_mg_per_day == 800
 
@@ -78,7 +78,7 @@ def test_escalation_ranked_after_switch_when_imatinib_rated_resistant(kb: Knowle
 
 def test_d842v_on_imatinib_switches_to_avapritinib(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("imatinib", 400, None)])
-    a = recommend(p, genotype("PDGFRA_D842V"), RiskPanel(), [], kb)
+    a = recommend_for(p, genotype("PDGFRA_D842V"), RiskPanel(), [], kb)
     assert drugs(a.recommendations[0]) == {"avapritinib"}
     assert "imatinib" not in all_drugs(a.recommendations)
 
@@ -86,7 +86,7 @@ def test_d842v_on_imatinib_switches_to_avapritinib(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_genotype_exclusions_hold_everywhere(name: str, kb: KnowledgeBase) -> None:
     s = SCENARIOS[name]
-    a = recommend(s.patient, s.genotype, s.risk, s.response, kb)
+    a = recommend_for(s.patient, s.genotype, s.risk, s.response, kb)
     cls = s.genotype.genotype_class if s.genotype else "none"
     if cls in {
         "PDGFRA_D842V",
@@ -115,7 +115,7 @@ def test_cyp3a4_cautions(
 ) -> None:
     lines = [line(drug_line[0], drug_line[1], None)] if drug_line else []
     p = metastatic(comedications=[med], therapy_lines=lines)
-    a = recommend(p, genotype(cls), RiskPanel(), [], kb)
+    a = recommend_for(p, genotype(cls), RiskPanel(), [], kb)
     messages = [c.message for c in a.cautions if "CYP3A4" in c.message]
     assert any(needle in m for m in messages), messages
     assert all(c.source_ids for c in a.cautions)
@@ -123,30 +123,30 @@ def test_cyp3a4_cautions(
 
 def test_no_interaction_caution_without_interacting_drug(kb: KnowledgeBase) -> None:
     p = metastatic(comedications=["paracetamol", "omeprazole"])
-    a = recommend(p, genotype("KIT_exon11"), RiskPanel(), [], kb)
+    a = recommend_for(p, genotype("KIT_exon11"), RiskPanel(), [], kb)
     assert not [c for c in a.cautions if "CYP3A4" in c.message]
 
 
 def test_pregnancy_is_critical(kb: KnowledgeBase) -> None:
     p = metastatic(sex="female", pregnant=True)
-    a = recommend(p, genotype("KIT_exon11"), RiskPanel(), [], kb)
+    a = recommend_for(p, genotype("KIT_exon11"), RiskPanel(), [], kb)
     preg = [c for c in a.cautions if c.code == "pregnancy"]
     assert preg and preg[0].severity == "critical"
     p2 = metastatic(sex="female", pregnant=False)
-    a2 = recommend(p2, genotype("KIT_exon11"), RiskPanel(), [], kb)
+    a2 = recommend_for(p2, genotype("KIT_exon11"), RiskPanel(), [], kb)
     assert "pregnancy" not in {c.code for c in a2.cautions}
 
 
 def test_sdh_progression_after_first_line_is_not_guessed(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("sunitinib", 37.5)])
-    a = recommend(p, genotype("SDH_deficient"), RiskPanel(), [], kb)
+    a = recommend_for(p, genotype("SDH_deficient"), RiskPanel(), [], kb)
     assert [r.rule_id for r in a.recommendations] == ["fallback"]
 
 
 def test_resistant_sensitivity_from_genotype_engine_is_flagged(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("imatinib", 400)])
     g = genotype("KIT_exon11", secondary=["KIT_activation_loop"], sunitinib="resistant")
-    a = recommend(p, g, RiskPanel(), [], kb)
+    a = recommend_for(p, g, RiskPanel(), [], kb)
     flagged = [c for c in a.cautions if c.code == "genotype_sensitivity_resistant"]
     assert len(flagged) == 1 and "sunitinib" in flagged[0].message
 

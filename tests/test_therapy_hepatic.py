@@ -21,8 +21,7 @@ from gistcds.domain.results.risk import RiskPanel
 from gistcds.domain.results.therapy import Caution
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema import therapy_hepatic
-from gistcds.therapy import recommend
-from therapy_helpers import genotype, line, metastatic
+from therapy_helpers import genotype, line, metastatic, recommend_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +75,7 @@ def on_drug(drug: str, category: str | None, kb: KnowledgeBase) -> list[Caution]
     fields: dict[str, Any] = {"therapy_lines": [line(drug, dose, None)]}
     if category is not None:
         fields["hepatic_impairment"] = category
-    a = recommend(metastatic(**fields), genotype(cls), RiskPanel(), [], kb)
+    a = recommend_for(metastatic(**fields), genotype(cls), RiskPanel(), [], kb)
     return hepatic(a.cautions)
 
 
@@ -107,8 +106,8 @@ def test_no_caution_without_impairment(drug: str, category: str | None, kb: Know
 def test_caution_does_not_change_the_regimen(kb: KnowledgeBase) -> None:
     """The caution shows the dose; the options are the same with and without impairment."""
     g = genotype("KIT_exon11")
-    base = recommend(metastatic(), g, RiskPanel(), [], kb)
-    sick = recommend(metastatic(hepatic_impairment="severe"), g, RiskPanel(), [], kb)
+    base = recommend_for(metastatic(), g, RiskPanel(), [], kb)
+    sick = recommend_for(metastatic(hepatic_impairment="severe"), g, RiskPanel(), [], kb)
     assert base.recommendations == sick.recommendations
     [c] = hepatic(sick.cautions)
     assert "Proposed here: 400 mg/day" in c.message

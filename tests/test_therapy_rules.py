@@ -6,6 +6,7 @@ from conftest import ROOT
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema import therapy_drugs, therapy_interactions, therapy_rules
 from gistcds.therapy.engine import advise
+from therapy_helpers import facts_of
 from therapy_scenarios import SCENARIOS
 
 
@@ -13,7 +14,7 @@ def test_every_rule_fires_in_some_scenario(kb: KnowledgeBase) -> None:
     table = kb.table("therapy_rules", therapy_rules.Table)
     fired: set[str] = set()
     for s in SCENARIOS.values():
-        a = advise(s.patient, s.genotype, s.risk, s.response, kb)
+        a = advise(facts_of(s.patient, s.genotype, s.risk, s.response, kb), kb)
         fired |= {r.rule_id for r in a.recommendations}
         fired |= {c.rule_id for c in a.cautions if c.rule_id}
     ids = {r.id for r in [*table.rules, *table.post_cautions]} | {e.id for e in table.exclusions}
@@ -22,7 +23,7 @@ def test_every_rule_fires_in_some_scenario(kb: KnowledgeBase) -> None:
 
 def test_fallback_when_nothing_matches(kb: KnowledgeBase) -> None:
     s = SCENARIOS["no-data"]  # no setting at all: no rule applies
-    a = advise(s.patient, s.genotype, s.risk, s.response, kb)
+    a = advise(facts_of(s.patient, s.genotype, s.risk, s.response, kb), kb)
     assert [r.rule_id for r in a.recommendations] == ["fallback"]
     assert "tumour board" in a.recommendations[0].title
 

@@ -19,8 +19,7 @@ from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.knowledge import KnowledgeBase
-from gistcds.therapy import recommend
-from therapy_helpers import genotype, response, risk, shared_case
+from therapy_helpers import genotype, recommend_for, response, risk, shared_case
 
 CHECKER = SHARED_CASES.parent.parent / "tools" / "check_cases.py"
 
@@ -71,7 +70,7 @@ def test_shared_case_therapy_expectations(name: str, kb: KnowledgeBase) -> None:
     case = shared_case(SHARED_CASES / f"{name}.json")
     patient = Patient.model_validate(case["patient"])
     g, r, resp = INPUTS[name]
-    advice = recommend(patient, g, r, resp, kb)
+    advice = recommend_for(patient, g, r, resp, kb)
     doc = {
         "recommendations": [x.model_dump(mode="json") for x in advice.recommendations],
         "cautions": [x.model_dump(mode="json") for x in advice.cautions],

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from gistcds.knowledge import KnowledgeBase
-from gistcds.therapy import TherapyAdvice, recommend
-from therapy_helpers import all_drugs, drugs
+from gistcds.therapy import TherapyAdvice
+from therapy_helpers import all_drugs, drugs, recommend_for
 from therapy_scenarios import SCENARIOS
 
 
 def run(name: str, kb: KnowledgeBase) -> TherapyAdvice:
     s = SCENARIOS[name]
-    return recommend(s.patient, s.genotype, s.risk, s.response, kb)
+    return recommend_for(s.patient, s.genotype, s.risk, s.response, kb)
 
 
 def dose(advice: TherapyAdvice, i: int, drug: str) -> float | None:

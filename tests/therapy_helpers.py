@@ -6,11 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult, SecondaryMutation, Sensitivity
+from gistcds.domain.results.prognosis import Prognosis
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import AfipResult, NihResult, RiskPanel
-from gistcds.domain.results.therapy import Recommendation
+from gistcds.domain.results.therapy import FollowupVisit, Recommendation
+from gistcds.followup import plan_followup
+from gistcds.history import clinical_facts
+from gistcds.knowledge import KnowledgeBase
+from gistcds.therapy import TherapyAdvice, recommend
 
 
 def genotype(cls: str, *, secondary: list[str] | None = None, **sens: str) -> GenotypeResult:
@@ -88,3 +94,45 @@ def all_drugs(recs: list[Recommendation]) -> set[str]:
 def shared_case(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text())
     return data
+
+
+def facts_of(
+    p: Patient,
+    g: GenotypeResult | None,
+    r: RiskPanel,
+    resp: list[TimepointResponse],
+    kb: KnowledgeBase,
+) -> ClinicalFacts:
+    """The ClinicalFacts assess() would hand the engines for these inputs."""
+    return clinical_facts(p, g, r, resp, kb)
+
+
+def recommend_for(
+    p: Patient,
+    g: GenotypeResult | None,
+    r: RiskPanel,
+    resp: list[TimepointResponse],
+    kb: KnowledgeBase,
+) -> TherapyAdvice:
+    """The therapy engine's advice for these inputs (facts derived as assess() does)."""
+    return recommend(facts_of(p, g, r, resp, kb), kb)
+
+
+def followup_for(
+    p: Patient, r: RiskPanel, g: GenotypeResult | None, kb: KnowledgeBase
+) -> list[FollowupVisit]:
+    """The follow-up plan for these inputs (no imaging: follow-up does not read it)."""
+    return plan_followup(facts_of(p, g, r, [], kb), kb)
+
+
+def prognosis_for(
+    p: Patient, g: GenotypeResult | None, recs: list[Recommendation], kb: KnowledgeBase
+) -> Prognosis | None:
+    """The prognosis engine's answer for these inputs, with the risk panel and response
+    the risk and response engines give for the patient (as assess() does)."""
+    from gistcds.prognosis import estimate_prognosis
+    from gistcds.response import assess_response
+    from gistcds.risk import assess_risk
+
+    facts = facts_of(p, g, assess_risk(p, kb), assess_response(p, kb), kb)
+    return estimate_prognosis(p, facts, g, recs, kb)

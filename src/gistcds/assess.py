@@ -8,11 +8,12 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.plausibility import implausible_values
 from gistcds.followup import plan_followup
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
+from gistcds.history import canonical_drug_names, clinical_facts
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
-from gistcds.therapy import canonical_drug_names, recommend
+from gistcds.therapy import recommend
 from gistcds.toxicity import assess_toxicity
 
 
@@ -24,11 +25,10 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     genotype = interpret_genotype(patient, kb)
     risk = assess_risk(patient, kb)
     response, response_summary = assess_response_with_summary(patient, kb)
-    advice = recommend(patient, genotype, risk, response, kb)
-    followup = plan_followup(patient, risk, genotype, kb)
-    prognosis = estimate_prognosis(
-        patient, genotype, advice.recommendations, kb, risk=risk, response=response
-    )
+    facts = clinical_facts(patient, genotype, risk, response, kb)
+    advice = recommend(facts, kb)
+    followup = plan_followup(facts, kb)
+    prognosis = estimate_prognosis(patient, facts, genotype, advice.recommendations, kb)
     offered = [i.drug for r in advice.recommendations if r.kind == "systemic" for i in r.regimen]
     side_effects = assess_toxicity(patient, offered, kb)
     return Assessment(

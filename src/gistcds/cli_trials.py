@@ -56,7 +56,7 @@ def trials_import_cmd(
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError([Problem("", f"cannot read {file}: {exc}")]) from None
         studies = read_ctgov_export(text)
-        table = load_kb(directory).table("trials", Table)
+        table = load_kb(directory).get(Table)
         merged, report = merge_export(table, studies)
         doc = HEADER + yaml.safe_dump(
             merged.model_dump(mode="json", exclude_none=True),

@@ -41,7 +41,7 @@ def draft_orders(bundle: dict[str, Any], kb: KnowledgeBase) -> list[DraftOrder]:
     from gistcds.fhir.read_meds import daily_dose, dosage_of, drug_name
     from gistcds.knowledge.schema import therapy_drugs
 
-    names = {d.inn for d in kb.table("therapy_drugs", therapy_drugs.Table).drugs}
+    names = {d.inn for d in kb.get(therapy_drugs.Table).drugs}
     entries = [
         Entry(i, e["resource"], e.get("fullUrl"))
         for i, e in enumerate(bundle.get("entry") or [])
@@ -111,7 +111,7 @@ def _caution_cards(
 def _drug_names(kb: KnowledgeBase) -> set[str]:
     from gistcds.knowledge.schema import therapy_drugs
 
-    return {d.inn for d in kb.table("therapy_drugs", therapy_drugs.Table).drugs}
+    return {d.inn for d in kb.get(therapy_drugs.Table).drugs}
 
 
 def _recommended(base: Assessment) -> Recommendation | None:

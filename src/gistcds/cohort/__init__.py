@@ -2,3 +2,5 @@
 
 ``schema`` documents and validates the input columns; ``score`` runs the risk batch path.
 """
+
+__all__: list[str] = []

@@ -1,1 +1,3 @@
 """Domain model: the patient input (CONTRACT.md schema 1) and the assessment output."""
+
+__all__: list[str] = []

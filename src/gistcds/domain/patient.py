@@ -235,6 +235,12 @@ class Labs(Strict):
     tsh_mu_per_l: Number | None = Field(default=None, ge=0, le=1000)
 
 
+class Renal(Strict):
+    creatinine_clearance_ml_min: float | None = Field(
+        default=None, gt=0, description="creatinine clearance (mL/min), as the labels use it"
+    )
+
+
 class TherapyLine(Strict):
     drug: ShortText = Field(description="INN, lower case")
     dose_mg_per_day: Number | None = Field(default=None, gt=0, le=5000)
@@ -284,6 +290,7 @@ class Patient(Strict):
     molecular: Molecular | None = None
     metastatic: Metastatic | None = None
     labs: Labs | None = None
+    renal: Renal | None = None
     cardiac: Cardiac | None = None
     adverse_events: list[AdverseEvent] = Field(default_factory=list, max_length=200)
     therapy_lines: list[TherapyLine] = Field(default_factory=list)

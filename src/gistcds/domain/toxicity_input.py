@@ -27,7 +27,7 @@ def _canonical_term(value: str) -> str:
     from gistcds.knowledge import load_kb
     from gistcds.knowledge.schema.ctcae_terms import Table
 
-    vocabulary = load_kb().table("ctcae_terms", Table)
+    vocabulary = load_kb().get(Table)
     found = vocabulary.resolve(value)
     if found is not None:
         return found.term

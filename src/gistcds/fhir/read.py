@@ -88,7 +88,7 @@ def _locate(ctx: Ctx, p: Problem) -> Problem:
 def _cancer_drugs(kb: KnowledgeBase) -> set[str]:
     from gistcds.knowledge.schema import therapy_drugs
 
-    table = kb.table("therapy_drugs", therapy_drugs.Table)
+    table = kb.get(therapy_drugs.Table)
     names: set[str] = set()
     for inn, synonyms in [(d.inn, d.synonyms) for d in table.drugs] + [
         (a.inn, a.synonyms) for a in table.other_agents

@@ -1,51 +1,42 @@
 """Expand the first matching schedule of ``followup.yaml`` into visits.
 
-The conditions use the same facts as the therapy rules (so "high risk" is defined
-once, in ``therapy_rules.yaml``); this module only selects and expands.
+The conditions test the patient's ClinicalFacts (so "high risk" is defined once, in
+``history.yaml``); this module only selects and expands.
 """
 
 from __future__ import annotations
 
-from gistcds.domain.patient import Patient
-from gistcds.domain.results.genotype import GenotypeResult
-from gistcds.domain.results.risk import RiskPanel
+from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.therapy import FollowupVisit
 from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.conditions import matches
 from gistcds.knowledge.schema import followup as schema
-from gistcds.therapy.conditions import matches
-from gistcds.therapy.engine import load_tables, patient_facts
+
+__all__ = ["plan"]
 
 
-def plan(
-    patient: Patient, risk: RiskPanel, genotype: GenotypeResult | None, kb: KnowledgeBase
-) -> list[FollowupVisit]:
-    table = kb.table("followup", schema.Table)
-    facts = patient_facts(patient, genotype, risk, [], load_tables(kb))
-    for rule in table.schedules:
-        if not matches(rule.when, facts):
-            continue
-        visits = [
-            FollowupVisit(
-                month=v.month,
-                exam=v.exam,
-                source_ids=list(rule.source_ids),
-                rule_id=rule.id,
-                confidence=rule.confidence,
-            )
-            for v in rule.visits
-        ]
-        for seg in rule.segments:
-            month = seg.from_month
-            while month <= seg.to_month + 1e-9:
-                visits.append(
-                    FollowupVisit(
-                        month=month,
-                        exam=seg.exam,
-                        source_ids=list(rule.source_ids),
-                        rule_id=rule.id,
-                        confidence=rule.confidence,
-                    )
-                )
-                month += seg.every_months
-        return sorted(visits, key=lambda v: v.month)
+def _visits(rule: schema.ScheduleRule) -> list[FollowupVisit]:
+    def visit(month: float, exam: str) -> FollowupVisit:
+        return FollowupVisit(
+            month=month,
+            exam=exam,
+            source_ids=list(rule.source_ids),
+            rule_id=rule.id,
+            confidence=rule.confidence,
+        )
+
+    visits = [visit(v.month, v.exam) for v in rule.visits]
+    for seg in rule.segments:
+        month = seg.from_month
+        while month <= seg.to_month + 1e-9:
+            visits.append(visit(month, seg.exam))
+            month += seg.every_months
+    return sorted(visits, key=lambda v: v.month)
+
+
+def plan(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit]:
+    """The visits of the first schedule whose condition holds (none: no visits)."""
+    for rule in kb.get(schema.Table).schedules:
+        if matches(rule.when, facts.view):
+            return _visits(rule)
     return []

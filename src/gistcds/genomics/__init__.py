@@ -6,6 +6,8 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.knowledge import KnowledgeBase
 
+__all__ = ["canonical_gene_symbols", "interpret_genotype"]
+
 
 def interpret_genotype(patient: Patient, kb: KnowledgeBase) -> GenotypeResult | None:
     """The patient's genotype class, acquired mutations and drug sensitivity.
@@ -28,7 +30,7 @@ def canonical_gene_symbols(patient: Patient, kb: KnowledgeBase) -> Patient:
     so every engine agrees on which genes were tested and mutated."""
     from gistcds.knowledge.schema.genomics_genes import Table
 
-    table = kb.table("genomics_genes", Table)
+    table = kb.get(Table)
     names = {_key(a.alias): a.symbol for a in table.symbol_aliases}
     mol = patient.molecular
     if mol is None or not names:

@@ -46,7 +46,7 @@ def _ids(*lists: list[str]) -> list[str]:
 def _findings(patient: Patient, t: Tables) -> Findings:
     """Every reported variant read and timed, with what was tested."""
     mol = patient.molecular
-    tki = set(t.rules.timing.tki_drugs)
+    tki = t.tki_drugs
     tki_lines = [line for line in patient.therapy_lines if line.drug in tki]
     starts = [line.start for line in tki_lines if line.start is not None]
     first_tki: dt.date | None = min(starts) if starts else None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gistcds.domain.confidence import weakest
 from gistcds.domain.results.genotype import GenotypeResult, SecondaryRegion, Sensitivity
-from gistcds.knowledge.schema.genomics_sensitivity import DRUGS, Cell, Row
+from gistcds.knowledge.schema.genomics_sensitivity import Cell, Row
 
 if TYPE_CHECKING:
     from gistcds.genomics.tables import Tables
-
-_CONFIDENCE_ORDER = ("unverified", "secondary", "primary")
 
 
 def combine_sensitivity(
@@ -30,16 +29,16 @@ def combine_sensitivity(
     table = t.sens
     primary: Row = table.primary[result.genotype_class]
     if overrides:
-        primary = primary.model_copy(update=overrides)
+        primary = {**primary, **overrides}
     rows = [table.secondary[r] for r in dict.fromkeys(regions)]
     order = table.combination.severity_order
     levels: dict[str, str] = {}
-    for drug in DRUGS:
-        p_cell: Cell = getattr(primary, drug)
+    for drug in t.rated_drugs:
+        p_cell: Cell = primary[drug]
         if not rows:
             used = [p_cell]
         else:
-            used = [getattr(r, drug) for r in rows]
+            used = [r[drug] for r in rows]
             if p_cell.level in table.combination.primary_levels_kept:
                 used.append(p_cell)
         level = min((c.level for c in used), key=order.index)
@@ -52,7 +51,5 @@ def combine_sensitivity(
         result.sensitivity_notes[drug] = "; ".join(
             dict.fromkeys(c.note for c in deciding if c.note)
         )
-        result.sensitivity_confidence[drug] = min(
-            (c.confidence for c in deciding), key=_CONFIDENCE_ORDER.index
-        )
+        result.sensitivity_confidence[drug] = weakest(c.confidence for c in deciding)
     result.sensitivity = Sensitivity.model_validate(levels)

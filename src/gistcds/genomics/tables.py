@@ -18,6 +18,7 @@ from gistcds.knowledge.schema import genomics_genes as G
 from gistcds.knowledge.schema import genomics_rules as R
 from gistcds.knowledge.schema import genomics_sensitivity as S
 from gistcds.knowledge.schema import genomics_variants as V
+from gistcds.knowledge.schema import therapy_drugs
 
 
 @dataclass
@@ -74,18 +75,17 @@ class Tables:
     rules: R.Table
     sens: S.Table
     variants: V.Table
-
-
-_CACHE: dict[tuple[str, str], Tables] = {}
+    tki_drugs: frozenset[str]
+    rated_drugs: tuple[str, ...]
 
 
 def tables(kb: KnowledgeBase) -> Tables:
-    """The genomics tables of ``kb`` with their indexes, built once per KB version."""
-    key = (str(kb.directory), kb.version)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    genes_t = kb.table("genomics_genes", G.Table)
+    """The genomics tables of ``kb`` with their indexes, built once per knowledge base."""
+    return kb.memo(_build)
+
+
+def _build(kb: KnowledgeBase) -> Tables:
+    genes_t = kb.get(G.Table)
     aliases: dict[tuple[str, str], ProteinChange] = {}
     for a in genes_t.aliases:
         alias, canon = parse_protein_change(a.alias), parse_protein_change(a.canonical)
@@ -101,18 +101,20 @@ def tables(kb: KnowledgeBase) -> Tables:
         for iso in g.alt_isoforms:
             for acc in iso.accessions:
                 accession_gene[acc.upper()] = g.symbol
-    built = Tables(
+    rules = kb.get(R.Table)
+    drugs = kb.get(therapy_drugs.Table)
+    return Tables(
         genes={g.symbol: GeneMap(g) for g in genes_t.genes},
         hotspots=list(genes_t.hotspots),
         aliases=aliases,
         residues=residues,
         accession_gene=accession_gene,
-        rules=kb.table("genomics_rules", R.Table),
-        sens=kb.table("genomics_sensitivity", S.Table),
-        variants=kb.table("genomics_variants", V.Table),
+        rules=rules,
+        sens=kb.get(S.Table),
+        tki_drugs=frozenset(drugs.with_class(rules.timing.tki_class)),
+        rated_drugs=tuple(drugs.with_class("gist_tki")),
+        variants=kb.get(V.Table),
     )
-    _CACHE[key] = built
-    return built
 
 
 def variant_call(t: Tables, gene: str, ch: ProteinChange) -> V.VariantCall | None:

@@ -19,24 +19,34 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gistcds.domain.confidence import Confidence
 from gistcds.errors import KnowledgeBaseError
+
+__all__ = [
+    "KB_DIR",
+    "Cited",
+    "Confidence",
+    "KBModel",
+    "KnowledgeBase",
+    "Source",
+    "build_kb",
+    "iter_source_ids",
+    "load_kb",
+    "table_name",
+    "used_source_ids",
+]
 
 KB_DIR = Path(__file__).parent
 RESERVED = {"meta", "sources"}
-
-Confidence = Literal["primary", "secondary", "unverified"]
-"""How a fact was checked: read in the primary source; reproduced by a secondary
-source (review, guideline, our reference notes); not yet checked against any
-source (shown to the user wherever it drives an output)."""
 
 
 class KBModel(BaseModel):
@@ -124,6 +134,15 @@ class _MetaFile(KBModel):
 
 
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+
+
+def table_name(model: type[BaseModel]) -> str:
+    """The table a schema model describes: the module name ``gistcds.knowledge.schema.<name>``."""
+    prefix = "gistcds.knowledge.schema."
+    if not model.__module__.startswith(prefix):
+        raise KnowledgeBaseError([f"{model.__module__}.{model.__name__}: not a table schema"])
+    return model.__module__.removeprefix(prefix)
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,24 @@ class KnowledgeBase:
     directory: Path
     sources: dict[str, Source]
     tables: dict[str, BaseModel] = field(default_factory=dict)
+
+    _memo: dict[Callable[..., Any], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def get(self, model: type[T]) -> T:
+        """The validated table whose schema is ``model`` (``schema.<name>.Table`` is the
+        table ``<name>.yaml``)."""
+        return self.table(table_name(model), model)
+
+    def memo(self, build: Callable[[KnowledgeBase], R]) -> R:
+        """``build(self)``, computed once per knowledge base: compiled tables, fitted curves
+        and other structures derived from the tables share this one cache."""
+        try:
+            return cast(R, self._memo[build])
+        except KeyError:
+            value = self._memo[build] = build(self)
+            return value
 
     def table(self, name: str, model: type[T]) -> T:
         """The validated table ``<name>.yaml`` as its schema model."""
@@ -188,7 +225,9 @@ def _format_validation(file: str, exc: ValidationError) -> list[str]:
     out = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in err["loc"])
-        out.append(f"{file}: {loc}: {err['msg']}")
+        value = err.get("input")
+        got = f", got {value!r}" if isinstance(value, str | int | float) else ""
+        out.append(f"{file}: {loc}: {err['msg']}{got}")
     return out
 
 
@@ -257,6 +296,10 @@ def build_kb(directory: Path) -> KnowledgeBase:
             if sid not in sources:
                 problems.append(f"{file.name}: {where}: source id {sid!r} not in sources.yaml")
 
+    if not problems:
+        from gistcds.knowledge.references import check_references
+
+        problems.extend(check_references(tables))
     if problems:
         raise KnowledgeBaseError(problems)
     assert meta is not None

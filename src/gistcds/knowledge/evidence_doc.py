@@ -206,7 +206,7 @@ def _gaps(table: evidence_gaps.Table) -> list[str]:
 
 def render(kb: KnowledgeBase) -> str:
     """The whole page for this knowledge base."""
-    rules = kb.table("therapy_rules", therapy_rules.Table)
+    rules = kb.get(therapy_rules.Table)
     read_ids = sorted(
         {r.source_ids[0] for rule in _all_rules(rules) for r in rule.readings},
         key=lambda i: (not kb.sources[i].document_id, i),
@@ -221,10 +221,10 @@ def render(kb: KnowledgeBase) -> str:
         *_sources_read(kb, read_ids),
         *_rules(rules),
         *_changed(rules),
-        *_levels(kb.table("evidence_levels", evidence_levels.Table)),
-        *_trials(kb.table("trials", trials.Table)),
+        *_levels(kb.get(evidence_levels.Table)),
+        *_trials(kb.get(trials.Table)),
         *_unverified(kb),
-        *_gaps(kb.table("evidence_gaps", evidence_gaps.Table)),
+        *_gaps(kb.get(evidence_gaps.Table)),
     ]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -22,8 +22,10 @@ from gistcds.domain.results.prognosis import (
     LandmarkEstimate,
     SurvivalEstimate,
 )
+from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import FittedArm
 from gistcds.prognosis.factors import AppliedHR
+from gistcds.prognosis.notes import Note, fields
 
 # Presentation and Monte Carlo settings (method, not clinical numbers).
 HORIZON_MONTHS = 120
@@ -70,6 +72,80 @@ def evidence_arm(fa: FittedArm) -> EvidenceArm:
     )
 
 
+def _landmarks(
+    curve: Curve, hr_point: float, hr_draw: np.ndarray, scale: np.ndarray, limit: float | None
+) -> list[LandmarkEstimate]:
+    """1/2/5-year survival with bands, each flagged when it lies beyond the data."""
+    lm_t = np.array(LANDMARK_MONTHS)
+    lm_point = np.exp(-hr_point * curve.cumhaz(lm_t))
+    lm_draws = np.exp(-hr_draw[:, None] * curve.cumhaz(lm_t[None, :] / scale[:, None]))
+    lm_lo = np.percentile(lm_draws, 2.5, axis=0, method="hazen")
+    lm_hi = np.percentile(lm_draws, 97.5, axis=0, method="hazen")
+    # the same 5 % margin as the median: a point at the data's edge is not flagged
+    beyond = [limit is None or float(t) > limit * 1.05 for t in lm_t]
+    return [
+        LandmarkEstimate(
+            months=float(t),
+            survival=round(float(p), 4),
+            lower=round(float(lo), 4),
+            upper=round(float(hi), 4),
+            extrapolated=b,
+        )
+        for t, p, lo, hi, b in zip(lm_t, lm_point, lm_lo, lm_hi, beyond, strict=True)
+    ]
+
+
+def _median_note(fa: FittedArm, med: float, hrs: list[AppliedHR]) -> tuple[bool, str | None]:
+    """(shown?, note): a median beyond the published data is withheld or flagged."""
+    limit = fa.observed_until
+    if not fa.arm.median_reached or (limit is not None and med > limit * 1.05 and not hrs):
+        return False, (
+            "median not reached in the published data"
+            + (f" (data to {limit:g} months)" if limit else "")
+            + "; the curve beyond that is extrapolated"
+        )
+    if limit is not None and med > limit * 1.05:
+        return True, f"median lies beyond the published data ({limit:g} months): extrapolated"
+    return True, None
+
+
+def _extrapolation_notes(
+    fa: FittedArm, hrs: list[AppliedHR], landmarks: list[LandmarkEstimate]
+) -> list[Note]:
+    """Where the curve leaves the published data, and a band too narrow to trust."""
+    limit = fa.observed_until
+    family = fa.curve.family.replace("_", "-")  # in words, for the notes
+    out: list[Note] = []
+    if limit is not None and limit < HORIZON_MONTHS:
+        out.append(
+            Note(
+                "extrapolated_after_data",
+                f"The latest published point is at {limit:g} months; the curve after that is "
+                f"the fitted {family} model's extrapolation.",
+            )
+        )
+    if any(h.log_se == 0 for h in hrs):
+        # review P-14: such an HR is a fixed number in every draw
+        out.append(
+            Note(
+                "hazard_ratio_without_ci",
+                "A hazard ratio applied here has no published confidence interval: the band "
+                "carries the arm's uncertainty only and is too narrow.",
+            )
+        )
+    flagged = [f"{lm.months / 12:g}-year" for lm in landmarks if lm.extrapolated]
+    if flagged:
+        out.append(
+            Note(
+                "landmarks_extrapolated",
+                f"The {', '.join(flagged)} figures lie beyond the published data"
+                + (f" (to {limit:g} months)" if limit is not None else "")
+                + f": they are extrapolated from the {family} model's shape, not trial results.",
+            )
+        )
+    return out
+
+
 def survival_estimate(
     fa: FittedArm,
     hrs: list[AppliedHR],
@@ -77,7 +153,7 @@ def survival_estimate(
     key: str,
     fallback: bool,
     adjustments: list[FactorEffect],
-    notes: list[str],
+    notes: list[Note],
 ) -> SurvivalEstimate:
     """Point curve, bands, median and 1/2/5-year survival for one arm and its HRs."""
     curve = fa.curve
@@ -96,60 +172,13 @@ def survival_estimate(
     draws = np.exp(-hr_draw[:, None] * curve.cumhaz(_GRID[None, :] / scale[:, None]))
     lower = np.percentile(draws, 2.5, axis=0, method="hazen")
     upper = np.percentile(draws, 97.5, axis=0, method="hazen")
-
-    lm_t = np.array(LANDMARK_MONTHS)
-    lm_point = np.exp(-hr_point * curve.cumhaz(lm_t))
-    lm_draws = np.exp(-hr_draw[:, None] * curve.cumhaz(lm_t[None, :] / scale[:, None]))
-    lm_lo = np.percentile(lm_draws, 2.5, axis=0, method="hazen")
-    lm_hi = np.percentile(lm_draws, 97.5, axis=0, method="hazen")
-    limit = fa.observed_until
-    # the same 5 % margin as the median below: a point at the data's edge is not flagged
-    beyond = [limit is None or float(t) > limit * 1.05 for t in lm_t]
-    landmarks = [
-        LandmarkEstimate(
-            months=float(t),
-            survival=round(float(p), 4),
-            lower=round(float(lo), 4),
-            upper=round(float(hi), 4),
-            extrapolated=b,
-        )
-        for t, p, lo, hi, b in zip(lm_t, lm_point, lm_lo, lm_hi, beyond, strict=True)
-    ]
+    landmarks = _landmarks(curve, hr_point, hr_draw, scale, fa.observed_until)
 
     med = float(curve.quantile_cumhaz(np.array([_LN2 / hr_point]))[0])
     med_draws = curve.quantile_cumhaz(_LN2 / hr_draw) * scale
     med_lo, med_hi = (float(x) for x in np.percentile(med_draws, [2.5, 97.5], method="hazen"))
-    out_notes = list(notes)
-    median: float | None = round(med, 1)
-    median_note = None
-    if not fa.arm.median_reached or (limit is not None and med > limit * 1.05 and not hrs):
-        median = None
-        median_note = (
-            "median not reached in the published data"
-            + (f" (data to {limit:g} months)" if limit else "")
-            + "; the curve beyond that is extrapolated"
-        )
-    elif limit is not None and med > limit * 1.05:
-        median_note = f"median lies beyond the published data ({limit:g} months): extrapolated"
-    family = curve.family.replace("_", "-")  # in words, for the notes
-    if limit is not None and limit < HORIZON_MONTHS:
-        out_notes.append(
-            f"The latest published point is at {limit:g} months; the curve after that is the "
-            f"fitted {family} model's extrapolation."
-        )
-    if any(h.log_se == 0 for h in hrs):
-        # review P-14: such an HR is a fixed number in every draw
-        out_notes.append(
-            "A hazard ratio applied here has no published confidence interval: the band "
-            "carries the arm's uncertainty only and is too narrow."
-        )
-    flagged = [f"{lm.months / 12:g}-year" for lm in landmarks if lm.extrapolated]
-    if flagged:
-        out_notes.append(
-            f"The {', '.join(flagged)} figures lie beyond the published data"
-            + (f" (to {limit:g} months)" if limit is not None else "")
-            + f": they are extrapolated from the {family} model's shape, not trial results."
-        )
+    shown, median_note = _median_note(fa, med, hrs)
+    median = round(med, 1) if shown else None
     return SurvivalEstimate(
         median_months=median,
         median_lower=round(med_lo, 1) if median is not None else None,
@@ -165,5 +194,5 @@ def survival_estimate(
         evidence=evidence_arm(fa),
         fallback=fallback,
         adjustments=adjustments,
-        notes=out_notes,
+        **fields([*notes, *_extrapolation_notes(fa, hrs, landmarks)]),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm, GenotypeMap
 from gistcds.knowledge.schema.prognosis_arms import Table as ArmsTable
@@ -106,7 +107,9 @@ class Evidence:
     status_map: dict[tuple[str, str], GenotypeMap] = field(default_factory=dict)
 
     def mapping_for(
-        self, genotype_class: str | None, kit_pdgfra_status: str | None = None
+        self,
+        genotype_class: GenotypeClass | None,
+        kit_pdgfra_status: KitPdgfraStatus | None = None,
     ) -> GenotypeMap | None:
         """The class's evidence route; a status-specific entry first (see the schema)."""
         if genotype_class is None:
@@ -133,7 +136,7 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
             sides[0] if sides else None,
             sides[1] if sides else None,
         )
-    gmap = {
+    gmap: dict[str, GenotypeMap] = {
         c: m for m in arms.genotype_map if m.kit_pdgfra_status is None for c in m.genotype_classes
     }
     smap: dict[tuple[str, str], GenotypeMap] = {
@@ -145,18 +148,11 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
     return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version, smap)
 
 
-_BY_VERSION: dict[str, Evidence] = {}
+def _from_kb(kb: KnowledgeBase) -> Evidence:
+    return _build(kb.version, kb.get(ArmsTable), kb.get(FactorsTable), kb.get(SequencesTable))
 
 
 def evidence(kb: KnowledgeBase) -> Evidence:
-    """Fitted arms, genotype map, factors and sequences for this knowledge base (cached)."""
-    cached = _BY_VERSION.get(kb.version)
-    if cached is None:
-        cached = _build(
-            kb.version,
-            kb.table("prognosis_arms", ArmsTable),
-            kb.table("prognosis_factors", FactorsTable),
-            kb.table("prognosis_sequences", SequencesTable),
-        )
-        _BY_VERSION[kb.version] = cached
-    return cached
+    """Fitted arms, genotype map, factors and sequences for this knowledge base (fitted once
+    per knowledge base: the KB memo)."""
+    return kb.memo(_from_kb)

@@ -12,9 +12,11 @@ import math
 from dataclasses import dataclass
 
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.prognosis import FactorEffect
-from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
+from gistcds.domain.results.genotype import GenotypeClass
+from gistcds.domain.results.prognosis import Endpoint, FactorEffect
+from gistcds.knowledge.schema.prognosis_factors import Condition, Factor, PatientField
 from gistcds.prognosis.evidence import Z95, Evidence
+from gistcds.prognosis.notes import Note
 from gistcds.prognosis.selection import Selection, factor_in_context
 
 Value = float | str | None
@@ -27,7 +29,10 @@ class AppliedHR:
 
 
 def patient_value(
-    field: str, patient: Patient, genotype_class: str | None, dose: float | None
+    field: PatientField,
+    patient: Patient,
+    genotype_class: GenotypeClass | None,
+    dose: float | None,
 ) -> Value:
     labs, primary = patient.labs, patient.primary
     values: dict[str, Value] = {
@@ -67,7 +72,7 @@ def _holds(cond: Condition, value: Value) -> bool | None:
 
 
 def has_factor(
-    factor: Factor, patient: Patient, genotype_class: str | None, dose: float | None
+    factor: Factor, patient: Patient, genotype_class: GenotypeClass | None, dose: float | None
 ) -> bool | None:
     """True/False, or None when a value or the published cut-off is missing."""
     results = [
@@ -113,9 +118,9 @@ def factor_effects(
     ev: Evidence,
     sel: Selection,
     *,
-    endpoint: str,
+    endpoint: Endpoint,
     patient: Patient,
-    genotype_class: str | None,
+    genotype_class: GenotypeClass | None,
     drug: str,
     dose: float | None,
     line: int,
@@ -173,12 +178,12 @@ def unshown_dose_effects(
     ev: Evidence,
     sel: Selection,
     *,
-    endpoint: str,
+    endpoint: Endpoint,
     patient: Patient,
-    genotype_class: str | None,
+    genotype_class: GenotypeClass | None,
     drug: str,
     line: int,
-) -> list[str]:
+) -> list[Note]:
     """Notes for a published dose effect that a dose-pooled arm cannot show (review O-P1).
 
     KIT exon 9: the CALGB 150105 arm pools 400 and 800 mg, so both doses get the same curve,
@@ -206,7 +211,10 @@ def unshown_dose_effects(
     f = max(candidates, key=lambda x: len(x.conditions))
     ci = f" (95 % CI {f.hr_ci[0]:g}-{f.hr_ci[1]:g})" if f.hr_ci else ""
     return [
-        f"The arm pools doses, so it cannot show the published dose effect for this group: "
-        f"{f.label}, HR {f.hazard_ratio:g}{ci} [{', '.join(f.source_ids)}]; not applied, "
-        "because the HR is relative to a single-dose arm."
+        Note(
+            "dose_effect_not_shown",
+            f"The arm pools doses, so it cannot show the published dose effect for this group: "
+            f"{f.label}, HR {f.hazard_ratio:g}{ci} [{', '.join(f.source_ids)}]; not applied, "
+            "because the HR is relative to a single-dose arm.",
+        )
     ]

@@ -18,10 +18,15 @@ import datetime as dt
 import numpy as np
 
 from gistcds.domain.patient import Patient
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
-from gistcds.prognosis.evidence import evidence
-from gistcds.prognosis.simulate import build_sequence, run
+from gistcds.knowledge.schema.prognosis_arms import Arm
+from gistcds.knowledge.schema.prognosis_sequences import Sequence, Step
+from gistcds.prognosis.evidence import Evidence, evidence
+from gistcds.prognosis.notes import Note, fields
+from gistcds.prognosis.simulate import ChunkResult, run
+from gistcds.prognosis.spec import SequenceSpec, build_sequence
 
 # Monte Carlo settings (method, not clinical numbers): 20 000 patients give a Monte Carlo
 # standard error of the median OS well under 0.1 month, in a few milliseconds.
@@ -47,58 +52,46 @@ def _r(x: float, nd: int = 1) -> float:
     return round(float(x), nd)
 
 
-def patient_sequence(
-    kb: KnowledgeBase,
-    *,
-    genotype_class: str | None,
-    line: int,
-    drug: str,
-    dose: float | None,
-    ongoing_since: dt.date | None = None,
-    kit_pdgfra_status: str | None = None,
-    patient: Patient | None = None,
-) -> tuple[SequenceSimulation | None, str | None]:
-    """The simulated sequence from ``line`` on, or None and the reason it cannot run.
-
-    With ``patient`` (and the genotype's ``kit_pdgfra_status``) each line is drawn from the
-    curve the prognosis engine would show for that patient: same arm route, same published
-    hazard ratios.
-    """
-    ev = evidence(kb)
-    table = ev.sequences
-    lookup = genotype_class or "not_tested"
-    chosen = next((s for s in table.sequences if lookup in s.genotype_classes), None)
+def _start(
+    chosen: Sequence | None, lookup: str, line: int, drug: str
+) -> tuple[Step | None, Note | None]:
+    """The sequence's step at ``line``, or why the simulation cannot start there."""
     if chosen is None:
-        return None, (
+        return None, Note(
+            "no_sequence",
             f"No treatment sequence in the knowledge base covers {lookup}; "
-            "the sequence is not simulated."
+            "the sequence is not simulated.",
         )
     if line > len(chosen.steps):
-        return None, (
+        return None, Note(
+            "beyond_sequence",
             f"The next line ({line}) lies beyond the last line of the published sequence "
-            f"({chosen.label}); no evidence to simulate from here."
+            f"({chosen.label}); no evidence to simulate from here.",
         )
     step = chosen.steps[line - 1]
     if step.drug != drug:
-        return None, (
+        return None, Note(
+            "sequence_drug_differs",
             f"The recommended line {line} is {drug}, but line {line} of the published "
             f"sequence ({chosen.label}) is {step.drug}; no sequence evidence starts from this "
-            "position."
+            "position.",
         )
-    try:
-        full = build_sequence(
-            kb,
-            genotype_class=genotype_class,
-            sequence_id=chosen.id,
-            kit_pdgfra_status=kit_pdgfra_status,
-            patient=patient,
-        )
-    except ValueError as exc:
-        return None, f"The sequence {chosen.label} cannot be simulated: {exc}."
-    k = line - 1
-    # The published first-line OS is a fair yardstick only for a simulation that starts at
-    # line 1 on that OS arm's own genotype group, unadjusted: never for a proxy or all-comers
-    # first line (an exon 13 patient measured against the KIT exon 11 OS).
+    return step, None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Trimmed:
+    spec: SequenceSpec
+    comparable: bool
+    compare_arm: Arm | None
+    first_arm: Arm
+
+
+def _trim(ev: Evidence, full: SequenceSpec, k: int) -> _Trimmed:
+    """The sequence from line ``k + 1`` on. The published first-line OS is a fair yardstick
+    only for a simulation that starts at line 1 on that OS arm's own genotype group,
+    unadjusted: never for a proxy or all-comers first line (an exon 13 patient measured
+    against the KIT exon 11 OS)."""
     compare_arm = ev.arms[full.compare_os_arm].arm if full.compare_os_arm else None
     first_arm = ev.arms[full.lines[0].arm_id].arm
     comparable = (
@@ -115,27 +108,22 @@ def patient_sequence(
         compare_os_arm=full.compare_os_arm if comparable else None,
         compare_os_median=full.compare_os_median if comparable else None,
     )
-    result = run(spec, PATIENTS, SEED)
-    os_ = result.os
-    p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
-    surv = [float((os_ > t).mean()) for t in _LANDMARKS]
+    return _Trimmed(spec, comparable, compare_arm, first_arm)
 
-    transitions = {t.after_line: t for t in table.transitions}
-    sources: set[str] = set()
-    lines: list[SequenceLine] = []
+
+def _lines(ev: Evidence, spec: SequenceSpec, result: ChunkResult) -> list[SequenceLine]:
+    """Each simulated line: its arm, time on it, the chance of going on, its sources."""
+    transitions = {t.after_line: t for t in ev.sequences.transitions}
+    out: list[SequenceLine] = []
     for ls, times in zip(spec.lines, result.line_times, strict=True):
         arm = ev.arms[ls.arm_id].arm
         nxt = transitions.get(ls.line) if ls is not spec.lines[-1] else None
-        sources.update(arm.source_ids)
         hr_sources = {sid for fid in ls.adjusted_by for sid in ev.factors[fid].source_ids}
-        sources.update(hr_sources)
-        if nxt is not None:
-            sources.update(nxt.source_ids)
         quart, median = None, None
         if times.size:  # one partition for the three quantiles
             lo, mid, hi = np.percentile(times, [25, 50, 75])
             quart, median = (_r(lo), _r(hi)), _r(mid)
-        lines.append(
+        out.append(
             SequenceLine(
                 line=ls.line,
                 drug=ls.drug,
@@ -145,7 +133,7 @@ def patient_sequence(
                 endpoint=arm.endpoint,
                 fallback=ls.fallback,
                 confidence=arm.confidence,
-                reached_fraction=round(times.size / os_.size, 3),
+                reached_fraction=round(times.size / result.os.size, 3),
                 median_months_on_line=median,
                 quartiles_months_on_line=quart,
                 proceed_probability=nxt.proceed_probability if nxt else None,
@@ -158,39 +146,102 @@ def patient_sequence(
                 ),
             )
         )
-    post = table.post_last_line
-    post_arm = ev.arms[post.arm].arm
-    sources.update(post.source_ids)
-    sources.update(post_arm.source_ids)
-    if spec.compare_os_arm:
-        sources.update(ev.arms[spec.compare_os_arm].arm.source_ids)
+    return out
 
-    notes = [n for n in full.notes if int(n.split(":", 1)[0].removeprefix("line ")) >= line]
+
+def _notes(
+    full: SequenceSpec,
+    t: _Trimmed,
+    step: Step,
+    line: int,
+    dose: float | None,
+    ongoing_since: dt.date | None,
+) -> list[Note]:
+    drug = step.drug
+    notes = [n for n in full.notes if int(n.text.split(":", 1)[0].removeprefix("line ")) >= line]
     if dose is not None and step.dose_mg_per_day is not None and dose != step.dose_mg_per_day:
         notes.append(
-            f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
-            f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
-            "sequence dose."
+            Note(
+                "sequence_dose_differs",
+                f"The recommended {drug} dose ({dose:g} mg/day) differs from the sequence's "
+                f"{step.dose_mg_per_day:g} mg/day; line {line} is drawn from the arm at the "
+                "sequence dose.",
+            )
         )
-    if k == 0 and compare_arm is not None and not comparable:
+    if line == 1 and t.compare_arm is not None and not t.comparable:
+        hr = full.lines[0].hazard_ratio
         notes.append(
-            f"The published first-line OS of {compare_arm.trial} ({compare_arm.group}) is not "
-            "shown for comparison: this simulation's first line is drawn from other evidence "
-            f"({first_arm.group}"
-            + (f" × HR {full.lines[0].hazard_ratio:g}" if full.lines[0].hazard_ratio != 1 else "")
-            + ")."
+            Note(
+                "first_line_os_not_compared",
+                f"The published first-line OS of {t.compare_arm.trial} ({t.compare_arm.group}) "
+                "is not shown for comparison: this simulation's first line is drawn from other "
+                f"evidence ({t.first_arm.group}" + (f" × HR {hr:g}" if hr != 1 else "") + ").",
+            )
         )
     if ongoing_since is not None:
         notes.append(
-            f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival counts "
-            "from the start of that line, not from today."
+            Note(
+                "already_on_drug",
+                f"Already on {drug} since {ongoing_since.isoformat()}: the simulated survival "
+                "counts from the start of that line, not from today.",
+            )
         )
+    return notes
+
+
+def patient_sequence(
+    kb: KnowledgeBase,
+    *,
+    genotype_class: GenotypeClass | None,
+    line: int,
+    drug: str,
+    dose: float | None,
+    ongoing_since: dt.date | None = None,
+    kit_pdgfra_status: KitPdgfraStatus | None = None,
+    patient: Patient | None = None,
+) -> tuple[SequenceSimulation | None, Note | None]:
+    """The simulated sequence from ``line`` on, or None and the reason it cannot run.
+
+    With ``patient`` (and the genotype's ``kit_pdgfra_status``) each line is drawn from the
+    curve the prognosis engine would show for that patient: same arm route, same published
+    hazard ratios.
+    """
+    ev = evidence(kb)
+    lookup = genotype_class or "not_tested"
+    chosen = next((s for s in ev.sequences.sequences if lookup in s.genotype_classes), None)
+    step, why = _start(chosen, lookup, line, drug)
+    if chosen is None or step is None:
+        return None, why
+    try:
+        full = build_sequence(
+            kb,
+            genotype_class=genotype_class,
+            sequence_id=chosen.id,
+            kit_pdgfra_status=kit_pdgfra_status,
+            patient=patient,
+        )
+    except ValueError as exc:
+        return None, Note(
+            "sequence_failed", f"The sequence {chosen.label} cannot be simulated: {exc}."
+        )
+    t = _trim(ev, full, line - 1)
+    result = run(t.spec, PATIENTS, SEED)
+    os_ = result.os
+    p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
+    surv = [float((os_ > x).mean()) for x in _LANDMARKS]
+    lines = _lines(ev, t.spec, result)
+    post = ev.sequences.post_last_line
+    post_arm = ev.arms[post.arm].arm
+    sources = {sid for ln in lines for sid in ln.source_ids}
+    sources |= {*post.source_ids, *post_arm.source_ids}
+    if t.spec.compare_os_arm:
+        sources.update(ev.arms[t.spec.compare_os_arm].arm.source_ids)
     return (
         SequenceSimulation(
-            sequence_id=spec.sequence_id,
-            label=spec.label,
+            sequence_id=t.spec.sequence_id,
+            label=t.spec.label,
             start_line=line,
-            drugs=[ls.drug for ls in spec.lines],
+            drugs=[ls.drug for ls in t.spec.lines],
             patients=int(os_.size),
             seed=SEED,
             os_median_months=_r(med),
@@ -204,11 +255,11 @@ def patient_sequence(
             post_last_line_trial=post_arm.trial,
             post_last_line_note=" ".join(post.note.split()),
             post_last_line_confidence=post.confidence,
-            compare_os_arm=spec.compare_os_arm,
-            compare_os_median_months=spec.compare_os_median,
+            compare_os_arm=t.spec.compare_os_arm,
+            compare_os_median_months=t.spec.compare_os_median,
             caveat=CAVEAT,
             method=METHOD,
-            notes=notes,
+            **fields(_notes(full, t, step, line, dose, ongoing_since)),
             source_ids=sorted(sources),
         ),
         None,

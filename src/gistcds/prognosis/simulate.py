@@ -24,144 +24,27 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from gistcds.domain.patient import Patient
 from gistcds.executors import Executor, SerialExecutor
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.curves import Curve
-from gistcds.prognosis.evidence import evidence
-from gistcds.prognosis.factors import factor_effects
-from gistcds.prognosis.selection import select_arm
+from gistcds.prognosis.spec import LineSpec, SequenceSpec, build_sequence
+
+__all__ = [
+    "DEFAULT_CHUNK",
+    "ChunkResult",
+    "ChunkTask",
+    "LineSpec",
+    "SequenceSpec",
+    "SimulationSummary",
+    "build_sequence",
+    "run",
+    "simulate",
+    "simulate_chunk",
+    "simulate_python",
+    "summarise",
+]
 
 DEFAULT_CHUNK = 131_072  # 1 MiB of float64 per array: stays in cache, fastest measured
-
-
-@dataclass(frozen=True)
-class LineSpec:
-    line: int
-    drug: str
-    dose_mg_per_day: float | None
-    arm_id: str
-    curve: Curve
-    fallback: bool
-    # product of the published hazard ratios applied for the patient (proportional hazards:
-    # H(t) becomes HR x H(t)), and the factor ids behind it; 1.0 and () for a population run
-    hazard_ratio: float = 1.0
-    adjusted_by: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SequenceSpec:
-    sequence_id: str
-    label: str
-    genotype_class: str | None
-    lines: tuple[LineSpec, ...]
-    proceed: tuple[float, ...]  # P(start line i+2 | progressed on line i+1)
-    post_arm_id: str
-    post: Curve
-    compare_os_arm: str | None
-    compare_os_median: float | None
-    notes: tuple[str, ...] = ()
-    source_ids: tuple[str, ...] = ()
-
-
-def build_sequence(
-    kb: KnowledgeBase,
-    *,
-    genotype_class: str | None = None,
-    sequence_id: str | None = None,
-    kit_pdgfra_status: str | None = None,
-    patient: Patient | None = None,
-) -> SequenceSpec:
-    """The sequence (by id, or the one listed for the genotype) with each line's PFS arm.
-
-    Each line's arm is chosen as the prognosis engine chooses the curve it shows (same
-    genotype route, ``kit_pdgfra_status`` included); with a ``patient``, the published
-    hazard ratios that apply to that patient on that line are applied too, so that a
-    simulated line is the curve shown for it, not the unadjusted arm.
-    """
-    ev = evidence(kb)
-    seqs = ev.sequences
-    if sequence_id is not None:
-        chosen = next((s for s in seqs.sequences if s.id == sequence_id), None)
-        if chosen is None:
-            known = ", ".join(s.id for s in seqs.sequences)
-            raise ValueError(f"unknown sequence {sequence_id!r} (known: {known})")
-    else:
-        chosen = next(
-            (s for s in seqs.sequences if genotype_class in s.genotype_classes),
-            seqs.sequences[0],
-        )
-    notes: list[str] = []
-    lines: list[LineSpec] = []
-    sources: set[str] = set(chosen.source_ids)
-    for i, step in enumerate(chosen.steps, start=1):
-        sel = select_arm(
-            ev,
-            drug=step.drug,
-            dose=step.dose_mg_per_day,
-            line=i,
-            genotype_class=genotype_class,
-            endpoint="PFS",
-            kit_pdgfra_status=kit_pdgfra_status,
-        )
-        if isinstance(sel, str):
-            raise ValueError(f"line {i} ({step.drug}): {sel}")
-        notes.extend(f"line {i}: {n}" for n in sel.notes)
-        sources.update(sel.fitted.arm.source_ids)
-        hr: float = 1.0
-        adjusted_by: tuple[str, ...] = ()
-        if patient is not None:
-            effects, applied = factor_effects(
-                ev,
-                sel,
-                endpoint="PFS",
-                patient=patient,
-                genotype_class=genotype_class,
-                drug=step.drug,
-                dose=step.dose_mg_per_day,
-                line=i,
-            )
-            hr = math.prod(h.hazard_ratio for h in applied)
-            adjusted_by = tuple(e.id for e in effects if e.applied)
-            for e in effects:
-                if e.applied:
-                    sources.update(e.source_ids)
-                    notes.append(f"line {i}: hazard ratio {e.hazard_ratio:g} applied ({e.label})")
-        lines.append(
-            LineSpec(
-                i,
-                step.drug,
-                step.dose_mg_per_day,
-                sel.fitted.arm.id,
-                sel.fitted.curve,
-                sel.fallback,
-                hr,
-                adjusted_by,
-            )
-        )
-    by_line = {t.after_line: t for t in seqs.transitions}
-    proceed = []
-    for i in range(1, len(lines)):
-        if i not in by_line:
-            raise ValueError(f"no published transition probability after line {i}")
-        proceed.append(by_line[i].proceed_probability)
-        sources.update(by_line[i].source_ids)
-    post = ev.arms[seqs.post_last_line.arm]
-    sources.update(seqs.post_last_line.source_ids)
-    compare = ev.arms.get(chosen.compare_os_arm) if chosen.compare_os_arm else None
-    return SequenceSpec(
-        sequence_id=chosen.id,
-        label=chosen.label,
-        genotype_class=genotype_class,
-        lines=tuple(lines),
-        proceed=tuple(proceed),
-        post_arm_id=post.arm.id,
-        post=post.curve,
-        compare_os_arm=compare.arm.id if compare else None,
-        compare_os_median=compare.arm.median_months if compare else None,
-        notes=tuple(notes),
-        source_ids=tuple(sorted(sources)),
-    )
 
 
 @dataclass(frozen=True)
@@ -335,7 +218,7 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
         compare_os_arm=spec.compare_os_arm,
         compare_os_median=spec.compare_os_median,
         difference_months=diff,
-        notes=list(spec.notes),
+        notes=[n.text for n in spec.notes],
         source_ids=list(spec.source_ids),
     )
 

@@ -20,11 +20,9 @@ from gistcds.response.timepoint import Baseline, History, evaluate_timepoint
 
 __all__ = ["Series", "describe_pattern", "evaluate", "rules"]
 
-TABLE = "response_criteria"
-
 
 def rules(kb: KnowledgeBase) -> Table:
-    return kb.table(TABLE, Table)
+    return kb.get(Table)
 
 
 @dataclass

@@ -50,7 +50,7 @@ def mitoses_per_reference_area(
         raise ValueError("mitotic count must be >= 0")
     if fields <= 0 or field_area <= 0:
         raise ValueError("fields counted and field area must be > 0")
-    table = (kb or load_kb()).table("risk_bands", risk_bands.Table)
+    table = (kb or load_kb()).get(risk_bands.Table)
     return count * table.mitotic_count.reference_area_mm2 / (fields * field_area)
 
 

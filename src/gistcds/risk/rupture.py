@@ -23,7 +23,7 @@ class RuptureCall:
 
 def classify_rupture(findings: Iterable[str], kb: KnowledgeBase) -> RuptureCall:
     """Rupture if any finding is a major defect; unknown codes raise ``ValueError``."""
-    table = kb.table("risk_rupture", risk_rupture.Table)
+    table = kb.get(risk_rupture.Table)
     major = {f.code for f in table.major}
     minor = {f.code for f in table.minor}
     codes = [f.strip().lower() for f in findings]

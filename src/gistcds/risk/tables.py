@@ -247,10 +247,10 @@ def _ajcc(
 
 def compile_tables(kb: KnowledgeBase) -> RiskTables:
     """Read the risk tables from ``kb`` and check that they fit together."""
-    bands = kb.table("risk_bands", risk_bands.Table)
-    nih_kb = kb.table("risk_nih", risk_nih.Table)
-    afip_kb = kb.table("risk_afip", risk_afip.Table)
-    ajcc_kb = kb.table("risk_ajcc8", risk_ajcc8.Table)
+    bands = kb.get(risk_bands.Table)
+    nih_kb = kb.get(risk_nih.Table)
+    afip_kb = kb.get(risk_afip.Table)
+    ajcc_kb = kb.get(risk_ajcc8.Table)
     size_labels = bands.size_cm.labels
     mit_labels = bands.mitoses.labels
     nih = _grid(
@@ -267,9 +267,9 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
         nih_kb=nih_kb,
         afip_kb=afip_kb,
         ajcc_kb=ajcc_kb,
-        mskcc_kb=kb.table("risk_mskcc", risk_mskcc.Table),
-        scope=kb.table("risk_scope", risk_scope.Table),
-        concordance=kb.table("risk_concordance", risk_concordance.Table),
+        mskcc_kb=kb.get(risk_mskcc.Table),
+        scope=kb.get(risk_scope.Table),
+        concordance=kb.get(risk_concordance.Table),
         size_bounds=tuple(bands.size_cm.upper_bounds),
         mitosis_bounds=tuple(bands.mitoses.upper_bounds),
         nih=nih,
@@ -295,16 +295,9 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
     )
 
 
-_CACHE: dict[int, tuple[KnowledgeBase, RiskTables]] = {}
-
-
 def risk_tables(kb: KnowledgeBase) -> RiskTables:
-    """The compiled tables for ``kb`` (compiled once per knowledge-base object)."""
-    hit = _CACHE.get(id(kb))
-    if hit is None or hit[0] is not kb:
-        hit = (kb, compile_tables(kb))
-        _CACHE[id(kb)] = hit
-    return hit[1]
+    """The compiled tables for ``kb`` (compiled once per knowledge base: the KB memo)."""
+    return kb.memo(compile_tables)
 
 
 def _arrays(t: RiskTables) -> BatchArrays:

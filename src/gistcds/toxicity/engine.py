@@ -116,10 +116,10 @@ def _attribute(patient: Patient, drugs: Drugs) -> tuple[list[tuple[AdverseEvent,
 
 def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdvice], list[str]]:
     """Label advice for every ongoing adverse event attributed to a drug."""
-    terms = kb.table("ctcae_terms", Terms)
-    drugs = kb.table("therapy_drugs", Drugs)
-    mods = kb.table("toxicity_dose_modifications", DoseMods)
-    management = kb.table("toxicity_management", Management)
+    terms = kb.get(Terms)
+    drugs = kb.get(Drugs)
+    mods = kb.get(DoseMods)
+    management = kb.get(Management)
     events, warnings = _attribute(patient, drugs)
     labs = _labs(patient)
     advice: list[ToxicityAdvice] = []
@@ -166,9 +166,9 @@ def assess_toxicity(
 ) -> ToxicityResult:
     """Advice for current adverse events; counselling and monitoring for every drug taken or
     offered; a plain guide for the drugs taken and the first ``guide_offered`` offered ones."""
-    drugs = kb.table("therapy_drugs", Drugs)
-    counselling = kb.table("toxicity_counselling", Counselling)
-    monitoring = kb.table("toxicity_monitoring", Monitoring)
+    drugs = kb.get(Drugs)
+    counselling = kb.get(Counselling)
+    monitoring = kb.get(Monitoring)
     advice, warnings = advise_events(patient, kb)
     scope = _drugs_in_scope(patient, offered, drugs)
     items: list[CounsellingItem] = []

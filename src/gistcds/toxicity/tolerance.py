@@ -38,8 +38,8 @@ class DrugTolerance:
 
 def tolerance(patient: Patient, kb: KnowledgeBase) -> list[DrugTolerance]:
     """One record per drug that appears in the therapy lines or the adverse events."""
-    drugs = kb.table("therapy_drugs", Drugs)
-    mods = kb.table("toxicity_dose_modifications", DoseMods)
+    drugs = kb.get(Drugs)
+    mods = kb.get(DoseMods)
     names = [drug_inn(t.drug, drugs) for t in patient.therapy_lines]
     names += [drug_inn(e.drug, drugs) for e in patient.adverse_events if e.drug]
     out: list[DrugTolerance] = []

@@ -2,3 +2,5 @@
 
 Each engine owns its module here and fills it; ``domain/assessment.py`` composes them.
 """
+
+__all__: list[str] = []

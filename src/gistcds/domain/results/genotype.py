@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
 
 GenotypeClass = Literal[
@@ -28,8 +29,15 @@ GenotypeClass = Literal[
     "not_tested",
     "unclassified",
 ]
+GENOTYPE_CLASSES: frozenset[str] = frozenset(get_args(GenotypeClass))
 SecondaryRegion = Literal["KIT_ATP_pocket", "KIT_activation_loop", "other"]
+KitPdgfraStatus = Literal["mutant", "wild_type", "not_tested", "unresolved"]
 SensitivityLevel = Literal["sensitive", "intermediate", "resistant", "unknown"]
+
+
+def is_genotype_class(value: object) -> TypeGuard[GenotypeClass]:
+    """True for one of the contract's genotype classes (narrows a free-text input)."""
+    return isinstance(value, str) and value in GENOTYPE_CLASSES
 
 
 class InterpretedVariant(Out):
@@ -69,6 +77,13 @@ class SecondaryMutation(Out):
 
 
 class Sensitivity(Out):
+    """Sensitivity per GIST TKI. The five named here are the contract's; a drug of class
+    ``gist_tki`` added to ``therapy_drugs.yaml`` (with its cells in
+    ``genomics_sensitivity.yaml``) appears as a further key without a code change."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, SensitivityLevel] = Field(init=False)
+
     imatinib: SensitivityLevel = "unknown"
     sunitinib: SensitivityLevel = "unknown"
     regorafenib: SensitivityLevel = "unknown"
@@ -110,11 +125,11 @@ class GenotypeResult(Out):
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     sensitivity_source_ids: dict[str, list[str]] = Field(default_factory=dict)
     sensitivity_notes: dict[str, str] = Field(default_factory=dict)
-    sensitivity_confidence: dict[str, Literal["primary", "secondary", "unverified"]] = Field(
+    sensitivity_confidence: dict[str, Confidence] = Field(
         default_factory=dict, description="weakest confidence among the cells used, per drug"
     )
     remarks: list[CitedRemark] = Field(default_factory=list)
-    kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] = "not_tested"
+    kit_pdgfra_status: KitPdgfraStatus = "not_tested"
     primary_driver: str | None = Field(default=None, description='e.g. "KIT p.Trp557_Lys558del"')
     missing_tests: list[str] = Field(
         default_factory=list, description="tests needed before the class can be called"

@@ -9,9 +9,32 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
+from gistcds.domain.results.genotype import GenotypeClass
+
+Endpoint = Literal["PFS", "OS"]
+"""What a survival estimate answers: progression-free or overall survival."""
+ArmEndpoint = Literal["PFS", "TTP", "OS"]
+"""What a published arm reports (TTP stands in for PFS, said where used)."""
+
+
+class Noted(Out):
+    """Notes in words, each with a stable code (same order): programs and tests read the
+    codes, clinicians the words."""
+
+    notes: list[str] = Field(default_factory=list)
+    note_codes: list[str] = Field(
+        default_factory=list, description="a stable code per note, in the order of notes"
+    )
+
+    @model_validator(mode="after")
+    def _one_code_per_note(self) -> Noted:
+        if self.note_codes and len(self.note_codes) != len(self.notes):
+            raise ValueError("note_codes must give one code per note")
+        return self
 
 
 class LandmarkEstimate(Out):
@@ -30,7 +53,7 @@ class FactorEffect(Out):
 
     id: str
     label: str
-    endpoint: Literal["PFS", "OS"]
+    endpoint: Endpoint
     direction: Literal["adverse", "favourable"]
     hazard_ratio: float | None
     hr_ci: tuple[float, float] | None = None
@@ -40,7 +63,7 @@ class FactorEffect(Out):
     applied: bool
     reason: str
     source_ids: list[str]
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class EvidenceArm(Out):
@@ -53,7 +76,7 @@ class EvidenceArm(Out):
     dose_mg_per_day: float | None
     lines: list[int]
     genotype_group: str
-    endpoint: Literal["PFS", "TTP", "OS"]
+    endpoint: ArmEndpoint
     n: int | None
     published_median_months: float | None
     published_median_ci: tuple[float, float] | None = None
@@ -61,10 +84,10 @@ class EvidenceArm(Out):
     model: str = Field(description="fitted family and why it was chosen")
     uncertainty_basis: str
     source_ids: list[str]
-    confidence: Literal["primary", "secondary", "unverified"]
+    confidence: Confidence
 
 
-class SurvivalEstimate(Out):
+class SurvivalEstimate(Noted):
     median_months: float | None
     median_lower: float | None = None
     median_upper: float | None = None
@@ -79,10 +102,9 @@ class SurvivalEstimate(Out):
     evidence: EvidenceArm | None = None
     fallback: bool = Field(default=False, description="all-comers or proxy data used")
     adjustments: list[FactorEffect] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
-class OptionPrognosis(Out):
+class OptionPrognosis(Noted):
     """PFS/OS for one recommended systemic option."""
 
     rule_id: str
@@ -92,7 +114,6 @@ class OptionPrognosis(Out):
     line: int
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
-    notes: list[str] = Field(default_factory=list)
 
 
 class SequenceLine(Out):
@@ -103,9 +124,9 @@ class SequenceLine(Out):
     dose_mg_per_day: float | None
     arm_id: str
     trial: str
-    endpoint: Literal["PFS", "TTP", "OS"]
+    endpoint: ArmEndpoint
     fallback: bool = Field(description="all-comers or proxy evidence stands in for the genotype")
-    confidence: Literal["primary", "secondary", "unverified"]
+    confidence: Confidence
     reached_fraction: float = Field(description="share of simulated patients who start this line")
     median_months_on_line: float | None
     quartiles_months_on_line: tuple[float, float] | None = None
@@ -113,7 +134,7 @@ class SequenceLine(Out):
         default=None, description="P(starting the next line | progression on this one)"
     )
     proceed_basis: str | None = None
-    proceed_confidence: Literal["primary", "secondary", "unverified"] | None = None
+    proceed_confidence: Confidence | None = None
     hazard_ratio: float = Field(
         default=1.0,
         description="product of the published hazard ratios applied to this line's arm",
@@ -124,7 +145,7 @@ class SequenceLine(Out):
     source_ids: list[str] = Field(default_factory=list)
 
 
-class SequenceSimulation(Out):
+class SequenceSimulation(Noted):
     """Monte Carlo over the genotype's treatment sequence from the patient's next line."""
 
     sequence_id: str
@@ -143,31 +164,30 @@ class SequenceSimulation(Out):
     post_last_line_arm: str
     post_last_line_trial: str
     post_last_line_note: str
-    post_last_line_confidence: Literal["primary", "secondary", "unverified"]
+    post_last_line_confidence: Confidence
     compare_os_arm: str | None = Field(
         default=None, description="published first-line OS arm (only when starting at line 1)"
     )
     compare_os_median_months: float | None = None
     caveat: str
     method: str
-    notes: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)
 
 
-class Prognosis(Out):
+class Prognosis(Noted):
     pfs: SurvivalEstimate | None = None
     os: SurvivalEstimate | None = None
     status: Literal["estimated", "no_systemic_recommendation", "no_evidence"] = "estimated"
     line: int | None = None
     drugs: list[str] = Field(default_factory=list)
     dose_mg_per_day: float | None = None
-    genotype_class: str | None = None
+    genotype_class: GenotypeClass | None = None
     alternatives: list[OptionPrognosis] = Field(default_factory=list)
     sequence: SequenceSimulation | None = Field(
         default=None, description="simulated sequence from the next line; null: sequence_reason"
     )
     sequence_reason: str | None = Field(default=None, description="why sequence is null")
+    sequence_reason_code: str | None = Field(default=None, description="its stable code")
     caveat: str = ""
     method: str = ""
-    notes: list[str] = Field(default_factory=list)
     source_ids: list[str] = Field(default_factory=list)

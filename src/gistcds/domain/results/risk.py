@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
 
 NihCategory = Literal["very_low", "low", "intermediate", "high"]
@@ -25,7 +26,7 @@ class SystemResult(Out):
     rationale: str = ""
     source_ids: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class NihResult(SystemResult):

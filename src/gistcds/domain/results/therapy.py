@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
 
 RecommendationKind = Literal[
@@ -17,9 +18,6 @@ class RegimenItem(Out):
     drug: str = Field(description="INN, lower case")
     dose_mg_per_day: float | None
     schedule: str
-
-
-Confidence = Literal["primary", "secondary", "unverified"]
 
 
 class Evidence(Out):

@@ -1,11 +1,13 @@
-"""Schema of ``followup.yaml``: surveillance schedules chosen by the therapy condition language."""
+"""Schema of ``followup.yaml``: surveillance schedules chosen by conditions over the
+patient's ClinicalFacts (the language of :mod:`gistcds.knowledge.conditions`)."""
 
 from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.facts import ClinicalFacts
 from gistcds.knowledge import Cited, KBModel
-from gistcds.knowledge.schema.therapy_rules import ENGINE_FACTS, check_condition
+from gistcds.knowledge.conditions import Condition, check_condition
 
 
 class Segment(KBModel):
@@ -31,22 +33,18 @@ class Visit(KBModel):
 class ScheduleRule(Cited):
     id: str
     title: str
-    when: dict[str, object]
+    when: Condition
     segments: list[Segment] = Field(default_factory=list)
     visits: list[Visit] = Field(default_factory=list)
     note: str | None = None
 
 
 class Table(KBModel):
-    derived_facts: list[str] = Field(
-        default_factory=list,
-        description="derived fact names (from therapy_rules.yaml) the conditions may use",
-    )
     schedules: list[ScheduleRule]
 
     @model_validator(mode="after")
     def _check(self) -> Table:
-        known = ENGINE_FACTS | set(self.derived_facts)
+        known = ClinicalFacts.names()
         for s in self.schedules:
             check_condition(s.when, known, f"schedule {s.id}")
             if not s.segments and not s.visits:

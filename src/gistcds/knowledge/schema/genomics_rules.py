@@ -12,12 +12,16 @@ from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.schema.genomics_genes import GenotypeClassName
+from gistcds.knowledge.schema.therapy_drugs import DrugClass
 
 
 class Timing(Cited):
     """Which therapy lines count as TKI exposure when timing a variant."""
 
-    tki_drugs: list[str] = Field(min_length=1)
+    tki_class: DrugClass = Field(
+        default="kit_pdgfra_inhibitor",
+        description="lines of the drugs of this therapy_drugs.yaml class are TKI exposure",
+    )
     undated_tissue_without_tki: Literal["before_tki"] = "before_tki"
     note: str = ""
 

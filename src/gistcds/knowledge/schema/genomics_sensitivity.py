@@ -15,7 +15,6 @@ from gistcds.knowledge.schema.genomics_genes import (
 )
 
 Level = Literal["sensitive", "intermediate", "resistant", "unknown"]
-DRUGS = ("imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib")
 
 
 class Cell(Cited):
@@ -25,12 +24,9 @@ class Cell(Cited):
     note: str = ""
 
 
-class Row(KBModel):
-    imatinib: Cell
-    sunitinib: Cell
-    regorafenib: Cell
-    ripretinib: Cell
-    avapritinib: Cell
+Row = dict[str, Cell]
+"""One cell per drug of class ``gist_tki`` in ``therapy_drugs.yaml`` (the reference pass
+checks every row has exactly those drugs)."""
 
 
 class Combination(Cited):

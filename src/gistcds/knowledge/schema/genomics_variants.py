@@ -15,10 +15,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 from gistcds.knowledge.schema.genomics_genes import EditKind, GenotypeClassName
 from gistcds.knowledge.schema.genomics_sensitivity import Cell
 
-Drug = Literal["imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib"]
 Evidence = Literal["clinical", "in_vitro", "review", "extrapolated"]
 
 
@@ -61,8 +61,10 @@ class VariantCall(Cited):
     genotype_class: GenotypeClassName | None = Field(
         default=None, description="class of the contract enum when this is the primary driver"
     )
-    sensitivity: dict[Drug, Cell] = Field(
-        default_factory=dict, description="drug cells replacing the class row's cells"
+    sensitivity: dict[str, Cell] = ref(
+        "rated_drug",
+        default_factory=dict,
+        description="drug cells (drugs of class gist_tki) replacing the class row's cells",
     )
     text: str = Field(min_length=1)
     tumour_board: bool = Field(

@@ -9,13 +9,14 @@ specific first; ``all`` appears only where all-comers data may stand in for the 
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
+from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
+from gistcds.domain.results.prognosis import ArmEndpoint
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
-Endpoint = Literal["PFS", "TTP", "OS"]
+Endpoint = ArmEndpoint
 
 
 class Landmark(KBModel):
@@ -29,7 +30,7 @@ class Arm(Cited):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     trial: str
     lines: list[int] = Field(min_length=1, description="treatment lines the population was in")
-    drug: str = Field(description="INN, lower case; 'placebo' for control arms")
+    drug: str = ref("arm_drug", description="INN, lower case; 'placebo' for control arms")
     dose_mg_per_day: float | None = Field(
         default=None, description="null when the arm pools several doses"
     )
@@ -77,15 +78,16 @@ class Group(Cited):
 class GroupChoice(KBModel):
     group: str
     proxy: bool = Field(default=False, description="the group stands in for the class")
-    adjust_with: list[str] = Field(
+    adjust_with: list[str] = ref(
+        "prognosis_factor",
         default_factory=list,
         description="factor ids; the group is used for an endpoint only if one of them covers it",
     )
 
 
 class GenotypeMap(Cited):
-    genotype_classes: list[str] = Field(min_length=1)
-    kit_pdgfra_status: Literal["mutant", "wild_type", "not_tested", "unresolved"] | None = Field(
+    genotype_classes: list[GenotypeClass] = Field(min_length=1)
+    kit_pdgfra_status: KitPdgfraStatus | None = Field(
         default=None,
         description=(
             "the entry applies only to patients with this KIT/PDGFRA status (genomics), and "

@@ -12,7 +12,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.results.prognosis import Endpoint
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 PatientField = Literal[
     "sex",
@@ -48,15 +50,15 @@ class Factor(Cited):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     dimension: str = Field(description="what the factor is about: sex, ecog, dose, genotype ...")
-    endpoints: list[Literal["PFS", "OS"]] = Field(min_length=1)
+    endpoints: list[Endpoint] = Field(min_length=1)
     direction: Literal["adverse", "favourable"]
     hazard_ratio: float | None = Field(default=None, gt=0)
     hr_ci: tuple[float, float] | None = None
     estimate: Literal["multivariable", "univariable", "derived", "randomised"] | None = None
     conditions: list[Condition] = Field(min_length=1, description="all must hold")
-    drugs: list[str] = Field(min_length=1, description="context in which it was measured")
+    drugs: list[str] = ref("drug", min_length=1, description="context in which it was measured")
     lines: list[int] = Field(min_length=1)
-    requires_arm_group: str | None = None
+    requires_arm_group: str | None = ref("prognosis_group", default=None)
     requires_arm_dose: float | None = None
     note: str | None = None
 

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 
 class Step(KBModel):
-    drug: str
+    drug: str = ref("drug")
     dose_mg_per_day: float | None = None
 
 
 class Sequence(Cited):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
-    genotype_classes: list[str] = Field(default_factory=list)
+    genotype_classes: list[GenotypeClass] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
-    compare_os_arm: str | None = None
+    compare_os_arm: str | None = ref("prognosis_arm", default=None)
 
 
 class Transition(Cited):
@@ -33,7 +35,7 @@ class Transition(Cited):
 
 
 class PostLastLine(Cited):
-    arm: str
+    arm: str = ref("prognosis_arm")
     note: str
 
 

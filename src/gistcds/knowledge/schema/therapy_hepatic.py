@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 Category = Literal["mild", "moderate", "severe"]
 
@@ -15,7 +16,7 @@ class LabelRule(Cited):
     """What one drug's label says for one or more hepatic-impairment categories."""
 
     id: str = Field(pattern=r"^HEP-[a-z0-9-]+$", description="rule id shown in the caution")
-    drug: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="INN, lower case")
+    drug: str = ref("drug", description="INN, lower case")
     categories: list[Category] = Field(min_length=1)
     classification: str = Field(
         min_length=1, description="how the label grades impairment (Child-Pugh, NCI-ODWG)"

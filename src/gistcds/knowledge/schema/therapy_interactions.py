@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 Effect = Literal[
     "strong_cyp3a4_inducer",
@@ -28,7 +29,7 @@ class Agent(Cited):
 class LabelRule(Cited):
     """What a drug's label says to do with one class of CYP3A4 perpetrator."""
 
-    drug: str
+    drug: str = ref("drug")
     effect: Effect
     message: str = Field(description="must name CYP3A4; {agent} is replaced by the comedication")
     severity: Literal["info", "warning", "critical"] = "warning"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 
 class Effect(Cited):
@@ -20,7 +21,7 @@ class Effect(Cited):
 
 
 class DrugCounselling(Cited):
-    drug: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    drug: str = ref("drug", pattern=r"^[a-z][a-z0-9-]*$")
     plain_name: str = Field(min_length=1, description="how the leaflet names the medicine")
     plain_how_to_take: str = Field(min_length=1)
     call_team: list[str] = Field(min_length=1, description="when to call the team, plain words")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 Action = Literal["continue", "hold", "reduce", "discontinue"]
 ResumeDose = Literal["same", "reduced", "none"]
@@ -69,7 +70,7 @@ class Caution(Cited):
 
 
 class DrugTable(Cited):
-    drug: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    drug: str = ref("drug", pattern=r"^[a-z][a-z0-9-]*$")
     start_dose: float = Field(gt=0, description="the label's GIST starting dose, mg/day")
     levels: list[float] = Field(min_length=1, description="label dose levels, highest first")
     below_lowest: Literal["discontinue", "flag"] = Field(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel
+from gistcds.knowledge.references import ref
 
 
 class Check(Cited):
-    drug: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    drug: str = ref("drug", pattern=r"^[a-z][a-z0-9-]*$")
     test: str = Field(min_length=1)
     when: str = Field(min_length=1)
 

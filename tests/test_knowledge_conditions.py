@@ -1,4 +1,4 @@
-"""The generic condition language (gistcds.therapy.conditions) and its schema checks."""
+"""The generic condition language (gistcds.knowledge.conditions) and its schema checks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gistcds.knowledge.schema.therapy_rules import ENGINE_FACTS, check_condition
-from gistcds.therapy.conditions import lookup, matches
+from gistcds.domain.facts import ClinicalFacts
+from gistcds.knowledge.conditions import check_condition, lookup, matches
 
 FACTS = {
     "genotype": "KIT_exon11",
@@ -54,7 +54,7 @@ def test_lookup_dotted() -> None:
 )
 def test_schema_rejects_unknown_fact_or_operator(cond: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        check_condition(cond, ENGINE_FACTS)
+        check_condition(cond, ClinicalFacts.names())
 
 
 @given(st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=4), st.sampled_from("abcd"))

@@ -1,0 +1,199 @@
+"""ClinicalFacts: the clinical state of one patient, derived once per assessment.
+
+The ``history`` engine computes it from the patient, the genotype, the risk panel and the
+response list; therapy, follow-up, prognosis (and every later engine) read it instead of
+rebuilding their own view of the record. Field names are the names the knowledge base's
+rule conditions use (``when: {last_stop: progression}``).
+
+Two kinds of field:
+
+- *read* facts report what the record says (drugs received, how each line ended, the
+  latest RECIST/Choi call...) without clinical interpretation;
+- *derived* facts (marked ``derived``) are interpretations, each set by the first rule of
+  that name in ``knowledge/history.yaml`` whose condition holds (``event``, ``high_risk``,
+  ``adjuvant_candidate``, ``frail``, ``hepatic_class`` ...). A derived fact no rule sets
+  is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from gistcds.domain.patient import Sex, Site
+from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion, SensitivityLevel
+from gistcds.domain.results.response import ResponseCategory, TargetCategory
+from gistcds.domain.results.risk import AfipCategory, NihCategory
+
+__all__ = [
+    "ClinicalFacts",
+    "ComedicationMatch",
+    "Event",
+    "HepaticClass",
+    "LineFact",
+    "LineStop",
+]
+
+LineStop = Literal["progression", "toxicity", "completed", "other", "ongoing"]
+"""How a line ended: its stop reason; ``ongoing`` without one and without an end date;
+``other`` with an end date but no reason."""
+Event = Literal["untreated", "progression", "discordant", "on_treatment", "intolerance", "stopped"]
+HepaticClass = Literal["none", "mild", "moderate", "severe", "unknown"]
+Unknown = Literal["unknown"]
+NoneYet = Literal["none"]
+
+_DERIVED: dict[str, JsonValue] = {"derived": True}
+_DRUGS: dict[str, JsonValue] = {"ref": "drug"}
+"""Values (or mapping keys) are drug INNs: the knowledge base's reference pass checks every
+condition on them names a known drug."""
+
+
+def _derived(description: str) -> Any:
+    """A derived fact: set by the rules of ``history.yaml``, None when none applies."""
+    return Field(default=None, description=description, json_schema_extra=_DERIVED)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LineFact(_Frozen):
+    """One advanced-disease line as the rules read it (drug named by its INN)."""
+
+    drug: str
+    dose_mg_per_day: float | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    stop: LineStop
+
+    @property
+    def ongoing(self) -> bool:
+        return self.stop == "ongoing"
+
+
+class ComedicationMatch(_Frozen):
+    """A comedication that names a CYP3A4 agent of ``therapy_interactions.yaml``."""
+
+    comedication: str = Field(description="as the record gives it")
+    agent: str = Field(description="the agent's name in the knowledge base")
+    effect: str = Field(description="its effect class, e.g. strong_cyp3a4_inducer")
+
+
+class ClinicalFacts(_Frozen):
+    """Every fact the rule tables may test, for one patient (see the module docstring)."""
+
+    # --- genotype (genomics engine) ------------------------------------------------------
+    genotype: GenotypeClass | NoneYet = Field(description='genotype class; "none" if not run')
+    secondary_regions: tuple[SecondaryRegion, ...] = ()
+    sensitivity: dict[str, SensitivityLevel] = Field(default_factory=dict, json_schema_extra=_DRUGS)
+    sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    kit_pdgfra_tested: bool = Field(
+        default=False, description="KIT and PDGFRA listed as tested (or carrying a variant)"
+    )
+    kit_pdgfra_tested_negative: bool = Field(
+        default=False, description="KIT and PDGFRA tested, no variant in either"
+    )
+    sdhb_ihc: Literal["retained", "lost", "unknown"] = "unknown"
+    # --- disease and primary tumour ------------------------------------------------------
+    setting: Literal["metastatic", "localized", "unknown"] = "unknown"
+    advanced_disease: bool = Field(
+        default=False,
+        description="metastases recorded, or a line given in the metastatic setting",
+    )
+    resection: Literal["none", "R0", "R1", "R2"] | Unknown = "unknown"
+    rupture: bool | None = None
+    nodes: Literal["N0", "N1", "NX"] | Unknown = "unknown"
+    site: Site | None = None
+    size_cm: float | None = Field(default=None, description="primary tumour size")
+    # --- risk (risk engine) ----------------------------------------------------------------
+    risk_nih: NihCategory | Unknown = "unknown"
+    risk_modified_nih: NihCategory | Unknown = "unknown"
+    risk_afip: AfipCategory | Unknown = "unknown"
+    # --- the person ----------------------------------------------------------------------
+    age_years: float | None = None
+    sex: Sex | None = None
+    ecog: int | None = None
+    pregnant: bool | None = None
+    hepatic_impairment: HepaticClass = Field(
+        default="unknown", description="as recorded (Child-Pugh / NCI-ODWG grade)"
+    )
+    creatinine_clearance_ml_min: float | None = None
+    comedications: tuple[ComedicationMatch, ...] = ()
+    comedication_effects: tuple[str, ...] = Field(
+        default=(), description="CYP3A4 effect classes among the comedications"
+    )
+    # --- treatment history ---------------------------------------------------------------
+    lines: tuple[LineFact, ...] = Field(
+        default=(), description="advanced-disease lines, oldest first (history.yaml policy)"
+    )
+    n_lines: int = Field(default=0, description="advanced lines; a dose change is one line")
+    drugs_received: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
+    drugs_progressed: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
+    drugs_intolerant: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
+    max_dose: dict[str, float] = Field(default_factory=dict, json_schema_extra=_DRUGS)
+    last_drug: str = Field(
+        default="none",
+        description='latest advanced line; "none" if none',
+        json_schema_extra=_DRUGS,
+    )
+    last_dose: float | None = None
+    last_stop: LineStop | NoneYet = "none"
+    last_pattern: Literal["focal", "generalized", "unknown", "none"] = Field(
+        default="none",
+        description="the line's own progression pattern, else the one the response engine "
+        "found at a PD on the current line",
+    )
+    last_best_response: Literal["CR", "PR", "SD", "PD", "NE"] | None = None
+    last_dose_reducible: bool = Field(
+        default=False, description="a lower label dose step exists for the last drug and dose"
+    )
+    adjuvant_drugs: tuple[str, ...] = Field(
+        default=(), description="adjuvant or neoadjuvant", json_schema_extra=_DRUGS
+    )
+    adjuvant_ongoing: bool = False
+    adjuvant_last_stop: LineStop | NoneYet = "none"
+    neoadjuvant_given: bool = False
+    neoadjuvant_ongoing: bool = False
+    unknown_drugs: tuple[str, ...] = Field(
+        default=(), description="JSON paths of drug names the knowledge base does not know"
+    )
+    # --- imaging on the current line (response engine) -----------------------------------
+    latest_recist: ResponseCategory | NoneYet = Field(
+        default="none",
+        description='latest time point on the current line; "none" without one (a scan '
+        "dated before the latest line started says nothing about the current drug)",
+    )
+    latest_choi: ResponseCategory | NoneYet = "none"
+    latest_discordance: str = "none"
+    latest_target: TargetCategory = "none"
+    latest_note_kinds: tuple[str, ...] = ()
+    # --- derived (history.yaml) ----------------------------------------------------------
+    event: Event | None = _derived("what happened on the latest advanced line")
+    high_risk: bool | Unknown | None = _derived("high risk of relapse after resection")
+    adjuvant_candidate: bool | None = _derived("high risk and an imatinib-sensitive genotype")
+    frail: bool | None = _derived("poor performance status")
+    hepatic_class: HepaticClass | None = _derived("hepatic impairment as the labels grade it")
+
+    @classmethod
+    def derived_names(cls) -> frozenset[str]:
+        """Names of the facts the history rules set."""
+        return frozenset(
+            name for name, f in cls.model_fields.items() if f.json_schema_extra == _DERIVED
+        )
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        """Every fact name a rule condition may test."""
+        return frozenset(cls.model_fields)
+
+    @cached_property
+    def view(self) -> dict[str, Any]:
+        """The facts as plain JSON values, the form rule conditions are matched against."""
+        return self.model_dump(mode="json")
+
+    def ongoing_line(self, drug: str) -> LineFact | None:
+        """The ongoing advanced line of ``drug``, if any."""
+        return next((x for x in self.lines if x.drug == drug and x.ongoing), None)

@@ -1,0 +1,59 @@
+"""The clinical state, derived once per assessment (``ClinicalFacts``).
+
+``clinical_facts`` reads the record (patient, genotype, risk panel, response list) into
+the named facts the rule tables test and applies the derived rules of
+``knowledge/history.yaml`` (what happened on the latest line, high risk, adjuvant
+candidacy, frailty, organ function). Therapy, follow-up, prognosis and every later engine
+take the result as input: no engine rebuilds the clinical state or imports another
+engine's internals to get it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gistcds.domain.facts import ClinicalFacts
+    from gistcds.domain.patient import Patient
+    from gistcds.domain.results.genotype import GenotypeResult
+    from gistcds.domain.results.response import TimepointResponse
+    from gistcds.domain.results.risk import RiskPanel
+    from gistcds.knowledge import KnowledgeBase
+
+__all__ = ["canonical_drug_names", "clinical_facts"]
+
+
+def canonical_drug_names(patient: Patient, kb: KnowledgeBase) -> Patient:
+    """The patient with brand names and other synonyms of each line's drug replaced by the
+    INN from ``therapy_drugs.yaml`` (the contract asks for INNs; "Gleevec" must not make a
+    different line history for any engine). Unknown names are kept; the facts list them."""
+    from gistcds.history.names import with_canonical_drugs
+    from gistcds.knowledge.schema import therapy_drugs
+
+    return with_canonical_drugs(patient, kb.get(therapy_drugs.Table))
+
+
+def clinical_facts(
+    patient: Patient,
+    genotype: GenotypeResult | None,
+    risk: RiskPanel,
+    response: list[TimepointResponse],
+    kb: KnowledgeBase,
+) -> ClinicalFacts:
+    """The patient's ClinicalFacts: read facts plus the derived facts of history.yaml."""
+    from gistcds.domain.facts import ClinicalFacts
+    from gistcds.history.derive import apply_derived
+    from gistcds.history.read import read_facts
+    from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
+
+    table = kb.get(history.Table)
+    read = read_facts(
+        patient,
+        genotype,
+        risk,
+        response,
+        table.advanced_lines,
+        kb.get(therapy_drugs.Table),
+        kb.get(therapy_interactions.Table),
+    )
+    return ClinicalFacts.model_validate(apply_derived(table.derived, read))
