@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gistcds.store.engine import WRITE_OPTION, is_sqlite, make_engine
+from gistcds.store.group import GroupWriter
 from gistcds.store.migrate import is_current, upgrade
 from gistcds.store.models import AuditRow, ServiceSecret
 from gistcds.store.records import AuditEntry, Principal, utcnow
@@ -43,6 +44,7 @@ class StoreBase:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
         self._write_lock = threading.Lock() if self.sqlite else None
+        self._group = GroupWriter(self._write_now) if self.sqlite else None
 
     @classmethod
     def open(cls: type[S], url: str | None = None, migrate: bool = True) -> S:
@@ -53,6 +55,8 @@ class StoreBase:
         return cls(engine)
 
     def close(self) -> None:
+        if self._group is not None:
+            self._group.close()
         self.engine.dispose()
 
     @property
@@ -77,7 +81,15 @@ class StoreBase:
             yield
 
     def write(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn`` in one write transaction, retried while SQLite says it is locked."""
+        """Run ``fn`` in a committed write transaction (on SQLite, shared with the writes
+        queued at the same moment: ``group.GroupWriter``)."""
+        if self._group is not None:
+            result: T = self._group.submit(fn)
+            return result
+        return self._write_now(fn)
+
+    def _write_now(self, fn: Callable[[Connection], T]) -> T:
+        """One write transaction, retried while SQLite says it is locked."""
         for attempt in range(RETRIES):
             try:
                 with self._writer(), self.engine.connect() as conn:
