@@ -49,6 +49,26 @@ def _routers(names: Iterable[str]) -> list[APIRouter]:
     return out
 
 
+WARM_UP_PATIENT = {
+    "id": "warm-up",
+    "primary": {"site": "stomach", "size_cm": 6, "mitoses": {"count": 6, "per": "5mm2"}},
+    "molecular": {
+        "tested_genes": ["KIT", "PDGFRA"],
+        "variants": [{"gene": "KIT", "hgvs_p": "p.W557_K558del"}],
+    },
+    "metastatic": {"sites": ["liver"]},
+}
+
+
+def warm_up(kb: Any) -> None:
+    """One throw-away assessment at start-up, so the first request does not pay for the
+    engines' one-time set-up (the HGVS parser, compiled tables); nothing is stored."""
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import patient_from_obj
+
+    assess(patient_from_obj(WARM_UP_PATIENT), kb).model_dump_json()
+
+
 def create_app(
     settings: Settings | None = None,
     store: Store | None = None,
@@ -76,6 +96,8 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.kb = load_kb()
+    if settings.warm_up:
+        warm_up(app.state.kb)
     for router in [*_routers(ROUTERS), *extra_routers]:
         app.include_router(router)
     install_handlers(app)

@@ -29,6 +29,7 @@ class Settings(BaseModel):
     cors_origins: tuple[str, ...] = Field((), description="empty: CORS off")
     hsts: bool = Field(False, description="send Strict-Transport-Security (behind TLS)")
     log_level: str = "info"
+    warm_up: bool = Field(True, description="run one throw-away assessment at start-up")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
