@@ -98,10 +98,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def api(store: Any) -> Iterator[Any]:
+@contextlib.contextmanager
+def serving(store: Any) -> Iterator[Any]:
     """A TestClient on a service over ``store``, with ``.clinician``/``.researcher``/``.admin``
-    header dicts."""
+    header dicts and ``.store``."""
     from fastapi.testclient import TestClient
 
     from gistcds.api import Settings, create_app
@@ -113,6 +113,32 @@ def api(store: Any) -> Iterator[Any]:
         client.admin = bearer(make_token(store, "adm-c", "admin"))  # type: ignore[attr-defined]
         client.store = store  # type: ignore[attr-defined]
         yield client
+
+
+@pytest.fixture
+def api(store: Any) -> Iterator[Any]:
+    """A service on a fresh database, for tests that count what it stores."""
+    with serving(store) as client:
+        yield client
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """One service per module and backend, for tests that only look at answers."""
+    from gistcds.store import Store
+
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'shared.db'}"
+        elif postgres_wanted():
+            url = stack.enter_context(pg_schema_url())
+        else:
+            pytest.skip("PostgreSQL tests run when GISTCDS_TEST_POSTGRES is set")
+        s = Store.open(url)
+        stack.callback(s.close)
+        yield stack.enter_context(serving(s))
 
 
 def example(name: str) -> dict[str, Any]:

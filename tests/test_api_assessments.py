@@ -76,9 +76,9 @@ def _cli_messages(doc: Any) -> list[str]:
         {"therapy_lines": [{"drug": "imatinib", "start": "2024-05-10", "end": "2023-01-01"}]},
     ],
 )
-def test_invalid_input_is_422_with_the_cli_messages(api: Any, change: dict[str, Any]) -> None:
+def test_invalid_input_is_422_with_the_cli_messages(shared: Any, change: dict[str, Any]) -> None:
     doc = {**example("metastatic-kit11-untreated.json"), **change}
-    r = _post(api, doc)
+    r = _post(shared, doc)
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "invalid_input"
@@ -106,23 +106,27 @@ def test_nothing_is_stored_for_invalid_input(api: Any) -> None:
     ],
 )
 def test_bodies_that_are_not_a_patient(
-    api: Any, body: bytes, kind: str, status: int, fragment: str
+    shared: Any, body: bytes, kind: str, status: int, fragment: str
 ) -> None:
-    r = api.post(
-        "/api/v1/assessments", content=body, headers={**api.clinician, "Content-Type": kind}
+    r = shared.post(
+        "/api/v1/assessments",
+        content=body,
+        headers={**shared.clinician, "Content-Type": kind},
     )
     assert r.status_code == status
     text = json.dumps(r.json())
     assert fragment in text
 
 
-def test_unknown_assessment_is_404(api: Any) -> None:
-    r = api.get("/api/v1/assessments/no-such-id", headers=api.clinician)
+def test_unknown_assessment_is_404(shared: Any) -> None:
+    r = shared.get("/api/v1/assessments/no-such-id", headers=shared.clinician)
     assert r.status_code == 404
     assert r.json()["error"] == "not_found"
 
 
 def test_reports_render_the_stored_assessment(api: Any) -> None:
+    if api.store.backend != "sqlite":
+        pytest.skip("rendering reads the stored record; the database makes no difference")
     rid = _post(api, example("metastatic-pdgfra-d842v.json")).json()["id"]
     html = api.get(f"/api/v1/assessments/{rid}/report.html", headers=api.clinician)
     assert html.status_code == 200

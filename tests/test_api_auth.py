@@ -24,9 +24,9 @@ PATIENT_ROUTES = [
 
 
 @pytest.mark.parametrize(("method", "path"), PATIENT_ROUTES)
-def test_every_api_route_needs_a_token(api: Any, method: str, path: str) -> None:
+def test_every_api_route_needs_a_token(shared: Any, method: str, path: str) -> None:
     for headers in ({}, bearer("gcds_not-a-real-token"), {"Authorization": "Basic abc"}):
-        r = api.request(method, path, headers=headers)
+        r = shared.request(method, path, headers=headers)
         assert r.status_code == 401, (method, path, headers)
         assert r.headers["www-authenticate"] == "Bearer"
         assert r.json()["error"] == "unauthorized"
@@ -47,11 +47,11 @@ def test_every_api_route_needs_a_token(api: Any, method: str, path: str) -> None
         ("admin", "POST", "/api/v1/cohort/score"),
     ],
 )
-def test_wrong_role_is_403_and_audited(api: Any, role: str, method: str, path: str) -> None:
-    r = api.request(method, path, headers=getattr(api, role))
+def test_wrong_role_is_403_and_audited(shared: Any, role: str, method: str, path: str) -> None:
+    r = shared.request(method, path, headers=getattr(shared, role))
     assert r.status_code == 403
     assert r.json()["error"] == "forbidden"
-    denied = [a for a in api.store.audit_page(0, 1000) if a["outcome"] == "denied"]
+    denied = [a for a in shared.store.audit_page(0, 1000) if a["outcome"] == "denied"]
     assert denied[-1]["role"] == role
     assert denied[-1]["correlation_id"] == r.headers["x-correlation-id"]
 
@@ -102,9 +102,9 @@ def test_admin_creates_lists_and_revokes_tokens(api: Any) -> None:
     ]
 
 
-def test_only_the_hash_of_a_token_is_stored(api: Any) -> None:
+def test_only_the_hash_of_a_token_is_stored(shared: Any) -> None:
     from sqlalchemy import text
 
-    token = api.clinician["Authorization"].split()[1]
-    stored = api.store.read(lambda c: c.execute(text("SELECT * FROM tokens")).all())
+    token = shared.clinician["Authorization"].split()[1]
+    stored = shared.store.read(lambda c: c.execute(text("SELECT * FROM tokens")).all())
     assert token not in repr(stored)

@@ -51,22 +51,22 @@ def test_cohort_score_is_the_cli_scoring(api: Any, tmp_path: Path) -> None:
     assert [a["detail"]["rows"] for a in audit] == [3, 3, 3]
 
 
-def test_cohort_score_refuses_bad_tables_like_the_cli(api: Any) -> None:
-    bad = _score(api, (TABLE + "f,stomack,-1,3,,maybe,N2,perhaps\n").encode())
+def test_cohort_score_refuses_bad_tables_like_the_cli(shared: Any) -> None:
+    bad = _score(shared, (TABLE + "f,stomack,-1,3,,maybe,N2,perhaps\n").encode())
     assert bad.status_code == 422
     paths = {p["path"] for p in bad.json()["problems"]}
     assert "row 4, column site" in paths
-    assert _score(api, b"").status_code == 422
-    assert _score(api, b"\x00\x01garbage", kind=PARQUET).status_code == 422
-    assert _score(api, TABLE.encode(), kind="application/json").status_code == 415
-    assert _score(api, TABLE.encode(), accept="application/xml").status_code == 406
+    assert _score(shared, b"").status_code == 422
+    assert _score(shared, b"\x00\x01garbage", kind=PARQUET).status_code == 422
+    assert _score(shared, TABLE.encode(), kind="application/json").status_code == 415
+    assert _score(shared, TABLE.encode(), accept="application/xml").status_code == 406
 
 
-def test_health_needs_nothing_and_ready_checks_the_database(api: Any) -> None:
-    assert api.get("/health").json() == {"status": "ok"}
-    ready = api.get("/ready")
+def test_health_needs_nothing_and_ready_checks_the_database(shared: Any) -> None:
+    assert shared.get("/health").json() == {"status": "ok"}
+    ready = shared.get("/ready")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "database": api.store.backend}
+    assert ready.json() == {"status": "ready", "database": shared.store.backend}
 
 
 def test_ready_is_503_when_the_schema_is_behind(api: Any) -> None:
@@ -75,17 +75,17 @@ def test_ready_is_503_when_the_schema_is_behind(api: Any) -> None:
     assert r.status_code == 503 and r.json()["status"] == "unavailable"
 
 
-def test_kb_version_and_sources(api: Any) -> None:
+def test_kb_version_and_sources(shared: Any) -> None:
     kb = load_kb()
-    version = api.get("/api/v1/kb/version", headers=api.researcher).json()
+    version = shared.get("/api/v1/kb/version", headers=shared.researcher).json()
     assert version["knowledge_base_version"] == kb.version
     assert version["schema_version"] == "1"
-    sources = api.get("/api/v1/kb/sources", headers=api.admin).json()
+    sources = shared.get("/api/v1/kb/sources", headers=shared.admin).json()
     assert sources["knowledge_base_version"] == kb.version
     assert {s["id"] for s in sources["sources"]} == set(kb.sources)
     assert all(s["pmid"] or s["doi"] for s in sources["sources"])
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
-def test_no_interactive_docs_that_would_load_scripts_from_elsewhere(api: Any, path: str) -> None:
-    assert api.get(path).status_code == 404
+def test_no_interactive_docs_that_would_load_scripts_from_elsewhere(shared: Any, path: str) -> None:
+    assert shared.get(path).status_code == 404

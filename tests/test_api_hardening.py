@@ -13,8 +13,12 @@ from gistcds.io.patient_json import MAX_INPUT_BYTES
 from service_helpers import example, make_token
 
 
-def test_security_headers_and_correlation_id_on_every_answer(api: Any) -> None:
-    for r in (api.get("/health"), api.get("/api/v1/kb/version"), api.get("/nowhere")):
+def test_security_headers_and_correlation_id_on_every_answer(shared: Any) -> None:
+    for r in (
+        shared.get("/health"),
+        shared.get("/api/v1/kb/version"),
+        shared.get("/nowhere"),
+    ):
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["content-security-policy"].startswith("default-src 'none'")
@@ -22,17 +26,17 @@ def test_security_headers_and_correlation_id_on_every_answer(api: Any) -> None:
         assert r.headers["referrer-policy"] == "no-referrer"
         assert len(r.headers["x-correlation-id"]) == 32
         assert "server" not in r.headers
-    given = api.get("/health", headers={"X-Correlation-ID": "abc-123-def"})
+    given = shared.get("/health", headers={"X-Correlation-ID": "abc-123-def"})
     assert given.headers["x-correlation-id"] == "abc-123-def"
-    forged = api.get("/health", headers={"X-Correlation-ID": "bad id\twith spaces"})
+    forged = shared.get("/health", headers={"X-Correlation-ID": "bad id\twith spaces"})
     assert forged.headers["x-correlation-id"] != "bad id\twith spaces"
 
 
-def test_cors_is_off_by_default(api: Any) -> None:
+def test_cors_is_off_by_default(shared: Any) -> None:
     origin = {"Origin": "https://evil.example"}
-    r = api.get("/api/v1/kb/version", headers={**api.clinician, **origin})
+    r = shared.get("/api/v1/kb/version", headers={**shared.clinician, **origin})
     assert "access-control-allow-origin" not in r.headers
-    pre = api.options(
+    pre = shared.options(
         "/api/v1/assessments",
         headers={**origin, "Access-Control-Request-Method": "POST"},
     )
@@ -40,27 +44,33 @@ def test_cors_is_off_by_default(api: Any) -> None:
     assert pre.status_code == 405 and pre.json()["error"] == "method_not_allowed"
 
 
-def test_errors_are_json_without_stack_traces(api: Any) -> None:
+def test_errors_are_json_without_stack_traces(shared: Any) -> None:
     for r in (
-        api.get("/nowhere"),
-        api.put("/api/v1/assessments", headers=api.clinician),
-        api.get("/api/v1/patients/p/assessments", params={"limit": 0}, headers=api.clinician),
+        shared.get("/nowhere"),
+        shared.put("/api/v1/assessments", headers=shared.clinician),
+        shared.get(
+            "/api/v1/patients/p/assessments",
+            params={"limit": 0},
+            headers=shared.clinician,
+        ),
     ):
         assert r.headers["content-type"] == "application/json"
         body = r.json()
         assert set(body) == {"error", "message", "problems", "correlation_id"}
         assert "Traceback" not in r.text
-    bad = api.get("/api/v1/patients/p/assessments", params={"limit": 0}, headers=api.clinician)
+    bad = shared.get(
+        "/api/v1/patients/p/assessments", params={"limit": 0}, headers=shared.clinician
+    )
     assert bad.status_code == 422
     assert bad.json()["problems"] == [{"path": "query.limit", "message": 'must be >= 1, got "0"'}]
 
 
-def test_body_over_5_mb_is_413_before_reading_it(api: Any) -> None:
+def test_body_over_5_mb_is_413_before_reading_it(shared: Any) -> None:
     big = b'{"id": "x", "pad": "' + b"a" * MAX_INPUT_BYTES + b'"}'
-    r = api.post(
+    r = shared.post(
         "/api/v1/assessments",
         content=big,
-        headers={**api.clinician, "Content-Type": "application/json"},
+        headers={**shared.clinician, "Content-Type": "application/json"},
     )
     assert r.status_code == 413
     assert r.json()["error"] == "payload_too_large"
@@ -69,10 +79,10 @@ def test_body_over_5_mb_is_413_before_reading_it(api: Any) -> None:
         for _ in range(6):
             yield b" " * (1024 * 1024)
 
-    r = api.post(
+    r = shared.post(
         "/api/v1/assessments",
         content=chunks(),
-        headers={**api.clinician, "Content-Type": "application/json"},
+        headers={**shared.clinician, "Content-Type": "application/json"},
     )
     assert r.status_code == 413
 

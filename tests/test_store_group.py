@@ -4,6 +4,7 @@ fails alone."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ class Recorder:
         self.gate = threading.Event()
 
     def __call__(self, batch: Any) -> list[Any]:
-        self.gate.wait(5)
+        self.gate.wait(60)
         results = batch(None)
         self.sizes.append(len(results))
         return list(results)
@@ -30,14 +31,18 @@ def test_writes_waiting_together_share_one_commit() -> None:
     rec = Recorder()
     writer = GroupWriter(rec)
     out: list[Any] = []
-    threads = [
-        threading.Thread(target=lambda i=i: out.append(writer.submit(lambda _c, i=i: i * 2)))
-        for i in range(20)
-    ]
+    queued = threading.Semaphore(0)
+
+    def submit(i: int) -> None:
+        queued.release()
+        out.append(writer.submit(lambda _c: i * 2))
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(20)]
     for t in threads:
         t.start()
-    while writer._queue.qsize() < 19:  # the first write holds the gate, the rest queue up
-        threading.Event().wait(0.01)
+    for _ in range(20):  # the first write holds the gate; the others queue up behind it
+        assert queued.acquire(timeout=30)
+    time.sleep(0.3)
     rec.gate.set()
     for t in threads:
         t.join()

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from gistcds.api.app import ROUTERS, create_app
 from gistcds.api.deid import deidentify_record
-from gistcds.api.deps import Caller, caller, get_kb, get_settings, get_store, principal_for_token
+from gistcds.api.deps import (
+    Caller,
+    caller,
+    get_kb,
+    get_settings,
+    get_store,
+    make_caller,
+    principal_for_token,
+)
 from gistcds.api.errors import ApiError, ErrorBody, documented, error_response, invalid_input
 from gistcds.api.settings import Settings
 
@@ -28,5 +36,6 @@ __all__ = [
     "get_settings",
     "get_store",
     "invalid_input",
+    "make_caller",
     "principal_for_token",
 ]
