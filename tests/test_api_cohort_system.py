@@ -83,7 +83,8 @@ def test_kb_version_and_sources(shared: Any) -> None:
     sources = shared.get("/api/v1/kb/sources", headers=shared.admin).json()
     assert sources["knowledge_base_version"] == kb.version
     assert {s["id"] for s in sources["sources"]} == set(kb.sources)
-    assert all(s["pmid"] or s["doi"] for s in sources["sources"])
+    assert all(s["identifiers"] for s in sources["sources"])
+    assert all(s["identifiers"].get("pmid") == s["pmid"] for s in sources["sources"])
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])

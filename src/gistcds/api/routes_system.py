@@ -16,6 +16,7 @@ from gistcds.knowledge import KnowledgeBase
 from gistcds.store import Store
 
 router = APIRouter(tags=["service"])
+_NOT_IDS = {"id", "authors", "title", "journal", "year", "note", "url"}
 
 
 @router.get("/health", response_model=Health, summary="Liveness (no authentication)")
@@ -64,7 +65,14 @@ def kb_sources(
     kb: Annotated[KnowledgeBase, Depends(get_kb)],
 ) -> KbSources:
     sources = [
-        KbSource(id=s.id, citation=s.citation(), pmid=s.pmid, doi=s.doi, url=s.url)
+        KbSource(
+            id=s.id,
+            citation=s.citation(),
+            pmid=s.pmid,
+            doi=s.doi,
+            url=s.url,
+            identifiers={k: str(v) for k, v in s.model_dump().items() if k not in _NOT_IDS and v},
+        )
         for s in sorted(kb.sources.values(), key=lambda s: s.id)
     ]
     return KbSources(knowledge_base_version=kb.version, sources=sources)

@@ -61,6 +61,10 @@ class KbSource(BaseModel):
     pmid: str | None = None
     doi: str | None = None
     url: str | None = None
+    identifiers: dict[str, str] = Field(
+        default_factory=dict,
+        description="every identifier the source has (pmid, doi, a label's set id, ...)",
+    )
 
 
 class KbSources(BaseModel):
