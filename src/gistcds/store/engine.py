@@ -75,7 +75,14 @@ def make_engine(url: str | None = None) -> Engine:
         )
         _sqlite_events(engine)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=30,
+        connect_args={"connect_timeout": 10},  # /ready answers 503 rather than hanging
+    )
 
 
 def is_sqlite(engine: Engine) -> bool:
