@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/patients/metastatic-kit11-untreated.json
 SHARED := ../shared
 
-.PHONY: install run test lint unit cases bench clean
+.PHONY: install run test lint unit cases bench clean openapi
 
 install: $(STAMP)
 
@@ -46,3 +46,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build out .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# The OpenAPI document of the service, committed and kept in sync by tests/test_api_openapi.py.
+openapi: install
+	$(BIN)/python -c 'from gistcds.api.openapi import main; main()' > docs/openapi.json

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+# fixtures of the service tests (db_url, store, api) live in tests/service_helpers.py
+pytest_plugins = ["service_helpers"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "patients"
 SHARED_CASES = ROOT.parent / "shared" / "examples" / "cases"

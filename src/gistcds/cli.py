@@ -29,6 +29,11 @@ COMMANDS: dict[str, str] = {
     "schema": "Print a JSON Schema (patient input, assessment output).",
     "simulate": "Simulate a treatment sequence (Monte Carlo): OS and time on each line.",
     "trials": "Trials table: refresh it from a ClinicalTrials.gov API v2 JSON export.",
+    # the service's commands (cli_service.py)
+    "serve": "Run the web service (REST API); default database ./gistcds.db (SQLite).",
+    "token": "Bearer tokens of the service: create (printed once), revoke, list.",
+    "db": "The service's database: apply migrations (upgrade), show the revision.",
+    "audit": "The service's audit log: export as JSON lines.",
 }
 
 _FAST_HELP = """Usage: gistcds [OPTIONS] COMMAND [ARGS]...
@@ -86,6 +91,9 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     register(app)
+    from gistcds.cli_service import register as register_service
+
+    register_service(app)
     return app
 
 
