@@ -108,6 +108,7 @@ def genotype_columns(
     combined into one integer key), and the scalar engine runs once per combination.
     """
     n = table.num_rows
+    table = table.unify_dictionaries()
     key = np.zeros(n, dtype=np.int64)
     for c in INPUT_COLUMNS:
         enc = pc.dictionary_encode(text_column(table, c))

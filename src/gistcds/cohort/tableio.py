@@ -26,6 +26,7 @@ __all__ = [
     "iter_batches",
     "out_format",
     "plain",
+    "stats_columns",
     "read_bytes",
     "read_path",
     "write_table",
@@ -36,6 +37,12 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 OUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
 _SNIFF_BYTES = 64 * 1024
+DICTIONARY_COLUMNS = frozenset(
+    {
+        "site", "size_cm", "mitoses", "mitoses_per", "rupture", "nodes", "metastatic",
+        "variants", "tested_genes", "sdhb_ihc", "fusions",
+    }
+)  # fmt: skip
 
 
 def _fail(where: str, message: str) -> InputError:
@@ -67,9 +74,13 @@ def _csv_options(
     read = pacsv.ReadOptions(block_size=block_size) if block_size else pacsv.ReadOptions()
     parse = pacsv.ParseOptions(delimiter=",")
     # every column as text, kept as written: validation, not the reader, decides what a
-    # cell means (an id "007" stays "007")
+    # cell means (an id "007" stays "007"). The cohort's own low-cardinality columns are
+    # dictionary-encoded by the (multi-threaded) reader itself, so validation checks each
+    # distinct value once without hashing the column again.
+    text = pa.string()
+    coded = pa.dictionary(pa.int32(), pa.string())
     convert = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names},
+        column_types={n: coded if n in DICTIONARY_COLUMNS else text for n in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
         null_values=[],
@@ -203,18 +214,27 @@ def out_format(out: Path) -> str:
     return fmt
 
 
-def plain(table: pa.Table) -> pa.Table:
-    """Dictionary (categorical) columns as plain text, for the text formats."""
+def plain(table: pa.Table, names: set[str] | None = None) -> pa.Table:
+    """Dictionary (categorical) columns as plain text (only ``names``, if given)."""
     cols = [
-        c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns
+        c.cast(c.type.value_type)
+        if pa.types.is_dictionary(c.type) and (names is None or n in names)
+        else c
+        for n, c in zip(table.column_names, table.columns, strict=True)
     ]
     return pa.table(cols, names=table.column_names)
+
+
+def stats_columns(table: pa.Table) -> list[str]:
+    """Columns that get Parquet min/max statistics: all but the categorical (dictionary)
+    ones, whose statistics would cost half the writing time and say nothing useful."""
+    return [f.name for f in table.schema if not pa.types.is_dictionary(f.type)]
 
 
 def write_table(table: pa.Table, sink: Path | IO[bytes], fmt: str) -> None:
     """Write ``table`` as CSV, Parquet or JSON lines."""
     if fmt == "parquet":
-        pq.write_table(table, sink)
+        pq.write_table(table, sink, write_statistics=stats_columns(table))
     elif fmt == "csv":
         pacsv.write_csv(plain(table), sink)
     elif fmt == "jsonl":
