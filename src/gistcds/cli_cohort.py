@@ -224,6 +224,9 @@ def cox_cmd(
             "--max-rows", help="fit on a deterministic sample above this many rows", min=100
         ),
     ] = 2_000_000,
+    penalizer: Annotated[
+        float, typer.Option("--penalizer", help="ridge penalty (lifelines), 0 = none", min=0)
+    ] = 0.0,
     out: Annotated[Path | None, typer.Option("--out", help="OUT.html or OUT.json")] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="stdout: text or json")] = Fmt.text,
     engine: EngineOpt = CohortEngine.pandas,
@@ -235,7 +238,15 @@ def cox_cmd(
 
         cols = [c.strip() for c in covariates.split(",") if c.strip()]
         res = analyses.cox(
-            table, time, event, cols, where or [], max_rows, engine.value, (scheduler, workers)
+            table,
+            time,
+            event,
+            cols,
+            where or [],
+            max_rows,
+            engine.value,
+            (scheduler, workers),
+            penalizer,
         )
         _emit(res.as_dict(), out, fmt, render.cox_text(res), lambda: render.cox_html(res))
         return EXIT_OK

@@ -101,6 +101,7 @@ def cox(
     max_rows: int = 2_000_000,
     engine: load.Engine = "pandas",
     client_opts: ClientOpts = (None, None),
+    penalizer: float = 0.0,
 ) -> CoxResult:
     """CoxPH on the covariates (a deterministic sample above ``max_rows`` rows)."""
     if not covariates:
@@ -113,7 +114,8 @@ def cox(
     df = load.frame(path, spec, engine, client_opts, keep=lambda d: sample_rows(d, fraction))
     if df.empty or not df["event"].any():
         raise InputError([Problem(str(path), "no event among the rows analysed")])
-    return fit_cox(df, list(covariates), sampled_from=n_rows if fraction < 1.0 else None)
+    sampled = n_rows if fraction < 1.0 else None
+    return fit_cox(df, list(covariates), sampled_from=sampled, penalizer=penalizer)
 
 
 def calibration(

@@ -12,6 +12,7 @@ and Dask keep the same rows and give the same coefficients (documented in docs/c
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,10 +21,12 @@ import pandas as pd
 
 from gistcds.cohort.load import MISSING
 from gistcds.cohort.schema import FALSE, TRUE
+from gistcds.errors import InputError, Problem
 
 __all__ = ["CoxResult", "design", "fit_cox", "sample_rows"]
 
 PH_ALPHA = 0.05
+STEP_SIZES = (0.95, 0.3, 0.1)  # lifelines' default first
 
 
 @dataclass
@@ -87,8 +90,46 @@ def design(df: pd.DataFrame, covariates: list[str]) -> tuple[pd.DataFrame, dict[
     return complete.reset_index(drop=True), refs, int(missing.sum())
 
 
-def fit_cox(df: pd.DataFrame, covariates: list[str], sampled_from: int | None = None) -> CoxResult:
-    """CoxPH (lifelines, Efron ties) and Schoenfeld-residual tests (rank time transform)."""
+def _fit(cph: Any, data: pd.DataFrame) -> Any:
+    """lifelines' fit (Newton–Raphson). When its default step overshoots (heavy-tailed
+    covariates such as mitotic counts), it is retried with shorter steps, which reach the
+    same maximum of the partial likelihood; a model that still does not converge is
+    reported with the usual causes (a level without events, separation, collinearity)."""
+    from lifelines.exceptions import ConvergenceError
+
+    failed: ConvergenceError | None = None
+    for step in STEP_SIZES:
+        try:
+            with warnings.catch_warnings():  # overflow warnings of a step that overshot
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.filterwarnings("ignore", message=".*ill-conditioned.*")
+                return cph.fit(
+                    data, duration_col="time", event_col="event", fit_options={"step_size": step}
+                )
+        except ConvergenceError as exc:
+            failed = exc
+    levels = [c for c in data.columns[2:] if data.loc[data[c] != 0, "event"].sum() == 0]
+    hint = f" (no event where {', '.join(levels)})" if levels else ""
+    raise InputError(
+        [
+            Problem(
+                "--covariates",
+                "the Cox model did not converge" + hint + "; merge rare levels, drop a "
+                "covariate, or add a penalty (--penalizer 0.1): "
+                + str(failed).splitlines()[0][:200],
+            )
+        ]
+    ) from failed
+
+
+def fit_cox(
+    df: pd.DataFrame,
+    covariates: list[str],
+    sampled_from: int | None = None,
+    penalizer: float = 0.0,
+) -> CoxResult:
+    """CoxPH (lifelines, Efron ties; ``penalizer`` > 0 adds lifelines' ridge penalty) and
+    Schoenfeld-residual tests (rank time transform)."""
     from lifelines import CoxPHFitter
     from lifelines.statistics import proportional_hazard_test
 
@@ -98,7 +139,7 @@ def fit_cox(df: pd.DataFrame, covariates: list[str], sampled_from: int | None = 
     if constant:
         notes.append(f"left out (no variation): {', '.join(constant)}")
         data = data.drop(columns=constant)
-    cph = CoxPHFitter().fit(data, duration_col="time", event_col="event")
+    cph = _fit(CoxPHFitter(penalizer=penalizer), data)
     s = cph.summary
     coefs = [
         {
