@@ -26,9 +26,9 @@ __all__ = [
     "iter_batches",
     "out_format",
     "plain",
-    "stats_columns",
     "read_bytes",
     "read_path",
+    "stats_columns",
     "write_table",
 ]
 
