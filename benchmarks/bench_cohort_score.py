@@ -101,11 +101,12 @@ def main() -> None:
     print(f"  floor: pyarrow read_csv + write_table   {med['floor']:.3f} s")
     print(f"  cohort score (read, validate, score)    {med['score']:.3f} s")
     print(
-        f"  ratio score / floor                     {med['score'] / med['floor']:.2f} (target <= 1.5)"
+        f"  ratio score / floor                     {med['score'] / med['floor']:.2f}"
+        " (target <= 1.5)"
     )
     print(
-        f"  CPU seconds (all threads): floor {med_cpu['floor']:.2f}, score {med_cpu['score']:.2f},"
-        f" ratio {med_cpu['score'] / med_cpu['floor']:.2f}"
+        f"  CPU seconds (all threads): floor {med_cpu['floor']:.2f},"
+        f" score {med_cpu['score']:.2f}, ratio {med_cpu['score'] / med_cpu['floor']:.2f}"
     )
     print(f"  load average during the run            {os.getloadavg()[0]:.1f} (2 cores)")
     print(f"  knowledge base load, once per process   {kb_s:.3f} s (not in the ratio)")

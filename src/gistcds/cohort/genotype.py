@@ -126,10 +126,11 @@ def genotype_columns(
             bad[rows] = True
             problems.extend(RowProblem(int(r) + first_row, issue[0], issue[1]) for r in rows)
     columns: dict[str, pa.Array] = {}
-    idx = pa.array(codes.astype(np.int32))
     for k, name in enumerate(OUTPUT_COLUMNS):
-        values = pa.array([v or None for v in out[: len(combos), k]], pa.string())
-        columns[name] = (
-            pa.DictionaryArray.from_arrays(idx, values) if n else pa.array([], pa.string())
-        )
+        # one dictionary entry per distinct value (pandas needs unique categories); "" = null
+        labels, per_combo = np.unique(out[: len(combos), k].astype(str), return_inverse=True)
+        row_codes = per_combo[codes].astype(np.int32) if n else np.zeros(0, np.int32)
+        empty = labels == ""
+        indices = pa.array(row_codes, mask=empty[row_codes] if n else None)
+        columns[name] = pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()))
     return columns, problems, bad
