@@ -16,6 +16,7 @@ from gistcds.cohort.cox import CoxResult, fit_cox, sample_rows
 from gistcds.cohort.survival import SurvivalResult, fit_groups
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
+from gistcds.risk.batch import OUTPUT_COLUMNS as RISK_COLUMNS
 
 __all__ = ["calibration", "cox", "published_arms", "survival"]
 
@@ -83,13 +84,31 @@ def survival(
 ) -> SurvivalResult:
     """Kaplan–Meier per group, log-rank tests, and the published arms asked for."""
     overlays = published_arms(arms) if arms else []
-    spec = load.Spec(time, event, text=tuple(by), where=_where(where))
-    counts = load.counts(path, spec, list(by), engine, client_opts)
+    # a risk column the file lacks (e.g. afip_category of an unscored registry) is derived
+    # by the risk batch path, partition by partition
+    names = load.column_names(path)
+    derived = {c for c in by if c not in names and c in RISK_COLUMNS}
+    keys = [f"_risk_{c}" if c in derived else c for c in by]
+    spec = load.Spec(time, event, text=tuple(keys), where=_where(where), score=bool(derived))
+    counts = load.counts(path, spec, keys, engine, client_opts)
     if counts.empty:
         raise InputError([Problem(str(path), "no row with a time and an event to analyse")])
+    counts = counts.rename(columns=dict(zip(keys, by, strict=True)))
     res = fit_groups(counts, time, event, list(by))
     res.overlays = overlays
+    order = _category_order(by)
+    if order:  # risk categories from lowest to highest, then anything else
+        res.groups.sort(key=lambda g: (order.get(g.group, len(order)), g.group))
     return res
+
+
+def _category_order(by: Sequence[str]) -> dict[str, int]:
+    from gistcds.cohort.calibrate import CATEGORY_COLUMN, RANKS
+
+    systems = {col: system for system, col in CATEGORY_COLUMN.items()}
+    if len(by) != 1 or by[0] not in systems:
+        return {}
+    return RANKS[systems[by[0]]]
 
 
 def cox(

@@ -77,7 +77,8 @@ def km_plot(res: SurvivalResult, name: str = "km", title: str = "Kaplan–Meier"
     plt = _plt()
     n_rows = len(res.groups)
     fig = plt.figure(figsize=(7.0, 3.6 + 0.22 * n_rows))
-    top = fig.add_axes((0.1, 0.12 + 0.06 * n_rows, 0.85, 0.8 - 0.06 * n_rows))
+    left, width = 0.2, 0.76  # room on the left for the group names of the at-risk table
+    top = fig.add_axes((left, 0.12 + 0.06 * n_rows, width, 0.8 - 0.06 * n_rows))
     horizon = max((g.times[-1] for g in res.groups if g.times), default=1.0)
     for i, g in enumerate(res.groups):
         c = PALETTE[i % len(PALETTE)]
@@ -107,17 +108,26 @@ def km_plot(res: SurvivalResult, name: str = "km", title: str = "Kaplan–Meier"
     top.set_xlim(0, horizon)
     top.set_ylabel(f"probability ({res.event} not yet)")
     top.grid(color=GRID, lw=0.5)
-    top.legend(loc="upper right")
+    top.legend(loc="lower left")
     grid = [float(x) for x in next(iter(res.groups)).at_risk] if res.groups else []
     top.set_xticks(grid)
     top.set_xlabel(f"{res.time} (months)")
     for i, g in enumerate(res.groups):
         y = 0.02 + 0.055 * (n_rows - 1 - i)
-        fig.text(0.01, y, g.group[:18], fontsize=7, color=PALETTE[i % len(PALETTE)])
+        name = g.group if len(g.group) <= 22 else g.group[:21] + "…"
+        fig.text(left - 0.02, y, name, fontsize=6.5, ha="right", color=PALETTE[i % len(PALETTE)])
         for t in grid:
-            x = 0.1 + 0.85 * (t / horizon if horizon else 0)
-            fig.text(x, y, str(g.at_risk.get(f"{t:g}", "")), fontsize=7, ha="center", color=INK)
-    fig.text(0.01, 0.03 + 0.055 * n_rows, "number at risk", fontsize=7, color=INK, style="italic")
+            x = left + width * (t / horizon if horizon else 0)
+            fig.text(x, y, str(g.at_risk.get(f"{t:g}", "")), fontsize=6.5, ha="center", color=INK)
+    fig.text(
+        left - 0.02,
+        0.03 + 0.055 * n_rows,
+        "number at risk",
+        fontsize=7,
+        ha="right",
+        color=INK,
+        style="italic",
+    )
     desc = "; ".join(f"{g.group}: median {g.median} months, n={g.n}" for g in res.groups)
     return _svg(fig, name, title, desc)
 

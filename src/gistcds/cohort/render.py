@@ -257,6 +257,12 @@ def calibration_section(res: CalibrationResult) -> str:
     auc = ", ".join(f"{k} months {_f(v, 3)}" for k, v in res.auc.items())
     plot = plots.calibration_plot(res, f"cal-{res.system}") or ""
     notes = "".join(f"<p class='note'>{_e(n)}</p>" for n in res.notes)
+    if res.excluded:
+        left = ", ".join(f"{_e(k)}: {v}" for k, v in res.excluded.items())
+        notes += (
+            f"<p class='note'>Rows without a {_e(res.system)} category were left out ({left}): "
+            "the system does not apply to them or an input it needs is missing.</p>"
+        )
     return (
         f"<section><h2>Calibration: {_e(res.system)}</h2>"
         f"<p>n {res.n}, events {res.events}. Harrell's C {_f(res.c_index, 3)}; "

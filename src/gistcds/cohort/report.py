@@ -118,13 +118,12 @@ def write_report(
     names = load.column_names(path)
     sections = [_table1(describe(path, engine, opts))]
     if set(rfs) <= set(names):
-        scored = "afip_category" in names
-        by = ["afip_category"] if scored else []
+        by = ["afip_category"]  # derived by the risk batch path when the table is unscored
         sections.append(
             _try(
                 lambda: render.survival_section(
                     analyses.survival(path, *rfs, by, (), ["metastatic=false"], engine, opts),
-                    "Recurrence-free survival" + (" by AFIP category" if scored else ""),
+                    "Recurrence-free survival by AFIP category (localized patients)",
                     "rfs",
                 )
             )
