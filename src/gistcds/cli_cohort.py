@@ -146,7 +146,7 @@ def synth_cmd(
     def body() -> int:
         from gistcds.cohort import synth
 
-        synth.write(synth.synth(n, seed), out)
+        synth.generate(n, seed, out)
         print(f"wrote {n} SYNTHETIC patients to {out} (seed {seed}; not data)", file=sys.stderr)
         return EXIT_OK
 

@@ -40,7 +40,7 @@ THREADS = max(2, os.cpu_count() or 1)
 DASK_SLICE_ROWS = 500_000
 
 
-class _Writer:
+class Writer:
     """Appends scored slices to the output file (CSV, Parquet or JSON lines)."""
 
     def __init__(self, path: Path, fmt: str) -> None:
@@ -83,7 +83,7 @@ class _Run:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
         self.tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-        self.writer = _Writer(self.tmp, fmt)
+        self.writer = Writer(self.tmp, fmt)
         self.skip_invalid = skip_invalid
         self.summary = ScoreSummary()
 

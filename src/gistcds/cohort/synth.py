@@ -37,7 +37,9 @@ from gistcds.knowledge.schema.cohort_synth import Table as SynthTable
 from gistcds.risk.batch import score_frame
 from gistcds.risk.tables import N_LABELS, SITES, risk_tables
 
-__all__ = ["COLUMNS", "synth", "write"]
+__all__ = ["COLUMNS", "generate", "synth", "write"]
+
+CHUNK_ROWS = 1_000_000
 
 COLUMNS: tuple[str, ...] = (
     "id", "site", "size_cm", "mitoses", "mitoses_per", "rupture", "nodes", "metastatic",
@@ -124,8 +126,8 @@ def _afip_probability(base: pd.DataFrame, t: SynthTable, kb: KnowledgeBase) -> n
     return np.where(np.isnan(pct), t.recurrence_without_afip_pct.value, pct / 100.0)
 
 
-def synth(n: int, seed: int, kb: KnowledgeBase | None = None) -> pd.DataFrame:
-    """``n`` synthetic patients (same ``seed`` -> same table)."""
+def synth(n: int, seed: int, kb: KnowledgeBase | None = None, first_id: int = 0) -> pd.DataFrame:
+    """``n`` synthetic patients (same ``seed`` -> same table); ids from ``first_id``."""
     kb = kb or load_kb()
     t = kb.table("cohort_synth", SynthTable)
     rng = np.random.default_rng(seed)
@@ -162,7 +164,7 @@ def synth(n: int, seed: int, kb: KnowledgeBase | None = None) -> pd.DataFrame:
             count += reached & (start[idx] + starts <= follow[idx])
             starts[: len(times)] += times
         out["lines"][idx] = count
-    df = _assemble(base, t, classes, rec, follow, start, out, drug, dose)
+    df = _assemble(base, t, classes, rec, follow, start, out, drug, dose, first_id)
     df.loc[undrawn, ["os_months", "os_event"]] = None
     return df
 
@@ -186,6 +188,7 @@ def _assemble(
     out: dict[str, np.ndarray],
     drug: np.ndarray,
     dose: np.ndarray,
+    first_id: int,
 ) -> pd.DataFrame:
     n = len(base)
     items = t.genotypes.items
@@ -197,7 +200,7 @@ def _assemble(
     pfs_avail = follow - start
     df = pd.DataFrame(
         {
-            "id": [f"SYN{i:08d}" for i in range(n)],
+            "id": [f"SYN{i:08d}" for i in range(first_id, first_id + n)],
             "site": base["site"].to_numpy(),
             "size_cm": base["size_cm"].to_numpy(),
             "mitoses": base["mitoses"].astype("int64").to_numpy(),
@@ -239,3 +242,24 @@ def write(df: pd.DataFrame, out: Path) -> None:
     fmt = tableio.out_format(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tableio.write_table(pa.Table.from_pandas(df, preserve_index=False), out, fmt)
+
+
+def generate(n: int, seed: int, out: Path, chunk_rows: int = CHUNK_ROWS) -> None:
+    """Write ``n`` synthetic patients to ``out`` in chunks (bounded memory for any ``n``).
+
+    The first chunk is ``synth(chunk_rows, seed)``; chunk k draws from the seed
+    ``SeedSequence([seed, k])``, so the same (n, seed) always gives the same file.
+    """
+    from gistcds.cohort.pipeline import Writer
+
+    fmt = tableio.out_format(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    kb = load_kb()
+    writer = Writer(out, fmt)
+    try:
+        for k, start in enumerate(range(0, n, chunk_rows)):
+            s = seed if k == 0 else int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+            df = synth(min(chunk_rows, n - start), s, kb, first_id=start)
+            writer.write(pa.Table.from_pandas(df, preserve_index=False))
+    finally:
+        writer.close()
