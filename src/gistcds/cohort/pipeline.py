@@ -21,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 
 from gistcds.cohort import tableio
+from gistcds.cohort.genotype import INPUT_COLUMNS as GENOTYPE_INPUT
+from gistcds.cohort.schema import COLUMNS
 from gistcds.cohort.score import (
     FIRST_ROW,
     ScoreSummary,
@@ -28,6 +30,7 @@ from gistcds.cohort.score import (
     repeats,
     score_slice,
     to_problems,
+    with_input,
 )
 from gistcds.cohort.validate import text_column
 from gistcds.errors import InputError
@@ -147,12 +150,21 @@ def run_local(
 
 
 def _remote(args: tuple[str, pa.Table, int, np.ndarray]) -> Slice:
-    """One slice on a Dask worker (the knowledge base is loaded once per worker process)."""
+    """One slice on a Dask worker (the knowledge base is loaded once per worker process).
+
+    The worker gets only the columns scoring reads and sends back only the scored columns;
+    the input columns are put back here, so half as much data crosses the network.
+    """
     kb_dir, table, first_row, repeated = args
-    part = score_slice(table, load_kb(Path(kb_dir)), first_row)
+    part = score_slice(table, load_kb(Path(kb_dir)), first_row, keep_input=False)
     if not part.missing:
         part.bad |= repeated
     return part
+
+
+def _scoring_columns(t: pa.Table) -> pa.Table:
+    wanted = [*COLUMNS, *GENOTYPE_INPUT]
+    return t.select([c for c in t.column_names if c in wanted])
 
 
 def _ids_of(path: Path) -> pa.ChunkedArray:
@@ -181,22 +193,30 @@ def _dask_slices(
             rep = repeated[row - FIRST_ROW : row - FIRST_ROW + t.num_rows]
             if rep.size < t.num_rows:  # no id column: validation reports it
                 rep = np.zeros(t.num_rows, dtype=bool)
-            pending.append(client.submit(_remote, (str(kb.directory), t, row, rep), pure=False))
+            job = (str(kb.directory), _scoring_columns(t), row, rep)
+            pending.append((t, client.submit(_remote, job, pure=False)))
             row += t.num_rows
             if len(pending) >= window:
-                part = pending.pop(0).result()
+                part = _joined(*pending.pop(0))
                 if rep_problems and row > FIRST_ROW:  # report repeats once, with the first
                     part.problems.extend(rep_problems)
                     part.n_problems += len(rep_problems)
                     rep_problems = []
                 yield part
-        for fut in pending:
-            part = fut.result()
+        for t, fut in pending:
+            part = _joined(t, fut)
             if rep_problems:
                 part.problems.extend(rep_problems)
                 part.n_problems += len(rep_problems)
                 rep_problems = []
             yield part
+
+
+def _joined(table: pa.Table, fut: Any) -> Slice:
+    part: Slice = fut.result()
+    if not part.missing:
+        part.table = with_input(table, part.table)
+    return part
 
 
 def run_dask(

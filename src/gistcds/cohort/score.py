@@ -44,6 +44,7 @@ __all__ = [
     "score_slice",
     "score_table",
     "to_problems",
+    "with_input",
 ]
 
 Engine = Literal["pandas", "dask"]
@@ -102,9 +103,14 @@ class Slice:
 
 
 def score_slice(
-    table: pa.Table, kb: KnowledgeBase, first_row: int = FIRST_ROW, repeated: Mask | None = None
+    table: pa.Table,
+    kb: KnowledgeBase,
+    first_row: int = FIRST_ROW,
+    repeated: Mask | None = None,
+    keep_input: bool = True,
 ) -> Slice:
-    """Validate and score one slice; ``table`` holds every row, bad ones flagged in ``bad``."""
+    """Validate and score one slice; ``table`` holds every row, bad ones flagged in ``bad``
+    (without ``keep_input``, only the scored columns: what a Dask worker sends back)."""
     checked = validate_table(table, first_row)
     if checked.frame.shape[1] == 0:  # a required column is missing
         return Slice(table.slice(0, 0), checked.problems, checked.n_problems, checked.bad, True)
@@ -120,10 +126,19 @@ def score_slice(
         problems = [*problems, *geno_problems]
         n_problems += len(geno_problems)
         bad = bad | geno_bad
-    out = _keep_input(table, names)
-    for name in names:
-        out = out.append_column(name, cols[name])
-    return Slice(out, problems, n_problems, bad)
+    scored = pa.table({n: cols[n] for n in names}) if names else pa.table({})
+    if not keep_input:
+        return Slice(scored, problems, n_problems, bad)
+    return Slice(with_input(table, scored), problems, n_problems, bad)
+
+
+def with_input(table: pa.Table, scored: pa.Table) -> pa.Table:
+    """The input columns of ``table`` followed by the ``scored`` columns (as ``score_slice``
+    with ``keep_input`` would have returned them)."""
+    out = _keep_input(table, tuple(scored.column_names))
+    for name, col in zip(scored.column_names, scored.columns, strict=True):
+        out = out.append_column(name, col)
+    return out
 
 
 def to_problems(problems: list[RowProblem], total: int) -> list[Problem]:
