@@ -115,3 +115,22 @@ def test_an_unreachable_scheduler_fails_within_seconds(tmp_path: Path) -> None:
     assert elapsed < CONNECT_TIMEOUT_S + 10  # a bound on the behaviour, not a benchmark
     with pytest.raises(Exception, match="cannot reach"), dask_client("tcp://127.0.0.1:9"):
         pass
+
+
+def test_the_report_is_the_same_on_dask(
+    registry: Path, client_opts: tuple[str | None, int | None], tmp_path: Path
+) -> None:
+    import re
+
+    from gistcds.cohort import report
+
+    pages = []
+    for engine, opts in (("pandas", (None, None)), ("dask", client_opts)):
+        out = tmp_path / f"{engine}.html"
+        report.write_report(
+            registry, out, ("rfs_months", "rfs_event"), ("os_months", "os_event"), engine, opts
+        )
+        html = out.read_text()
+        assert "Section left out" not in html
+        pages.append(re.sub(r"<dd>[^<]*UTC</dd>", "", html))
+    assert pages[0] == pages[1]
