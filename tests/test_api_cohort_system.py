@@ -34,7 +34,8 @@ def _score(
 def test_cohort_score_is_the_cli_scoring(api: Any, tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(TABLE)
-    expected = run(src, tmp_path / "out.parquet", kb=load_kb())
+    run(src, tmp_path / "out.parquet", kb=load_kb())  # writes the file, returns a summary
+    expected = pd.read_parquet(tmp_path / "out.parquet")
     r = _score(api, TABLE.encode(), who="researcher")
     assert r.status_code == 200 and r.headers["content-type"].startswith(CSV)
     got = pd.read_csv(io.StringIO(r.text), dtype=str, keep_default_na=False)
@@ -55,7 +56,7 @@ def test_cohort_score_refuses_bad_tables_like_the_cli(shared: Any) -> None:
     bad = _score(shared, (TABLE + "f,stomack,-1,3,,maybe,N2,perhaps\n").encode())
     assert bad.status_code == 422
     paths = {p["path"] for p in bad.json()["problems"]}
-    assert "row 4, column site" in paths
+    assert "row 5, column site" in paths  # spreadsheet rows: the header is row 1
     assert _score(shared, b"").status_code == 422
     assert _score(shared, b"\x00\x01garbage", kind=PARQUET).status_code == 422
     assert _score(shared, TABLE.encode(), kind="application/json").status_code == 415

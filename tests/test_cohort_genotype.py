@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 from typer.testing import CliRunner
 
 from gistcds.assess import assess
 from gistcds.cli import build_app
-from gistcds.cohort.genotype import OUTPUT_COLUMNS, genotype_frame
+from gistcds.cohort.genotype import OUTPUT_COLUMNS, genotype_columns
+from gistcds.cohort.score import score_table
 from gistcds.io.patient_json import patient_from_obj
 from gistcds.knowledge import load_kb
 
@@ -78,17 +80,24 @@ def test_bad_molecular_cells_are_named_by_row_and_column(tmp_path: Path) -> None
     )
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
-    assert lines[0] == "row 1, column variants: expected GENE:change, got 'KIT W557'"
-    assert lines[1].startswith("row 2, column sdhb_ihc: sdhb_ihc: must be one of")
+    # rows as a spreadsheet numbers them: the header is row 1
+    assert lines[0] == "row 2, column variants: expected GENE:change, got 'KIT W557'"
+    assert lines[1].startswith("row 3, column sdhb_ihc: sdhb_ihc: must be one of")
     assert lines[2].startswith(
-        "row 3, column tested_genes: tested_genes[0]: gene symbols are upper-case letters"
+        "row 4, column tested_genes: tested_genes[0]: gene symbols are upper-case letters"
     )
-    assert lines[3] == "row 4, column fusions: expected GENE1-GENE2, got 'ETV6'"
+    assert lines[3] == "row 5, column fusions: expected GENE1-GENE2, got 'ETV6'"
 
 
-def test_tables_without_molecular_columns_get_not_tested() -> None:
-    raw = pd.DataFrame({"id": ["x", "y"]})
-    frame, problems = genotype_frame(raw, load_kb())
-    assert problems == []
-    assert list(frame.columns) == list(OUTPUT_COLUMNS)
-    assert frame["genotype_class"].tolist() == ["not_tested", "not_tested"]
+def test_empty_molecular_cells_are_not_tested_and_absent_columns_write_none() -> None:
+    empty = pa.table({"variants": ["", ""], "tested_genes": ["", ""]})
+    cols, problems, bad = genotype_columns(empty, load_kb())
+    assert problems == [] and not bad.any()
+    assert list(cols) == list(OUTPUT_COLUMNS)
+    assert cols["genotype_class"].to_pylist() == ["not_tested", "not_tested"]
+    risk_only = pa.table(
+        {"id": ["x"], "site": ["stomach"], "size_cm": ["3"], "mitoses": ["1"],
+         "mitoses_per": ["5mm2"], "rupture": [""], "nodes": [""], "metastatic": [""]}
+    )  # fmt: skip
+    out, _ = score_table(risk_only)
+    assert not set(OUTPUT_COLUMNS) & set(out.column_names)

@@ -1,37 +1,39 @@
-"""``gistcds cohort score``: validation by row and column, output, and pandas == Dask."""
+"""``gistcds cohort score``: what registry users expect, row messages, formats, pandas == Dask."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
 from gistcds.cli import build_app
 from gistcds.cohort.genotype import OUTPUT_COLUMNS as GENOTYPE_COLUMNS
-from gistcds.cohort.schema import validate
-from gistcds.cohort.score import score_table
+from gistcds.cohort.schema import COLUMN_DOCS
+from gistcds.cohort.score import output_columns, score_bytes, score_table
+from gistcds.errors import InputError
 from gistcds.knowledge import load_kb
 from gistcds.risk import RiskInput, score_input
 from gistcds.risk.batch import OUTPUT_COLUMNS
 from gistcds.risk.panel import flatten
 
-HEADER = "id,site,size_cm,mitoses,mitoses_per,rupture,nodes,metastatic\n"
+HEADER = "id,site,size_cm,mitoses,mitoses_per,rupture,nodes,metastatic,ward\n"
 GOOD = (
-    "a,stomach,11,12,5mm2,false,,false\n"
-    "b,jejunum_ileum,4,3,50hpf,no,N0,\n"
-    "c,colon,4,3,5mm2,no,,no\n"
-    "d,stomach,9,8,5mm2,false,,true\n"
-    "e,duodenum,1.5,8,5mm2,,N1,false\n"
+    "a,stomach,11,12,5mm2,false,,false,W1\n"
+    "b,jejunum_ileum,4,3,50hpf,no,N0,,W2\n"
+    "c,colon,4,3,5mm2,NO,,No,W3\n"
+    "d,stomach,9,8,5mm2,false,,true,\n"
+    "e,duodenum,1.5,8,5mm2,,N1,false,W5\n"
 )
-BAD = "f,stomack,-1,3,,maybe,N2,perhaps\n"
+BAD = "f,stomack,-1,3,,maybe,N2,perhaps,W6\n"
+RISK_WRITTEN = [c for c in OUTPUT_COLUMNS if not c.startswith("mskcc_")]
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    res = runner.invoke(build_app(), list(args))
+    res = CliRunner().invoke(build_app(), list(args))
     return res.exit_code, res.stdout, res.stderr
 
 
@@ -41,63 +43,145 @@ def _write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
     return p
 
 
-def test_scores_a_csv_into_parquet_like_the_scalar_engine(tmp_path: Path) -> None:
+def test_input_columns_kept_scored_appended_mskcc_left_out(tmp_path: Path) -> None:
     src, out = _write(tmp_path, GOOD), tmp_path / "out.parquet"
     code, _, err = _run("cohort", "score", str(src), "--out", str(out))
     assert code == 0, err
+    assert err.strip().splitlines()[-1] == "scored 5 rows, skipped 0"
     df = pd.read_parquet(out)
-    assert list(df.columns) == ["id", *OUTPUT_COLUMNS, *GENOTYPE_COLUMNS]
-    assert df["id"].tolist() == list("abcde")
+    assert list(df.columns) == [*HEADER.strip().split(","), *RISK_WRITTEN]
+    assert df["ward"].tolist()[:3] == ["W1", "W2", "W3"] and df["size_cm"].tolist()[0] == "11"
     a = df.iloc[0]
-    assert (a["nih_category"], a["afip_category"], a["afip_progression_pct"], a["ajcc8_stage"]) == (
-        "high",
-        "high",
-        86.0,
-        "IIIB",
-    )
+    got = (a["nih_category"], a["afip_category"], a["afip_progression_pct"], a["ajcc8_stage"])
+    assert got == ("high", "high", 86.0, "IIIB")
     d = df.iloc[3]
     assert pd.isna(d["nih_category"]) and (d["ajcc8_m"], d["ajcc8_stage"]) == ("M1", "IV")
-    e = df.iloc[4]
     expected = flatten(
         score_input(RiskInput(site="duodenum", size_cm=1.5, mitoses=8, nodes="N1"), load_kb())
     )
-    for col, want in expected.items():
-        got = e[col]
-        assert (pd.isna(got) and want is None) or got == want, col
+    e = df.iloc[4]
+    for col in RISK_WRITTEN:
+        want = expected[col]
+        assert (pd.isna(e[col]) and want is None) or e[col] == want, col
 
 
-def test_bad_rows_exit_2_naming_row_and_column_and_write_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_output_format_follows_the_extension(tmp_path: Path, suffix: str) -> None:
+    src, out = _write(tmp_path, GOOD), tmp_path / f"out{suffix}"
+    assert _run("cohort", "score", str(src), "--out", str(out))[0] == 0
+    raw = out.read_bytes()
+    if suffix == ".csv":
+        df = pd.read_csv(out, dtype=str, keep_default_na=False)
+        assert raw.startswith(b'"id","site"') or raw.startswith(b"id,site")
+    elif suffix == ".parquet":
+        assert raw[:4] == b"PAR1"
+        df = pd.read_parquet(out)
+    else:
+        rows = [json.loads(line) for line in raw.decode().splitlines()]
+        assert rows[0]["id"] == "a" and rows[0]["afip_progression_pct"] == 86.0
+        assert rows[3]["nih_category"] is None
+        df = pd.DataFrame(rows)
+    assert df["id"].tolist() == list("abcde") and "nih_category" in df.columns
+
+
+def test_unknown_out_extension_is_refused_before_reading(tmp_path: Path) -> None:
+    code, _, err = _run("cohort", "score", str(_write(tmp_path, GOOD)), "--out", "x.xlsx")
+    assert code == 2 and "--out: must end in .csv, .parquet or .jsonl" in err
+
+
+def test_bad_rows_exit_2_spreadsheet_rows_and_write_nothing(tmp_path: Path) -> None:
     src, out = _write(tmp_path, GOOD + BAD), tmp_path / "out.parquet"
     code, _, err = _run("cohort", "score", str(src), "--out", str(out))
-    assert code == 2
-    assert not out.exists()
+    assert code == 2 and not out.exists()
     lines = err.strip().splitlines()
+    # header = row 1, so the sixth patient is spreadsheet row 7
     for column in ("site", "size_cm", "mitoses_per", "rupture", "nodes", "metastatic"):
-        assert any(line.startswith(f"row 6, column {column}:") for line in lines), column
+        assert any(line.startswith(f"row 7, column {column}:") for line in lines), column
+    assert "row 7, column size_cm: must be > 0, got '-1'" in lines
     assert "Traceback" not in err
 
 
-def test_skip_invalid_scores_the_good_rows(tmp_path: Path) -> None:
-    src, out = _write(tmp_path, BAD + GOOD), tmp_path / "out.parquet"
+def test_skip_invalid_scores_the_good_rows_and_says_how_many(tmp_path: Path) -> None:
+    src, out = _write(tmp_path, BAD + GOOD), tmp_path / "out.csv"
     code, _, err = _run("cohort", "score", str(src), "--out", str(out), "--skip-invalid")
     assert code == 0
-    assert "skipped row 1, column site" in err
-    assert pd.read_parquet(out)["id"].tolist() == list("abcde")
+    assert "skipped row 2, column site" in err
+    assert err.strip().splitlines()[-1] == "scored 5 rows, skipped 1"
+    assert pd.read_csv(out, dtype=str)["id"].tolist() == list("abcde")
 
 
-def test_missing_column_and_duplicate_id(tmp_path: Path) -> None:
+def test_case_is_accepted_as_assess_accepts_it(tmp_path: Path) -> None:
+    # booleans in any case (as before); enumerated values as in a patient record
+    table = pa.table(
+        {
+            "id": ["x", "y"],
+            "site": ["stomach", "Stomach"],
+            "size_cm": ["3", "3"],
+            "mitoses": ["1", "1"],
+            "mitoses_per": ["5mm2", "5mm2"],
+            "rupture": ["TRUE", "No"],
+            "nodes": ["N0", "n0"],
+            "metastatic": ["False", "YES"],
+        }
+    )
+    with pytest.raises(InputError) as exc:
+        score_table(table)
+    msgs = [str(p) for p in exc.value.problems]
+    assert any("row 3, column site" in m and "'stomach'" in m for m in msgs)
+    from gistcds.domain.patient import PrimaryTumor
+
+    for value in ("Stomach", "n0"):  # the patient model refuses them too
+        field = "site" if value == "Stomach" else "nodes"
+        with pytest.raises(ValueError):
+            PrimaryTumor.model_validate({field: value})
+
+
+def test_missing_column_and_repeated_id(tmp_path: Path) -> None:
     p = tmp_path / "in.csv"
     p.write_text("id,site,size_cm\na,stomach,3\n")
     code, _, err = _run("cohort", "score", str(p))
-    assert code == 2 and "column mitoses: column missing" in err
-    _, problems = validate(
-        pd.read_csv(_write(tmp_path, GOOD + "a,stomach,3,1,5mm2,,,\n"), dtype=str)
-    )
-    assert [str(p) for p in problems] == ["row 6, column id: repeated id, got 'a'"]
+    assert code == 2 and "row 1, column mitoses: column missing from the table" in err
+    with pytest.raises(InputError) as exc:
+        score_bytes((HEADER + GOOD + "a,stomach,3,1,5mm2,,,,\n").encode(), "csv")
+    assert [str(p) for p in exc.value.problems] == ["row 7, column id: repeated id, got 'a'"]
 
 
-def test_parquet_input_gives_the_same_output_as_csv(tmp_path: Path) -> None:
-    csv = _write(tmp_path, GOOD)
+def test_directory_semicolons_and_unknown_files_get_clear_messages(tmp_path: Path) -> None:
+    (tmp_path / "reg").mkdir()
+    (tmp_path / "reg" / "part1.csv").write_text(HEADER + GOOD)
+    code, _, err = _run("cohort", "score", str(tmp_path / "reg"))
+    assert code == 2 and "is a directory, not a table file; tables inside: part1.csv" in err
+    semi = tmp_path / "semi.csv"
+    semi.write_text(HEADER.replace(",", ";") + GOOD.replace(",", ";"))
+    code, _, err = _run("cohort", "score", str(semi))
+    assert code == 2
+    assert "separated by semicolons, not commas (9 columns: id, site, size_cm" in err
+    code, _, err = _run("cohort", "score", str(tmp_path / "nope.csv"))
+    assert code == 2 and "no such file" in err
+
+
+def test_help_and_columns_list_every_column_and_its_values() -> None:
+    code, out, _ = _run("cohort", "columns")
+    assert code == 0
+    for column, _, _ in COLUMN_DOCS:
+        assert column in out
+    assert "jejunum_ileum" in out and "5mm2" in out and "NX" in out
+    code, out, _ = _run("cohort", "score", "--help")
+    assert code == 0 and "mitoses_per" in out and "jejunum_ileum" in out and ".jsonl" in out
+
+
+def test_the_example_csv_scores_cleanly(tmp_path: Path) -> None:
+    example = Path(__file__).parents[1] / "examples" / "cohort" / "registry.csv"
+    out = tmp_path / "scored.parquet"
+    code, _, err = _run("cohort", "score", str(example), "--out", str(out))
+    assert code == 0, err
+    df = pd.read_parquet(out)
+    assert list(df.columns[-len(GENOTYPE_COLUMNS) :]) == list(GENOTYPE_COLUMNS)
+    assert (df["genotype_class"] == df["genotype_class_input"]).all()
+
+
+def test_same_answer_from_csv_and_parquet_input(tmp_path: Path) -> None:
+    csv_out, _ = score_bytes((HEADER + GOOD).encode(), "csv")
     typed = pd.DataFrame(
         {
             "id": list("abcde"),
@@ -110,46 +194,22 @@ def test_parquet_input_gives_the_same_output_as_csv(tmp_path: Path) -> None:
             "metastatic": [False, None, False, True, False],
         }
     )
-    pq = tmp_path / "in.parquet"
-    typed.to_parquet(pq)
+    pq_out, summary = score_table(typed)
+    assert summary.scored == 5
+    names = list(output_columns(load_kb(), with_genotype=False))
+    pd.testing.assert_frame_equal(
+        csv_out.select(names).to_pandas(), pq_out.select(names).to_pandas()
+    )
+
+
+def test_dask_engine_writes_the_same_table(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    example = Path(__file__).parents[1] / "examples" / "cohort" / "registry.csv"
     outs = []
-    for src in (csv, pq):
-        out = tmp_path / f"{src.stem}-{src.suffix[1:]}.parquet"
-        assert _run("cohort", "score", str(src), "--out", str(out))[0] == 0
+    for engine in ("pandas", "dask"):
+        out = tmp_path / f"{engine}.parquet"
+        args = ["cohort", "score", str(example), "--out", str(out), "--engine", engine]
+        code, _, err = _run(*args, *(["--workers", "1"] if engine == "dask" else []))
+        assert code == 0, err
         outs.append(pd.read_parquet(out))
     pd.testing.assert_frame_equal(outs[0], outs[1])
-
-
-def _random_cohort(n: int) -> pd.DataFrame:
-    rng = np.random.default_rng(7)
-    sites = ["stomach", "duodenum", "jejunum_ileum", "rectum", "colon", "omentum", ""]
-    raw = pd.DataFrame(
-        {
-            "id": [f"p{i}" for i in range(n)],
-            "site": rng.choice(sites, n),
-            "size_cm": rng.choice([2.0, 5.0, 10.0, 3.3, 12.0, 0.5], n).astype(str),
-            "mitoses": rng.choice([5, 10, 0, 7, 30], n).astype(str),
-            "mitoses_per": "5mm2",
-            "rupture": rng.choice(["true", "false", ""], n),
-            "nodes": rng.choice(["N0", "N1", "NX", ""], n),
-            "metastatic": rng.choice(["true", "false"], n, p=[0.1, 0.9]),
-        }
-    )
-    clean, problems = validate(raw)
-    assert not problems
-    return clean
-
-
-def test_pandas_partitions_do_not_change_the_output() -> None:
-    df, kb = _random_cohort(3000), load_kb()
-    whole = score_table(df, kb, partition_rows=10_000, progress=False)
-    parts = score_table(df, kb, partition_rows=700, progress=True)
-    pd.testing.assert_frame_equal(whole, parts)
-
-
-def test_dask_engine_output_is_identical_to_pandas() -> None:
-    pytest.importorskip("distributed")
-    df, kb = _random_cohort(2000), load_kb()
-    local = score_table(df, kb, engine="pandas", partition_rows=500)
-    dask = score_table(df, kb, engine="dask", workers=1, partition_rows=500)
-    pd.testing.assert_frame_equal(local, dask)

@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "assess": "Assess one patient (JSON file, or - for stdin).",
     "assess-fhir": "Assess one patient from a FHIR R4 Bundle (mCODE), or - for stdin.",
     "export-fhir": "Write a patient JSON as a FHIR R4 Bundle (mCODE profiles).",
-    "cohort": "Score a table of patients (CSV/Parquet): risk columns for every system.",
+    "cohort": "Registry analytics: score, survival, Cox, calibration, report, synthetic data.",
     "kb": "Knowledge base: list its sources, check its citations.",
     "schema": "Print a JSON Schema (patient input, assessment output).",
     "simulate": "Simulate a treatment sequence (Monte Carlo): OS and time on each line.",

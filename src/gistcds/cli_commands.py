@@ -34,11 +34,6 @@ class Engine(StrEnum):
     dask = "dask"
 
 
-class CohortEngine(StrEnum):
-    pandas = "pandas"
-    dask = "dask"
-
-
 class SchemaName(StrEnum):
     patient = "patient"
     assessment = "assessment"
@@ -60,11 +55,9 @@ def register(app: typer.Typer) -> None:
     kb.command("check", help="Validate the knowledge base; exit 1 on any problem.")(kb_check_cmd)
     register_kb_stats(kb)
     app.add_typer(kb, name="kb")
-    cohort = typer.Typer(help=COMMANDS["cohort"], no_args_is_help=True)
-    cohort.command("score", help="Risk and staging columns for every row of a table.")(
-        cohort_score_cmd
-    )
-    app.add_typer(cohort, name="cohort")
+    from gistcds.cli_cohort import register_cohort
+
+    register_cohort(app)
     register_trials(app)
 
 
@@ -291,42 +284,6 @@ def simulate_cmd(
             print(f"  note: {note}")
         print(
             "Population-level simulation from published trial arms; not a forecast for one patient."
-        )
-        return EXIT_OK
-
-    raise typer.Exit(guarded(body))
-
-
-def cohort_score_cmd(
-    table: Annotated[Path, typer.Argument(help="input table: .csv or .parquet")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="output .parquet (default: CSV on stdout)")
-    ] = None,
-    engine: Annotated[
-        CohortEngine, typer.Option("--engine", help="pandas (in process) or dask")
-    ] = CohortEngine.pandas,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)"),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option("--workers", help="local Dask cluster workers", min=1)
-    ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="skip bad rows (listed on stderr) instead of failing"),
-    ] = False,
-) -> None:
-    def body() -> int:
-        from gistcds.cohort.score import run
-
-        run(
-            table,
-            out,
-            engine=engine.value,
-            scheduler=scheduler,
-            skip_invalid=skip_invalid,
-            workers=workers,
         )
         return EXIT_OK
 

@@ -24,15 +24,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from gistcds.cohort.schema import RowProblem
+from gistcds.cohort.validate import text_column
 from gistcds.domain.patient import Molecular, Patient
 from gistcds.domain.results.genotype import Sensitivity
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.io.validation import problems_from
 from gistcds.knowledge import KnowledgeBase
+
+__all__ = ["INPUT_COLUMNS", "OUTPUT_COLUMNS", "genotype_columns", "present"]
 
 INPUT_COLUMNS: tuple[str, ...] = ("variants", "tested_genes", "sdhb_ihc", "fusions")
 DRUGS: tuple[str, ...] = tuple(Sensitivity.model_fields)
@@ -71,12 +76,6 @@ def _molecular_doc(
     return doc
 
 
-def _cells(raw: pd.DataFrame, column: str) -> pd.Series:
-    if column not in raw.columns:
-        return pd.Series("", index=raw.index, dtype="string")
-    return raw[column].astype("string").str.strip().fillna("")
-
-
 def _interpret(key: tuple[str, ...], kb: KnowledgeBase, out: Any) -> tuple[str, str] | None:
     """Fill ``out`` with the genotype columns of one combination; (column, message) if bad."""
     doc = _molecular_doc(*key)
@@ -95,21 +94,43 @@ def _interpret(key: tuple[str, ...], kb: KnowledgeBase, out: Any) -> tuple[str, 
     return None
 
 
-def genotype_frame(raw: pd.DataFrame, kb: KnowledgeBase) -> tuple[pd.DataFrame, list[RowProblem]]:
-    """The genotype output columns for every row (same index), and the problems found."""
-    keys = pd.DataFrame({c: _cells(raw, c) for c in INPUT_COLUMNS}, index=raw.index)
-    codes = keys.groupby(list(INPUT_COLUMNS), sort=False).ngroup().to_numpy()
-    combos = keys.drop_duplicates()  # first appearances: the same order as ngroup's codes
-    table = np.full((max(len(combos), 1), len(OUTPUT_COLUMNS)), "", dtype=object)
+def present(table: pa.Table) -> bool:
+    """Whether the table has any molecular column (otherwise no genotype column is written)."""
+    return any(c in table.column_names for c in INPUT_COLUMNS)
+
+
+def genotype_columns(
+    table: pa.Table, kb: KnowledgeBase, first_row: int = 2
+) -> tuple[dict[str, pa.Array], list[RowProblem], npt.NDArray[np.bool_]]:
+    """The genotype output columns for every row, the problems found and the bad-row mask.
+
+    Rows are grouped by their combination of the four molecular cells (dictionary codes
+    combined into one integer key), and the scalar engine runs once per combination.
+    """
+    n = table.num_rows
+    table = table.unify_dictionaries()
+    key = np.zeros(n, dtype=np.int64)
+    for c in INPUT_COLUMNS:
+        enc = pc.dictionary_encode(text_column(table, c))
+        key = key * (len(enc.dictionary) + 1) + enc.indices.to_numpy(zero_copy_only=False)
+        key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # keep the key small
+    combos, first, codes = np.unique(key, return_index=True, return_inverse=True)
+    cells = [text_column(table, c).take(pa.array(first)).to_pylist() for c in INPUT_COLUMNS]
+    out = np.full((max(len(combos), 1), len(OUTPUT_COLUMNS)), "", dtype=object)
     problems: list[RowProblem] = []
-    for j, combo in enumerate(combos.itertuples(index=False)):
-        issue = _interpret(tuple(str(v) for v in combo), kb, table[j])
+    bad = np.zeros(n, dtype=bool)
+    for j, combo in enumerate(zip(*cells, strict=True)):
+        issue = _interpret(tuple(str(v) for v in combo), kb, out[j])
         if issue is not None:
-            rows = np.flatnonzero(codes == j) + 1
-            problems.extend(RowProblem(int(r), issue[0], issue[1]) for r in rows)
-    columns = {}
+            rows = np.flatnonzero(codes == j)
+            bad[rows] = True
+            problems.extend(RowProblem(int(r) + first_row, issue[0], issue[1]) for r in rows)
+    columns: dict[str, pa.Array] = {}
     for k, name in enumerate(OUTPUT_COLUMNS):
-        categories, per_combo = np.unique(table[:, k].astype(str), return_inverse=True)
-        columns[name] = pd.Categorical.from_codes(per_combo[codes], categories=pd.Index(categories))
-    frame = pd.DataFrame(columns, index=raw.index)
-    return frame, problems
+        # one dictionary entry per distinct value (pandas needs unique categories); "" = null
+        labels, per_combo = np.unique(out[: len(combos), k].astype(str), return_inverse=True)
+        row_codes = per_combo[codes].astype(np.int32) if n else np.zeros(0, np.int32)
+        empty = labels == ""
+        indices = pa.array(row_codes, mask=empty[row_codes] if n else None)
+        columns[name] = pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()))
+    return columns, problems, bad

@@ -1,138 +1,194 @@
-"""``gistcds cohort score``: the risk batch path over a CSV/Parquet table, in process or on Dask.
+"""``gistcds cohort score``: the risk batch path and the genotype engine over a table.
 
-Reads the table, validates every row (``schema``, and the optional molecular columns of
-``genotype``), refuses the whole table before writing anything when a row is bad (unless
-``skip_invalid``), scores the rest with the vectorised risk path and writes ``id``, the risk
-columns (``risk.batch.OUTPUT_COLUMNS``) and the genotype columns (``genotype.OUTPUT_COLUMNS``).
-The Dask engine runs the risk function per partition, so both engines give identical output;
-the genotype columns are computed in process, once per distinct molecular combination.
+Every input column is kept, untouched, and the scored columns are appended (risk:
+``risk.batch.OUTPUT_COLUMNS`` less the MSKCC columns while the knowledge base marks that
+nomogram not reported, since they would always be empty; genotype columns only when the
+table has a molecular column). A bad row stops the run before anything is written, with one
+line per bad cell naming the spreadsheet row and the column, unless ``skip_invalid``.
+
+``score_table`` / ``score_bytes`` are the public faces (the service calls them). The pandas
+engine reads the whole table with pyarrow's CSV reader and validates and scores it in one
+vectorised pass; the Dask engine streams the file in slices, scores each slice on a worker
+with the same function and writes the slices in order, so both give identical tables.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
-from gistcds.cohort.genotype import genotype_frame
-from gistcds.cohort.schema import COLUMNS, RowProblem, bad_rows, validate
+from gistcds.cohort import genotype, tableio
+from gistcds.cohort.schema import RowProblem
+from gistcds.cohort.validate import duplicate_rows, validate_table
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
-from gistcds.risk.batch import Codes, Encoded, encode, score_codes, score_frame, to_frame
+from gistcds.risk.batch import OUTPUT_COLUMNS as RISK_COLUMNS
+from gistcds.risk.batch import score_frame
 from gistcds.risk.tables import risk_tables
 
+__all__ = [
+    "ScoreSummary",
+    "Slice",
+    "output_columns",
+    "repeats",
+    "run",
+    "score_bytes",
+    "score_slice",
+    "score_table",
+    "to_problems",
+    "with_input",
+]
+
 Engine = Literal["pandas", "dask"]
-PARTITION_ROWS = 250_000
-DASK_PARTITION_ROWS = 100_000  # ~2 MB of encoded inputs per task
-PROGRESS_MIN_ROWS = 500_000
 MAX_LISTED_PROBLEMS = 200
+FIRST_ROW = 2  # the header is row 1, as a spreadsheet numbers it
+Mask = npt.NDArray[np.bool_]
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A CSV or Parquet file as raw columns (CSV cells kept as text for validation)."""
-    if not path.is_file():
-        raise InputError([Problem(str(path), "no such file")])
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix in (".csv", ".txt"):
-            return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except Exception as exc:  # unreadable file: an input problem, not an internal error
-        raise InputError([Problem(str(path), f"cannot read table: {exc}")]) from exc
-    raise InputError([Problem(str(path), "expected a .csv or .parquet file")])
+@dataclass
+class ScoreSummary:
+    scored: int = 0
+    skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    n_problems: int = 0
 
 
-def _problems(problems: list[RowProblem]) -> list[Problem]:
-    out = [Problem(f"row {p.row}, column {p.column}", p.message) for p in problems]
-    if len(out) > MAX_LISTED_PROBLEMS:
-        rest = len(out) - MAX_LISTED_PROBLEMS
-        out = [*out[:MAX_LISTED_PROBLEMS], Problem("", f"... and {rest} more problem(s)")]
+def _risk_columns(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The risk columns written: MSKCC's are left out while the KB marks it not reported."""
+    if risk_tables(kb).mskcc_kb.mskcc.status == "not_reported":
+        return tuple(c for c in RISK_COLUMNS if not c.startswith("mskcc_"))
+    return RISK_COLUMNS
+
+
+def output_columns(kb: KnowledgeBase, with_genotype: bool) -> tuple[str, ...]:
+    """The scored columns appended to the input columns."""
+    geno = genotype.OUTPUT_COLUMNS if with_genotype else ()
+    return (*_risk_columns(kb), *geno)
+
+
+def _as_arrow(value: pd.Series) -> pa.Array:
+    """A risk column as Arrow: categoricals as dictionary arrays built from their codes
+    (no per-row conversion), numbers with NaN as null."""
+    if isinstance(value.dtype, pd.CategoricalDtype):
+        codes = value.cat.codes.to_numpy()
+        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+        labels = pa.array([str(c) for c in value.cat.categories], pa.string())
+        return pa.DictionaryArray.from_arrays(indices, labels)
+    return pa.array(value.to_numpy(), from_pandas=True)
+
+
+def _keep_input(table: pa.Table, scored: tuple[str, ...]) -> pa.Table:
+    """The input columns as read (the reader's dictionary encoding undone, so a kept column
+    is text as in the file); one named like a scored column is renamed ``<name>_input``."""
+    names = [f"{n}_input" if n in scored else n for n in table.column_names]
+    read_as_dictionary = set(tableio.DICTIONARY_COLUMNS) & set(table.column_names)
+    return tableio.plain(table, read_as_dictionary).rename_columns(names)
+
+
+@dataclass
+class Slice:
+    table: pa.Table
+    problems: list[RowProblem]
+    n_problems: int
+    bad: Mask
+    missing: bool = False  # a required column is missing: nothing can be scored
+
+
+def score_slice(
+    table: pa.Table,
+    kb: KnowledgeBase,
+    first_row: int = FIRST_ROW,
+    repeated: Mask | None = None,
+    keep_input: bool = True,
+) -> Slice:
+    """Validate and score one slice; ``table`` holds every row, bad ones flagged in ``bad``
+    (without ``keep_input``, only the scored columns: what a Dask worker sends back)."""
+    checked = validate_table(table, first_row)
+    if checked.frame.shape[1] == 0:  # a required column is missing
+        return Slice(table.slice(0, 0), checked.problems, checked.n_problems, checked.bad, True)
+    bad = checked.bad if repeated is None else checked.bad | repeated
+    risk = score_frame(checked.frame, risk_tables(kb))
+    with_geno = genotype.present(table)
+    names = output_columns(kb, with_geno)
+    cols: dict[str, pa.Array] = {c: _as_arrow(risk[c]) for c in _risk_columns(kb)}
+    problems, n_problems = checked.problems, checked.n_problems
+    if with_geno:
+        geno, geno_problems, geno_bad = genotype.genotype_columns(table, kb, first_row)
+        cols.update(geno)
+        problems = [*problems, *geno_problems]
+        n_problems += len(geno_problems)
+        bad = bad | geno_bad
+    scored = pa.table({n: cols[n] for n in names}) if names else pa.table({})
+    if not keep_input:
+        return Slice(scored, problems, n_problems, bad)
+    return Slice(with_input(table, scored), problems, n_problems, bad)
+
+
+def with_input(table: pa.Table, scored: pa.Table) -> pa.Table:
+    """The input columns of ``table`` followed by the ``scored`` columns (as ``score_slice``
+    with ``keep_input`` would have returned them)."""
+    out = _keep_input(table, tuple(scored.column_names))
+    for name, col in zip(scored.column_names, scored.columns, strict=True):
+        out = out.append_column(name, col)
     return out
 
 
-def _score_part(args: tuple[str, Encoded]) -> Codes:
-    """One partition on a Dask worker: the batch function over compact encoded arrays.
-
-    Only the encoded inputs (about 20 bytes a row) travel to the worker and only the codes
-    come back; ids and output columns are assembled here, exactly as the pandas path does.
-    """
-    kb_dir, encoded = args
-    return score_codes(encoded, risk_tables(load_kb(kb_dir)))
-
-
-def _with_id(part: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
-    scored.insert(0, "id", part["id"].to_numpy())
-    return scored
+def to_problems(problems: list[RowProblem], total: int) -> list[Problem]:
+    ordered = sorted(problems, key=lambda p: p.row)
+    out = [Problem(f"row {p.row}, column {p.column}", p.message) for p in ordered]
+    if total > MAX_LISTED_PROBLEMS:
+        out = out[:MAX_LISTED_PROBLEMS]
+        out.append(Problem("", f"... {total - MAX_LISTED_PROBLEMS} more problem(s) not listed"))
+    return out
 
 
-def _partitions(df: pd.DataFrame, rows: int) -> list[pd.DataFrame]:
-    n = max(1, -(-len(df) // rows))
-    return [df.iloc[idx] for idx in np.array_split(np.arange(len(df)), n)]
-
-
-@contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr (or a no-op) advanced by rows scored."""
-    if not enabled:
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("scoring patients", total=total)
-        yield lambda n: bar.advance(task, n)
+def repeats(ids: pa.Array | pa.ChunkedArray, n: int) -> tuple[Mask, list[RowProblem]]:
+    found = duplicate_rows(ids, FIRST_ROW)
+    mask = np.zeros(n, dtype=bool)
+    mask[[p.row - FIRST_ROW for p in found]] = True
+    return mask, found
 
 
 def score_table(
-    df: pd.DataFrame,
-    kb: KnowledgeBase,
-    engine: Engine = "pandas",
-    scheduler: str | None = None,
-    workers: int | None = None,
-    partition_rows: int | None = None,
-    progress: bool | None = None,
-) -> pd.DataFrame:
-    """Score a validated frame; identical output whichever engine runs it."""
-    default_rows = PARTITION_ROWS if engine == "pandas" else DASK_PARTITION_ROWS
-    parts = _partitions(df, partition_rows or default_rows)
-    show = progress if progress is not None else len(df) >= PROGRESS_MIN_ROWS
-    results: list[pd.DataFrame] = []
-    with _progress(len(df), show) as advance:
-        if engine == "pandas":
-            t = risk_tables(kb)
-            for part in parts:
-                results.append(_with_id(part, score_frame(part, t)))
-                advance(len(part))
-        else:
-            from gistcds.executors import DaskExecutor
+    table: pa.Table | Any, kb: KnowledgeBase | None = None, *, skip_invalid: bool = False
+) -> tuple[pa.Table, ScoreSummary]:
+    """Score a whole table (Arrow or pandas) in memory: (the scored table, the summary).
 
-            t = risk_tables(kb)
-            with DaskExecutor(address=scheduler, n_workers=workers) as ex:
-                step = max(1, workers or 2)
-                for i in range(0, len(parts), step):
-                    batch = parts[i : i + step]
-                    codes = ex.map(_score_part, [(str(kb.directory), encode(p)) for p in batch])
-                    for part, c in zip(batch, codes, strict=True):
-                        results.append(_with_id(part, to_frame(c, t, index=part.index)))
-                    advance(sum(len(p) for p in batch))
-    if not results:
-        return _with_id(df, score_frame(df, risk_tables(kb)))
-    out = pd.concat(results, ignore_index=True)
-    return out
+    Raises ``InputError`` (one problem per bad cell, rows numbered as in a spreadsheet)
+    when a row is bad and ``skip_invalid`` is false; otherwise bad rows are left out.
+    """
+    kb = kb or load_kb()
+    if not isinstance(table, pa.Table):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    n = table.num_rows
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the id check beside the scoring
+        found = pool.submit(repeats, table.column("id"), n) if "id" in table.column_names else None
+        part = score_slice(table, kb, FIRST_ROW)
+        repeated, rep_problems = found.result() if found else (None, [])
+    if repeated is not None:
+        part.bad |= repeated
+    problems = [*part.problems, *rep_problems]
+    total = part.n_problems + len(rep_problems)
+    if part.missing or (problems and not skip_invalid):
+        raise InputError(to_problems(problems, total))
+    out = part.table.filter(pa.array(~part.bad)) if part.bad.any() else part.table
+    skipped = int(part.bad.sum())
+    return out, ScoreSummary(n - skipped, skipped, sorted(problems, key=lambda p: p.row), total)
+
+
+def score_bytes(
+    data: bytes, fmt: str, kb: KnowledgeBase | None = None, *, skip_invalid: bool = False
+) -> tuple[pa.Table, ScoreSummary]:
+    """Score a table sent as bytes (``fmt``: csv, parquet or jsonl), as ``score_table``."""
+    return score_table(tableio.read_bytes(data, fmt), kb, skip_invalid=skip_invalid)
 
 
 def run(
@@ -143,29 +199,26 @@ def run(
     skip_invalid: bool = False,
     workers: int | None = None,
     kb: KnowledgeBase | None = None,
-) -> pd.DataFrame:
-    """Read, validate, score and write (Parquet to ``out``, CSV to stdout when ``out`` is None)."""
+) -> ScoreSummary:
+    """Read, validate, score and write (format from ``out``'s extension; CSV on stdout).
+
+    Ends with "scored N rows, skipped M" on stderr (after the skipped rows, if any).
+    """
+    from gistcds.cohort import pipeline
+
     kb = kb or load_kb()
-    raw = read_table(path)
-    if any(c not in raw.columns for c in COLUMNS):
-        _, problems = validate(raw)
-        raise InputError(_problems(problems))
-    clean, problems = validate(raw)
-    genotypes, genotype_problems = genotype_frame(raw, kb)
-    problems = sorted([*problems, *genotype_problems], key=lambda p: p.row)
-    if problems:
-        if not skip_invalid:
-            raise InputError(_problems(problems))
-        for p in _problems(problems):
-            print(f"skipped {p}", file=sys.stderr)
-        bad = np.isin(np.arange(1, len(clean) + 1), sorted(bad_rows(problems)))
-        clean = clean.loc[~bad]
-        genotypes = genotypes.loc[~bad]
-    scored = score_table(clean, kb, engine=engine, scheduler=scheduler, workers=workers)
-    scored = pd.concat([scored, genotypes.reset_index(drop=True)], axis=1)
-    if out is None:
-        scored.to_csv(sys.stdout, index=False)
+    fmt = tableio.out_format(out) if out is not None else "csv"
+    if engine == "dask":
+        if out is None:
+            raise InputError([Problem("--out", "the dask engine writes to a file: give --out")])
+        summary = pipeline.run_dask(path, out, fmt, kb, (scheduler, workers, skip_invalid))
+    elif out is None:
+        table, summary = score_table(tableio.read_path(path), kb, skip_invalid=skip_invalid)
+        tableio.write_table(table, sys.stdout.buffer, "csv")
+        sys.stdout.flush()
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        scored.to_parquet(out, index=False)
-    return scored
+        summary = pipeline.run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+    for p in to_problems(summary.problems, summary.n_problems):
+        print(f"skipped {p}", file=sys.stderr)
+    print(f"scored {summary.scored} rows, skipped {summary.skipped}", file=sys.stderr)
+    return summary

@@ -1,0 +1,119 @@
+"""``cohort score`` against the I/O floor: pyarrow's own CSV read + Parquet write, same file.
+
+Writes a registry CSV of N rows (the eight risk columns, values as registries write them),
+then times, alternately and several times each, in this process:
+
+- floor: ``pyarrow.csv.read_csv`` + ``pyarrow.parquet.write_table`` of the same file;
+- score: ``gistcds.cohort.score.run`` (read, validate every cell, score every system,
+  write input + scored columns to Parquet);
+
+and prints the medians and their ratio (target <= 1.5). The knowledge base is loaded once
+before timing (``gistcds`` loads it once per process; its load time is printed apart),
+and the end-to-end CLI run (interpreter start included) is printed for reference.
+
+Usage: python benchmarks/bench_cohort_score.py [ROWS] [REPEATS]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from gistcds.cohort.score import run
+from gistcds.knowledge import load_kb
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process so far (user + system, every thread)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def make_csv(path: Path, n: int, seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    sites = np.array(["stomach", "jejunum_ileum", "duodenum", "rectum", "colon", "omentum", ""])
+    df = pd.DataFrame(
+        {
+            "id": np.char.add("P", np.arange(n).astype(str)),
+            "site": rng.choice(sites, n, p=[0.5, 0.25, 0.06, 0.05, 0.04, 0.05, 0.05]),
+            "size_cm": np.round(rng.lognormal(np.log(5), 0.8, n).clip(0.2, 40), 1).astype(str),
+            "mitoses": np.floor(rng.lognormal(1.1, 1.2, n)).astype(int).astype(str),
+            "mitoses_per": rng.choice(["5mm2", "50hpf"], n),
+            "rupture": rng.choice(["false", "true", "", "no"], n, p=[0.7, 0.05, 0.2, 0.05]),
+            "nodes": rng.choice(["", "N0", "N1", "NX"], n, p=[0.6, 0.3, 0.02, 0.08]),
+            "metastatic": rng.choice(["false", "true", ""], n, p=[0.75, 0.15, 0.1]),
+        }
+    )
+    df.to_csv(path, index=False)
+
+
+def floor(src: Path, out: Path) -> None:
+    pq.write_table(pacsv.read_csv(src), out)
+
+
+def score(src: Path, out: Path) -> None:
+    with contextlib.redirect_stderr(io.StringIO()):
+        run(src, out)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    t0 = time.perf_counter()
+    load_kb()
+    kb_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "registry.csv"
+        make_csv(src, n)
+        size_mb = src.stat().st_size / 1e6
+        times: dict[str, list[float]] = {"floor": [], "score": []}
+        cpu: dict[str, list[float]] = {"floor": [], "score": []}
+        for _ in range(repeats):
+            for name, fn in (("floor", floor), ("score", score)):
+                c, t = _cpu(), time.perf_counter()
+                fn(src, Path(tmp) / f"{name}.parquet")
+                times[name].append(time.perf_counter() - t)
+                cpu[name].append(_cpu() - c)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+        t = time.perf_counter()
+        cli = Path(sys.executable).with_name("gistcds")
+        subprocess.run(
+            [str(cli), "cohort", "score", str(src), "--out", str(Path(tmp) / "cli.parquet")],
+            check=True,
+            capture_output=True,
+        )
+        cli_s = time.perf_counter() - t
+    print(f"rows {n:,} ({size_mb:.0f} MB CSV), {repeats} alternating runs, medians:")
+    print(f"  floor: pyarrow read_csv + write_table   {med['floor']:.3f} s")
+    print(f"  cohort score (read, validate, score)    {med['score']:.3f} s")
+    print(
+        f"  ratio score / floor                     {med['score'] / med['floor']:.2f}"
+        " (target <= 1.5)"
+    )
+    print(
+        f"  CPU seconds (all threads): floor {med_cpu['floor']:.2f},"
+        f" score {med_cpu['score']:.2f}, ratio {med_cpu['score'] / med_cpu['floor']:.2f}"
+    )
+    print(f"  load average during the run            {os.getloadavg()[0]:.1f} (2 cores)")
+    print(f"  knowledge base load, once per process   {kb_s:.3f} s (not in the ratio)")
+    print(f"  CLI end to end (interpreter, imports)   {cli_s:.3f} s")
+    print(f"  throughput                              {n / med['score'] / 1e6:.2f} M rows/s")
+    print("  (2 shared cores: other engineers' jobs may run at the same time)")
+
+
+if __name__ == "__main__":
+    main()

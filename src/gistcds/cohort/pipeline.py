@@ -1,0 +1,235 @@
+"""Scoring a file slice by slice: in this process (pandas engine) or on Dask.
+
+In process, the table is read whole (pyarrow's multi-threaded CSV reader), then scored in
+slices on a pool of threads while this thread writes the finished slices in order, so the
+cores share validation, scoring and writing. On Dask, the file is streamed in slices (never whole
+in memory), each slice scored on a worker by the same ``score_slice`` and written here in
+file order. Output goes to a temporary file renamed at the end, so a failed run leaves
+nothing behind; repeated ids are found first (one sort of the id column), so a row is
+never written before it is known to be good.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from gistcds.cohort import tableio
+from gistcds.cohort.genotype import INPUT_COLUMNS as GENOTYPE_INPUT
+from gistcds.cohort.schema import COLUMNS
+from gistcds.cohort.score import (
+    FIRST_ROW,
+    ScoreSummary,
+    Slice,
+    repeats,
+    score_slice,
+    to_problems,
+    with_input,
+)
+from gistcds.cohort.validate import text_column
+from gistcds.errors import InputError
+from gistcds.knowledge import KnowledgeBase, load_kb
+
+__all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local"]
+
+LOCAL_SLICE_ROWS = 262_144
+THREADS = max(2, os.cpu_count() or 1)
+DASK_SLICE_ROWS = 500_000
+
+
+class Writer:
+    """Appends scored slices to the output file (CSV, Parquet or JSON lines)."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        self._pq: Any = None
+        self._fh: Any = None
+
+    def write(self, table: pa.Table) -> None:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        if self.fmt == "parquet":
+            if self._pq is None:
+                self._pq = pq.ParquetWriter(
+                    self.path, table.schema, write_statistics=tableio.stats_columns(table)
+                )
+            self._pq.write_table(table)
+        elif self._fh is None:
+            self._fh = self.path.open("wb")
+            tableio.write_table(table, self._fh, self.fmt)
+        elif self.fmt == "csv":
+            opts = pacsv.WriteOptions(include_header=False)
+            pacsv.write_csv(tableio.plain(table), self._fh, write_options=opts)
+        else:
+            tableio.write_table(table, self._fh, self.fmt)
+
+    def close(self) -> None:
+        if self._pq is not None:
+            self._pq.close()
+            self._pq = None
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+class _Run:
+    """The bookkeeping of one run: summary, temporary output, failure state."""
+
+    def __init__(self, out: Path, fmt: str, skip_invalid: bool) -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+        self.writer = Writer(self.tmp, fmt)
+        self.skip_invalid = skip_invalid
+        self.summary = ScoreSummary()
+
+    def take(self, part: Slice) -> pa.Table | None:
+        """Count a scored slice; the rows to write (None once the run has failed)."""
+        if part.missing:
+            raise InputError(to_problems(part.problems, part.n_problems))
+        self.summary.problems.extend(part.problems)
+        self.summary.n_problems += part.n_problems
+        skipped = int(part.bad.sum())
+        self.summary.skipped += skipped
+        self.summary.scored += part.table.num_rows - skipped
+        if self.summary.problems and not self.skip_invalid:
+            return None
+        return part.table.filter(pa.array(~part.bad)) if skipped else part.table
+
+    def finish(self) -> ScoreSummary:
+        self.writer.close()
+        if self.summary.problems and not self.skip_invalid:
+            raise InputError(to_problems(self.summary.problems, self.summary.n_problems))
+        if not self.tmp.exists():  # nothing written (no row): still an output with a header
+            self.tmp.touch()
+        self.tmp.replace(self.out)
+        return self.summary
+
+    def cleanup(self) -> None:
+        self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def run_local(
+    table: pa.Table, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
+) -> ScoreSummary:
+    """Score an in-memory table in slices on a pool of threads (pyarrow and numpy release
+    the GIL), writing each finished slice in file order while the next ones are scored."""
+    state = _Run(out, fmt, skip_invalid)
+    n = table.num_rows
+    offsets = list(range(0, max(n, 1), LOCAL_SLICE_ROWS))
+    try:
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            ids = table.column("id") if "id" in table.column_names else None
+            found = pool.submit(repeats, ids, n) if ids is not None else None
+            parts = [
+                pool.submit(score_slice, table.slice(off, LOCAL_SLICE_ROWS), kb, FIRST_ROW + off)
+                for off in offsets
+            ]
+            repeated, rep_problems = found.result() if found is not None else (None, [])
+            for k, (off, fut) in enumerate(zip(offsets, parts, strict=True)):
+                part = fut.result()
+                if k == 0 and not part.missing:
+                    part.problems.extend(rep_problems)
+                    part.n_problems += len(rep_problems)
+                if repeated is not None and not part.missing:
+                    part.bad |= repeated[off : off + part.bad.size]
+                rows = state.take(part)
+                if rows is not None:
+                    state.writer.write(rows)
+        return state.finish()
+    finally:
+        state.cleanup()
+
+
+def _remote(args: tuple[str, pa.Table, int, np.ndarray]) -> Slice:
+    """One slice on a Dask worker (the knowledge base is loaded once per worker process).
+
+    The worker gets only the columns scoring reads and sends back only the scored columns;
+    the input columns are put back here, so half as much data crosses the network.
+    """
+    kb_dir, table, first_row, repeated = args
+    part = score_slice(table, load_kb(Path(kb_dir)), first_row, keep_input=False)
+    if not part.missing:
+        part.bad |= repeated
+    return part
+
+
+def _scoring_columns(t: pa.Table) -> pa.Table:
+    wanted = [*COLUMNS, *GENOTYPE_INPUT]
+    return t.select([c for c in t.column_names if c in wanted])
+
+
+def _ids_of(path: Path) -> pa.ChunkedArray:
+    """Only the id column of the file (one column in memory, for the repeated-id check)."""
+    parts = []
+    for t in tableio.iter_batches(path, DASK_SLICE_ROWS):
+        if "id" not in t.column_names:
+            return pa.chunked_array([], pa.string())
+        parts.append(text_column(t.select(["id"]), "id"))
+    return pa.chunked_array(parts, pa.string())
+
+
+def _dask_slices(
+    path: Path, kb: KnowledgeBase, scheduler: str | None, workers: int | None
+) -> Iterator[Slice]:
+    """Slices scored on Dask, in file order, a few in flight at a time (bounded memory)."""
+    from gistcds.cohort.cluster import dask_client
+
+    ids = _ids_of(path)
+    repeated, rep_problems = repeats(ids, len(ids))
+    with dask_client(scheduler, workers) as client:
+        window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
+        pending: list[Any] = []
+        row = FIRST_ROW
+        for t in tableio.iter_batches(path, DASK_SLICE_ROWS):
+            rep = repeated[row - FIRST_ROW : row - FIRST_ROW + t.num_rows]
+            if rep.size < t.num_rows:  # no id column: validation reports it
+                rep = np.zeros(t.num_rows, dtype=bool)
+            job = (str(kb.directory), _scoring_columns(t), row, rep)
+            pending.append((t, client.submit(_remote, job, pure=False)))
+            row += t.num_rows
+            if len(pending) >= window:
+                part = _joined(*pending.pop(0))
+                if rep_problems and row > FIRST_ROW:  # report repeats once, with the first
+                    part.problems.extend(rep_problems)
+                    part.n_problems += len(rep_problems)
+                    rep_problems = []
+                yield part
+        for t, fut in pending:
+            part = _joined(t, fut)
+            if rep_problems:
+                part.problems.extend(rep_problems)
+                part.n_problems += len(rep_problems)
+                rep_problems = []
+            yield part
+
+
+def _joined(table: pa.Table, fut: Any) -> Slice:
+    part: Slice = fut.result()
+    if not part.missing:
+        part.table = with_input(table, part.table)
+    return part
+
+
+def run_dask(
+    path: Path, out: Path, fmt: str, kb: KnowledgeBase, opts: tuple[str | None, int | None, bool]
+) -> ScoreSummary:
+    """Stream the file through Dask workers and write the slices in order."""
+    scheduler, workers, skip_invalid = opts
+    state = _Run(out, fmt, skip_invalid)
+    try:
+        for part in _dask_slices(path, kb, scheduler, workers):
+            rows = state.take(part)
+            if rows is not None:
+                state.writer.write(rows)
+        return state.finish()
+    finally:
+        state.cleanup()
