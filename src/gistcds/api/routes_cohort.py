@@ -1,15 +1,14 @@
 """``POST /api/v1/cohort/score``: a registry table in (CSV or Parquet), scored table out.
 
-The scoring is ``gistcds.cohort.score.run``, the function behind ``gistcds cohort score``,
-so the columns, the validation and the messages are the CLI's. The body limit is
-``Settings.max_cohort_bytes`` (20 MB by default, about 150,000 rows of CSV).
+The scoring is ``gistcds.cohort.score.score_bytes``, in memory, the function behind
+``gistcds cohort score``, so the columns, the validation and the messages are the CLI's.
+The body limit is ``Settings.max_cohort_bytes`` (20 MB by default, about 150,000 rows
+of CSV).
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -51,25 +50,16 @@ def _output_type(accept: str) -> str:
 
 
 def score_bytes(data: bytes, suffix: str, kb: KnowledgeBase, out_type: str) -> tuple[bytes, int]:
-    """Score a table given as bytes; the answer's bytes and its number of rows."""
-    import pandas as pd
+    """Score a table given as bytes, in memory; the answer's bytes and its number of rows."""
+    import io
 
-    from gistcds.cohort.score import run
+    from gistcds.cohort.score import score_bytes as score_table_bytes
+    from gistcds.cohort.tableio import write_table
 
-    with tempfile.TemporaryDirectory(prefix="gistcds-cohort-") as tmp:
-        source, target = Path(tmp) / f"input{suffix}", Path(tmp) / "scored.parquet"
-        source.write_bytes(data)
-        try:
-            run(source, target, kb=kb)
-        except InputError as exc:  # the temporary path means nothing to the client
-            raise InputError(
-                [Problem(p.path.replace(str(source), "body"), p.message) for p in exc.problems]
-            ) from None
-        if out_type == PARQUET:
-            body = target.read_bytes()
-            return body, len(pd.read_parquet(target, columns=[]))
-        frame = pd.read_parquet(target)
-        return frame.to_csv(index=False).encode("utf-8"), len(frame)
+    table, _summary = score_table_bytes(data, suffix.lstrip("."), kb)
+    sink = io.BytesIO()
+    write_table(table, sink, "parquet" if out_type == PARQUET else "csv")
+    return sink.getvalue(), table.num_rows
 
 
 @router.post(
