@@ -217,3 +217,16 @@ def test_trial_like_patients_get_no_exclusion_caveat(
     mL/min were within the trials' reach (INVICTUS ECOG 0-2; labels), so no caveat."""
     p = prognosis(run(metastatic(molecular=mol(KIT11), **extra), kb))
     assert "outside_trial_population" not in p.note_codes
+
+
+def test_simulate_command_says_what_to_quote(kb: KnowledgeBase) -> None:
+    """Item 6, first bullet, for `gistcds simulate`: the simulated KIT exon 11 sequence
+    (imatinib 400 -> sunitinib -> regorafenib -> ripretinib) is labelled a model and names
+    the published first-line OS to quote (CALGB 150105 KIT exon 11, 60 months, Heinrich
+    2008)."""
+    from gistcds.prognosis.simulate import simulate
+
+    summary = simulate(kb, genotype_class="KIT_exon11", n=2000, seed=1)
+    assert summary.basis.startswith("Model, not a trial result")
+    assert "calgb150105_kit11_os, median 60 months" in summary.basis
+    assert summary.as_dict()["basis"] == summary.basis
