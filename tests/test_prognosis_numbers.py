@@ -52,6 +52,27 @@ def test_first_line_os_two_figures_are_labelled_and_one_is_quoted(kb: KnowledgeB
     assert next(lm for lm in p.os.landmarks if lm.months == 60.0).basis == "published"
 
 
+def test_all_comers_os_arm_is_said_when_quoted(kb: KnowledgeBase) -> None:
+    """General rule, second line: KIT exon 11 after imatinib 400 and 800 gets sunitinib;
+    its OS arm is the all-comers sunitinib phase III (Demetri 2012, 16.7 months), while the
+    sequence from line 2 gives more. The note quotes the arm and says it is all-comers
+    evidence, not the genotype's own."""
+    p = prognosis(
+        run(
+            metastatic(
+                molecular=mol(KIT11),
+                therapy_lines=[line("imatinib", 400), line("imatinib", 800)],
+            ),
+            kb,
+        )
+    )
+    assert p.drugs == ["sunitinib"] and p.os is not None and p.os.fallback
+    if p.sequence is None:
+        pytest.skip("no sequence simulated for this history")
+    note = text_of(p, "os_two_figures")
+    assert "all-comers or proxy evidence" in note and "16.7" in note
+
+
 def test_only_one_os_figure_needs_no_reconciliation(kb: KnowledgeBase) -> None:
     """General rule: without a sequence (PDGFRA D842V: none held) the one OS figure is
     quoted and no 'two figures' note appears (NAVIGATOR / von Mehren 2021)."""

@@ -154,6 +154,11 @@ def os_reconciliation(
         "line in its era, while the simulation chains today's later-line trials, treats "
         "lines as independent and uses trial crossover rates for starting the next line"
     ]
+    if os_.fallback:
+        why.append(
+            f"the OS arm is all-comers or proxy evidence (group {ev.genotype_group}), not this "
+            "genotype's own"
+        )
     if assumed and one_year is not None:
         why.append(
             f"{ev.trial} published only its median, so the arm's 1-year figure "
