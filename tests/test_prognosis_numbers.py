@@ -251,3 +251,75 @@ def test_simulate_command_says_what_to_quote(kb: KnowledgeBase) -> None:
     assert summary.basis.startswith("Model, not a trial result")
     assert "calgb150105_kit11_os, median 60 months" in summary.basis
     assert summary.as_dict()["basis"] == summary.basis
+
+
+def _sweep_cases() -> list[dict[str, Any]]:
+    import random
+
+    from test_review_invariants import _case
+
+    cases = []
+    for seed in range(400):
+        f = _case(random.Random(seed))
+        rng = random.Random(10_000 + seed)
+        f["hepatic_impairment"] = rng.choice([None, "none", "moderate", "severe"])
+        f["renal"] = rng.choice(
+            [None, {"creatinine_clearance_ml_min": rng.choice([20, 29, 30, 80])}]
+        )
+        f["labs"] = rng.choice([None, {"albumin_g_per_l": 28}, {"neutrophils_10e9_per_l": 7.0}])
+        f["metastatic"] = f.get("metastatic") or {"sites": ["liver"]}
+        cases.append(f)
+    return cases
+
+
+def _check_estimate(est: SurvivalEstimate, kb: KnowledgeBase) -> None:
+    assert est.evidence is not None and est.basis
+    fa = evidence(kb).arms[est.evidence.arm_id]
+    assert est.data_until_months == fa.observed_until
+    at = dict(
+        zip((12.0, 24.0, 60.0), (est.survival_1y, est.survival_2y, est.survival_5y), strict=True)
+    )
+    for lm in est.landmarks:
+        assert (lm.basis == "extrapolated") == lm.extrapolated
+        assert at[lm.months] == (None if lm.extrapolated else lm.survival)
+    for f in est.adjustments:
+        assert (f.use == "applied") == f.applied
+        assert (f.use == "not_supplied") == (f.supplied_value is None)
+        assert "unknown" not in f.reason or f.use != "supplied_not_used"
+
+
+def test_numbers_sweep(kb: KnowledgeBase) -> None:
+    """Second pass over 400 seeded random patients (the review grid plus organ function
+    and labs): every shown curve is cut at its data and labelled, every factor says what
+    was done with it, the OS to quote is set whenever an OS is shown, the two-figures note
+    appears iff both OS figures do, PFS/OS source notes iff the sources differ, and the
+    trial-population caveat iff ECOG >= 3, severe hepatic impairment or CrCl < 30."""
+    from review_helpers import patient
+
+    estimated = caveats = 0
+    for fields in _sweep_cases():
+        pt = patient(**fields)
+        p = run(pt, kb).prognosis
+        if p is None or p.status != "estimated":
+            continue
+        estimated += 1
+        options = [(p.pfs, p.os, p.note_codes)] + [
+            (alt.pfs, alt.os, alt.note_codes) for alt in p.alternatives
+        ]
+        for pfs, os_, codes in options:
+            for est in (pfs, os_):
+                if est is not None:
+                    _check_estimate(est, kb)
+            assert ("pfs_os_sources_differ" in codes) == (sources_differ(pfs, os_) is not None)
+        shown_os = p.os is not None and p.os.evidence is not None
+        assert p.os_to_quote == ("os" if shown_os else "sequence" if p.sequence else None)
+        assert ("os_two_figures" in p.note_codes) == (shown_os and p.sequence is not None)
+        crcl = (fields.get("renal") or {}).get("creatinine_clearance_ml_min")
+        outside = (
+            (fields.get("ecog") or 0) >= 3
+            or fields.get("hepatic_impairment") == "severe"
+            or (crcl is not None and crcl < 30)
+        )
+        assert ("outside_trial_population" in p.note_codes) == outside, fields
+        caveats += outside
+    assert estimated >= 100 and caveats >= 30, (estimated, caveats)
