@@ -67,10 +67,18 @@ def check_contract(est: SurvivalEstimate) -> None:
         assert t == tl == tu
         assert lo - 1e-4 <= p <= hi + 1e-4
     assert {lm.months for lm in est.landmarks} == {12.0, 24.0, 60.0}
-    assert (
-        est.survival_1y is not None and est.survival_2y is not None and est.survival_5y is not None
-    )
-    assert est.survival_1y >= est.survival_2y >= est.survival_5y
+    # the 1/2/5-year figures are the landmarks, cut at the published data (issue 12)
+    by_month = {lm.months: lm for lm in est.landmarks}
+    for months, value in (
+        (12.0, est.survival_1y),
+        (24.0, est.survival_2y),
+        (60.0, est.survival_5y),
+    ):
+        lm = by_month[months]
+        assert value == (None if lm.extrapolated else lm.survival)
+        assert lm.extrapolated == (lm.basis == "extrapolated")
+    survs = [lm.survival for lm in est.landmarks]
+    assert survs == sorted(survs, reverse=True)
     assert est.evidence is not None and est.evidence.source_ids
 
 
@@ -188,7 +196,8 @@ def test_direction_only_factors_listed_not_applied(kb: Any) -> None:
     for fid in ("male_sex", "poor_performance_status", "high_neutrophils"):
         assert by_id[fid].present is True
         assert not by_id[fid].applied
-        assert "direction only" in by_id[fid].reason
+        assert by_id[fid].use == "supplied_not_used"
+        assert "no published effect size" in by_id[fid].reason
         assert by_id[fid].source_ids
     assert by_id["low_hemoglobin"].present is None
     assert out.pfs.median_months == pytest.approx(24.7, abs=0.05)

@@ -285,6 +285,7 @@ def simulate_cmd(
         print(
             "Population-level simulation from published trial arms; not a forecast for one patient."
         )
+        print(summary.basis)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

@@ -3,15 +3,24 @@ sequence from the next line (see the package docstring and docs/prognosis.md).""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult
-from gistcds.domain.results.prognosis import OptionPrognosis, Prognosis, SequenceSimulation
+from gistcds.domain.results.prognosis import (
+    OptionPrognosis,
+    Prognosis,
+    SequenceSimulation,
+    SurvivalEstimate,
+)
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.schema.prognosis_factors import Table as FactorsTable
 from gistcds.prognosis.evidence import Evidence, evidence
 from gistcds.prognosis.notes import Note
 from gistcds.prognosis.options import Context, option_prognosis, progressed_on, secondary_caveat
+from gistcds.prognosis.population import outside_trials_note
 from gistcds.prognosis.sequence import patient_sequence
 
 __all__ = ["CAVEAT", "METHOD", "estimate_prognosis"]
@@ -114,6 +123,58 @@ def _simulated(
     return sequence, reason
 
 
+def _pct(x: float | None) -> str:
+    return "not given" if x is None else f"{x:.0%}"
+
+
+def os_reconciliation(
+    os_: SurvivalEstimate | None, seq: SequenceSimulation | None
+) -> tuple[Literal["os", "sequence"] | None, Note | None]:
+    """Which overall-survival figure to quote, and why the two differ (issue 12).
+
+    The published OS arm is a trial result for this drug, line and genotype; the sequence
+    is a model chaining trials from other populations. Where both are shown the arm is
+    quoted and the note names both figures and the reasons they differ.
+    """
+    if os_ is None or os_.evidence is None:
+        return ("sequence" if seq is not None else None), None
+    if seq is None:
+        return "os", None
+    ev = os_.evidence
+    median = (
+        f"median {os_.median_months:g} months"
+        if os_.median_months is not None
+        else "median not reached"
+    )
+    one_year = next((lm for lm in os_.landmarks if lm.months == 12.0), None)
+    assumed = one_year is not None and one_year.basis == "assumed_shape"
+    arm_1y = "" if assumed or one_year is None else f", 1 year {_pct(one_year.survival)}"
+    why = [
+        "the published OS counts whatever treatment the trial's patients received after that "
+        "line in its era, while the simulation chains today's later-line trials, treats "
+        "lines as independent and uses trial crossover rates for starting the next line"
+    ]
+    if os_.fallback:
+        why.append(
+            f"the OS arm is all-comers or proxy evidence (group {ev.genotype_group}), not this "
+            "genotype's own"
+        )
+    if assumed and one_year is not None:
+        why.append(
+            f"{ev.trial} published only its median, so the arm's 1-year figure "
+            f"({_pct(one_year.survival)}) is read off an exponential through that median "
+            "(shape assumed), not a trial result"
+        )
+    return "os", Note(
+        "os_two_figures",
+        f"Two overall-survival figures are shown. Quote the published arm: {ev.trial} "
+        f"({ev.genotype_group}), {median}{arm_1y} [{', '.join(ev.source_ids)}], a trial "
+        "result for this drug, line and genotype. The sequence simulation (median "
+        f"{seq.os_median_months:g} months, 1 year {_pct(seq.os_survival_1y)}) is a model that "
+        "shows what the whole sequence adds up to. They differ because " + "; and ".join(why) + ".",
+    )
+
+
 def estimate_prognosis(
     patient: Patient,
     facts: ClinicalFacts,
@@ -154,6 +215,19 @@ def estimate_prognosis(
         }
     )
     sequence, why = _simulated(kb, c, main)
+    quote, two = os_reconciliation(main.os, sequence)
+    notes = [*zip(main.note_codes, main.notes, strict=True)]
+    outside = outside_trials_note(kb.get(FactorsTable).outside_trial_populations, facts)
+    for extra in (two, outside):
+        if extra is not None:
+            notes.append((extra.code, extra.text))
+    if outside is not None and sequence is not None:
+        sequence = sequence.model_copy(
+            update={
+                "notes": [*sequence.notes, outside.text],
+                "note_codes": [*sequence.note_codes, outside.code],
+            }
+        )
     return Prognosis(
         pfs=main.pfs,
         os=main.os,
@@ -166,9 +240,10 @@ def estimate_prognosis(
         sequence=sequence,
         sequence_reason=why.text if why else None,
         sequence_reason_code=why.code if why else None,
+        os_to_quote=quote,
         caveat=CAVEAT,
         method=METHOD,
-        notes=list(main.notes),
-        note_codes=list(main.note_codes),
+        notes=[t for _, t in notes],
+        note_codes=[c for c, _ in notes],
         source_ids=sources,
     )

@@ -19,10 +19,10 @@ import numpy as np
 from gistcds.domain.results.prognosis import (
     EvidenceArm,
     FactorEffect,
+    LandmarkBasis,
     LandmarkEstimate,
     SurvivalEstimate,
 )
-from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import FittedArm
 from gistcds.prognosis.factors import AppliedHR
 from gistcds.prognosis.notes import Note, fields
@@ -69,13 +69,81 @@ def evidence_arm(fa: FittedArm) -> EvidenceArm:
         uncertainty_basis=fa.se_basis,
         source_ids=list(arm.source_ids),
         confidence=arm.confidence,
+        follow_up_months=arm.follow_up_months,
+    )
+
+
+def data_until(fa: FittedArm) -> tuple[float | None, str | None]:
+    """The latest time the published data describe, and which figure sets it."""
+    arm = fa.arm
+    points = [
+        (lm.months, f"latest published landmark ({lm.months:g} months)") for lm in arm.landmarks
+    ]
+    if arm.median_months is not None:
+        points.append((arm.median_months, f"published median ({arm.median_months:g} months)"))
+    if arm.follow_up_months is not None:
+        points.append(
+            (arm.follow_up_months, f"published median follow-up ({arm.follow_up_months:g} months)")
+        )
+    if not points:
+        return None, None
+    months, label = max(points, key=lambda p: p[0])
+    return months, label
+
+
+def _published_points(fa: FittedArm) -> int:
+    return len(fa.arm.landmarks) + (1 if fa.arm.median_months is not None else 0)
+
+
+def _landmark_basis(fa: FittedArm, months: float, beyond: bool) -> LandmarkBasis:
+    if beyond:
+        return "extrapolated"
+    published = [lm.months for lm in fa.arm.landmarks]
+    if fa.arm.median_months is not None:
+        published.append(fa.arm.median_months)
+    if any(abs(t - months) < 0.5 for t in published):
+        return "published"
+    return "assumed_shape" if _published_points(fa) == 1 else "fitted"
+
+
+def curve_basis(fa: FittedArm, applied: list[FactorEffect]) -> str:
+    """One sentence: the curve's trial and group, what is published, what is model."""
+    arm = fa.arm
+    dose = f"{arm.dose_mg_per_day:g} mg/day" if arm.dose_mg_per_day is not None else "doses pooled"
+    lines = (
+        f"line {arm.lines[0]}" if len(arm.lines) == 1 else f"lines {arm.lines[0]}-{arm.lines[-1]}"
+    )
+    n = f", n = {arm.n}" if arm.n is not None else ""
+    published = []
+    if arm.median_months is not None:
+        published.append(f"median {arm.median_months:g} months")
+    elif not arm.median_reached:
+        published.append("median not reached")
+    published += [f"{lm.survival:.0%} at {lm.months:g} months" for lm in arm.landmarks]
+    one = _published_points(fa) == 1
+    model = (
+        "the curve is an exponential through that single point (its shape is assumed, so "
+        "figures other than that point are model values)"
+        if one
+        else f"the curve is a {fa.curve.family.replace('_', '-')} fitted to those points"
+    )
+    hr = "".join(
+        f"; × HR {e.hazard_ratio:g} for {e.label} [{', '.join(e.source_ids)}]"
+        for e in applied
+        if e.hazard_ratio is not None
+    )
+    return (
+        f"{arm.endpoint} of {arm.trial} ({arm.group}, {arm.drug} {dose}, {lines}{n}): "
+        f"published {', '.join(published) or 'no median'} [{', '.join(arm.source_ids)}]; "
+        f"{model}{hr}."
     )
 
 
 def _landmarks(
-    curve: Curve, hr_point: float, hr_draw: np.ndarray, scale: np.ndarray, limit: float | None
+    fa: FittedArm, hr_point: float, hr_draw: np.ndarray, scale: np.ndarray
 ) -> list[LandmarkEstimate]:
     """1/2/5-year survival with bands, each flagged when it lies beyond the data."""
+    curve, limit = fa.curve, fa.observed_until
     lm_t = np.array(LANDMARK_MONTHS)
     lm_point = np.exp(-hr_point * curve.cumhaz(lm_t))
     lm_draws = np.exp(-hr_draw[:, None] * curve.cumhaz(lm_t[None, :] / scale[:, None]))
@@ -90,6 +158,7 @@ def _landmarks(
             lower=round(float(lo), 4),
             upper=round(float(hi), 4),
             extrapolated=b,
+            basis=_landmark_basis(fa, float(t), b),
         )
         for t, p, lo, hi, b in zip(lm_t, lm_point, lm_lo, lm_hi, beyond, strict=True)
     ]
@@ -140,7 +209,9 @@ def _extrapolation_notes(
                 "landmarks_extrapolated",
                 f"The {', '.join(flagged)} figures lie beyond the published data"
                 + (f" (to {limit:g} months)" if limit is not None else "")
-                + f": they are extrapolated from the {family} model's shape, not trial results.",
+                + f": they are extrapolated from the {family} model's shape, not trial results, "
+                "so they are not given as 1/2/5-year figures (landmarks[] keeps them, flagged "
+                "extrapolated).",
             )
         )
     return out
@@ -172,21 +243,25 @@ def survival_estimate(
     draws = np.exp(-hr_draw[:, None] * curve.cumhaz(_GRID[None, :] / scale[:, None]))
     lower = np.percentile(draws, 2.5, axis=0, method="hazen")
     upper = np.percentile(draws, 97.5, axis=0, method="hazen")
-    landmarks = _landmarks(curve, hr_point, hr_draw, scale, fa.observed_until)
+    landmarks = _landmarks(fa, hr_point, hr_draw, scale)
 
     med = float(curve.quantile_cumhaz(np.array([_LN2 / hr_point]))[0])
     med_draws = curve.quantile_cumhaz(_LN2 / hr_draw) * scale
     med_lo, med_hi = (float(x) for x in np.percentile(med_draws, [2.5, 97.5], method="hazen"))
     shown, median_note = _median_note(fa, med, hrs)
     median = round(med, 1) if shown else None
+    # cut at the data (issue 12): a 1/2/5-year figure beyond the published data is not
+    # given as a number; landmarks[] keeps it, flagged, for plots that mark the limit
+    at = [None if lm.extrapolated else lm.survival for lm in landmarks]
+    until, until_basis = data_until(fa)
     return SurvivalEstimate(
         median_months=median,
         median_lower=round(med_lo, 1) if median is not None else None,
         median_upper=round(med_hi, 1) if median is not None else None,
         median_note=median_note,
-        survival_1y=landmarks[0].survival,
-        survival_2y=landmarks[1].survival,
-        survival_5y=landmarks[2].survival,
+        survival_1y=at[0],
+        survival_2y=at[1],
+        survival_5y=at[2],
         landmarks=landmarks,
         curve=_pairs(_GRID, point),
         lower=_pairs(_GRID, lower),
@@ -194,5 +269,8 @@ def survival_estimate(
         evidence=evidence_arm(fa),
         fallback=fallback,
         adjustments=adjustments,
+        basis=curve_basis(fa, [e for e in adjustments if e.applied]),
+        data_until_months=until,
+        data_until_basis=until_basis,
         **fields([*notes, *_extrapolation_notes(fa, hrs, landmarks)]),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeClass
-from gistcds.domain.results.prognosis import Endpoint, FactorEffect
+from gistcds.domain.results.prognosis import Endpoint, FactorEffect, FactorUse
 from gistcds.knowledge.schema.prognosis_factors import Condition, Factor, PatientField
 from gistcds.prognosis.evidence import Z95, Evidence
 from gistcds.prognosis.notes import Note
@@ -50,6 +50,72 @@ def patient_value(
         "prior_non_tki_chemotherapy": None,
     }
     return values[field]
+
+
+_SHOWN: dict[str, tuple[str, str]] = {
+    "sex": ("sex", ""),
+    "ecog": ("ECOG", ""),
+    "age_years": ("age", " years"),
+    "neutrophils_10e9_per_l": ("neutrophils", " x 10^9/L"),
+    "hemoglobin_g_per_dl": ("haemoglobin", " g/dL"),
+    "albumin_g_per_l": ("albumin", " g/L"),
+    "primary_site": ("primary site", ""),
+    "primary_size_cm": ("primary size", " cm"),
+    "mitoses_count": ("mitotic count", ""),
+    "genotype_class": ("genotype", ""),
+    "dose_mg_per_day": ("dose", " mg/day"),
+    "prior_non_tki_chemotherapy": ("prior chemotherapy", ""),
+}
+
+
+def supplied_value(
+    factor: Factor, patient: Patient, genotype_class: GenotypeClass | None, dose: float | None
+) -> str | None:
+    """The patient's own values the factor reads, as supplied ('age 84 years'), or None
+    when any of them is missing."""
+    parts = []
+    for cond in factor.conditions:
+        value = patient_value(cond.field, patient, genotype_class, dose)
+        if value is None:
+            return None
+        name, unit = _SHOWN[cond.field]
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        parts.append(f"{name} {shown}{unit}")
+    return ", ".join(dict.fromkeys(parts)) or None
+
+
+def _use(
+    factor: Factor, present: bool | None, applied: bool, value: str | None, reason: str
+) -> tuple[FactorUse, str]:
+    """What was done with the factor, and the reason in words that say it (issue 12: a
+    supplied age or albumin is shown as supplied, never as 'unknown')."""
+    if applied:
+        return "applied", reason
+    if value is None:
+        why = (
+            "no published hazard ratio in the KB, so it could not be applied anyway"
+            if factor.hazard_ratio is None
+            else reason
+        )
+        return "not_supplied", f"not supplied: {why}"
+    if present is False:
+        return "absent", f"supplied ({value}): the patient does not have this factor"
+    if factor.hazard_ratio is None:
+        cut = (
+            "; nor was a published cut-off found"
+            if any(c.op == "unknown_threshold" for c in factor.conditions)
+            else ""
+        )
+        return "supplied_not_used", (
+            f"supplied ({value}), not used: no published effect size in the KB (only the "
+            f"direction, {factor.direction}, is published{cut})"
+        )
+    if present is None:
+        return "supplied_not_used", (
+            f"supplied ({value}), not used: no published cut-off in the KB to decide whether "
+            "the patient has it"
+        )
+    return "supplied_not_used", f"supplied ({value}), not used: {reason}"
 
 
 def _holds(cond: Condition, value: Value) -> bool | None:
@@ -150,6 +216,8 @@ def factor_effects(
         decisions[factor.id] = (present, ok, reason)
     for factor in relevant:
         present, ok, reason = decisions[factor.id]
+        value = supplied_value(factor, patient, genotype_class, dose)
+        use, reason = _use(factor, present, ok, value, reason)
         effects.append(
             FactorEffect(
                 id=factor.id,
@@ -163,6 +231,8 @@ def factor_effects(
                 reason=reason,
                 source_ids=list(factor.source_ids),
                 confidence=factor.confidence,
+                supplied_value=value,
+                use=use,
             )
         )
         if ok and factor.hazard_ratio is not None:

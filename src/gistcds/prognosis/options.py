@@ -157,6 +157,47 @@ def _endpoint(
     return est, None
 
 
+def _source(est: SurvivalEstimate) -> str:
+    ev = est.evidence
+    if ev is None:
+        return "no arm"
+    hrs = "".join(
+        f" x HR {e.hazard_ratio:g} ({e.label})"
+        for e in est.adjustments
+        if e.applied and e.hazard_ratio
+    )
+    return f"{ev.trial}, {ev.genotype_group} arm{hrs}"
+
+
+def sources_differ(pfs: SurvivalEstimate | None, os_: SurvivalEstimate | None) -> Note | None:
+    """A note when PFS and OS of one option rest on different populations (issue 12: KIT
+    exon 13 PFS from the exon 11 arm x a hazard ratio, OS from all comers)."""
+    if pfs is None or os_ is None or pfs.evidence is None or os_.evidence is None:
+        return None
+    p, o = pfs.evidence, os_.evidence
+    p_hr = sorted(e.id for e in pfs.adjustments if e.applied)
+    o_hr = sorted(e.id for e in os_.adjustments if e.applied)
+    if p.trial == o.trial and p.genotype_group == o.genotype_group and bool(p_hr) == bool(o_hr):
+        return None
+    unapplied = [
+        e.label
+        for e in os_.adjustments
+        if e.use == "supplied_not_used" and e.present is True and e.direction == "adverse"
+    ]
+    caution = (
+        f" The OS curve is not adjusted for {'; '.join(unapplied)} (adverse, no published "
+        "hazard ratio), so it may overstate survival for this patient."
+        if unapplied
+        else ""
+    )
+    return Note(
+        "pfs_os_sources_differ",
+        f"PFS and OS come from different sources: PFS from {_source(pfs)}; OS from "
+        f"{_source(os_)}. They describe different populations and are not one consistent "
+        f"pair: the gap between them is not the survival after progression.{caution}",
+    )
+
+
 def option_prognosis(c: Context, rec: Recommendation) -> OptionPrognosis:
     """PFS/OS for one recommended option, with the notes that qualify them."""
     facts, gclass = c.facts, c.gclass
@@ -198,4 +239,7 @@ def option_prognosis(c: Context, rec: Recommendation) -> OptionPrognosis:
             option.os = est
         if why:
             notes.append(why)
+    differ = sources_differ(option.pfs, option.os)
+    if differ is not None:
+        notes.append(differ)
     return option.model_copy(update=fields(notes))

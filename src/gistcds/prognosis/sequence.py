@@ -189,6 +189,22 @@ def _notes(
     return notes
 
 
+def _basis(ev: Evidence, spec: SequenceSpec, patients: int, post_trial: str) -> str:
+    """What kind of figure the simulated OS is, and which OS figure to quote."""
+    trials = "; ".join(
+        dict.fromkeys(f"line {ls.line} {ev.arms[ls.arm_id].arm.trial}" for ls in spec.lines)
+    )
+    return (
+        f"Model, not a trial result: {patients:,} simulated patients move through "
+        f"{spec.label} from line {spec.lines[0].line if spec.lines else '?'}, each line's time "
+        f"drawn from that line's published PFS arm ({trials}), the chance of starting the next "
+        f"line from trial crossover rates, and survival after the last line from {post_trial}; "
+        "lines are treated as independent. It shows what the whole sequence adds up to; for "
+        "this patient's overall survival quote the published OS arm (prognosis os) where one "
+        "is shown."
+    )
+
+
 def patient_sequence(
     kb: KnowledgeBase,
     *,
@@ -257,6 +273,7 @@ def patient_sequence(
             post_last_line_confidence=post.confidence,
             compare_os_arm=t.spec.compare_os_arm,
             compare_os_median_months=t.spec.compare_os_median,
+            basis=_basis(ev, t.spec, int(os_.size), post_arm.trial),
             caveat=CAVEAT,
             method=METHOD,
             **fields(_notes(full, t, step, line, dose, ongoing_since)),

@@ -160,6 +160,7 @@ class SimulationSummary:
     difference_months: float | None
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
+    basis: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -204,6 +205,12 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
             }
         )
     diff = None if spec.compare_os_median is None else round(med - spec.compare_os_median, 1)
+    quote = (
+        f"quote the published first-line OS ({spec.compare_os_arm}, median "
+        f"{spec.compare_os_median:g} months)"
+        if spec.compare_os_arm is not None and spec.compare_os_median is not None
+        else "quote a published OS arm where one exists"
+    )
     return SimulationSummary(
         sequence_id=spec.sequence_id,
         label=spec.label,
@@ -220,6 +227,11 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
         difference_months=diff,
         notes=[n.text for n in spec.notes],
         source_ids=list(spec.source_ids),
+        basis=(
+            "Model, not a trial result: published trial arms chained line by line (lines "
+            "independent, trial crossover rates for starting the next line). It shows what "
+            f"the sequence adds up to; for a patient's overall survival {quote}."
+        ),
     )
 
 

@@ -19,6 +19,10 @@ Endpoint = Literal["PFS", "OS"]
 """What a survival estimate answers: progression-free or overall survival."""
 ArmEndpoint = Literal["PFS", "TTP", "OS"]
 """What a published arm reports (TTP stands in for PFS, said where used)."""
+LandmarkBasis = Literal["published", "fitted", "assumed_shape", "extrapolated"]
+"""Where a landmark figure comes from (see ``LandmarkEstimate.basis``)."""
+FactorUse = Literal["applied", "absent", "supplied_not_used", "not_supplied"]
+"""What was done with a prognostic factor for this patient (see ``FactorEffect.use``)."""
 
 
 class Noted(Out):
@@ -46,6 +50,13 @@ class LandmarkEstimate(Out):
         default=False,
         description="beyond the arm's latest published point: the fitted model's assumption",
     )
+    basis: LandmarkBasis = Field(
+        default="fitted",
+        description="published = a published landmark of the arm (model value shown); "
+        "fitted = within the data, a curve fitted to two or more published points; "
+        "assumed_shape = within the data, but only one point was published, so the value is "
+        "the exponential's assumed shape; extrapolated = beyond the published data",
+    )
 
 
 class FactorEffect(Out):
@@ -64,6 +75,17 @@ class FactorEffect(Out):
     reason: str
     source_ids: list[str]
     confidence: Confidence = "secondary"
+    supplied_value: str | None = Field(
+        default=None,
+        description="the patient's own value(s) the factor reads, as supplied (e.g. "
+        "'age 84 years'); null when none was supplied",
+    )
+    use: FactorUse = Field(
+        default="not_supplied",
+        description="applied (published HR applied); absent (the patient does not have it); "
+        "supplied_not_used (a value was supplied but no published effect size or cut-off "
+        "lets it change the curve: reason says which); not_supplied (no value given)",
+    )
 
 
 class EvidenceArm(Out):
@@ -85,6 +107,9 @@ class EvidenceArm(Out):
     uncertainty_basis: str
     source_ids: list[str]
     confidence: Confidence
+    follow_up_months: float | None = Field(
+        default=None, description="published (median) follow-up of the arm, where given"
+    )
 
 
 class SurvivalEstimate(Noted):
@@ -102,6 +127,20 @@ class SurvivalEstimate(Noted):
     evidence: EvidenceArm | None = None
     fallback: bool = Field(default=False, description="all-comers or proxy data used")
     adjustments: list[FactorEffect] = Field(default_factory=list)
+    basis: str = Field(
+        default="",
+        description="where this curve's numbers come from, in one sentence (trial, group, "
+        "what is published and what is model)",
+    )
+    data_until_months: float | None = Field(
+        default=None,
+        description="the latest time the published data describe (latest landmark, median "
+        "or follow-up): the curve after it is extrapolation; survival_1y/2y/5y beyond it are "
+        "null (cut at the data) and flagged in landmarks[]",
+    )
+    data_until_basis: str | None = Field(
+        default=None, description="which published figure sets data_until_months"
+    )
 
 
 class OptionPrognosis(Noted):
@@ -169,6 +208,11 @@ class SequenceSimulation(Noted):
         default=None, description="published first-line OS arm (only when starting at line 1)"
     )
     compare_os_median_months: float | None = None
+    basis: str = Field(
+        default="",
+        description="what kind of figure this is (a model chaining trials, not a trial "
+        "result) and which overall-survival figure to quote",
+    )
     caveat: str
     method: str
     source_ids: list[str] = Field(default_factory=list)
@@ -188,6 +232,12 @@ class Prognosis(Noted):
     )
     sequence_reason: str | None = Field(default=None, description="why sequence is null")
     sequence_reason_code: str | None = Field(default=None, description="its stable code")
+    os_to_quote: Literal["os", "sequence"] | None = Field(
+        default=None,
+        description="which overall-survival figure to quote when both are shown: os (the "
+        "published arm for this drug, line and genotype) before sequence (a model); the "
+        "os_two_figures note says why they differ",
+    )
     caveat: str = ""
     method: str = ""
     source_ids: list[str] = Field(default_factory=list)

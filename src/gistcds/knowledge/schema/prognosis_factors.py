@@ -63,8 +63,22 @@ class Factor(Cited):
     note: str | None = None
 
 
+class OutsideTrials(Cited):
+    """A patient state the survival trials did not enrol (issue 12): estimates for such a
+    patient carry a caveat. ``fact`` is a ClinicalFacts field (history engine)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    fact: Literal["ecog", "hepatic_class", "creatinine_clearance_ml_min"]
+    op: Literal["eq", "ge", "lt"]
+    value: float | str
+    evidence: str = Field(description="what the sources say about the trials, in words")
+    note: str | None = None
+
+
 class Table(KBModel):
     factors: list[Factor]
+    outside_trial_populations: list[OutsideTrials] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> Table:
