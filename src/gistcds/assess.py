@@ -15,6 +15,7 @@ from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
 from gistcds.therapy import recommend
 from gistcds.toxicity import assess_toxicity
+from gistcds.trials import with_trials
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
@@ -27,6 +28,8 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     response, response_summary = assess_response_with_summary(patient, kb)
     facts = clinical_facts(patient, genotype, risk, response, kb)
     advice = recommend(facts, kb)
+    # Trials come after every guideline option: never ranked above a standard with evidence.
+    options = with_trials(advice.recommendations, facts, kb)
     followup = plan_followup(facts, kb)
     prognosis = estimate_prognosis(patient, facts, genotype, advice.recommendations, kb)
     offered = [i.drug for r in advice.recommendations if r.kind == "systemic" for i in r.regimen]
@@ -37,7 +40,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         gistcds_version=__version__,
         risk=risk,
         genotype=genotype,
-        recommendations=advice.recommendations,
+        recommendations=options,
         cautions=advice.cautions,
         response=response,
         response_summary=response_summary,

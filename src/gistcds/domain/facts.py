@@ -87,6 +87,9 @@ class ClinicalFacts(_Frozen):
 
     # --- genotype (genomics engine) ------------------------------------------------------
     genotype: GenotypeClass | NoneYet = Field(description='genotype class; "none" if not run')
+    alterations: tuple[str, ...] = Field(
+        default=(), description='primary driver protein changes, short form ("D842V")'
+    )
     secondary_regions: tuple[SecondaryRegion, ...] = ()
     sensitivity: dict[str, SensitivityLevel] = Field(default_factory=dict, json_schema_extra=_DRUGS)
     sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=dict)

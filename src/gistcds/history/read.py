@@ -14,6 +14,7 @@ from gistcds.domain.patient import Patient, Setting, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
+from gistcds.history.alterations import primary_alterations
 from gistcds.history.names import canonical_drug, known_drug, match_agents
 from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
 
@@ -130,6 +131,7 @@ def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[s
     variant_genes = {v.gene for v in molecular.variants} if molecular else set()
     return {
         "genotype": genotype.genotype_class if genotype else "none",
+        "alterations": primary_alterations(genotype),
         "secondary_regions": sorted({s.region for s in genotype.secondary_mutations})
         if genotype
         else [],
