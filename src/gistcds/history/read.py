@@ -16,6 +16,7 @@ from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.history.alterations import primary_alterations
 from gistcds.history.names import canonical_drug, known_drug, match_agents
+from gistcds.history.tolerance import tolerance_facts
 from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
 
 __all__ = ["advanced_lines", "read_facts"]
@@ -208,4 +209,5 @@ def read_facts(
         **_line_facts(patient, policy, drugs),
         **_perioperative_facts(patient, drugs),
         **_imaging_facts(response, lines[-1] if lines else None),
+        "tolerance": tolerance_facts(patient, drugs),
     }

@@ -18,13 +18,17 @@ __all__ = ["facts_for_trials", "trial_options", "with_trials"]
 
 
 def facts_for_trials(facts: ClinicalFacts) -> TrialFacts:
-    """TrialFacts read from the ClinicalFacts (advanced lines as the history policy counts)."""
+    """TrialFacts read from the ClinicalFacts (advanced lines as the history policy counts;
+    consecutive lines of one drug are one line)."""
     genotype = facts.genotype if facts.genotype != "none" else None
+    # A line still running counts as a prior line only once the disease progresses on it.
+    lines = [x for x in facts.lines if not x.ongoing or facts.event == "progression"]
+    drugs = [x.drug for x in lines]
     return TrialFacts(
         setting=facts.setting if facts.setting != "unknown" else None,
         genotype=genotype,
-        prior_drugs=frozenset(line.drug for line in facts.lines),
-        n_prior_lines=facts.n_lines,
+        prior_drugs=frozenset(drugs),
+        n_prior_lines=sum(1 for i, d in enumerate(drugs) if i == 0 or drugs[i - 1] != d),
         ecog=facts.ecog,
         secondary_regions=frozenset(facts.secondary_regions),
     )
