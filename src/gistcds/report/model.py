@@ -639,7 +639,11 @@ def _regimen_text(item: RegimenItem) -> str:
     return f"{base}, {item.schedule}" if item.schedule else base
 
 
-_LEVEL_NAMES = {"esmo": "ESMO", "nccn": "NCCN", "variant_level": "variant-drug level"}
+_LEVEL_NAMES = {
+    "esmo": "ESMO",
+    "nccn": "NCCN",
+    "variant_level": "variant-drug level (OncoKB scale)",
+}
 
 
 def _level_rows(rec: Recommendation, cites: Citations) -> list[Row]:
