@@ -137,3 +137,54 @@ def test_d842v_gets_only_trials_open_to_pdgfra_d842v(kb: KnowledgeBase) -> None:
 def test_untreated_d842v_no_later_line_trials(kb: KnowledgeBase) -> None:
     a = _run(kb, **_d842v())
     assert not {i for r in a.recommendations for i in r.trial_ids}
+
+
+def test_guideline_position_grade_is_used_when_no_cell_gives_one(kb: KnowledgeBase) -> None:
+    """A rule's attributed NCCN/ESMO position with a grade fills that system (synthetic
+    option; the cell table wins when it has a level)."""
+    from gistcds.domain.facts import ClinicalFacts
+    from gistcds.domain.results.therapy import Evidence, Position, RegimenItem
+    from gistcds.knowledge.schema import evidence_levels
+    from gistcds.therapy.levels import option_levels
+
+    rec = Recommendation(
+        rule_id="X",
+        kind="systemic",
+        title="t",
+        regimen=[RegimenItem(drug="pazopanib", dose_mg_per_day=800, schedule="")],
+        evidence=Evidence(source_ids=["mir2016"], level="l"),
+        rationale="r",
+        positions=[
+            Position(
+                guideline="NCCN V.1.2023",
+                statement="s",
+                level="category 2B",
+                source_ids=["nccn2023panel"],
+            ),
+        ],
+    )
+    facts = ClinicalFacts(genotype="KIT_exon11")
+    levels = option_levels(rec, facts, kb.get(evidence_levels.Table))
+    got = {lv.system: (lv.value, lv.source_ids) for lv in levels}
+    assert got["nccn"] == ("category 2B", ["nccn2023panel"])
+    assert got["esmo"] == ("not captured", [])
+
+
+def test_alteration_prefix_matching() -> None:
+    from gistcds.therapy.levels import _alteration_hit
+
+    assert _alteration_hit("D816", ("D816V",))
+    assert _alteration_hit("D816", ("D816H", "N822K"))
+    assert not _alteration_hit("D816", ("D8160V",))
+    assert _alteration_hit("Y823D", ("Y823D",))
+    assert not _alteration_hit("Y823D", ("Y823C",))
+    assert _alteration_hit("D842_H845del", ("D842_H845del",))
+
+
+def test_short_protein_change() -> None:
+    from gistcds.history.alterations import short_protein_change
+
+    assert short_protein_change("p.Asp842Val") == "D842V"
+    assert short_protein_change("p.(Asp842_His845del)") == "D842_H845del"
+    assert short_protein_change("p.Trp557_Lys558del") == "W557_K558del"
+    assert short_protein_change("p.Ala829Pro") == "A829P"
