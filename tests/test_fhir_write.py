@@ -88,7 +88,16 @@ def test_options_are_ranked_proposals_with_citations(example: Any, kb: Any) -> N
     dose = proposal["dosageInstruction"][0]["extension"][0]["valueQuantity"]
     assert (dose["value"], dose["code"]) == (400, "mg/d")
     labels = [d["label"] for d in first["documentation"]]
-    assert labels == [s for s in a.recommendations[0].evidence.source_ids if s in kb.sources]
+    cited = [s for s in a.recommendations[0].evidence.source_ids if s in kb.sources]
+    # the option's own sources first, then those of its levels of evidence (OncoKB)
+    assert labels == [*cited, "oncokb2026"]
+    levels = {
+        (part["url"], part.get("valueCode") or part.get("valueString"))
+        for e in first["extension"]
+        for part in e["extension"]
+    }
+    assert {("system", "variant_level"), ("value", "1"), ("drug", "imatinib")} <= levels
+    assert ("value", "not captured") in levels
     assert all(
         d["type"] == "citation" and d["url"].startswith("https://") for d in first["documentation"]
     )

@@ -14,7 +14,8 @@ from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
 from gistcds.therapy import recommend
-from gistcds.toxicity import assess_toxicity
+from gistcds.toxicity import apply_tolerance, assess_toxicity, interruption_cautions
+from gistcds.trials import with_trials
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
@@ -27,18 +28,22 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     response, response_summary = assess_response_with_summary(patient, kb)
     facts = clinical_facts(patient, genotype, risk, response, kb)
     advice = recommend(facts, kb)
+    # Tolerance only removes options (issue 17); trials come after every guideline option.
+    guided, tolerance_cautions = apply_tolerance(advice.recommendations, facts, kb)
+    options = with_trials(guided, facts, kb)
     followup = plan_followup(facts, kb)
-    prognosis = estimate_prognosis(patient, facts, genotype, advice.recommendations, kb)
-    offered = [i.drug for r in advice.recommendations if r.kind == "systemic" for i in r.regimen]
+    prognosis = estimate_prognosis(patient, facts, genotype, guided, kb)
+    offered = [i.drug for r in guided if r.kind == "systemic" for i in r.regimen]
     side_effects = assess_toxicity(patient, offered, kb)
+    held = interruption_cautions(side_effects.toxicity, facts, kb)
     return Assessment(
         patient_id=patient.id,
         knowledge_base_version=kb.version,
         gistcds_version=__version__,
         risk=risk,
         genotype=genotype,
-        recommendations=advice.recommendations,
-        cautions=advice.cautions,
+        recommendations=options,
+        cautions=[*advice.cautions, *tolerance_cautions, *held],
         response=response,
         response_summary=response_summary,
         prognosis=prognosis,

@@ -35,6 +35,7 @@ __all__ = [
     "HepaticClass",
     "LineFact",
     "LineStop",
+    "ToleranceFact",
 ]
 
 LineStop = Literal["progression", "toxicity", "completed", "other", "ongoing"]
@@ -74,6 +75,24 @@ class LineFact(_Frozen):
         return self.stop == "ongoing"
 
 
+class ToleranceFact(_Frozen):
+    """How one drug was tolerated (adverse events and line outcomes), for the ranking."""
+
+    drug: str
+    worst_grade: int | None = Field(default=None, description="worst CTCAE grade recorded")
+    life_threatening: bool = Field(default=False, description="a grade >= 4 event on it")
+    severe_event_dose_mg_per_day: float | None = Field(
+        default=None, description="the dose it was given at when a grade >= 4 event occurred"
+    )
+    stopped_for_toxicity: bool = False
+    progressed: bool = False
+    lowest_dose_mg_per_day: float | None = None
+
+    @property
+    def intolerant_without_progression(self) -> bool:
+        return self.stopped_for_toxicity and not self.progressed
+
+
 class ComedicationMatch(_Frozen):
     """A comedication that names a CYP3A4 agent of ``therapy_interactions.yaml``."""
 
@@ -87,6 +106,9 @@ class ClinicalFacts(_Frozen):
 
     # --- genotype (genomics engine) ------------------------------------------------------
     genotype: GenotypeClass | NoneYet = Field(description='genotype class; "none" if not run')
+    alterations: tuple[str, ...] = Field(
+        default=(), description='primary driver protein changes, short form ("D842V")'
+    )
     secondary_regions: tuple[SecondaryRegion, ...] = ()
     sensitivity: dict[str, SensitivityLevel] = Field(default_factory=dict, json_schema_extra=_DRUGS)
     sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=dict)
@@ -157,6 +179,9 @@ class ClinicalFacts(_Frozen):
     adjuvant_last_stop: LineStop | NoneYet = "none"
     neoadjuvant_given: bool = False
     neoadjuvant_ongoing: bool = False
+    tolerance: tuple[ToleranceFact, ...] = Field(
+        default=(), description="per drug: worst grade, life-threatening events, stops"
+    )
     unknown_drugs: tuple[str, ...] = Field(
         default=(), description="JSON paths of drug names the knowledge base does not know"
     )
@@ -193,6 +218,10 @@ class ClinicalFacts(_Frozen):
     def view(self) -> dict[str, Any]:
         """The facts as plain JSON values, the form rule conditions are matched against."""
         return self.model_dump(mode="json")
+
+    def tolerance_of(self, drug: str) -> ToleranceFact | None:
+        """The tolerance record of ``drug``, if the record names it."""
+        return next((t for t in self.tolerance if t.drug == drug), None)
 
     def ongoing_line(self, drug: str) -> LineFact | None:
         """The ongoing advanced line of ``drug``, if any."""

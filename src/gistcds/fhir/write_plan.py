@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.results.therapy import Recommendation
+from gistcds.domain.results.therapy import OptionLevel, Recommendation
 from gistcds.fhir.terminology import LOCAL, drug_coding
 from gistcds.fhir.urls import ext, mcode
 from gistcds.fhir.write_common import BundleBuilder, qty, ref
@@ -83,6 +83,40 @@ def _proposal(
     ]
 
 
+def _level_extension(lv: OptionLevel) -> dict[str, Any]:
+    """One level of evidence on an option: system, drug, value ("not captured" kept)."""
+    parts: list[dict[str, Any]] = [
+        {"url": "system", "valueCode": lv.system},
+        {"url": "value", "valueString": lv.value},
+    ]
+    if lv.drug:
+        parts.append({"url": "drug", "valueString": lv.drug})
+    if lv.genotype:
+        parts.append({"url": "genotype", "valueString": lv.genotype})
+    if lv.context:
+        parts.append({"url": "context", "valueString": lv.context})
+    parts += [{"url": "source", "valueString": i} for i in lv.source_ids]
+    return {"url": ext("level-of-evidence"), "extension": parts}
+
+
+def _level_citations(rec: Recommendation, kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """Citations of the levels' sources not already cited, and the registry records of a
+    trial option."""
+    seen = set(rec.evidence.source_ids)
+    ids = [i for lv in rec.levels for i in lv.source_ids if i not in seen]
+    out = [citation(s) for s in kb.cite(list(dict.fromkeys(ids)))]
+    out += [
+        {
+            "type": "documentation",
+            "label": t,
+            "display": f"registry record {t}",
+            "url": f"https://clinicaltrials.gov/study/{t}",
+        }
+        for t in rec.trial_ids
+    ]
+    return out
+
+
 def _action(
     b: BundleBuilder, rec: Recommendation, n: int, subject: Any, cond: Any, kb: KnowledgeBase
 ) -> dict[str, Any]:
@@ -96,6 +130,9 @@ def _action(
         "code": [{"coding": [{"system": LOCAL, "code": rec.kind}], "text": rec.kind}],
         "documentation": [citation(s) for s in kb.cite(rec.evidence.source_ids)],
     }
+    action["documentation"] += _level_citations(rec, kb)
+    if rec.levels:
+        action["extension"] = [_level_extension(lv) for lv in rec.levels]
     resources = _proposal(b, rec, n, subject, cond)
     if len(resources) == 1:
         action["resource"] = ref(resources[0])

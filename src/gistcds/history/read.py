@@ -14,7 +14,9 @@ from gistcds.domain.patient import Patient, Setting, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
+from gistcds.history.alterations import primary_alterations
 from gistcds.history.names import canonical_drug, known_drug, match_agents
+from gistcds.history.tolerance import tolerance_facts
 from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
 
 __all__ = ["advanced_lines", "read_facts"]
@@ -130,6 +132,7 @@ def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[s
     variant_genes = {v.gene for v in molecular.variants} if molecular else set()
     return {
         "genotype": genotype.genotype_class if genotype else "none",
+        "alterations": primary_alterations(genotype),
         "secondary_regions": sorted({s.region for s in genotype.secondary_mutations})
         if genotype
         else [],
@@ -206,4 +209,5 @@ def read_facts(
         **_line_facts(patient, policy, drugs),
         **_perioperative_facts(patient, drugs),
         **_imaging_facts(response, lines[-1] if lines else None),
+        "tolerance": tolerance_facts(patient, drugs),
     }

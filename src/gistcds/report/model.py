@@ -21,7 +21,7 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
 from gistcds.domain.results.response import ResponseSummary
 from gistcds.domain.results.risk import SystemResult
-from gistcds.domain.results.therapy import Caution, RegimenItem
+from gistcds.domain.results.therapy import Caution, Recommendation, RegimenItem
 from gistcds.knowledge import KnowledgeBase, Source
 
 NOT_ASSESSED = "not assessed"
@@ -639,6 +639,37 @@ def _regimen_text(item: RegimenItem) -> str:
     return f"{base}, {item.schedule}" if item.schedule else base
 
 
+_LEVEL_NAMES = {
+    "esmo": "ESMO",
+    "nccn": "NCCN",
+    "variant_level": "variant-drug level (OncoKB scale)",
+}
+
+
+def _level_rows(rec: Recommendation, cites: Citations) -> list[Row]:
+    """One row per drug: its ESMO, NCCN and variant-drug levels, cited ("not captured"
+    where no source gives one)."""
+    rows: list[Row] = []
+    for drug in dict.fromkeys(lv.drug for lv in rec.levels):
+        levels = [lv for lv in rec.levels if lv.drug == drug]
+        text = "; ".join(
+            f"{_LEVEL_NAMES[lv.system]} {lv.value}" + (f" ({lv.context})" if lv.context else "")
+            for lv in levels
+        )
+        ids = [i for lv in levels for i in lv.source_ids]
+        unverified = any(lv.confidence == "unverified" for lv in levels)
+        rows.append(
+            Row(
+                [f"levels {drug}" if drug else "levels", text, ""],
+                cites.cite(ids),
+                unverified=unverified,
+            )
+        )
+    if rec.trial_ids:
+        rows.append(Row(["registry", ", ".join(rec.trial_ids), ""]))
+    return rows
+
+
 def _recommendations(a: Assessment, cites: Citations) -> list[RecommendationView]:
     out: list[RecommendationView] = []
     for i, rec in enumerate(a.recommendations, 1):
@@ -651,6 +682,7 @@ def _recommendations(a: Assessment, cites: Citations) -> list[RecommendationView
             )
             for p in rec.positions
         ]
+        positions += _level_rows(rec, cites)
         out.append(
             RecommendationView(
                 rank=i,

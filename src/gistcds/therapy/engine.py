@@ -18,12 +18,14 @@ from gistcds.domain.results.therapy import Caution, Recommendation
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.conditions import matches
 from gistcds.knowledge.schema import (
+    evidence_levels,
     therapy_drugs,
     therapy_hepatic,
     therapy_interactions,
     therapy_rules,
 )
 from gistcds.therapy.cautions import Tables, option_cautions
+from gistcds.therapy.levels import with_levels
 from gistcds.therapy.render import render_caution, render_option, signature
 
 __all__ = ["Advice", "Tables", "advise", "load_tables"]
@@ -122,4 +124,5 @@ def advise(facts: ClinicalFacts, kb: KnowledgeBase) -> Advice:
         if matches(rule.when, post_facts):
             cautions.extend(render_caution(c, rule.id) for c in rule.cautions)
     cautions.extend(option_cautions(facts, recs, t))
+    recs = with_levels(recs, facts, kb.get(evidence_levels.Table))
     return Advice(recommendations=recs, cautions=_unique(cautions), facts=post_facts)

@@ -2,6 +2,7 @@
 monitoring and the patient's guide per drug. Pure functions of the patient and the KB."""
 
 from gistcds.toxicity.engine import ToxicityResult, assess_toxicity
+from gistcds.toxicity.ranking import apply_tolerance, interruption_cautions
 from gistcds.toxicity.rules import advise_event, next_level
 from gistcds.toxicity.tolerance import DrugTolerance, tolerance
 
@@ -9,7 +10,9 @@ __all__ = [
     "DrugTolerance",
     "ToxicityResult",
     "advise_event",
+    "apply_tolerance",
     "assess_toxicity",
+    "interruption_cautions",
     "next_level",
     "tolerance",
 ]

@@ -39,6 +39,25 @@ class Position(Out):
     confidence: Confidence = "secondary"
 
 
+LevelSystem = Literal["esmo", "nccn", "variant_level"]
+
+
+class OptionLevel(Out):
+    """One level of evidence for one drug of an option (or for the option itself when it
+    has no drug), as its system gives it: ESMO grade ('[I, A]'), NCCN category ('category
+    2A'), OncoKB-style variant-drug level for the patient's genotype ('1', 'R2').
+    ``value`` is "not captured" when no source read gives it (``source_ids`` empty)."""
+
+    system: LevelSystem
+    drug: str | None = Field(default=None, description="INN (combinations joined by +)")
+    genotype: str | None = Field(default=None, description="genotype class the level is for")
+    value: str
+    context: str | None = None
+    note: str | None = None
+    source_ids: list[str] = Field(default_factory=list)
+    confidence: Confidence | None = None
+
+
 class Recommendation(Out):
     rule_id: str
     kind: RecommendationKind
@@ -48,6 +67,13 @@ class Recommendation(Out):
     evidence: Evidence
     rationale: str
     positions: list[Position] = Field(default_factory=list)
+    levels: list[OptionLevel] = Field(
+        default_factory=list,
+        description="levels of evidence per drug (ESMO, NCCN, variant-drug); trials have none",
+    )
+    trial_ids: list[str] = Field(
+        default_factory=list, description="registry ids (e.g. NCT numbers) of a trial option"
+    )
 
 
 class Caution(Out):
