@@ -124,7 +124,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "V25": Scenario(
         metastatic(
-            age_years=38, sex="female", ecog=0, comedications=["carbamazepine"], pregnant=True
+            age_years=38, sex="female", ecog=0, comedications=["carbamazepine"], pregnant=False
         ),
         genotype("PDGFRA_D842V"),
     ),
@@ -136,6 +136,12 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "quadruple-wt": Scenario(metastatic(), genotype("quadruple_wild_type")),
     "ecog-3": Scenario(metastatic(ecog=3), genotype("KIT_exon11")),
+    "pregnant-d842v": Scenario(
+        metastatic(age_years=33, sex="female", ecog=0, pregnant=True), genotype("PDGFRA_D842V")
+    ),
+    "ecog-3-second-line": Scenario(
+        metastatic(ecog=3, therapy_lines=[line("imatinib", 400)]), genotype("KIT_exon11")
+    ),
     "d842v-after-avapritinib": Scenario(
         metastatic(therapy_lines=[line("avapritinib", 300)]), genotype("PDGFRA_D842V")
     ),
