@@ -154,7 +154,8 @@ def test_pregnancy_is_critical(kb: KnowledgeBase) -> None:
 def test_sdh_progression_after_first_line_is_not_guessed(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("sunitinib", 37.5)])
     a = recommend_for(p, genotype("SDH_deficient"), RiskPanel(), [], kb)
-    assert [r.rule_id for r in a.recommendations] == ["fallback"]
+    # the SDH screening rule is an adjunct: it does not hide the fallback
+    assert [r.rule_id for r in a.recommendations] == ["fallback", "SDH-PGL"]
 
 
 def test_resistant_sensitivity_from_genotype_engine_is_flagged(kb: KnowledgeBase) -> None:

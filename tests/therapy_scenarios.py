@@ -224,6 +224,19 @@ SCENARIOS: dict[str, Scenario] = {
         patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}),
         genotype("KIT_exon11"),
     ),
+    "localized-gastric-6-kit11": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 6, "resection": "none"}),
+        genotype("KIT_exon11"),
+    ),
+    "localized-rectum-untyped": Scenario(
+        patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}), None
+    ),
+    "localized-small-gastric": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 1.5, "resection": "none"}), None
+    ),
+    "localized-small-gastric-lt1": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 0.8, "resection": "none"}), None
+    ),
     "localized-unresected-d842v": Scenario(
         patient(primary={"site": "stomach", "size_cm": 12, "resection": "none"}),
         genotype("PDGFRA_D842V"),

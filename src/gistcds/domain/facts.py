@@ -201,6 +201,11 @@ class ClinicalFacts(_Frozen):
     adjuvant_candidate: bool | None = _derived("high risk and an imatinib-sensitive genotype")
     frail: bool | None = _derived("poor performance status")
     hepatic_class: HepaticClass | None = _derived("hepatic impairment as the labels grade it")
+    morbid_resection_site: bool | None = _derived(
+        "a primary whose upfront resection may be mutilating (rectum, oesophagus, duodenum, "
+        "large gastric): pre-operative imatinib considered first"
+    )
+    small_gist: bool | None = _derived("non-rectal primary smaller than 2 cm")
 
     @classmethod
     def derived_names(cls) -> frozenset[str]:

@@ -119,10 +119,11 @@ def advise(facts: ClinicalFacts, kb: KnowledgeBase) -> Advice:
     recs, label_cautions = apply_label_limits(
         recs, facts, kb.get(therapy_label_limits.Table), t.drugs
     )
-    if not recs:
+    adjunct = {r.id for r in t.rules.rules if r.adjunct}
+    if all(rec.rule_id in adjunct for rec in recs):
         fb = render_option("fallback", t.rules.fallback, facts, t.drugs)
         if fb is not None:
-            recs.append(fb)
+            recs.insert(0, fb)
     recommended = sorted({r.drug for rec in recs for r in rec.regimen})
     classes = sorted({c for d in recommended for c in _classes(d, t.drugs)})
     post_facts = {**facts.view, "recommended_drugs": recommended, "recommended_classes": classes}
