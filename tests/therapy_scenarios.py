@@ -135,6 +135,9 @@ SCENARIOS: dict[str, Scenario] = {
         genotype("unclassified"),
     ),
     "quadruple-wt": Scenario(metastatic(), genotype("quadruple_wild_type")),
+    "primary-imatinib-resistant": Scenario(
+        metastatic(), genotype("KIT_exon17", imatinib="resistant")
+    ),
     "ecog-3": Scenario(metastatic(ecog=3), genotype("KIT_exon11")),
     "pregnant-d842v": Scenario(
         metastatic(age_years=33, sex="female", ecog=0, pregnant=True), genotype("PDGFRA_D842V")

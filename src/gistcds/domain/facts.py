@@ -195,6 +195,16 @@ class ClinicalFacts(_Frozen):
     latest_discordance: str = "none"
     latest_target: TargetCategory = "none"
     latest_note_kinds: tuple[str, ...] = ()
+    latest_reading: str = Field(
+        default="none",
+        description="the response engine's one reading of the latest time point on the "
+        "current line (response, stable, progression, pseudo_progression, review, "
+        'not_evaluable); "none" without one',
+    )
+    months_on_line: float | None = Field(
+        default=None,
+        description="months from the current line's start to its latest time point",
+    )
     # --- derived (history.yaml) ----------------------------------------------------------
     event: Event | None = _derived("what happened on the latest advanced line")
     high_risk: bool | Unknown | None = _derived("high risk of relapse after resection")
