@@ -231,6 +231,11 @@ SCENARIOS: dict[str, Scenario] = {
         patient(primary={"site": "stomach", "size_cm": 6, "resection": "none"}),
         genotype("KIT_exon11"),
     ),
+    "localized-high-ecog4": Scenario(
+        patient(ecog=4, primary={"site": "stomach", "size_cm": 11, "resection": "R0"}),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
     "localized-rectum-untyped": Scenario(
         patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}), None
     ),

@@ -55,6 +55,29 @@ def _above_ceiling(rec: Recommendation, r: Restriction) -> bool:
     )
 
 
+def _continues_current(rec: Recommendation, facts: ClinicalFacts) -> bool:
+    """The option continues the ongoing line at its current dose (not an escalation)."""
+    return facts.last_stop == "ongoing" and all(
+        i.drug == facts.last_drug and i.dose_mg_per_day == facts.last_dose for i in rec.regimen
+    )
+
+
+def _capped(
+    rec: Recommendation, over: list[Restriction], drugs: therapy_drugs.Table
+) -> Recommendation:
+    """The ongoing dose lowered to the label's ceiling (continuing is still the plan)."""
+    ceiling = min(r.max_dose_mg_per_day or 0.0 for r in over)
+    regimen = [
+        i.model_copy(
+            update={"dose_mg_per_day": ceiling, "schedule": drugs.schedule_text(i.drug, ceiling)}
+        )
+        for i in rec.regimen
+    ]
+    drug = rec.regimen[0].drug if rec.regimen else ""
+    title = f"Continue {drug}, reduced to {ceiling:g} mg/day (label: {over[0].label})"
+    return rec.model_copy(update={"regimen": regimen, "title": title})
+
+
 def _drugs_in_play(recs: list[Recommendation], facts: ClinicalFacts) -> set[str]:
     current = {facts.last_drug} if facts.last_stop == "ongoing" else set()
     return {i.drug for rec in recs for i in rec.regimen} | current
@@ -71,6 +94,8 @@ def _block(
 ) -> list[Recommendation]:
     out: list[Recommendation] = []
     for spec in table.no_suitable_option:
+        if not matches(spec.when, facts.view):
+            continue
         rec = render_option("LBL-NONE", spec, facts, drugs)
         if rec is not None:
             rationale = rec.rationale.replace("{reasons}", reasons)
@@ -95,6 +120,9 @@ def apply_label_limits(
     for rec in recs:
         hits = [r for r in active if any(i.drug == r.drug for i in rec.regimen)]
         over = [r for r in hits if _above_ceiling(rec, r)]
+        if over and _continues_current(rec, facts):
+            rec = _capped(rec, over, drugs)
+            over = []
         if over:
             for r in over:
                 dropped[r.id].append(rec.title)
@@ -103,7 +131,11 @@ def apply_label_limits(
         (demoted if any(r.level in DEMOTING for r in hits) else kept).append(marked)
     in_play = _drugs_in_play(recs, facts)
     cautions = [_caution(r, dropped[r.id]) for r in active if r.drug in in_play]
-    restricted = [rec for rec in [*kept, *demoted] if rec.kind == "systemic" and _marked(rec)]
+    restricted = [
+        rec
+        for rec in [*kept, *demoted]
+        if rec.kind == "systemic" and _marked(rec) and not _continues_current(rec, facts)
+    ]
     free = [rec for rec in kept if rec.kind in _TREATMENT and not _marked(rec)]
     if restricted and not free:
         block = _block(table, facts, drugs, _reasons(restricted))

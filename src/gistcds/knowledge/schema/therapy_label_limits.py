@@ -53,9 +53,20 @@ class Restriction(Cited):
         return self
 
 
+class BlockOption(OptionSpec):
+    """An option of the no-suitable-option block, for the patients its ``when`` matches."""
+
+    when: Condition = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _when(self) -> BlockOption:
+        check_condition(self.when, THERAPY_FACTS, f"no_suitable_option {self.title!r}")
+        return self
+
+
 class Table(KBModel):
     restrictions: list[Restriction]
-    no_suitable_option: list[OptionSpec] = Field(
+    no_suitable_option: list[BlockOption] = Field(
         min_length=1,
         description="options put first when the restrictions leave no unrestricted "
         "treatment option; {reasons} in a rationale becomes the labels' statements",
