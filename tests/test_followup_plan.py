@@ -57,8 +57,10 @@ def test_rupture_counts_as_high_risk(kb: KnowledgeBase) -> None:
     assert {x.rule_id for x in plan("localized-rupture", kb)} == {"FU-03-04"}
 
 
-def test_unresected_localized_has_no_schedule_yet(kb: KnowledgeBase) -> None:
-    assert plan("localized-unresected-kit11", kb) == []
+def test_unresected_localized_gets_the_preoperative_plan(kb: KnowledgeBase) -> None:
+    """Issue 12 item 5: every patient gets a follow-up plan (was: none before surgery)."""
+    v = plan("localized-unresected-kit11", kb)
+    assert [x.rule_id for x in v] == ["FU-PREOP"] and "risk group" in v[0].exam
 
 
 def test_risk_unknown_says_so(kb: KnowledgeBase) -> None:

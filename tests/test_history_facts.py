@@ -111,4 +111,6 @@ def test_facts_are_frozen_and_typed(kb: KnowledgeBase) -> None:
         "adjuvant_candidate",
         "frail",
         "hepatic_class",
+        "morbid_resection_site",
+        "small_gist",
     }

@@ -51,10 +51,24 @@ def test_stopped_tki_is_resumed(kb: KnowledgeBase) -> None:
     assert a.recommendations[0].regimen[0].dose_mg_per_day == 400
 
 
-def test_ecog_3_supportive_first(kb: KnowledgeBase) -> None:
+def test_ecog_3_first_line_imatinib_sensitive_imatinib_first(kb: KnowledgeBase) -> None:
+    """Issue 12 item 4: before first-line imatinib in an imatinib-sensitive genotype,
+    imatinib comes first with a caution (performance status often recovers on it);
+    supportive care is listed after it (rule ECOG-34-IM)."""
     a = run("ecog-3", kb)
+    assert drugs(a.recommendations[0]) == {"imatinib"}
+    kinds = [r.kind for r in a.recommendations]
+    assert "supportive" in kinds and kinds.index("supportive") > 0
+    assert "poor_performance_status_first_line" in {c.code for c in a.cautions}
+
+
+def test_ecog_3_later_line_supportive_first(kb: KnowledgeBase) -> None:
+    """Issue 12 item 4: supportive care first belongs to later lines (ECOG-34; the later-line
+    trials enrolled ECOG 0-2, e.g. INVICTUS)."""
+    a = run("ecog-3-second-line", kb)
     assert a.recommendations[0].kind == "supportive"
-    assert drugs(a.recommendations[1]) == {"imatinib"}
+    assert a.recommendations[0].rule_id == "ECOG-34"
+    assert "sunitinib" in all_drugs(a.recommendations)
 
 
 def test_atp_pocket_secondary_note_and_no_ripretinib_second_line(kb: KnowledgeBase) -> None:
@@ -140,7 +154,8 @@ def test_pregnancy_is_critical(kb: KnowledgeBase) -> None:
 def test_sdh_progression_after_first_line_is_not_guessed(kb: KnowledgeBase) -> None:
     p = metastatic(therapy_lines=[line("sunitinib", 37.5)])
     a = recommend_for(p, genotype("SDH_deficient"), RiskPanel(), [], kb)
-    assert [r.rule_id for r in a.recommendations] == ["fallback"]
+    # the SDH screening rule is an adjunct: it does not hide the fallback
+    assert [r.rule_id for r in a.recommendations] == ["fallback", "SDH-PGL"]
 
 
 def test_resistant_sensitivity_from_genotype_engine_is_flagged(kb: KnowledgeBase) -> None:

@@ -224,10 +224,13 @@ def test_v24_test_before_neoadjuvant(kb: KnowledgeBase) -> None:
 
 
 def test_v25_avapritinib_safety(kb: KnowledgeBase) -> None:
+    """V25: pregnancy *planned* (not pregnant): avapritinib first, with the contraception
+    caution (avoid pregnancy); a pregnant patient is covered by
+    test_vignettes_organ_function (avapritinib not first during pregnancy)."""
     a = run("V25", kb)
     assert drugs(a.recommendations[0]) == {"avapritinib"}
     by_code = {c.code: c for c in a.cautions}
-    assert by_code["pregnancy"].severity == "critical"
+    assert "pregnancy" not in by_code and "contraception" in by_code
     cyp = [c for c in a.cautions if "CYP3A4" in c.message]
     assert cyp and "carbamazepine" in cyp[0].message
     assert "avapritinib_cns_haemorrhage" in by_code

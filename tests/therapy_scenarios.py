@@ -124,7 +124,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "V25": Scenario(
         metastatic(
-            age_years=38, sex="female", ecog=0, comedications=["carbamazepine"], pregnant=True
+            age_years=38, sex="female", ecog=0, comedications=["carbamazepine"], pregnant=False
         ),
         genotype("PDGFRA_D842V"),
     ),
@@ -135,7 +135,16 @@ SCENARIOS: dict[str, Scenario] = {
         genotype("unclassified"),
     ),
     "quadruple-wt": Scenario(metastatic(), genotype("quadruple_wild_type")),
+    "primary-imatinib-resistant": Scenario(
+        metastatic(), genotype("KIT_exon17", imatinib="resistant")
+    ),
     "ecog-3": Scenario(metastatic(ecog=3), genotype("KIT_exon11")),
+    "pregnant-d842v": Scenario(
+        metastatic(age_years=33, sex="female", ecog=0, pregnant=True), genotype("PDGFRA_D842V")
+    ),
+    "ecog-3-second-line": Scenario(
+        metastatic(ecog=3, therapy_lines=[line("imatinib", 400)]), genotype("KIT_exon11")
+    ),
     "d842v-after-avapritinib": Scenario(
         metastatic(therapy_lines=[line("avapritinib", 300)]), genotype("PDGFRA_D842V")
     ),
@@ -217,6 +226,24 @@ SCENARIOS: dict[str, Scenario] = {
     "localized-unresected-kit11": Scenario(
         patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}),
         genotype("KIT_exon11"),
+    ),
+    "localized-gastric-6-kit11": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 6, "resection": "none"}),
+        genotype("KIT_exon11"),
+    ),
+    "localized-high-ecog4": Scenario(
+        patient(ecog=4, primary={"site": "stomach", "size_cm": 11, "resection": "R0"}),
+        genotype("KIT_exon11"),
+        HIGH,
+    ),
+    "localized-rectum-untyped": Scenario(
+        patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}), None
+    ),
+    "localized-small-gastric": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 1.5, "resection": "none"}), None
+    ),
+    "localized-small-gastric-lt1": Scenario(
+        patient(primary={"site": "stomach", "size_cm": 0.8, "resection": "none"}), None
     ),
     "localized-unresected-d842v": Scenario(
         patient(primary={"site": "stomach", "size_cm": 12, "resection": "none"}),

@@ -195,12 +195,27 @@ class ClinicalFacts(_Frozen):
     latest_discordance: str = "none"
     latest_target: TargetCategory = "none"
     latest_note_kinds: tuple[str, ...] = ()
+    latest_reading: str = Field(
+        default="none",
+        description="the response engine's one reading of the latest time point on the "
+        "current line (response, stable, progression, pseudo_progression, review, "
+        'not_evaluable); "none" without one',
+    )
+    months_on_line: float | None = Field(
+        default=None,
+        description="months from the current line's start to its latest time point",
+    )
     # --- derived (history.yaml) ----------------------------------------------------------
     event: Event | None = _derived("what happened on the latest advanced line")
     high_risk: bool | Unknown | None = _derived("high risk of relapse after resection")
     adjuvant_candidate: bool | None = _derived("high risk and an imatinib-sensitive genotype")
     frail: bool | None = _derived("poor performance status")
     hepatic_class: HepaticClass | None = _derived("hepatic impairment as the labels grade it")
+    morbid_resection_site: bool | None = _derived(
+        "a primary whose upfront resection may be mutilating (rectum, oesophagus, duodenum, "
+        "large gastric): pre-operative imatinib considered first"
+    )
+    small_gist: bool | None = _derived("non-rectal primary smaller than 2 cm")
 
     @classmethod
     def derived_names(cls) -> frozenset[str]:

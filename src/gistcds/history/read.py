@@ -22,6 +22,7 @@ from gistcds.knowledge.schema import history, therapy_drugs, therapy_interaction
 __all__ = ["advanced_lines", "read_facts"]
 
 _PERIOPERATIVE = (Setting.adjuvant, Setting.neoadjuvant)
+_MONTH_DAYS = 30.4375
 
 
 def advanced_lines(patient: Patient, policy: history.AdvancedLines) -> list[TherapyLine]:
@@ -123,7 +124,22 @@ def _imaging_facts(response: list[TimepointResponse], last: TherapyLine | None) 
         "latest_discordance": (latest.discordance_kind or "none") if latest else "none",
         "latest_target": latest.recist_target if latest else "none",
         "latest_note_kinds": list(latest.note_kinds) if latest else [],
+        "latest_reading": latest.reading.code if latest and latest.reading else "none",
+        "months_on_line": round((latest.date - last.start).days / _MONTH_DAYS, 1)
+        if latest is not None and last is not None and last.start
+        else None,
     }
+
+
+def _tested_negative(
+    genotype: GenotypeResult | None, tested: set[str], variant_genes: set[str]
+) -> bool:
+    """KIT and PDGFRA tested without an activating driver. The genotype engine decides
+    when it called the status (a truncating KIT change is not a driver: wild type);
+    otherwise: both genes tested and no variant in either."""
+    if genotype is not None and genotype.kit_pdgfra_status in ("wild_type", "mutant"):
+        return genotype.kit_pdgfra_status == "wild_type"
+    return {"KIT", "PDGFRA"} <= tested and not ({"KIT", "PDGFRA"} & variant_genes)
 
 
 def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[str, Any]:
@@ -139,8 +155,7 @@ def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[s
         "sensitivity": genotype.sensitivity.model_dump() if genotype else {},
         "sensitivity_source_ids": dict(genotype.sensitivity_source_ids) if genotype else {},
         "kit_pdgfra_tested": {"KIT", "PDGFRA"} <= (tested | variant_genes),
-        "kit_pdgfra_tested_negative": {"KIT", "PDGFRA"} <= tested
-        and not ({"KIT", "PDGFRA"} & variant_genes),
+        "kit_pdgfra_tested_negative": _tested_negative(genotype, tested, variant_genes),
         "sdhb_ihc": molecular.sdhb_ihc.value
         if molecular is not None and molecular.sdhb_ihc is not None
         else "unknown",

@@ -4,8 +4,9 @@ render, add cautions.
 Everything clinical comes from ``therapy_rules.yaml`` (options, ranks, cautions, genotype
 exclusions), ``therapy_drugs.yaml`` (schedules in words, label dose steps),
 ``therapy_interactions.yaml`` (CYP3A4 label advice) and ``therapy_hepatic.yaml``
-(hepatic-impairment label advice); the clinical state is the patient's ClinicalFacts
-(``history`` engine).
+(hepatic-impairment label advice), ``therapy_label_limits.yaml`` (label restrictions by
+organ function and pregnancy, applied to the ranking); the clinical state is the patient's
+ClinicalFacts (``history`` engine).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from gistcds.knowledge.schema import (
     therapy_drugs,
     therapy_hepatic,
     therapy_interactions,
+    therapy_label_limits,
     therapy_rules,
 )
 from gistcds.therapy.cautions import Tables, option_cautions
 from gistcds.therapy.levels import with_levels
+from gistcds.therapy.limits import apply_label_limits
 from gistcds.therapy.render import render_caution, render_option, signature
 
 __all__ = ["Advice", "Tables", "advise", "load_tables"]
@@ -113,10 +116,14 @@ def advise(facts: ClinicalFacts, kb: KnowledgeBase) -> Advice:
     excluded, cautions = _exclusions(t.rules, facts.view)
     recs, rule_cautions = _matched_options(facts, excluded, t)
     cautions.extend(rule_cautions)
-    if not recs:
+    recs, label_cautions = apply_label_limits(
+        recs, facts, kb.get(therapy_label_limits.Table), t.drugs
+    )
+    adjunct = {r.id for r in t.rules.rules if r.adjunct}
+    if all(rec.rule_id in adjunct for rec in recs):
         fb = render_option("fallback", t.rules.fallback, facts, t.drugs)
         if fb is not None:
-            recs.append(fb)
+            recs.insert(0, fb)
     recommended = sorted({r.drug for rec in recs for r in rec.regimen})
     classes = sorted({c for d in recommended for c in _classes(d, t.drugs)})
     post_facts = {**facts.view, "recommended_drugs": recommended, "recommended_classes": classes}
@@ -125,4 +132,5 @@ def advise(facts: ClinicalFacts, kb: KnowledgeBase) -> Advice:
             cautions.extend(render_caution(c, rule.id) for c in rule.cautions)
     cautions.extend(option_cautions(facts, recs, t))
     recs = with_levels(recs, facts, kb.get(evidence_levels.Table))
+    cautions.extend(label_cautions)
     return Advice(recommendations=recs, cautions=_unique(cautions), facts=post_facts)

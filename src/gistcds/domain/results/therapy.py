@@ -58,6 +58,17 @@ class OptionLevel(Out):
     confidence: Confidence | None = None
 
 
+class LabelNote(Out):
+    """A label restriction that applies to an option for this patient (organ function,
+    pregnancy): ``level`` as ``therapy_label_limits.yaml`` grades it."""
+
+    rule_id: str
+    drug: str
+    level: Literal["contraindicated", "not_recommended", "not_established", "dose_ceiling"]
+    statement: str
+    source_ids: list[str] = Field(default_factory=list)
+
+
 class Recommendation(Out):
     rule_id: str
     kind: RecommendationKind
@@ -73,6 +84,11 @@ class Recommendation(Out):
     )
     trial_ids: list[str] = Field(
         default_factory=list, description="registry ids (e.g. NCT numbers) of a trial option"
+    )
+    label_restrictions: list[LabelNote] = Field(
+        default_factory=list,
+        description="label restrictions for this patient; a not_recommended or "
+        "contraindicated option is never ranked first nor offered alone",
     )
 
 

@@ -85,6 +85,11 @@ class Rule(Cited):
     readings: list[Reading] = Field(
         default_factory=list, description="guideline/trial texts read to verify the rule"
     )
+    adjunct: bool = Field(
+        default=False,
+        description="options added beside the answer (e.g. screening): they do not count "
+        "as an answer, so the fallback still shows when no other rule applies",
+    )
 
 
 class Exclusion(Cited):
