@@ -1,0 +1,107 @@
+"""Cold start of the command line, and the report's warm cost (issue 19, items 11-12).
+
+One run measures, side by side, the cold wall time (a new process each time) of
+
+  - ``python -c pass``                    the bare interpreter (baseline of item 11)
+  - ``gistcds --help``
+  - ``gistcds assess FILE --format json``  (target: <= 15x the bare interpreter)
+  - ``... --format json --report x.html``  (target: <= 2x the JSON-only command)
+  - ``... --format json --report x.pdf``   (target: <= 4x the JSON-only command)
+
+and, in this process, the warm time of one PDF report (imports, fonts and the
+knowledge base already loaded; target <= 0.5 s).
+
+The commands run round-robin (one of each, then again), so a machine loaded by
+other work slows all of them alike, and each figure is the median of the runs;
+only the ratios are comparable between machines. "Cold" means a new interpreter;
+the operating system's file cache and gistcds's knowledge-base cache
+(``GISTCDS_KB_CACHE``) are warm, as for any second run of the command.
+
+Usage: ``.venv/bin/python benchmarks/bench_startup.py [runs] [patient.json]``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+EXAMPLE = ROOT / "examples" / "patients" / "metastatic-kit11-untreated.json"
+TARGETS = {"assess json": 15.0, "report html": 2.0, "report pdf": 4.0}
+WARM_PDF_TARGET_S = 0.5
+
+
+def _commands(patient: Path, tmp: Path) -> dict[str, list[str]]:
+    gistcds = str(BIN / "gistcds")
+    assess = [gistcds, "assess", str(patient), "--format", "json"]
+    return {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "gistcds --help": [gistcds, "--help"],
+        "assess json": assess,
+        "report html": [*assess, "--report", str(tmp / "x.html")],
+        "report pdf": [*assess, "--report", str(tmp / "x.pdf")],
+    }
+
+
+def cold_medians(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall seconds per command, the commands interleaved run by run."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for cmd in cmds.values():  # one untimed run each: compiled bytecode, caches
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[name].append(time.perf_counter() - t0)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def warm_pdf_seconds(patient_path: Path, tmp: Path, runs: int) -> float:
+    """Median seconds of one PDF report in a process that has written one before."""
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import load_patient
+    from gistcds.knowledge import load_kb
+    from gistcds.report.html import write_report
+
+    kb = load_kb()
+    patient = load_patient(str(patient_path))
+    assessment = assess(patient, kb)
+    out = tmp / "warm.pdf"
+    write_report(out, patient, assessment, kb)  # imports, fonts, templates
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        write_report(out, patient, assessment, kb)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    patient = Path(sys.argv[2]) if len(sys.argv) > 2 else EXAMPLE
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        med = cold_medians(_commands(patient, tmp), runs)
+        warm = warm_pdf_seconds(patient, tmp, max(3, runs // 2))
+    bare, json_only = med["python -c pass"], med["assess json"]
+    print(f"cold start, {patient.name}: median of {runs} interleaved runs")
+    print(f"{'command':18} {'median ms':>10} {'x bare':>8} {'x json':>8}  target")
+    for name, t in med.items():
+        target = TARGETS.get(name)
+        base = bare if name == "assess json" else json_only
+        met = ""
+        if target is not None:
+            met = f"<= {target:g}x {'json' if base is json_only else 'bare'}: "
+            met += "met" if t / base <= target else "NOT met"
+        print(f"{name:18} {t * 1000:10.0f} {t / bare:8.1f} {t / json_only:8.2f}  {met}")
+    verdict = "met" if warm <= WARM_PDF_TARGET_S else "NOT met"
+    print(f"warm in-process PDF report: {warm * 1000:.0f} ms (<= 500 ms: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
