@@ -187,3 +187,13 @@ def test_cold_command_uses_the_cache_and_needs_no_yaml(cache: Path) -> None:
     subprocess.run(run, check=True, env=env, capture_output=True)
     out = subprocess.run(run, check=True, env=env, capture_output=True, text=True).stdout
     assert out.split() == ["True", "False", "False"]
+
+
+def test_private_subfolders_follow_the_cache_switch(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = kbcache.private_subdir("jinja2")
+    assert sub == cache / "jinja2" and sub.is_dir()
+    assert sub.stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("GISTCDS_KB_CACHE", "off")
+    assert kbcache.private_subdir("jinja2") is None

@@ -42,7 +42,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from gistcds.knowledge import KnowledgeBase
 
-__all__ = ["KEEP", "cache_dir", "cache_key", "derived", "enabled", "load_or_build"]
+__all__ = [
+    "KEEP",
+    "cache_dir",
+    "cache_key",
+    "derived",
+    "enabled",
+    "load_or_build",
+    "private_subdir",
+]
 
 KEEP = 8
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/gistcds
@@ -124,6 +132,24 @@ def _private_dir(create: bool) -> Path | None:
     if not stat.S_ISDIR(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return None
     if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return None
+    return folder
+
+
+def private_subdir(name: str) -> Path | None:
+    """A private subfolder of the cache for other compiled artefacts (e.g. ``jinja2``), or
+    None when the cache is off or its folder is not safe to use."""
+    if not enabled() or _private_dir(create=True) is None:
+        return None
+    folder = cache_dir() / name
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    st = folder.stat()
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or (
+        hasattr(os, "getuid") and st.st_uid != os.getuid()
+    ):
         return None
     return folder
 
