@@ -17,7 +17,12 @@ only the ratios are comparable between machines. "Cold" means a new interpreter;
 the operating system's file cache and gistcds's knowledge-base cache
 (``GISTCDS_KB_CACHE``) are warm, as for any second run of the command.
 
-Usage: ``.venv/bin/python benchmarks/bench_startup.py [runs] [patient.json]``.
+The package's bytecode is compiled first (``compileall``), as pip does when it
+installs a wheel: an editable install under ``PYTHONDONTWRITEBYTECODE=1`` would
+otherwise compile every gistcds module at every start (about a fifth of the cold
+JSON command). ``--no-compile`` measures without it.
+
+Usage: ``.venv/bin/python benchmarks/bench_startup.py [--no-compile] [runs] [patient.json]``.
 """
 
 from __future__ import annotations
@@ -81,15 +86,30 @@ def warm_pdf_seconds(patient_path: Path, tmp: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+def compile_package() -> None:
+    """Bytecode for every gistcds module, as a wheel install has."""
+    import compileall
+
+    import gistcds
+
+    compileall.compile_dir(Path(gistcds.__file__).parent, quiet=1)
+
+
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    patient = Path(sys.argv[2]) if len(sys.argv) > 2 else EXAMPLE
+    args = sys.argv[1:]
+    compiled = "--no-compile" not in args
+    args = [a for a in args if a != "--no-compile"]
+    runs = int(args[0]) if args else 7
+    patient = Path(args[1]) if len(args) > 1 else EXAMPLE
+    if compiled:
+        compile_package()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         med = cold_medians(_commands(patient, tmp), runs)
         warm = warm_pdf_seconds(patient, tmp, max(3, runs // 2))
     bare, json_only = med["python -c pass"], med["assess json"]
-    print(f"cold start, {patient.name}: median of {runs} interleaved runs")
+    how = "bytecode precompiled" if compiled else "bytecode as found"
+    print(f"cold start, {patient.name}: median of {runs} interleaved runs ({how})")
     print(f"{'command':18} {'median ms':>10} {'x bare':>8} {'x json':>8}  target")
     for name, t in med.items():
         target = TARGETS.get(name)
