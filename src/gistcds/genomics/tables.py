@@ -98,7 +98,10 @@ def _build(kb: KnowledgeBase) -> Tables:
     # Parsing the aliases needs the hgvs parser (~0.1 s to build); they are kept with the
     # precompiled knowledge base, so a patient whose variants need no parsing never builds it.
     aliases = kb.stored(
-        "genomics_aliases", _aliases, modules=("gistcds.genomics.parse",), packages=("hgvs",)
+        "genomics_aliases",
+        _aliases,
+        modules=("gistcds.genomics.parse", "gistcds.genomics.simple_hgvs"),
+        packages=("hgvs",),
     )
     residues: dict[str, dict[int, str]] = {}
     for h in genes_t.hotspots:
