@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# bytecode now, as a wheel install has: the editable tree under PYTHONDONTWRITEBYTECODE
+	# would otherwise compile every module at every start (benchmarks/bench_startup.py)
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 # Terminal summary, then the HTML and PDF reports of the bundled example (paths printed last).

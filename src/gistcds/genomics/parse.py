@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
+from gistcds.genomics.simple_hgvs import simple_posedit
+
 Edit = Literal[
     "sub", "del", "dup", "ins", "delins", "fs", "ext", "identity", "no_protein", "unspecified"
 ]
@@ -170,6 +172,9 @@ def _posedit(token: str) -> Any | None:
         if fixed != cand:
             candidates.append(fixed)
     for cand in candidates:
+        simple = simple_posedit(cand)  # the common forms, without building the hgvs parser
+        if simple is not None:
+            return simple
         try:
             pe = _parser().parse_p_posedit(cand)
         except Exception:

@@ -84,13 +84,25 @@ def tables(kb: KnowledgeBase) -> Tables:
     return kb.memo(_build)
 
 
-def _build(kb: KnowledgeBase) -> Tables:
-    genes_t = kb.get(G.Table)
+def _aliases(kb: KnowledgeBase) -> dict[tuple[str, str], ProteinChange]:
     aliases: dict[tuple[str, str], ProteinChange] = {}
-    for a in genes_t.aliases:
+    for a in kb.get(G.Table).aliases:
         alias, canon = parse_protein_change(a.alias), parse_protein_change(a.canonical)
         if alias.posedit and canon.ok:
             aliases[(a.gene, alias.posedit)] = canon
+    return aliases
+
+
+def _build(kb: KnowledgeBase) -> Tables:
+    genes_t = kb.get(G.Table)
+    # Parsing the aliases needs the hgvs parser (~0.1 s to build); they are kept with the
+    # precompiled knowledge base, so a patient whose variants need no parsing never builds it.
+    aliases = kb.stored(
+        "genomics_aliases",
+        _aliases,
+        modules=("gistcds.genomics.parse", "gistcds.genomics.simple_hgvs"),
+        packages=("hgvs",),
+    )
     residues: dict[str, dict[int, str]] = {}
     for h in genes_t.hotspots:
         residues.setdefault(h.gene, {}).update(h.ref_residues)

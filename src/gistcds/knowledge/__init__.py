@@ -11,12 +11,13 @@ Layout of this folder (or of ``GISTCDS_KB_DIR`` / ``load_kb(directory)``):
 
 Facts are pydantic models derived from ``Cited``: ``source_ids`` is required and
 non-empty, and every id must resolve in ``sources.yaml``. The knowledge base is
-loaded and validated once per process (``load_kb`` is cached).
+loaded and validated once per process (``load_kb`` is cached), and once per content
+and code version on a machine (``gistcds.knowledge.cache``: a pickled, precompiled copy;
+``GISTCDS_KB_CACHE=0`` turns it off).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 from collections.abc import Callable, Iterator
@@ -25,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gistcds.domain.confidence import Confidence
@@ -50,9 +50,12 @@ RESERVED = {"meta", "sources"}
 
 
 class KBModel(BaseModel):
-    """Base for knowledge-base records: strict, immutable."""
+    """Base for knowledge-base records: strict, immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    ``defer_build``: a table's validator is built at its first validation, not at import,
+    so a process that loads the precompiled knowledge base (no validation) never builds one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Cited(KBModel):
@@ -153,10 +156,10 @@ class KnowledgeBase:
     directory: Path
     sources: dict[str, Source]
     tables: dict[str, BaseModel] = field(default_factory=dict)
+    cache_key: str = field(default="", compare=False, repr=False)
+    """The key of the precompiled copy this came from ("" when built without the cache)."""
 
-    _memo: dict[Callable[..., Any], Any] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def get(self, model: type[T]) -> T:
         """The validated table whose schema is ``model`` (``schema.<name>.Table`` is the
@@ -170,6 +173,23 @@ class KnowledgeBase:
             return cast(R, self._memo[build])
         except KeyError:
             value = self._memo[build] = build(self)
+            return value
+
+    def stored(
+        self,
+        name: str,
+        build: Callable[[KnowledgeBase], R],
+        modules: tuple[str, ...] = (),
+        packages: tuple[str, ...] = (),
+    ) -> R:
+        """Like :meth:`memo`, and also kept on disk beside the precompiled knowledge base, for
+        pure values that cost more to compute than to unpickle (see ``cache.derived``)."""
+        try:
+            return cast(R, self._memo[("stored", name)])
+        except KeyError:
+            from gistcds.knowledge.cache import derived
+
+            value = self._memo[("stored", name)] = derived(self, name, build, modules, packages)
             return value
 
     def table(self, name: str, model: type[T]) -> T:
@@ -189,6 +209,8 @@ class KnowledgeBase:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # lazy: a process that loads the precompiled knowledge base reads no YAML
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open("rb") as fh:
         return yaml.load(fh, Loader=loader)
@@ -232,11 +254,9 @@ def _format_validation(file: str, exc: ValidationError) -> list[str]:
 
 
 def _version(directory: Path, declared: str) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return f"{declared}+{digest.hexdigest()[:8]}"
+    from gistcds.knowledge.cache import yaml_digest
+
+    return f"{declared}+{yaml_digest(directory)[:8]}"
 
 
 def build_kb(directory: Path) -> KnowledgeBase:
@@ -244,6 +264,8 @@ def build_kb(directory: Path) -> KnowledgeBase:
     problems: list[str] = []
     if not directory.is_dir():
         raise KnowledgeBaseError([f"{directory}: not a directory"])
+
+    import yaml
 
     def parse(file: Path, model: type[T]) -> T | None:
         try:
@@ -313,7 +335,9 @@ def build_kb(directory: Path) -> KnowledgeBase:
 
 @lru_cache(maxsize=4)
 def _cached(directory: str) -> KnowledgeBase:
-    return build_kb(Path(directory))
+    from gistcds.knowledge.cache import load_or_build
+
+    return load_or_build(Path(directory), build_kb)
 
 
 def load_kb(directory: Path | str | None = None) -> KnowledgeBase:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.knowledge.schema import risk_bands
+
+if TYPE_CHECKING:  # the scalar path (one patient) needs no numpy
+    import numpy as np
+    import numpy.typing as npt
 
 
 def band(value: float, bounds: Sequence[float]) -> int:
@@ -25,6 +27,8 @@ def band(value: float, bounds: Sequence[float]) -> int:
 
 def bands(values: npt.NDArray[np.float64], bounds: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
     """``band`` over an array (NaN lands past the last band; callers mask it)."""
+    import numpy as np
+
     return np.searchsorted(bounds, values, side="left")
 
 

@@ -14,10 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import get_args
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, get_args
 
 from gistcds.domain.patient import Site
 from gistcds.errors import KnowledgeBaseError
@@ -42,8 +39,13 @@ M_LABELS: tuple[str, ...] = ("M0", "M1")
 SITES: tuple[str, ...] = tuple(s.value for s in Site)
 """Every patient site; a site's code is its index here (the cohort's categorical codes)."""
 
+if TYPE_CHECKING:  # numpy only for the batch path (``RiskTables.arrays``), imported there
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int8]
+
 Grid = tuple[tuple[int, ...], ...]
-IntArray = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,6 +303,8 @@ def risk_tables(kb: KnowledgeBase) -> RiskTables:
 
 
 def _arrays(t: RiskTables) -> BatchArrays:
+    import numpy as np
+
     i8 = np.int8
     return BatchArrays(
         size_bounds=np.asarray(t.size_bounds, dtype=np.float64),

@@ -1,0 +1,150 @@
+"""Cold start of the command line, and the report's warm cost (issue 19, items 11-12).
+
+One run measures, side by side, the cold wall time (a new process each time) of
+
+  - ``python -c pass``                    the bare interpreter (baseline of item 11)
+  - ``gistcds --help``
+  - ``gistcds assess FILE --format json``  (target: <= 15x the bare interpreter)
+  - ``... --format json --report x.html``  (target: <= 2x the JSON-only command)
+  - ``... --format json --report x.pdf``   (target: <= 4x the JSON-only command)
+
+and, in this process, the warm time of one PDF report (imports, fonts and the
+knowledge base already loaded; target <= 0.5 s).
+
+The commands run round-robin (one of each, then again), so a machine loaded by
+other work slows all of them alike, and each figure is the median of the runs;
+only the ratios are comparable between machines. CPU time (user + system, from
+``getrusage``) is printed beside wall time: on a machine loaded by other work, a
+short process waits less for the CPU than a long one, so wall ratios against the
+bare interpreter overstate and CPU ratios are the steadier figure. "Cold" means a new interpreter;
+the operating system's file cache and gistcds's knowledge-base cache
+(``GISTCDS_KB_CACHE``) are warm, as for any second run of the command.
+
+The package's bytecode is compiled first (``compileall``), as pip does when it
+installs a wheel: an editable install under ``PYTHONDONTWRITEBYTECODE=1`` would
+otherwise compile every gistcds module at every start (about a fifth of the cold
+JSON command). ``--no-compile`` measures without it.
+
+Usage: ``.venv/bin/python benchmarks/bench_startup.py [--no-compile] [runs] [patient.json]``.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+EXAMPLE = ROOT / "examples" / "patients" / "metastatic-kit11-untreated.json"
+TARGETS = {"assess json": 15.0, "report html": 2.0, "report pdf": 4.0}
+WARM_PDF_TARGET_S = 0.5
+
+
+def _commands(patient: Path, tmp: Path) -> dict[str, list[str]]:
+    gistcds = str(BIN / "gistcds")
+    assess = [gistcds, "assess", str(patient), "--format", "json"]
+    return {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "gistcds --help": [gistcds, "--help"],
+        "assess json": assess,
+        "report html": [*assess, "--report", str(tmp / "x.html")],
+        "report pdf": [*assess, "--report", str(tmp / "x.pdf")],
+    }
+
+
+def _run(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def cold_medians(cmds: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds per command, the commands interleaved run by run."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
+    for cmd in cmds.values():  # one untimed run each: compiled bytecode, caches
+        _run(cmd)
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            times[name].append(_run(cmd))
+    return {
+        name: (statistics.median(w for w, _ in ts), statistics.median(c for _, c in ts))
+        for name, ts in times.items()
+    }
+
+
+def warm_pdf_seconds(patient_path: Path, tmp: Path, runs: int) -> float:
+    """Median seconds of one PDF report in a process that has written one before."""
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import load_patient
+    from gistcds.knowledge import load_kb
+    from gistcds.report.html import write_report
+
+    kb = load_kb()
+    patient = load_patient(str(patient_path))
+    assessment = assess(patient, kb)
+    out = tmp / "warm.pdf"
+    write_report(out, patient, assessment, kb)  # imports, fonts, templates
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        write_report(out, patient, assessment, kb)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def compile_package() -> None:
+    """Bytecode for every gistcds module, as a wheel install has."""
+    import compileall
+
+    import gistcds
+
+    compileall.compile_dir(Path(gistcds.__file__).parent, quiet=1)
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    compiled = "--no-compile" not in args
+    args = [a for a in args if a != "--no-compile"]
+    runs = int(args[0]) if args else 7
+    patient = Path(args[1]) if len(args) > 1 else EXAMPLE
+    if compiled:
+        compile_package()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        med = cold_medians(_commands(patient, tmp), runs)
+        warm = warm_pdf_seconds(patient, tmp, max(3, runs // 2))
+    how = "bytecode precompiled" if compiled else "bytecode as found"
+    print(f"cold start, {patient.name}: median of {runs} interleaved runs ({how})")
+    print(
+        f"{'command':16} {'wall ms':>8} {'x bare':>7} {'x json':>7}"
+        f" {'cpu ms':>8} {'x bare':>7} {'x json':>7}  target (on wall; cpu in brackets)"
+    )
+    bare, json_only = med["python -c pass"], med["assess json"]
+    for name, (wall, cpu) in med.items():
+        target = TARGETS.get(name)
+        base = bare if name == "assess json" else json_only
+        met = ""
+        if target is not None:
+            met = f"<= {target:g}x {'bare' if base is bare else 'json'}: "
+            met += "met" if wall / base[0] <= target else "NOT met"
+            met += " (met)" if cpu / base[1] <= target else " (NOT met)"
+        print(
+            f"{name:16} {wall * 1000:8.0f} {wall / bare[0]:7.1f} {wall / json_only[0]:7.2f}"
+            f" {cpu * 1000:8.0f} {cpu / bare[1]:7.1f} {cpu / json_only[1]:7.2f}  {met}"
+        )
+    verdict = "met" if warm <= WARM_PDF_TARGET_S else "NOT met"
+    print(f"warm in-process PDF report: {warm * 1000:.0f} ms (<= 500 ms: {verdict})")
+
+
+if __name__ == "__main__":
+    main()

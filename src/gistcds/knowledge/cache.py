@@ -1,0 +1,271 @@
+"""The precompiled knowledge base: validated once, then loaded from a pickle.
+
+Reading the YAML files and validating them (pydantic, citations, cross-references)
+costs about half a second a process; the result is a pure function of
+
+- the YAML files (their names and contents; the same digest as the KB version),
+- the code that defines the tables (``gistcds.knowledge`` and ``gistcds.domain``,
+  identified by each source file's path, size and modification time),
+- the versions of gistcds, pydantic, pydantic-core and Python, and the folder.
+
+A process that finds a pickle under that key loads it instead (tens of
+milliseconds); any other process builds the knowledge base as before and writes the
+pickle for the next one. Values derived from the tables (compiled indexes, parsed
+aliases) may be stored alongside under the same key with :func:`derived`.
+
+Safety: the cache lives in a private folder (mode 0700, owned by the user; a folder
+that is not is ignored), files are written to a temporary name and renamed, so a
+reader sees a whole file or none; a file that cannot be read or unpickled, or holds
+the wrong thing, is ignored and rebuilt. Only the newest ``KEEP`` knowledge bases
+are kept.
+
+- ``GISTCDS_KB_CACHE=0`` (or ``off``/``false``/``no``) disables it: every process
+  validates the YAML files again.
+- ``GISTCDS_CACHE_DIR`` chooses the folder; otherwise ``$XDG_CACHE_HOME/gistcds``
+  or ``~/.cache/gistcds``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from gistcds.knowledge import KnowledgeBase
+
+__all__ = [
+    "KEEP",
+    "cache_dir",
+    "cache_key",
+    "derived",
+    "enabled",
+    "load_or_build",
+    "private_subdir",
+]
+
+KEEP = 8
+_PACKAGE = Path(__file__).resolve().parent.parent  # src/gistcds
+_CODE = ("knowledge", "domain")  # the packages whose classes a pickled KB holds
+_FORMAT = "1"
+R = TypeVar("R")
+
+
+def enabled() -> bool:
+    """False when ``GISTCDS_KB_CACHE`` says off."""
+    value = os.environ.get("GISTCDS_KB_CACHE", "1").strip().lower()
+    return value not in ("0", "off", "false", "no")
+
+
+def cache_dir() -> Path:
+    """The cache folder (not created here)."""
+    chosen = os.environ.get("GISTCDS_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gistcds"
+
+
+def yaml_digest(directory: Path) -> str:
+    """sha256 over the names and contents of the folder's YAML files, sorted by name."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _code_signature() -> str:
+    digest = hashlib.sha256()
+    for package in _CODE:
+        for path in sorted((_PACKAGE / package).rglob("*.py")):
+            st = path.stat()
+            digest.update(f"{path.relative_to(_PACKAGE)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    import pydantic
+    import pydantic_core
+
+    from gistcds import __version__
+
+    return "|".join(
+        (__version__, pydantic.VERSION, pydantic_core.__version__, sys.version, sys.platform)
+    )
+
+
+def _file_stamp(file: str) -> str:
+    st = os.stat(file)
+    return f"{file}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def cache_key(directory: Path, content: str | None = None) -> str:
+    """The key of ``directory``'s knowledge base: content, code, versions, folder."""
+    parts = [
+        _FORMAT,
+        content or yaml_digest(directory),
+        _code_signature(),
+        _versions(),
+        str(directory.resolve()),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _private_dir(create: bool) -> Path | None:
+    """The cache folder if it is safe to use: ours, not writable by others."""
+    folder = cache_dir()
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return None
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return None
+    return folder
+
+
+def private_subdir(name: str) -> Path | None:
+    """A private subfolder of the cache for other compiled artefacts (e.g. ``jinja2``), or
+    None when the cache is off or its folder is not safe to use."""
+    if not enabled() or _private_dir(create=True) is None:
+        return None
+    folder = cache_dir() / name
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    st = folder.stat()
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or (
+        hasattr(os, "getuid") and st.st_uid != os.getuid()
+    ):
+        return None
+    return folder
+
+
+def _read(path: Path) -> Any:
+    """The unpickled object, or None for a missing, partial or unreadable file."""
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # missing, truncated, corrupt, or classes changed: rebuild
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    """Atomic: pickled to a temporary file in the same folder, then renamed."""
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # unpicklable value, disk full, read-only: no cache, no error
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Keep the newest KEEP knowledge bases (and their derived values)."""
+    try:
+        kbs = sorted(folder.glob("kb-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        old = {p.name[3:-7] for p in kbs[KEEP:]} - {keep}
+        for path in folder.glob("*.pickle"):
+            if path.name.split("-")[1].split(".")[0] in old:
+                path.unlink(missing_ok=True)
+    except (OSError, IndexError):
+        pass
+
+
+def load_or_build(
+    directory: Path, build: Callable[[Path], KnowledgeBase], content: str | None = None
+) -> KnowledgeBase:
+    """The knowledge base of ``directory``: from the cache, else ``build`` it and cache it."""
+    from gistcds.knowledge import KnowledgeBase
+
+    if not enabled():
+        return build(directory)
+    try:
+        key = cache_key(directory, content)
+    except OSError:
+        return build(directory)
+    folder = _private_dir(create=False)
+    if folder is not None:
+        kb = _read(folder / f"kb-{key}.pickle")
+        if isinstance(kb, KnowledgeBase) and kb.directory == directory:
+            return replace(kb, cache_key=key)
+    kb = build(directory)  # raises KnowledgeBaseError on a bad KB: nothing is cached
+    folder = _private_dir(create=True)
+    if folder is not None:
+        _write(folder / f"kb-{key}.pickle", kb)
+        _prune(folder, key)
+    return replace(kb, cache_key=key)
+
+
+def _code_stamp(modules: tuple[str, ...], packages: tuple[str, ...]) -> str:
+    """Path, size and mtime of the (imported) modules' files and of the (not necessarily
+    imported: finding them imports nothing) packages' ``__init__`` files, which an upgrade
+    rewrites."""
+    parts = []
+    for name in modules:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file is None:
+            raise LookupError(name)
+        parts.append(_file_stamp(file))
+    for package in packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            raise LookupError(package)
+        parts.append(_file_stamp(spec.origin))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def derived(
+    kb: KnowledgeBase,
+    name: str,
+    build: Callable[[KnowledgeBase], R],
+    modules: tuple[str, ...] = (),
+    packages: tuple[str, ...] = (),
+) -> R:
+    """``build(kb)``, stored beside ``kb``'s pickle: for pure values derived from the tables
+    that cost more to compute than to unpickle. The stored value is keyed by ``kb``'s key,
+    ``name`` (letters, digits, ``_`` and ``.``), the files of ``modules`` (the code that
+    computes it, besides ``gistcds.knowledge`` and ``gistcds.domain``) and the versions of
+    ``packages``. Computed and not stored when the cache is off, or when ``kb`` did not come
+    through :func:`load_or_build`."""
+    key = kb.cache_key
+    if not key or not enabled():
+        return build(kb)
+    try:
+        stamp = _code_stamp((build.__module__, *modules), packages)
+    except (LookupError, OSError, ImportError, ValueError):
+        return build(kb)
+    folder = _private_dir(create=False)
+    prefix = f"derived-{key}-{name}-"
+    if folder is not None:
+        value = _read(folder / f"{prefix}{stamp}.pickle")
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == name:
+            return value[1]  # type: ignore[no-any-return]
+    value = build(kb)
+    folder = _private_dir(create=True)
+    if folder is not None:
+        for old in folder.glob(f"{prefix}*.pickle"):  # the same value from older code
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)
+        _write(folder / f"{prefix}{stamp}.pickle", (name, value))
+    return value
