@@ -13,7 +13,7 @@ from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
-from gistcds.therapy import recommend
+from gistcds.therapy import order_by_label, recommend
 from gistcds.toxicity import apply_tolerance, assess_toxicity, interruption_cautions
 from gistcds.trials import with_trials
 
@@ -30,6 +30,8 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     advice = recommend(facts, kb)
     # Tolerance only removes options (issue 17); trials come after every guideline option.
     guided, tolerance_cautions = apply_tolerance(advice.recommendations, facts, kb)
+    # The label ordering holds for the final list: re-applied after the removals.
+    guided = order_by_label(guided, facts, kb)
     options = with_trials(guided, facts, kb)
     followup = plan_followup(facts, kb)
     prognosis = estimate_prognosis(patient, facts, genotype, guided, kb)

@@ -1,0 +1,178 @@
+"""Safety edges left open by issue 12 (docs/review.md "Safety review, phase 3").
+
+- E-1: the label ordering holds for the final list. The tolerance ranking (issue 17,
+  ``toxicity/ranking.py``) removes options after the label ranking, so a not-recommended
+  option could be left first or alone. Rule: a label-restricted (not recommended /
+  contraindicated) option is never first and never the only option; when nothing
+  unrestricted remains, the supportive-care/trial (or, in pregnancy, tumour-board) block
+  comes first with the reason (issue 12 item 1; US PI regorafenib 8.6: "not recommended in
+  Child-Pugh C"; CTCAE v5.0 grade 4 = life-threatening).
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+import pytest
+
+from gistcds.domain.assessment import Assessment
+from gistcds.domain.results.therapy import Recommendation
+from gistcds.knowledge import KnowledgeBase
+from review_helpers import D842V, KIT9, KIT11, line, metastatic, mol, run
+
+_DEMOTING = {"not_recommended", "contraindicated"}
+_TREATMENT = {"systemic", "local", "surveillance"}
+
+
+def _demoting(rec: Recommendation) -> bool:
+    return any(n.level in _DEMOTING for n in rec.label_restrictions)
+
+
+def _marked(rec: Recommendation) -> bool:
+    return any(n.level != "dose_ceiling" for n in rec.label_restrictions)
+
+
+def _ae(drug: str, grade: int = 4) -> dict[str, Any]:
+    return {
+        "term": "Alanine aminotransferase increased",
+        "grade": grade,
+        "drug": drug,
+        "onset": "2024-05-20",
+        "resolved": "2024-07-01",
+    }
+
+
+def assert_label_order(a: Assessment) -> None:
+    """The invariant over the final list (registry trials appended last are options too)."""
+    recs = a.recommendations
+    assert recs, "no option at all"
+    assert not _demoting(recs[0]), f"restricted option first: {recs[0].title}"
+    restricted = [r for r in recs if _demoting(r)]
+    if not restricted:
+        return
+    assert any(not _demoting(r) for r in recs), "a restricted option stands alone"
+    free = [r for r in recs if r.kind in _TREATMENT and not _marked(r)]
+    if not free:
+        block = [r for r in recs if r.rule_id == "LBL-NONE"]
+        assert block, "no supportive-care/trial block although nothing unrestricted remains"
+        assert any(n.statement in block[0].rationale for n in restricted[0].label_restrictions)
+        if not any(r.kind in _TREATMENT and not _demoting(r) for r in recs):
+            assert recs[0].rule_id == "LBL-NONE"
+
+
+LINES: dict[str, list[dict[str, Any]]] = {
+    "untreated": [],
+    "im_prog": [line("imatinib", 400, start="2023-01-01", end="2024-01-01")],
+    "im_tox": [line("imatinib", 400, "toxicity", start="2023-01-01", end="2024-01-01")],
+    "im_sun_prog": [
+        line("imatinib", 400, start="2022-01-01", end="2023-01-01"),
+        line("sunitinib", 50, start="2023-01-10", end="2024-01-01"),
+    ],
+    "im_prog_sun_tox": [
+        line("imatinib", 400, start="2022-01-01", end="2023-01-01"),
+        line("sunitinib", 37.5, "toxicity", start="2023-01-10", end="2024-01-01"),
+    ],
+    "three_lines": [
+        line("imatinib", 400, start="2021-01-01", end="2022-01-01"),
+        line("sunitinib", 50, start="2022-01-10", end="2023-01-01"),
+        line("regorafenib", 160, start="2023-01-10", end="2024-01-01"),
+    ],
+}
+AES: dict[str, list[dict[str, Any]]] = {
+    "none": [],
+    "g4_imatinib": [_ae("imatinib")],
+    "g4_sunitinib": [_ae("sunitinib")],
+    "g4_regorafenib": [_ae("regorafenib")],
+    "g4_ripretinib": [_ae("ripretinib")],
+}
+GRID = list(
+    product(
+        ["KIT11", "KIT9", "D842V"],
+        [None, "moderate", "severe"],
+        [None, 25.0, 60.0],
+        [False, True],
+        sorted(LINES),
+        sorted(AES),
+    )
+)
+_MOL = {"KIT11": KIT11, "KIT9": KIT9, "D842V": D842V}
+
+
+def _grid_patient(case: tuple[Any, ...]) -> Any:
+    geno, hepatic, crcl, pregnant, lines, aes = case
+    kw: dict[str, Any] = {
+        "molecular": mol(_MOL[geno]),
+        "therapy_lines": LINES[lines],
+        "adverse_events": [
+            ae for ae in AES[aes] if any(x["drug"] == ae["drug"] for x in LINES[lines])
+        ],
+        "sex": "female",
+        "age_years": 35,
+    }
+    if hepatic:
+        kw["hepatic_impairment"] = hepatic
+    if crcl is not None:
+        kw["renal"] = {"creatinine_clearance_ml_min": crcl}
+    if pregnant:
+        kw["pregnant"] = True
+    return metastatic(**kw)
+
+
+# Every 7th cell of the 1080-cell grid: all factors vary, the run stays short.
+@pytest.mark.parametrize("case", GRID[::7], ids=lambda c: "-".join(str(x) for x in c))
+def test_label_order_invariant_over_generated_patients(
+    case: tuple[Any, ...], kb: KnowledgeBase
+) -> None:
+    """E-1 invariant over generated patients: Child-Pugh A-C, CrCL, pregnancy, grade-4
+    events and treatment histories combined."""
+    assert_label_order(run(_grid_patient(case), kb))
+
+
+def test_e1_severe_event_on_sunitinib_child_pugh_c_block_first(kb: KnowledgeBase) -> None:
+    """Child-Pugh C after imatinib progression and a grade 4 hepatic event on sunitinib
+    37.5 mg: tolerance removes sunitinib at >= 37.5 mg; what is left must not put a
+    not-recommended option first (US PI regorafenib 8.6; CTCAE v5.0 grade 4)."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            hepatic_impairment="severe",
+            therapy_lines=LINES["im_prog_sun_tox"],
+            adverse_events=[_ae("sunitinib")],
+        ),
+        kb,
+    )
+    assert_label_order(a)
+
+
+def test_e1_removal_after_label_ranking_cannot_leave_restricted_option_alone(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pregnant, KIT exon 11, generalized progression on imatinib 400: sunitinib is the
+    unrestricted option, imatinib 800 is marked (EU SmPC 4.6: not during pregnancy unless
+    clearly necessary) and last. If a removal after the label ranking (tolerance, e.g. a
+    grade 4 event on sunitinib) takes sunitinib away, imatinib must not be left as the only
+    treatment: the tumour-board block with the obstetric team comes first and names why."""
+    import gistcds.assess as orchestrator
+
+    real = orchestrator.apply_tolerance
+
+    def bar_sunitinib(recs: list[Recommendation], facts: Any, kb_: Any) -> Any:
+        kept, cautions = real(recs, facts, kb_)
+        return [r for r in kept if "sunitinib" not in {i.drug for i in r.regimen}], cautions
+
+    monkeypatch.setattr(orchestrator, "apply_tolerance", bar_sunitinib)
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            sex="female",
+            age_years=35,
+            pregnant=True,
+            therapy_lines=LINES["im_prog"],
+        ),
+        kb,
+    )
+    assert_label_order(a)
+    first = a.recommendations[0]
+    assert first.rule_id == "LBL-NONE" and "obstetric" in first.title
+    assert "not to be used during pregnancy" in first.rationale
