@@ -176,3 +176,46 @@ def test_e1_removal_after_label_ranking_cannot_leave_restricted_option_alone(
     first = a.recommendations[0]
     assert first.rule_id == "LBL-NONE" and "obstetric" in first.title
     assert "not to be used during pregnancy" in first.rationale
+
+
+def test_e2_pregnant_patient_is_not_offered_trials(kb: KnowledgeBase) -> None:
+    """E-2: pregnant, KIT exon 11, progression on imatinib 400: no registry or guideline
+    trial option (pregnant women are as a rule excluded from trials of drugs not intended
+    for use in pregnancy, ICH M3(R2), read in the EUPATI summary: unverified; no trial in
+    trials.yaml records a pregnancy criterion); the output says so instead."""
+    preg = run(
+        metastatic(
+            molecular=mol(KIT11),
+            sex="female",
+            age_years=35,
+            pregnant=True,
+            therapy_lines=LINES["im_prog"],
+        ),
+        kb,
+    )
+    assert "trial" not in {r.kind for r in preg.recommendations}
+    assert not any(r.trial_ids for r in preg.recommendations)
+    c = next(c for c in preg.cautions if c.code == "trials_not_offered_in_pregnancy")
+    assert c.source_ids == ["ichm3r2"] and c.confidence == "unverified"
+    assert "pregnan" in c.message and "after delivery" in c.message
+    control = run(
+        metastatic(
+            molecular=mol(KIT11), sex="female", age_years=35, therapy_lines=LINES["im_prog"]
+        ),
+        kb,
+    )
+    assert "trial" in {r.kind for r in control.recommendations}
+    assert "trials_not_offered_in_pregnancy" not in {c.code for c in control.cautions}
+
+
+def test_e2_pregnant_primary_d816v_tumour_board_not_trial(kb: KnowledgeBase) -> None:
+    """Pregnant with untreated metastatic primary KIT D816V (imatinib-resistant, Nishida
+    2016): the guideline's own "clinical trial" option (MF-PRIMARY-RES) is not offered in
+    pregnancy either; the tumour board with the obstetric team comes first."""
+    a = run(
+        metastatic(molecular=mol(("KIT", "p.D816V")), sex="female", age_years=30, pregnant=True),
+        kb,
+    )
+    assert "trial" not in {r.kind for r in a.recommendations}
+    assert a.recommendations[0].rule_id == "LBL-NONE"
+    assert_label_order(a)

@@ -15,7 +15,7 @@ from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
 from gistcds.therapy import order_by_label, recommend
 from gistcds.toxicity import apply_tolerance, assess_toxicity, interruption_cautions
-from gistcds.trials import with_trials
+from gistcds.trials import pregnancy_trial_cautions, with_trials
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
@@ -45,7 +45,12 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         risk=risk,
         genotype=genotype,
         recommendations=options,
-        cautions=[*advice.cautions, *tolerance_cautions, *held],
+        cautions=[
+            *advice.cautions,
+            *tolerance_cautions,
+            *held,
+            *pregnancy_trial_cautions(facts, kb),
+        ],
         response=response,
         response_summary=response_summary,
         prognosis=prognosis,
