@@ -219,3 +219,48 @@ def test_e2_pregnant_primary_d816v_tumour_board_not_trial(kb: KnowledgeBase) -> 
     assert "trial" not in {r.kind for r in a.recommendations}
     assert a.recommendations[0].rule_id == "LBL-NONE"
     assert_label_order(a)
+
+
+def test_e3_primary_kit_a829p_variant_level_r2_imatinib_not_first(kb: KnowledgeBase) -> None:
+    """E-3: untreated metastatic GIST with primary KIT A829P (exon 18 activation loop). The
+    exon-level class calls imatinib 'unknown', but OncoKB rates KIT A829P + imatinib level R2
+    (resistance; release of 2020-02-12): imatinib must not be first. The one rule for a
+    resistant primary (MF-PRIMARY-RES, as for D816V, S-O1) puts trial/tumour board first."""
+    a = run(metastatic(molecular=mol(("KIT", "p.A829P"))), kb)
+    assert a.recommendations[0].kind == "trial"
+    assert a.recommendations[0].rule_id == "MF-PRIMARY-RES"
+    assert "MF-01" not in [r.rule_id for r in a.recommendations]
+    imatinib = next(r for r in a.recommendations if r.regimen)
+    assert "response not expected" in imatinib.title
+    c = next(c for c in a.cautions if c.code == "variant_level_resistance_imatinib")
+    assert "R2" in c.message and c.source_ids == ["oncokb2026"]
+
+
+def test_e3_primary_kit_a829p_resected_high_risk_no_adjuvant_imatinib(
+    kb: KnowledgeBase,
+) -> None:
+    """E-3, localized: resected high-risk gastric GIST with primary KIT A829P (OncoKB R2 for
+    imatinib): no adjuvant imatinib, as for D816V (LD-05-06)."""
+    a = run(
+        metastatic(
+            metastatic=None,
+            primary={
+                "site": "stomach",
+                "size_cm": 11,
+                "mitoses": {"count": 12, "per": "5mm2"},
+                "rupture": False,
+                "resection": "R0",
+            },
+            molecular=mol(("KIT", "p.A829P")),
+        ),
+        kb,
+    )
+    assert "imatinib" not in {i.drug for r in a.recommendations for i in r.regimen}
+
+
+def test_e3_control_kit_exon11_keeps_imatinib_first(kb: KnowledgeBase) -> None:
+    """Control: KIT exon 11 deletion (OncoKB level 1 with imatinib): imatinib 400 first, no
+    variant-level resistance caution."""
+    a = run(metastatic(molecular=mol(KIT11)), kb)
+    assert a.recommendations[0].rule_id == "MF-01"
+    assert not any(c.code.startswith("variant_level_resistance") for c in a.cautions)
