@@ -19,7 +19,17 @@ import pytest
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.results.therapy import Recommendation
 from gistcds.knowledge import KnowledgeBase
-from review_helpers import D842V, KIT9, KIT11, line, metastatic, mol, run
+from review_helpers import (
+    D842V,
+    HIGH_RISK_GASTRIC,
+    KIT9,
+    KIT11,
+    line,
+    metastatic,
+    mol,
+    patient,
+    run,
+)
 
 _DEMOTING = {"not_recommended", "contraindicated"}
 _TREATMENT = {"systemic", "local", "surveillance"}
@@ -264,3 +274,34 @@ def test_e3_control_kit_exon11_keeps_imatinib_first(kb: KnowledgeBase) -> None:
     a = run(metastatic(molecular=mol(KIT11)), kb)
     assert a.recommendations[0].rule_id == "MF-01"
     assert not any(c.code.startswith("variant_level_resistance") for c in a.cautions)
+
+
+def test_e4_kit_exon11_with_pdgfra_d842v_contradictory_not_retested(kb: KnowledgeBase) -> None:
+    """E-4 (review O-16): untreated metastatic GIST whose report gives KIT exon 11
+    p.W557_K558del and PDGFRA D842V together. KIT and PDGFRA mutations are mutually exclusive
+    in the original series (Heinrich, Science 2003): the report is contradictory. The tool
+    does not ask to test again, says why, and proposes no TKI by one exon class."""
+    a = run(metastatic(molecular=mol(KIT11, D842V)), kb)
+    ids = [r.rule_id for r in a.recommendations]
+    assert ids[0] == "MT-DISCORDANT" and "MT-02" not in ids
+    first = a.recommendations[0]
+    assert "Contradictory" in first.title and "tumour board" in first.title
+    assert "heinrich2003pdgfra" in first.evidence.source_ids
+    assert not any(r.regimen for r in a.recommendations)
+
+
+def test_e4_double_driver_after_resection_no_pending_adjuvant(kb: KnowledgeBase) -> None:
+    """E-4, localized: resected high-risk gastric GIST with the same double-driver report:
+    no "adjuvant imatinib once the genotype is confirmed" (the genotype is not pending but
+    contradictory), no request to test again; the contradictory-report step first."""
+    a = run(patient(primary=HIGH_RISK_GASTRIC, molecular=mol(KIT11, D842V)), kb)
+    ids = [r.rule_id for r in a.recommendations]
+    assert ids[0] == "MT-DISCORDANT"
+    assert "MT-02" not in ids and "LD-04-PENDING" not in ids
+    assert "imatinib" not in {i.drug for r in a.recommendations[:1] for i in r.regimen}
+
+
+def test_e4_control_untested_still_asks_for_testing(kb: KnowledgeBase) -> None:
+    """Control: untested metastatic GIST: mutation testing first (MT-02)."""
+    a = run(metastatic(), kb)
+    assert a.recommendations[0].rule_id == "MT-02"
