@@ -305,3 +305,30 @@ def test_e4_control_untested_still_asks_for_testing(kb: KnowledgeBase) -> None:
     """Control: untested metastatic GIST: mutation testing first (MT-02)."""
     a = run(metastatic(), kb)
     assert a.recommendations[0].rule_id == "MT-02"
+
+
+@pytest.mark.parametrize("ecog", [3, 4])
+def test_e5_frail_untreated_metastatic_genotype_awaited(ecog: int, kb: KnowledgeBase) -> None:
+    """E-5 (review S2-O6): untreated metastatic GIST, ECOG 3-4, genotype not yet known. NCI
+    PDQ (2024, first-line imatinib): "Most patients can initiate imatinib empirically while
+    awaiting confirmation of their tumor's molecular profile." Testing stays first, imatinib
+    400 mg started while the result is awaited comes next, supportive care after it (no
+    longer supportive care first)."""
+    a = run(metastatic(ecog=ecog), kb)
+    ids = [r.rule_id for r in a.recommendations]
+    assert ids[0] == "MT-02"
+    second = a.recommendations[1]
+    assert second.rule_id == "ECOG-34-UNTESTED"
+    assert [(i.drug, i.dose_mg_per_day) for i in second.regimen] == [("imatinib", 400)]
+    assert "ECOG-34" not in ids
+    kinds = [r.kind for r in a.recommendations]
+    assert kinds.index("supportive") > 1
+    c = next(c for c in a.cautions if c.code == "poor_performance_status_genotype_awaited")
+    assert "avapritinib" in c.message and c.source_ids == ["ncipdq2024"]
+
+
+def test_e5_control_frail_after_imatinib_supportive_first(kb: KnowledgeBase) -> None:
+    """Control: ECOG 3 with progression on imatinib (later line): supportive care first
+    (ECOG-34, INVICTUS enrolled ECOG 0-2 only)."""
+    a = run(metastatic(ecog=3, molecular=mol(KIT11), therapy_lines=LINES["im_sun_prog"]), kb)
+    assert a.recommendations[0].rule_id == "ECOG-34"

@@ -130,6 +130,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # --- extra scenarios: one per remaining rule -----------------------------------
     "untested-metastatic": Scenario(metastatic(), None),
+    "untested-frail": Scenario(metastatic(ecog=3), None),
     "wild-type-untyped": Scenario(
         metastatic(molecular={"tested_genes": ["KIT", "PDGFRA"], "variants": []}),
         genotype("unclassified"),
