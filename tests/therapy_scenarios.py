@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.genotype import GenotypeResult
+from gistcds.domain.results.genotype import GenotypeResult, InterpretedVariant
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from therapy_helpers import genotype, line, metastatic, patient, response, risk
@@ -130,11 +130,25 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # --- extra scenarios: one per remaining rule -----------------------------------
     "untested-metastatic": Scenario(metastatic(), None),
+    "untested-frail": Scenario(metastatic(ecog=3), None),
     "wild-type-untyped": Scenario(
         metastatic(molecular={"tested_genes": ["KIT", "PDGFRA"], "variants": []}),
         genotype("unclassified"),
     ),
     "quadruple-wt": Scenario(metastatic(), genotype("quadruple_wild_type")),
+    # KIT exon 11 and PDGFRA D842V reported together (review O-16): two primary drivers.
+    "double-driver": Scenario(
+        metastatic(),
+        genotype("unclassified").model_copy(
+            update={
+                "kit_pdgfra_status": "mutant",
+                "variants": [
+                    InterpretedVariant(gene="KIT", input="p.W557_K558del", role="primary"),
+                    InterpretedVariant(gene="PDGFRA", input="p.D842V", role="primary"),
+                ],
+            }
+        ),
+    ),
     "primary-imatinib-resistant": Scenario(
         metastatic(), genotype("KIT_exon17", imatinib="resistant")
     ),

@@ -6,6 +6,7 @@ from gistcds import __version__
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.plausibility import implausible_values
+from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.followup import plan_followup
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.history import canonical_drug_names, clinical_facts
@@ -13,9 +14,9 @@ from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
-from gistcds.therapy import recommend
+from gistcds.therapy import order_by_label, recommend, variant_level_resistance
 from gistcds.toxicity import apply_tolerance, assess_toxicity, interruption_cautions
-from gistcds.trials import with_trials
+from gistcds.trials import pregnancy_trial_cautions, with_trials
 
 
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
@@ -27,9 +28,17 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     risk = assess_risk(patient, kb)
     response, response_summary = assess_response_with_summary(patient, kb)
     facts = clinical_facts(patient, genotype, risk, response, kb)
+    # A variant-level resistance level (OncoKB R1/R2) for the exact primary variant rates
+    # the drug resistant in the genotype call; the facts are derived again from it.
+    resistant, level_cautions = variant_level_resistance(facts, kb)
+    if resistant and genotype is not None:
+        genotype = _rated_resistant(genotype, resistant)
+        facts = clinical_facts(patient, genotype, risk, response, kb)
     advice = recommend(facts, kb)
     # Tolerance only removes options (issue 17); trials come after every guideline option.
     guided, tolerance_cautions = apply_tolerance(advice.recommendations, facts, kb)
+    # The label ordering holds for the final list: re-applied after the removals.
+    guided = order_by_label(guided, facts, kb)
     options = with_trials(guided, facts, kb)
     followup = plan_followup(facts, kb)
     prognosis = estimate_prognosis(patient, facts, genotype, guided, kb)
@@ -43,7 +52,13 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         risk=risk,
         genotype=genotype,
         recommendations=options,
-        cautions=[*advice.cautions, *tolerance_cautions, *held],
+        cautions=[
+            *level_cautions,
+            *advice.cautions,
+            *tolerance_cautions,
+            *held,
+            *pregnancy_trial_cautions(facts, kb),
+        ],
         response=response,
         response_summary=response_summary,
         prognosis=prognosis,
@@ -58,3 +73,11 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
             *side_effects.warnings,
         ],
     )
+
+
+def _rated_resistant(genotype: GenotypeResult, drugs: dict[str, list[str]]) -> GenotypeResult:
+    sensitivity = genotype.sensitivity.model_validate(
+        {**genotype.sensitivity.model_dump(), **{d: "resistant" for d in drugs}}
+    )
+    ids = {**genotype.sensitivity_source_ids, **drugs}
+    return genotype.model_copy(update={"sensitivity": sensitivity, "sensitivity_source_ids": ids})

@@ -118,6 +118,12 @@ class ClinicalFacts(_Frozen):
     kit_pdgfra_tested_negative: bool = Field(
         default=False, description="KIT and PDGFRA tested, no variant in either"
     )
+    discordant_drivers: bool = Field(
+        default=False,
+        description="more than one candidate primary KIT/PDGFRA driver of different classes "
+        "reported (e.g. KIT exon 11 with PDGFRA D842V): the genotype is contradictory, not "
+        "untested",
+    )
     sdhb_ihc: Literal["retained", "lost", "unknown"] = "unknown"
     # --- disease and primary tumour ------------------------------------------------------
     setting: Literal["metastatic", "localized", "unknown"] = "unknown"

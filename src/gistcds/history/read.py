@@ -142,6 +142,17 @@ def _tested_negative(
     return {"KIT", "PDGFRA"} <= tested and not ({"KIT", "PDGFRA"} & variant_genes)
 
 
+def _discordant(genotype: GenotypeResult | None) -> bool:
+    """The genotype engine found KIT/PDGFRA drivers but no single primary class: more than
+    one candidate primary driver of different classes was reported."""
+    return (
+        genotype is not None
+        and genotype.kit_pdgfra_status == "mutant"
+        and genotype.genotype_class == "unclassified"
+        and sum(v.role == "primary" for v in genotype.variants) > 1
+    )
+
+
 def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[str, Any]:
     molecular = patient.molecular
     tested = set(molecular.tested_genes) if molecular else set()
@@ -156,6 +167,7 @@ def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[s
         "sensitivity_source_ids": dict(genotype.sensitivity_source_ids) if genotype else {},
         "kit_pdgfra_tested": {"KIT", "PDGFRA"} <= (tested | variant_genes),
         "kit_pdgfra_tested_negative": _tested_negative(genotype, tested, variant_genes),
+        "discordant_drivers": _discordant(genotype),
         "sdhb_ihc": molecular.sdhb_ihc.value
         if molecular is not None and molecular.sdhb_ihc is not None
         else "unknown",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from gistcds.domain.facts import ClinicalFacts
     from gistcds.knowledge import KnowledgeBase
 
-__all__ = ["TherapyAdvice", "recommend"]
+__all__ = ["TherapyAdvice", "order_by_label", "recommend", "variant_level_resistance"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,32 @@ def recommend(facts: ClinicalFacts, kb: KnowledgeBase) -> TherapyAdvice:
 
     advice = advise(facts, kb)
     return TherapyAdvice(recommendations=advice.recommendations, cautions=advice.cautions)
+
+
+def order_by_label(
+    recs: list[Recommendation], facts: ClinicalFacts, kb: KnowledgeBase
+) -> list[Recommendation]:
+    """The label ordering re-applied to the final list, after every removal (tolerance):
+    a label-restricted (not recommended / contraindicated) option is never first and never
+    the only treatment; when nothing unrestricted remains the supportive-care/trial (or
+    tumour-board) block comes first and says why."""
+    from gistcds.knowledge.schema import evidence_levels, therapy_drugs, therapy_label_limits
+    from gistcds.therapy import limits
+    from gistcds.therapy.levels import with_levels
+
+    ordered = limits.order_by_label(
+        recs, facts, kb.get(therapy_label_limits.Table), kb.get(therapy_drugs.Table)
+    )
+    return with_levels(ordered, facts, kb.get(evidence_levels.Table))
+
+
+def variant_level_resistance(
+    facts: ClinicalFacts, kb: KnowledgeBase
+) -> tuple[dict[str, list[str]], list[Caution]]:
+    """Drugs (with source ids) that a variant-level resistance level (OncoKB R1/R2) rates
+    resistant for the exact primary variant although the genotype call does not, and a
+    caution for each (``evidence_levels.yaml``)."""
+    from gistcds.knowledge.schema import evidence_levels
+    from gistcds.therapy.levels import level_resistance
+
+    return level_resistance(facts, kb.get(evidence_levels.Table))

@@ -10,10 +10,10 @@ carry no level (a trial is not a graded recommendation).
 from __future__ import annotations
 
 from gistcds.domain.facts import ClinicalFacts
-from gistcds.domain.results.therapy import LevelSystem, OptionLevel, Recommendation
+from gistcds.domain.results.therapy import Caution, LevelSystem, OptionLevel, Recommendation
 from gistcds.knowledge.schema import evidence_levels as L
 
-__all__ = ["SYSTEMS", "with_levels"]
+__all__ = ["SYSTEMS", "level_resistance", "with_levels"]
 
 SYSTEMS: tuple[LevelSystem, ...] = ("esmo", "nccn", "variant_level")
 _GUIDELINE_PREFIX: dict[LevelSystem, str] = {"esmo": "ESMO", "nccn": "NCCN"}
@@ -106,3 +106,49 @@ def with_levels(
 ) -> list[Recommendation]:
     """The options with their ``levels`` filled in."""
     return [r.model_copy(update={"levels": option_levels(r, facts, table)}) for r in recs]
+
+
+def _resistance_levels(facts: ClinicalFacts, table: L.Table) -> dict[str, L.Level]:
+    """Drugs with a resistance level (R1/R2) for the patient's primary genotype and exact
+    primary alteration (the first cell that gives a variant level decides, as for the
+    option levels)."""
+    out: dict[str, L.Level] = {}
+    for drug in dict.fromkeys(c.drug for c in table.cells):
+        cells = _cells(table, facts.genotype, drug, facts.alterations)
+        got = next((c.variant_level for c in cells if c.variant_level is not None), None)
+        if got is not None and got.value.upper().startswith("R"):
+            out[drug] = got
+    return out
+
+
+def level_resistance(
+    facts: ClinicalFacts, table: L.Table
+) -> tuple[dict[str, list[str]], list[Caution]]:
+    """Drugs a variant-level resistance level (OncoKB R1/R2) rates resistant for the
+    patient's exact primary variant although the genotype call does not, with their source
+    ids, and one caution each. The orchestrator feeds them back into the genotype's
+    sensitivity, so the one rule for a resistant primary (MF-PRIMARY-RES, no adjuvant or
+    pre-operative imatinib) applies whichever source rates it resistant."""
+    found = {
+        d: lv
+        for d, lv in _resistance_levels(facts, table).items()
+        if facts.sensitivity.get(d) != "resistant"
+    }
+    changed = " ".join(facts.alterations) or facts.genotype
+    cautions = [
+        Caution(
+            code=f"variant_level_resistance_{drug}",
+            message=(
+                f"Variant-level evidence: {changed} with {drug} is level {lv.value} "
+                f"({lv.note or 'resistance'}), although the exon-level class calls {drug} "
+                f"{facts.sensitivity.get(drug, 'unknown')}: the therapy rules treat {drug} as "
+                "resistant, as for a resistant genotype call; discuss at a sarcoma tumour board."
+            ),
+            source_ids=list(lv.source_ids),
+            severity="warning",
+            confidence=lv.confidence,
+            rule_id="VL-RESISTANCE",
+        )
+        for drug, lv in found.items()
+    ]
+    return {d: list(lv.source_ids) for d, lv in found.items()}, cautions

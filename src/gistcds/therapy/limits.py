@@ -17,7 +17,10 @@ from gistcds.knowledge.schema import therapy_drugs
 from gistcds.knowledge.schema.therapy_label_limits import DEMOTING, Restriction, Table
 from gistcds.therapy.render import render_option
 
-__all__ = ["apply_label_limits"]
+__all__ = ["BLOCK_ID", "apply_label_limits", "order_by_label"]
+
+BLOCK_ID = "LBL-NONE"
+"""Rule id of the ``no_suitable_option`` block."""
 
 _TREATMENT = frozenset({"systemic", "local", "surveillance"})
 """Kinds that count as a treatment plan of their own (a diagnostic step does not)."""
@@ -96,7 +99,7 @@ def _block(
     for spec in table.no_suitable_option:
         if not matches(spec.when, facts.view):
             continue
-        rec = render_option("LBL-NONE", spec, facts, drugs)
+        rec = render_option(BLOCK_ID, spec, facts, drugs)
         if rec is not None:
             rationale = rec.rationale.replace("{reasons}", reasons)
             out.append(rec.model_copy(update={"rationale": rationale}))
@@ -131,6 +134,28 @@ def apply_label_limits(
         (demoted if any(r.level in DEMOTING for r in hits) else kept).append(marked)
     in_play = _drugs_in_play(recs, facts)
     cautions = [_caution(r, dropped[r.id]) for r in active if r.drug in in_play]
+    return order_by_label([*kept, *demoted], facts, table, drugs), cautions
+
+
+def _demoting(rec: Recommendation) -> bool:
+    return any(n.level in DEMOTING for n in rec.label_restrictions)
+
+
+def order_by_label(
+    recs: list[Recommendation],
+    facts: ClinicalFacts,
+    table: Table,
+    drugs: therapy_drugs.Table,
+) -> list[Recommendation]:
+    """The label ordering rule on marked options; idempotent, so it is re-applied after any
+    later removal (tolerance): a not-recommended/contraindicated option is never first and
+    never the only treatment (continuing the ongoing line at its dose excepted); when no
+    unrestricted treatment remains, the ``no_suitable_option`` block says why, first when
+    only restricted treatments are left."""
+    old_block = [r for r in recs if r.rule_id == BLOCK_ID]
+    rest = [r for r in recs if r.rule_id != BLOCK_ID]
+    kept = [r for r in rest if not _demoting(r)]
+    demoted = [r for r in rest if _demoting(r)]
     restricted = [
         rec
         for rec in [*kept, *demoted]
@@ -138,12 +163,12 @@ def apply_label_limits(
     ]
     free = [rec for rec in kept if rec.kind in _TREATMENT and not _marked(rec)]
     if restricted and not free:
-        block = _block(table, facts, drugs, _reasons(restricted))
+        block = old_block or _block(table, facts, drugs, _reasons(restricted))
         if demoted and not any(r.kind in _TREATMENT for r in kept):
             kept = [*block, *kept]
         else:
             kept = [*kept, *block]
-    return [*kept, *demoted], cautions
+    return [*kept, *demoted]
 
 
 def _marked(rec: Recommendation) -> bool:

@@ -9,7 +9,12 @@ refresh the table from a ClinicalTrials.gov API v2 JSON export (``gistcds trials
 from gistcds.trials.ctgov import merge_export, read_ctgov_export
 from gistcds.trials.facts import trial_facts
 from gistcds.trials.match import TrialFacts, TrialMatch, match_trials
-from gistcds.trials.options import facts_for_trials, trial_options, with_trials
+from gistcds.trials.options import (
+    facts_for_trials,
+    pregnancy_trial_cautions,
+    trial_options,
+    with_trials,
+)
 
 __all__ = [
     "TrialFacts",
@@ -17,6 +22,7 @@ __all__ = [
     "facts_for_trials",
     "match_trials",
     "merge_export",
+    "pregnancy_trial_cautions",
     "read_ctgov_export",
     "trial_facts",
     "trial_options",

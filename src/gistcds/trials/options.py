@@ -9,12 +9,12 @@ sources, with its registry id in ``trial_ids`` and what could not be checked in 
 from __future__ import annotations
 
 from gistcds.domain.facts import ClinicalFacts
-from gistcds.domain.results.therapy import Evidence, Recommendation
+from gistcds.domain.results.therapy import Caution, Evidence, Recommendation
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.trials import Table
 from gistcds.trials.match import TrialFacts, TrialMatch, match_trials
 
-__all__ = ["facts_for_trials", "trial_options", "with_trials"]
+__all__ = ["facts_for_trials", "pregnancy_trial_cautions", "trial_options", "with_trials"]
 
 
 def facts_for_trials(facts: ClinicalFacts) -> TrialFacts:
@@ -73,7 +73,10 @@ def with_trials(
     recs: list[Recommendation], facts: ClinicalFacts, kb: KnowledgeBase
 ) -> list[Recommendation]:
     """The guideline options, unchanged in rank, followed by one option per matching trial.
-    A guideline's own "clinical trial" option (no registry id) lists the matching ids."""
+    A guideline's own "clinical trial" option (no registry id) lists the matching ids.
+    In pregnancy no trial option is offered (``trials.yaml`` ``pregnancy``)."""
+    if facts.pregnant and kb.get(Table).pregnancy is not None:
+        return [r for r in recs if r.kind != "trial"]
     trials = trial_options(facts, kb)
     ids = [i for t in trials for i in t.trial_ids]
     kept = [
@@ -81,3 +84,20 @@ def with_trials(
         for r in recs
     ]
     return [*kept, *trials]
+
+
+def pregnancy_trial_cautions(facts: ClinicalFacts, kb: KnowledgeBase) -> list[Caution]:
+    """Why no trial is offered to a pregnant patient (empty otherwise)."""
+    rule = kb.get(Table).pregnancy
+    if not facts.pregnant or rule is None:
+        return []
+    return [
+        Caution(
+            code="trials_not_offered_in_pregnancy",
+            message=rule.message,
+            source_ids=list(rule.source_ids),
+            severity="warning",
+            confidence=rule.confidence,
+            rule_id="TRIALS-PREGNANCY",
+        )
+    ]

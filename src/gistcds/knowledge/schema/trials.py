@@ -83,9 +83,16 @@ class Trial(Cited):
     imported: bool = Field(default=False, description="added or refreshed by trials import")
 
 
+class PregnancyRule(Cited):
+    """Trial options are not offered in pregnancy; ``message`` says so in the output."""
+
+    message: str = Field(min_length=1)
+
+
 class Table(KBModel):
     as_of: str = Field(pattern=PARTIAL_DATE, description="date of the table's statuses")
     open_statuses: list[RegistryStatus] = Field(min_length=1)
+    pregnancy: PregnancyRule | None = None
     trials: list[Trial]
 
     @model_validator(mode="after")
