@@ -88,10 +88,12 @@ def _kv(console: Console, rows: list[tuple[str, str]]) -> None:
 
 def _summary(d: ReportData, console: Console) -> None:
     t = _grid()
+    previous = ""
     for line in d.summary:
-        t.add_row(
-            escape(line.topic), _styled(_with_refs(line.text, line.refs), FLAG_STYLE[line.flag])
-        )
+        topic = "" if line.topic == previous else line.topic  # one "Risk" for its lines
+        previous = line.topic
+        text = _styled(_with_refs(line.text, line.refs), FLAG_STYLE[line.flag])
+        t.add_row(escape(topic), text)
     console.print(t)
 
 
@@ -108,6 +110,8 @@ def _genotype(d: ReportData, console: Console) -> None:
     _kv(console, g.facts)
     if g.variants:
         t = _table("Variants", "gene", "variant", "exon", "region", "role", "sample", "note")
+        for column in t.columns[:3]:
+            column.no_wrap = True
         for r in g.variants:
             t.add_row(*_cells(r), style=FLAG_STYLE[r.flag])
         console.print(t)
@@ -261,11 +265,14 @@ def _prognosis(d: ReportData, console: Console) -> None:
         return _missing(console, d.prognosis_missing)
     if pv.caveat:
         console.print(f"[italic]{escape(pv.caveat)}[/italic] [cyan]{cite_text(pv.refs)}[/cyan]")
-    t = _table("", "option", "endpoint", "median (band)", "survival", "evidence")
-    for row in pv.medians:
+    option = ""
+    for row in pv.medians:  # option, endpoint, median, landmarks, evidence
         c = _cells(row)
-        t.add_row(c[0], c[1], f"[bold]{c[2]}[/bold]", c[3], _with_refs(row.cells[4], row.refs))
-    console.print(t)
+        if c[0] != option:
+            option = c[0]
+            console.print(f"[bold]{option}[/bold]")
+        text = f"{c[1]} median [bold]{c[2]}[/bold]; {c[3]}; " + _with_refs(row.cells[4], row.refs)
+        console.print(Padding(text, (0, 0, 0, 3)))
     if pv.factors:
         t = _table("Prognostic factors", "factor", "endpoint", "HR", "present", "use")
         for row in pv.factors:
@@ -285,19 +292,15 @@ def _sequence(d: ReportData, console: Console) -> None:
         return _missing(console, d.sequence_missing)
     console.print(f"[italic]{escape(sv.caveat)}[/italic] [cyan]{cite_text(sv.refs)}[/cyan]")
     _kv(console, sv.summary)
-    t = _table(
-        "Time on each line (simulated)",
-        "line",
-        "drug",
-        "evidence arm",
-        "reached",
-        "months (IQR)",
-        "starts next",
-    )
-    for row in sv.lines:
+    console.print("[bold]Time on each line (simulated)[/bold]")
+    for row in sv.lines:  # line, drug, evidence arm, reached, months (IQR), starts next
         c = _cells(row)
-        t.add_row(c[0], c[1], _with_refs(row.cells[2], row.refs), *c[3:])
-    console.print(t)
+        text = (
+            f"line {c[0]}, {c[1]}: reached by {c[3]}, {c[4]} months on the line (IQR); "
+            + ("last line simulated" if c[5] == "—" else f"starts the next line {c[5]}")
+            + f"; evidence {_with_refs(row.cells[2], row.refs)}"
+        )
+        console.print(Padding(text + _unverified(row.unverified), (0, 0, 0, 3)))
     for n in sv.notes:
         console.print(f"[dim]• {escape(n)}[/dim]")
     console.print(f"[dim]Method: {escape(sv.method)}[/dim]")
@@ -308,32 +311,27 @@ def _followup(d: ReportData, console: Console) -> None:
     if f is None:
         return _missing(console, d.followup_missing)
     console.print(f"[dim]{escape(f.anchor)}[/dim]")
-    t = _table("", "when", "examination")
     for row in f.rows:
-        t.add_row(
-            escape(row.cells[0]), _with_refs(row.cells[1], row.refs) + _unverified(row.unverified)
-        )
-    console.print(t)
+        exam = _with_refs(row.cells[1], row.refs) + _unverified(row.unverified)
+        console.print(f"• [bold]{escape(row.cells[0])}[/bold]: {exam}")
 
 
 def _timeline(d: ReportData, console: Console) -> None:
     if not d.timeline:
         console.print("[dim italic]No previous therapy line recorded.[/]")
         return
-    t = _table("", "#", "drug", "dose", "setting", "start", "end", "best", "stopped", "pattern")
     for tl in d.timeline:
-        t.add_row(
-            str(tl.number),
-            escape(tl.drug),
-            tl.dose,
-            tl.setting,
-            tl.start.isoformat() if tl.start else "—",
-            tl.end.isoformat() if tl.end else "—",
-            _styled(tl.best_response, CAT_STYLE.get(tl.best_response, "")),
-            tl.stop_reason,
-            tl.progression,
+        start = tl.start.isoformat() if tl.start else "start not recorded"
+        end = tl.end.isoformat() if tl.end else "ongoing"
+        dose = "" if tl.dose == "—" else f" {tl.dose}"
+        setting = "" if tl.setting == "—" else f", {tl.setting}"
+        best = _styled(tl.best_response, CAT_STYLE.get(tl.best_response, ""))
+        stop = f"; stopped: {tl.stop_reason}" if tl.stop_reason not in ("—", "ongoing") else ""
+        pattern = f" ({tl.progression})" if tl.progression != "—" else ""
+        console.print(
+            f"{tl.number}. [bold]{escape(tl.drug)}[/bold]{dose}{setting}: {start} to {end}; "
+            f"best response {best}{stop}{pattern}"
         )
-    console.print(t)
 
 
 # One renderer per section id of SECTIONS (references are printed by the driver).
