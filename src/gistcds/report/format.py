@@ -69,6 +69,7 @@ _UNITS = [
     (re.compile(r"\s?[x×] ?10\^?9 ?/ ?L\b"), " ×10⁹/L"),
     (re.compile(r"\s?[x×] ?10e9 ?/ ?L\b"), " ×10⁹/L"),
     (re.compile(r"et al\.\."), "et al."),
+    (re.compile(r" -> "), " → "),
 ]
 
 

@@ -66,10 +66,22 @@ def survival(data: ReportData) -> str | None:
     pv = data.prognosis
     if pv is None:
         return None
+    endpoints = [
+        e
+        for e in ("pfs", "os")
+        if any(
+            (est := (cs.pfs if e == "pfs" else cs.os)) is not None and est.curve for cs in pv.curves
+        )
+    ]
+    if not endpoints:
+        return None
     pyplot = plt()
-    fig, axes = pyplot.subplots(1, 2, figsize=(FIG_FULL[0], FIG_FULL[1] + 0.3))
+    width = FIG_FULL[0] if len(endpoints) == 2 else FIG_FULL[0] * 0.55
+    fig, axes = pyplot.subplots(
+        1, len(endpoints), figsize=(width, FIG_FULL[1] + 0.3), squeeze=False
+    )
     lines: list[str] = []
-    for ax, endpoint in zip(axes, ("pfs", "os"), strict=True):
+    for ax, endpoint in zip(axes[0], endpoints, strict=True):
         drawn: list[list[tuple[float, float]]] = []
         for j, cs in enumerate(pv.curves):
             est = cs.pfs if endpoint == "pfs" else cs.os
@@ -85,18 +97,19 @@ def survival(data: ReportData) -> str | None:
         ax.set_xlim(0, time_axis_end(drawn))
         ax.set_ylim(0, 1.02)
         ax.grid(color=GRID, lw=0.5)
-    handles, labels_ = axes[0].get_legend_handles_labels()
-    for h, lab in zip(*axes[1].get_legend_handles_labels(), strict=True):
-        if lab not in labels_:
-            handles.append(h)
-            labels_.append(lab)
+    handles: list[Any] = []
+    labels_: list[str] = []
+    for ax in axes[0]:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in labels_:
+                handles.append(h)
+                labels_.append(lab)
     if not handles:
         pyplot.close(fig)
         return None
-    rows = (len(handles) + 1) // 2
-    fig.legend(
-        handles, labels_, loc="lower center", ncol=min(2, len(handles)), bbox_to_anchor=(0.5, 0)
-    )
+    ncol = min(2 if len(endpoints) == 2 else 1, len(handles))
+    rows = (len(handles) + ncol - 1) // ncol
+    fig.legend(handles, labels_, loc="lower center", ncol=ncol, bbox_to_anchor=(0.5, 0))
     fig.tight_layout(rect=(0, 0.07 * rows + 0.02, 1, 1))
     desc = "; ".join(lines) or "Survival curves."
     return to_svg(fig, "survival", "Estimated PFS and OS curves with uncertainty bands", desc)
