@@ -321,3 +321,5 @@ def test_survival_time_axis_is_fitted_to_the_curves() -> None:
     slow = [(m, 0.5 ** (m / 60)) for m in range(0, 121)]
     assert time_axis_end([fast, slow]) == 120  # the data end
     assert time_axis_end([]) == 12
+    # no further than 1.5 times the latest published point: 24.7 months -> 37 -> 42
+    assert time_axis_end([slow], [24.7]) == 42

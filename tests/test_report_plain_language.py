@@ -27,6 +27,7 @@ DOTTED_FIELD = re.compile(r"\bsee [a-z_]+\.[a-z_]+", re.IGNORECASE)
 DOCS = re.compile(r"\bdocs/[\w.-]+", re.IGNORECASE)
 RULE_ID = re.compile(r"\b(?:FU|FP|TX|PR|GX|RK)-[A-Z0-9-]+\b")
 DOUBLE_DOT = re.compile(r"et al\.\.")
+QUOTED_SOURCE_ID = re.compile(r"\[[a-z][a-z-]*\d{4}[a-z0-9]*\]")  # [heinrich2008]
 UNITS = re.compile(r"\d ?mm2\b|10\^9|10e9|/5 ?mm")  # one unit style: mm², ×10⁹/L, "per 5 mm²"
 
 
@@ -79,7 +80,7 @@ HGVS = re.compile(r"^[A-Z][a-z]{0,2}\d+_[A-Z][a-z]{0,2}\d+[A-Za-z0-9]*$|^\d+_\d+
 def leaks(text: str) -> list[str]:
     """Identifiers in ``text``; HGVS ranges (``Trp557_Lys558del``) are clinical notation."""
     found = [t for t in SNAKE.findall(text) if not HGVS.match(t)]
-    for rx in (DOTTED_FIELD, DOCS, RULE_ID, DOUBLE_DOT, UNITS):
+    for rx in (DOTTED_FIELD, DOCS, RULE_ID, DOUBLE_DOT, UNITS, QUOTED_SOURCE_ID):
         found += rx.findall(text)
     return sorted(set(found))
 
@@ -119,7 +120,7 @@ def test_no_identifier_in_clinical_text(name: str, doc: dict[str, object]) -> No
 def test_the_scanner_finds_what_it_should() -> None:
     sample = (
         "very_low; see genotype.sensitivity; See docs/prognosis.md; FU-03-04; et al..; "
-        "12 mitoses/5 mm2; p.Trp557_Lys558del"
+        "12 mitoses/5 mm2; p.Trp557_Lys558del; median 60 months [heinrich2008]"
     )
     assert leaks(sample) == sorted(
         {
@@ -129,6 +130,7 @@ def test_the_scanner_finds_what_it_should() -> None:
             "FU-03-04",
             "et al..",
             "/5 mm",
+            "[heinrich2008]",
         }
     )
 
@@ -146,3 +148,31 @@ def test_plain_rewrites_identifiers_and_units() -> None:
         "Smith J, et al."
     )
     assert leaks(plain(text)) == []
+
+
+def test_every_record_site_has_a_plain_name() -> None:
+    """Engine prose may quote the patient's own values: every multi-word site reads as words."""
+    from gistcds.domain.patient import Site
+    from gistcds.report.format import label, plain
+
+    for site in Site:
+        assert leaks(plain(f"primary site {site.value}")) == [], site
+        assert "_" not in label(site)
+
+
+def test_every_genotype_class_has_a_plain_name() -> None:
+    from gistcds.domain.results.genotype import GENOTYPE_CLASSES
+    from gistcds.report.format import GENOTYPE_NAMES
+
+    assert set(GENOTYPE_NAMES) >= GENOTYPE_CLASSES
+    assert all("_" not in name for name in GENOTYPE_NAMES.values())
+
+
+def test_source_ids_quoted_in_prose_become_citation_numbers(kb) -> None:  # type: ignore[no-untyped-def]
+    from gistcds.report.citations import Citations
+
+    cites = Citations(kb)
+    first = cites.cite(["casali2022"])
+    text = cites.mark("median 60 months [heinrich2008]; see [not-a-source]")
+    assert text == f"median 60 months [{first[0] + 1}]; see [not-a-source]"
+    assert [r.source_id for r in cites.references] == ["casali2022", "heinrich2008"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,8 @@ from pydantic import BaseModel
 from gistcds.knowledge import KnowledgeBase, Source
 
 __all__ = ["Citations", "Reference", "cite_text", "iter_source_ids"]
+
+_QUOTED_IDS = re.compile(r"\[([A-Za-z][\w.-]*(?:,\s*[A-Za-z][\w.-]*)*)\]")
 
 
 def _sentence(text: str) -> str:
@@ -59,6 +62,17 @@ class Citations:
             if n not in out:
                 out.append(n)
         return sorted(out)
+
+    def mark(self, text: str) -> str:
+        """Source ids quoted in engine prose (``[heinrich2008]``) as citation numbers."""
+
+        def number(m: re.Match[str]) -> str:
+            ids = [i.strip() for i in m.group(1).split(",")]
+            if not all(i in self._kb.sources for i in ids):
+                return m.group(0)
+            return cite_text(self.cite(ids))
+
+        return _QUOTED_IDS.sub(number, text)
 
     @property
     def references(self) -> list[Reference]:

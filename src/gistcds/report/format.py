@@ -16,6 +16,7 @@ __all__ = [
     "GENOTYPE_NAMES",
     "NOT_APPLICABLE",
     "NOT_ASSESSED",
+    "RECORD_NAMES",
     "REGION_NAMES",
     "add_months",
     "label",
@@ -55,7 +56,15 @@ REGION_NAMES: dict[str, str] = {
     "KIT_activation_loop": "KIT activation loop",
 }
 
-_NAMES = {**GENOTYPE_NAMES, **REGION_NAMES}
+# Patient-record vocabularies with more than one word (domain.patient.Site, VariantSource),
+# which engine prose may quote as supplied.
+RECORD_NAMES: dict[str, str] = {
+    "jejunum_ileum": "jejunum/ileum",
+    "small_intestine": "small intestine",
+    "ctdna": "ctDNA",
+}
+
+_NAMES = {**GENOTYPE_NAMES, **REGION_NAMES, **RECORD_NAMES}
 _TOKEN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NAMES), key=len, reverse=True)) + r")\b"
 )

@@ -47,21 +47,30 @@ __all__ = [
 ]
 
 # Fields that are not clinical prose: identifiers, dates and the engines' raw figures.
-_KEEP = {"patient_id", "assessment", "generated", "source_id", "source", "number"}
+_KEEP = {
+    "patient_id",
+    "assessment",
+    "generated",
+    "source_id",
+    "source",
+    "number",
+    "references",
+}
 
 
-def _plain(value: Any) -> Any:
-    """``format.plain`` over every text of the view model (in place for dataclasses)."""
+def _plain(value: Any, cites: Citations) -> Any:
+    """``format.plain`` over every text of the view model (in place for dataclasses), source
+    ids quoted in engine prose turned into citation numbers first."""
     if isinstance(value, str):
-        return plain(value)
+        return plain(cites.mark(value))
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, cites) for v in value]
     if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
+        return tuple(_plain(v, cites) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
             if f.name not in _KEEP:
-                setattr(value, f.name, _plain(getattr(value, f.name)))
+                setattr(value, f.name, _plain(getattr(value, f.name), cites))
     return value
 
 
@@ -136,8 +145,10 @@ def build_report(
         followup=followup,
         timeline=options.timeline(patient),
         warnings=list(a.warnings),
-        references=cites.references,
+        references=[],
         assessment=a,
         **missing,
     )
-    return _plain(data)  # type: ignore[no-any-return]
+    _plain(data, cites)
+    data.references = cites.references  # after the pass: quoted ids may add sources
+    return data

@@ -15,15 +15,19 @@ if TYPE_CHECKING:
 __all__ = ["sequence", "survival", "time_axis_end"]
 
 NEAR_ZERO = 0.05  # the time axis ends once every curve has fallen this low (or the data end)
+BEYOND_DATA = 1.5  # ... but shows at most this much past the latest published time point
 
 
 def _xy(points: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
     return [float(pt[0]) for pt in points], [float(pt[1]) for pt in points]
 
 
-def time_axis_end(curves: list[list[tuple[float, float]]]) -> float:
+def time_axis_end(
+    curves: list[list[tuple[float, float]]], data_until: Sequence[float] = ()
+) -> float:
     """The end of a time axis fitted to the curves: where the last of them falls to
-    ``NEAR_ZERO`` (or its data end), rounded up to 6 months (12 beyond 5 years)."""
+    ``NEAR_ZERO`` (or its points end), but no further than ``BEYOND_DATA`` times the latest
+    published time point when known; rounded up to 6 months (12 beyond 5 years)."""
     ends = []
     for pts in curves:
         if not pts:
@@ -33,6 +37,8 @@ def time_axis_end(curves: list[list[tuple[float, float]]]) -> float:
     if not ends:
         return 12.0
     end = max(ends)
+    if data_until:
+        end = min(end, BEYOND_DATA * max(data_until))
     step = 6.0 if end <= 60 else 12.0
     return max(step, math.ceil(end / step) * step)
 
@@ -45,16 +51,24 @@ def _draw_curve(ax: Any, est: SurvivalEstimate, cs: CurveSet, colour: str) -> st
         _, yh = _xy(hi)
         ax.fill_between(xl, yl, yh, color=colour, alpha=0.16 if cs.recommended else 0.07, lw=0)
     # alternatives are drawn above the recommended option, dashed, so an identical curve
-    # still shows as a dash pattern over the bold line
+    # still shows as a dash pattern over the bold line; beyond the published data the curve
+    # is the model's extrapolation: drawn thin and dotted
+    cut = est.data_until_months if est.data_until_months is not None else x[-1]
+    inside = [(a, b) for a, b in zip(x, y, strict=True) if a <= cut]
+    beyond = [(a, b) for a, b in zip(x, y, strict=True) if a >= cut]
     ax.plot(
-        x,
-        y,
+        [a for a, _ in inside],
+        [b for _, b in inside],
         color=colour,
         lw=2.2 if cs.recommended else 1.4,
         ls="-" if cs.recommended else (0, (5, 3)),
         zorder=2 if cs.recommended else 3,
         label=cs.name,
     )
+    if len(beyond) > 1:
+        ax.plot(
+            [a for a, _ in beyond], [b for _, b in beyond], color=colour, lw=1.0, ls=":", zorder=2
+        )
     if est.median_months is None:
         return None
     ax.plot([est.median_months], [0.5], marker="o", ms=4, color=colour, zorder=4)
@@ -83,18 +97,21 @@ def survival(data: ReportData) -> str | None:
     lines: list[str] = []
     for ax, endpoint in zip(axes[0], endpoints, strict=True):
         drawn: list[list[tuple[float, float]]] = []
+        until: list[float] = []
         for j, cs in enumerate(pv.curves):
             est = cs.pfs if endpoint == "pfs" else cs.os
             if est is None or not est.curve:
                 continue
             med = _draw_curve(ax, est, cs, PALETTE[j % len(PALETTE)])
             drawn.append([(float(p[0]), float(p[1])) for p in est.curve])
+            if est.data_until_months is not None:
+                until.append(est.data_until_months)
             if med:
                 lines.append(f"{endpoint.upper()} {cs.name}: {med}")
         ax.set_title("Progression-free survival" if endpoint == "pfs" else "Overall survival")
         ax.set_xlabel("months")
         ax.set_ylabel("probability")
-        ax.set_xlim(0, time_axis_end(drawn))
+        ax.set_xlim(0, time_axis_end(drawn, until))
         ax.set_ylim(0, 1.02)
         ax.grid(color=GRID, lw=0.5)
     handles: list[Any] = []
