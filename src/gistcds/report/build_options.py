@@ -47,7 +47,8 @@ _LEVEL_NAMES = {
 
 def _level_rows(rec: Recommendation, cites: Citations) -> list[Row]:
     """One row per drug: its ESMO, NCCN and variant-drug levels, cited ("not captured"
-    where no source gives one)."""
+    where no source gives one); then the trial's registry ids and the label restrictions
+    that apply to this patient."""
     rows: list[Row] = []
     for drug in dict.fromkeys(lv.drug for lv in rec.levels):
         levels = [lv for lv in rec.levels if lv.drug == drug]
@@ -66,6 +67,10 @@ def _level_rows(rec: Recommendation, cites: Citations) -> list[Row]:
         )
     if rec.trial_ids:
         rows.append(Row(["registry", ", ".join(rec.trial_ids), ""]))
+    for note in rec.label_restrictions:  # organ function, pregnancy: the label's words
+        text = f"{note.drug}: {label(note.level)}. {note.statement}"
+        flag = "alert" if note.level in ("contraindicated", "not_recommended") else "warn"
+        rows.append(Row(["label", text, ""], cites.cite(note.source_ids), flag=flag))
     return rows
 
 
