@@ -101,9 +101,15 @@ def test_every_cited_source_is_in_the_bibliography(
         li.get("data-source-id"): "".join(li.itertext())
         for li in root.iterfind(".//h:ol[@class='refs']/h:li", NS)
     }
-    cited = set(iter_source_ids(assessment))
-    assert cited <= set(listed), cited - set(listed)
-    for sid in cited:
+    # only what the report cites is listed (issue 19), and all of it comes from the assessment
+    assert set(listed) <= set(iter_source_ids(assessment))
+    marks = set(re.findall(r'href="#ref-(\d+)"', html))
+    numbers = {
+        li.get("id", "").removeprefix("ref-")
+        for li in root.iterfind(".//h:ol[@class='refs']/h:li", NS)
+    }
+    assert numbers == marks, numbers ^ marks
+    for sid in listed:
         source = kb.sources[sid]
         assert str(source.year) in listed[sid]
         assert source.journal in listed[sid]
@@ -182,12 +188,12 @@ def test_full_case_shows_every_part_and_all_six_figures() -> None:
     ):
         assert title in html, title
     for text in (
-        "KIT exon11",
+        "KIT exon 11",
         "resistant",
         "do not agree on the risk category",
         "sunitinib 37.5 mg/day, continuous daily",
         "ESMO 2022",
-        "cyp3a4 inhibitor",
+        "Clarithromycin raises sunitinib exposure.",
         "median 22.4 months",  # sequence simulation median OS
         "Best overall response",
         "tissue confirmation of the ctDNA finding",
@@ -203,6 +209,7 @@ def test_empty_case_says_not_assessed_everywhere() -> None:
     html = render_html(build_report(patient, assessment, kb, GENERATED))
     assert "<svg" not in html
     body = html.lower()
+    body = body[body.index('<section id="patient"') :]  # the sections (the summary repeats them)
     # genotype, therapy, cautions, follow-up: not assessed; risk, response, prognosis and
     # sequence: not applicable (no primary, no imaging, not metastatic)
     assert body.count("not assessed") == 4
@@ -211,48 +218,53 @@ def test_empty_case_says_not_assessed_everywhere() -> None:
     assert "no previous therapy line recorded" in body
 
 
-def test_plots_prefer_the_response_engines_lesion_trajectories() -> None:
-    """When the assessment carries the engine's spider data, the plots use it, not raw sizes."""
+def test_plots_draw_the_response_engines_lesion_trajectories() -> None:
+    """The plots draw the response engine's measurements (issue 13 item 3): counted target
+    lesions of ``lesion_trajectories``; without the engine's data nothing is re-measured."""
     import datetime as dt
 
-    from gistcds.domain.results.response import LesionTrajectory, TrajectoryPoint
+    from gistcds.domain.results.response import LesionPoint, LesionSeries
     from gistcds.report.plots import lesion_trajectories, waterfall
 
     patient, assessment, kb = full_case()
     assert assessment.response_summary is not None
+
+    def series(lid: str, kind: str, counted: bool, change: float) -> LesionSeries:
+        return LesionSeries(
+            lesion_id=lid,
+            organ="lymph_node" if lid == "N1" else "liver",
+            kind=kind,  # type: ignore[arg-type]
+            measure="short_axis" if lid == "N1" else "longest_diameter",
+            counted=counted,
+            points=[
+                LesionPoint(date=dt.date(2023, 1, 15), value_mm=48, change_from_baseline_pct=0.0),
+                LesionPoint(
+                    date=dt.date(2023, 4, 15), value_mm=24, change_from_baseline_pct=change
+                ),
+            ],
+        )
+
     summary = assessment.response_summary.model_copy(
         update={
-            "spider_lesions": [
-                LesionTrajectory(
-                    lesion_id="L1",
-                    organ="liver",
-                    measure="longest_diameter",
-                    points=[
-                        TrajectoryPoint(
-                            date=dt.date(2023, 1, 15), value_mm=48, change_from_baseline_pct=0.0
-                        ),
-                        TrajectoryPoint(
-                            date=dt.date(2023, 4, 15), value_mm=24, change_from_baseline_pct=-50.0
-                        ),
-                    ],
-                )
-            ]
+            "baseline_date": dt.date(2023, 1, 15),
+            "lesion_trajectories": [
+                series("L1", "target", True, -50.0),
+                series("N1", "target", True, -20.0),
+                series("L9", "target", False, -90.0),  # seen later, ignored by the criteria
+                series("NT1", "non_target", True, -80.0),
+            ],
         }
     )
     rich = assessment.model_copy(update={"response_summary": summary})
     data = build_report(patient, rich, kb, GENERATED)
     traj, origin = lesion_trajectories(data)
     assert origin == "response engine"
-    assert traj == {"L1": [(dt.date(2023, 4, 15), -50.0)]}  # baseline point dropped
+    assert traj == {"L1": [(dt.date(2023, 4, 15), -50.0)], "N1": [(dt.date(2023, 4, 15), -20.0)]}
     svg = waterfall(data)
-    assert svg is not None and "L1 -50.0 %" in svg
-    # the sum's best change is the engine's waterfall figure
-    assert "sum -39.4 %" in svg
-    # without the engine's data: the recorded diameters (L1 48 -> 30 mm at best: -37.5 %)
+    assert svg is not None and "L1 -50.0 %" in svg and "N1 -20.0 %" in svg
+    assert "sum -39.4 %" in svg  # the engine's waterfall figure
     bare = assessment.model_copy(update={"response_summary": None})
-    raw, origin = lesion_trajectories(build_report(patient, bare, kb, GENERATED))
-    assert origin == "recorded diameters"
-    assert min(v for _, v in raw["L1"]) == -37.5
+    assert lesion_trajectories(build_report(patient, bare, kb, GENERATED)) == ({}, "")
 
 
 def test_unverified_is_printed_beside_the_statement() -> None:
@@ -265,3 +277,49 @@ def test_unverified_is_printed_beside_the_statement() -> None:
     assert 'conf-unverified">unverified</span>' in third
     cautions = body[body.index('id="cautions"') : body.index('id="prognosis"')]
     assert "ctDNA only." in cautions and ">unverified</span>" in cautions
+
+
+def test_response_plots_draw_the_kbs_thresholds_and_fit_print() -> None:
+    """Spider, waterfall and density carry the RECIST and Choi threshold lines with the
+    knowledge base's values (issue 19 item 4); figures are drawn at print size, so text
+    of TEXT_PT points is not scaled down on A4 (half-width figures fit 89 mm)."""
+    import json
+
+    from conftest import EXAMPLES, TODAY
+    from gistcds.assess import assess
+    from gistcds.knowledge import load_kb
+    from gistcds.knowledge.schema.response_criteria import Table
+    from gistcds.report.plots import density, spider, waterfall
+    from gistcds.report.plots.base import FIG_HALF, TEXT_PT
+
+    kb = load_kb()
+    doc = json.loads((EXAMPLES / "progression-after-imatinib.json").read_text())
+    patient = Patient.model_validate(doc, context={"today": TODAY})
+    data = build_report(patient, assess(patient, kb), kb, GENERATED)
+    t = kb.get(Table)
+    pd, pr = t.recist.pd_increase_from_nadir_pct.value, t.recist.pr_decrease_from_baseline_pct.value
+    choi_size, choi_density = (
+        t.choi.pr_size_decrease_pct.value,
+        t.choi.pr_density_decrease_pct.value,
+    )
+    for svg in (spider(data), waterfall(data)):
+        assert svg is not None
+        for text in (f"RECIST PD +{pd:g} %", f"RECIST PR −{pr:g} %", f"Choi PR −{choi_size:g} %"):
+            assert text in svg
+    svg = density(data)
+    assert svg is not None and f"Choi PR −{choi_density:g} %" in svg
+    assert TEXT_PT >= 8 and FIG_HALF[0] * 25.4 <= 89 + 2
+    sizes = [float(x) for x in re.findall(r"font-size[:=]\s*\"?([0-9.]+)px", svg)]
+    assert sizes and min(sizes) >= TEXT_PT * 0.99
+
+
+def test_survival_time_axis_is_fitted_to_the_curves() -> None:
+    from gistcds.report.plots.outcomes import time_axis_end
+
+    fast = [(m, 0.5 ** (m / 7)) for m in range(0, 121)]  # median 7 months
+    assert time_axis_end([fast]) == 36  # falls to 5 % at about 30 months
+    slow = [(m, 0.5 ** (m / 60)) for m in range(0, 121)]
+    assert time_axis_end([fast, slow]) == 120  # the data end
+    assert time_axis_end([]) == 12
+    # no further than 1.5 times the latest published point: 24.7 months -> 37 -> 42
+    assert time_axis_end([slow], [24.7]) == 42

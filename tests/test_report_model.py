@@ -45,6 +45,7 @@ from gistcds.domain.results.risk import (
     Ajcc8Result,
     MskccResult,
     NihResult,
+    RiskConcordance,
     RiskPanel,
 )
 from gistcds.domain.results.therapy import (
@@ -380,6 +381,14 @@ def full_assessment() -> Assessment:
             ajcc8=Ajcc8Result(
                 t="T4", n="N0", m="M1", mitotic_rate="high", stage="IV", source_ids=[s[4]]
             ),
+            # as the risk engine judges it (the report shows it, it does not decide it)
+            concordance=RiskConcordance(
+                code="discordant",
+                severity="warning",
+                message="The systems do not agree on the risk category: NIH high, AFIP "
+                "moderate. Decide on the full picture at the tumour board.",
+                source_ids=[s[2]],
+            ),
         ),
         genotype=GenotypeResult.model_validate(
             {
@@ -676,12 +685,22 @@ def test_every_cited_source_is_numbered_once_in_reading_order() -> None:
     assert ids[0] == "synth6"
 
 
-def test_risk_disagreement_is_flagged() -> None:
-    data = build_report(*full_case(), generated=GENERATED)
+def test_risk_disagreement_is_the_risk_engines() -> None:
+    """The report shows the risk engine's concordance (issue 13 item 3) and judges nothing:
+    without it, systems that differ are shown side by side without a disagreement."""
+    patient, assessment, kb = full_case()
+    data = build_report(patient, assessment, kb, generated=GENERATED)
     assert data.risk is not None and data.risk.disagreement
-    assert "AFIP" in data.risk.disagreement and "high" in data.risk.disagreement
-    flagged = {r.cells[0] for r in data.risk.rows if r.flag}
-    assert any("AFIP" in name for name in flagged)
+    assert data.risk.disagreement.startswith("The systems do not agree")
+    assert data.risk.disagreement_flag == "warn" and data.risk.disagreement_refs
+    assert all(r.flag == "warn" for r in data.risk.rows)
+    assert any(line.text == data.risk.disagreement for line in data.summary)
+    bare = assessment.model_copy(
+        update={"risk": assessment.risk.model_copy(update={"concordance": None})}
+    )
+    quiet = build_report(patient, bare, kb, generated=GENERATED)
+    assert quiet.risk is not None and quiet.risk.disagreement is None
+    assert not any(r.flag for r in quiet.risk.rows)
 
 
 def test_prognosis_alternatives_and_sequence_from_the_typed_models() -> None:
@@ -718,7 +737,8 @@ def test_unverified_statements_are_marked() -> None:
     assert [o.unverified for o in data.recommendations] == [False, False, True]
     assert [p.unverified for p in data.recommendations[0].positions] == [False, True]
     assert [c.unverified for c in data.cautions] == [False, True]
-    assert [f.unverified for f in data.followup] == [False, True]
+    assert data.followup is not None
+    assert [f.unverified for f in data.followup.rows] == [False, True]
     assert data.genotype is not None
     conf = {s.drug: s.confidence for s in data.genotype.sensitivity}
     assert conf["regorafenib"] == "unverified"
@@ -786,18 +806,21 @@ def test_sections_in_issue_order() -> None:
     text, html = console.export_text(), render_html(data)
     titles = dict(SECTIONS)
     for doc in (text, html):
-        found = [doc.find(titles[key]) for key in ISSUE_ORDER if key in titles]
+        found = [doc.find(f"{n}. {titles[key]}") for n, key in enumerate(ISSUE_ORDER[:-1], 1)]
         assert -1 not in found and found == sorted(found)
+        assert doc.rfind("References") > found[-1]
     assert [s for s, _ in SECTIONS] == ISSUE_ORDER
 
 
 ISSUE_ORDER = [
+    "summary",  # issue 19: the summary first
     "patient",
     "genotype",
     "risk",
     "response",
     "therapy",
     "cautions",
+    "side_effects",  # issue 17: side effects after the cautions
     "prognosis",
     "sequence",
     "followup",

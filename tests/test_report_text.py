@@ -54,15 +54,15 @@ def _check_shape(text: str) -> None:
     too_wide = [ln for ln in lines if len(ln) > WIDTH]
     assert not too_wide, too_wide[:3]
     # every numbered section heading, in order, then references and the disclaimer
-    positions = [text.index(title) for _, title in SECTIONS]
-    assert positions == sorted(positions)
+    positions = [text.index(f"{n}. {title}") for n, (_, title) in enumerate(SECTIONS[:-1], 1)]
+    assert positions == sorted(positions) and text.rindex("References") > positions[-1]
     assert lines[-1].strip() == "Decision support for qualified clinicians, not a medical device."
 
 
 def test_full_report_fits_100_columns_and_has_every_section() -> None:
     text = _text(full_case())
     _check_shape(text)
-    for needle in ("KIT exon11", "sunitinib 37.5 mg/day", "22.4", "[12]", "clarithromycin"):
+    for needle in ("KIT exon 11", "sunitinib 37.5 mg/day", "22.4", "[12]", "clarithromycin"):
         assert needle in text
 
 
@@ -80,6 +80,8 @@ def test_every_example_renders_in_100_columns(path: Path) -> None:
     _check_shape(text)
     assert patient.id in text
     flat = " ".join(text.split())  # line breaks and no-break spaces as plain spaces
-    for sid in set(iter_source_ids(assessment)):
-        source = kb.sources[sid]
+    data = build_report(patient, assessment, kb, GENERATED)
+    assert {r.source_id for r in data.references} <= set(iter_source_ids(assessment))
+    for ref in data.references:
+        source = kb.sources[ref.source_id]
         assert source.pmid is None or f"PMID {source.pmid}" in flat

@@ -79,6 +79,15 @@ def _status(f: Findings, dc: DriverCall, kin: list[Item], kinase: set[str]) -> S
     return "wild_type" if tested == kinase else "not_tested"
 
 
+# When the sample was taken, in the rationale's words (variants.timing's codes).
+_TIMING_WORDS = {
+    "no_tki": "no TKI given yet",
+    "before_tki": "sample taken before the first TKI",
+    "after_tki": "sample taken after the first TKI",
+    "unknown": "sample date or TKI start not recorded",
+}
+
+
 def _driver_rationale(dc: DriverCall, f: Findings, result: GenotypeResult) -> list[str]:
     """The sentences and sources that go with a called KIT/PDGFRA driver."""
     why: list[str] = []
@@ -89,7 +98,7 @@ def _driver_rationale(dc: DriverCall, f: Findings, result: GenotypeResult) -> li
         result.primary_driver = f"{d0.variant.gene} {d0.out.hgvs_p or d0.variant.hgvs_p}"
         why.append(
             f"Primary driver {result.primary_driver} in exon {d0.exon.exon} "
-            f"({d0.exon.region_label}); timing {d0.out.timing.replace('_', ' ')}."
+            f"({d0.exon.region_label}); {_TIMING_WORDS.get(d0.out.timing, 'sample date unknown')}."
         )
         result.class_source_ids = _ids(
             d0.exon.source_ids,

@@ -72,7 +72,8 @@ def render_html(data: ReportData) -> str:
     env.filters["capitalize"] = _first_upper
     template = env.get_template("report.html.j2")
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return template.render(d=data, plots=all_plots(data), css=css)
+    num = {sid: i for i, (sid, _) in enumerate(data.sections, 1)}
+    return template.render(d=data, plots=all_plots(data), css=css, num=num)
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:

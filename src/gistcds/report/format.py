@@ -1,0 +1,139 @@
+"""Words and numbers as the report prints them: labels, percentages, dates, and the
+plain-language pass that keeps identifiers out of clinical text (issue 19 item 2).
+
+Nothing here is clinical: it maps the contract's vocabularies (genotype classes, regions)
+to the names clinicians use, writes units one way, and does calendar arithmetic.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any
+
+__all__ = [
+    "GENOTYPE_NAMES",
+    "NOT_APPLICABLE",
+    "NOT_ASSESSED",
+    "RECORD_NAMES",
+    "REGION_NAMES",
+    "add_months",
+    "label",
+    "month_text",
+    "pct",
+    "plain",
+    "prob",
+]
+
+NOT_ASSESSED = "not assessed"
+NOT_APPLICABLE = "not applicable"
+
+# The contract's genotype classes (domain.results.genotype.GenotypeClass), as printed.
+GENOTYPE_NAMES: dict[str, str] = {
+    "KIT_exon9": "KIT exon 9",
+    "KIT_exon11": "KIT exon 11",
+    "KIT_exon13": "KIT exon 13",
+    "KIT_exon17": "KIT exon 17",
+    "KIT_other": "KIT, other",
+    "PDGFRA_D842V": "PDGFRA D842V",
+    "PDGFRA_exon18_other": "PDGFRA exon 18 (not D842V)",
+    "PDGFRA_non_D842V": "PDGFRA other than D842V",
+    "PDGFRA_exon12": "PDGFRA exon 12",
+    "PDGFRA_exon14": "PDGFRA exon 14",
+    "PDGFRA_other": "PDGFRA, other",
+    "SDH_deficient": "SDH-deficient",
+    "NF1": "NF1",
+    "BRAF_V600E": "BRAF V600E",
+    "NTRK_fusion": "NTRK fusion",
+    "quadruple_wild_type": "quadruple wild-type",
+    "not_tested": "not tested",
+    "unclassified": "unclassified",
+}
+# Secondary-mutation regions (domain.results.genotype.SecondaryRegion).
+REGION_NAMES: dict[str, str] = {
+    "KIT_ATP_pocket": "KIT ATP-binding pocket",
+    "KIT_activation_loop": "KIT activation loop",
+}
+
+# Patient-record vocabularies with more than one word (domain.patient.Site, VariantSource),
+# which engine prose may quote as supplied.
+RECORD_NAMES: dict[str, str] = {
+    "jejunum_ileum": "jejunum/ileum",
+    "small_intestine": "small intestine",
+    "ctdna": "ctDNA",
+}
+
+_NAMES = {**GENOTYPE_NAMES, **REGION_NAMES, **RECORD_NAMES}
+_TOKEN = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _NAMES), key=len, reverse=True)) + r")\b"
+)
+# "(see genotype.sensitivity)": a pointer into the JSON; the report has a section for it
+_JSON_POINTER = re.compile(r"\(?\bsee ([a-z]+)(?:\.[a-z_]+)+\)?", re.IGNORECASE)
+# "See docs/prognosis.md." / "(see docs/prognosis.md)": the repository's docs are not in a report
+_DOCS = re.compile(r"\s*(?:\(see docs/[\w.-]+?\)|See docs/[\w.-]+?\.(?=\s|$))", re.IGNORECASE)
+_UNITS = [
+    (re.compile(r"(?<=\d) ?mm2\b"), " mm²"),
+    (re.compile(r"/5 mm²"), " per 5 mm²"),
+    (re.compile(r"\s?[x×] ?10\^?9 ?/ ?L\b"), " ×10⁹/L"),
+    (re.compile(r"\s?[x×] ?10e9 ?/ ?L\b"), " ×10⁹/L"),
+    (re.compile(r"et al\.\."), "et al."),
+    (re.compile(r" -> "), " → "),
+]
+
+
+def _pointer(m: re.Match[str]) -> str:
+    text = f"see the {m.group(1).lower()} section"
+    return f"({text})" if m.group(0).startswith("(") else text
+
+
+def plain(text: str) -> str:
+    """Clinical text without identifiers: genotype classes and regions by their names,
+    no pointers into the JSON or the repository's docs, one unit style."""
+    if not text:
+        return text
+    out = _TOKEN.sub(lambda m: _NAMES[m.group(1)], text)
+    out = _JSON_POINTER.sub(_pointer, out)
+    out = _DOCS.sub("", out)
+    for rx, repl in _UNITS:
+        out = rx.sub(repl, out)
+    return out
+
+
+def label(value: Any) -> str:
+    """Human text for an enum-ish value: ``very_low`` -> ``very low``; None -> em dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(getattr(value, "value", value))
+    return _NAMES.get(text) or text.replace("_", " ")
+
+
+def pct(value: float | None, signed: bool = True) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.1f} %" if signed else f"{value:.1f} %"
+
+
+def prob(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+def add_months(start: dt.date, months: float) -> dt.date:
+    """Calendar arithmetic only: ``months`` after ``start`` (whole months by the calendar,
+    the day clamped to the month's last; a fraction as its share of an average month)."""
+    whole = int(months)
+    y, m = divmod(start.month - 1 + whole, 12)
+    year, month = start.year + y, m + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    out = dt.date(year, month, day)
+    frac = months - whole
+    return out + dt.timedelta(days=round(frac * 30.4375)) if frac else out
+
+
+def month_text(day: dt.date) -> str:
+    """``2028-03``: a date to the month, for the end of a series."""
+    return f"{day.year:04d}-{day.month:02d}"
