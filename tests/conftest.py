@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Property tests check outcomes, not speed (speed is measured in benchmarks/): no per-example
+# deadline, which a loaded CI machine would otherwise turn into random failures.
+settings.register_profile("gistcds", deadline=None)
+settings.load_profile("gistcds")
 
 # fixtures of the service tests (db_url, store, api) live in tests/service_helpers.py
 pytest_plugins = ["service_helpers"]
