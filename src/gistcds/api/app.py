@@ -30,6 +30,7 @@ ROUTERS: tuple[str, ...] = (
     "gistcds.api.routes_research",
     "gistcds.api.routes_cohort",
     "gistcds.api.routes_admin",
+    "gistcds.api.routes_cdshooks",
 )
 
 DESCRIPTION = (

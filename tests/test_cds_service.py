@@ -1,0 +1,198 @@
+"""CDS Hooks 2.0 service contract, in the style of the public sandbox services' tests
+(cds-hooks/sandbox-cds-services tests/*.test.js): discovery shape, 404 for GET on a
+service, 400 on malformed JSON, 412 on missing prefetch without a FHIR server, and the
+exact expected cards for the worked example (uuids fixed by the hookInstance).
+
+The exact cards are a snapshot, tests/snapshots/cds_patient_view_kit11.json; after an
+intended change of the cards, regenerate and review:
+
+    GISTCDS_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_cds_service.py
+    git diff tests/snapshots/
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_helpers import APP_URL, HOOK_INSTANCE, cds_app, draft_bundle, patient_view_call
+from tests.conftest import SHARED_CASES
+from tests.fhir_helpers import FHIR_EXAMPLES, prefetch
+
+SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "cds_patient_view_kit11.json"
+UPDATE = os.environ.get("GISTCDS_UPDATE_SNAPSHOTS") == "1"
+VIEW = "/cds-services/gist-patient-view"
+SIGN = "/cds-services/gist-order-sign"
+
+
+@pytest.fixture(scope="module")
+def cds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    db = tmp_path_factory.mktemp("cds") / "cds.db"
+    with cds_app(f"sqlite:///{db}") as client:
+        yield client
+
+
+def _case_prefetch(name: str) -> tuple[str, dict[str, Any]]:
+    from gistcds.fhir.write_patient import patient_to_bundle
+    from gistcds.io.patient_json import patient_from_obj
+
+    case = json.loads((SHARED_CASES / f"{name}.json").read_text())
+    bundle = patient_to_bundle(patient_from_obj(case["patient"]))
+    data = prefetch(bundle)
+    return str(data["patient"]["id"]), data
+
+
+def test_discovery_shape(cds: Any) -> None:
+    r = cds.get("/cds-services")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    services = r.json()["services"]
+    assert [(s["id"], s["hook"]) for s in services] == [
+        ("gist-patient-view", "patient-view"),
+        ("gist-order-sign", "order-sign"),
+        ("gist-order-select", "order-select"),
+    ]
+    for s in services:
+        assert {"hook", "id", "title", "description", "prefetch"} <= set(s)
+        assert {"patient", "conditions", "observations"} <= set(s["prefetch"])
+        assert {"medicationRequests", "medicationStatements"} <= set(s["prefetch"])
+        assert all("{{context.patientId}}" in q for q in s["prefetch"].values())
+
+
+def test_get_on_a_service_is_404(cds: Any) -> None:
+    assert cds.get(VIEW).status_code == 404
+    assert cds.post("/cds-services/no-such-service", json={}).status_code == 404
+
+
+def test_malformed_json_is_400(cds: Any) -> None:
+    r = cds.post(
+        VIEW, content=b'{"hook": "patient-view",', headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 400 and r.json()["message"] == "the body is not JSON"
+    r = cds.post(VIEW, json={"hook": "patient-view", "context": {}})  # no hookInstance
+    assert r.status_code == 400 and "hookInstance" in json.dumps(r.json()["problems"])
+    r = cds.post(VIEW, json={**patient_view_call(prefetch()), "hook": "order-sign"})
+    assert r.status_code == 400 and "patient-view" in r.json()["message"]
+    r = cds.post(VIEW, json={**patient_view_call(prefetch()), "context": {"userId": "x"}})
+    assert r.status_code == 400 and "patientId" in r.json()["message"]
+
+
+def test_missing_prefetch_without_fhir_server_is_412(cds: Any) -> None:
+    r = cds.post(VIEW, json=patient_view_call(None))
+    assert r.status_code == 412
+    assert "patient, conditions, observations" in r.json()["message"]
+    partial = {k: v for k, v in prefetch().items() if k != "observations"}
+    assert cds.post(VIEW, json=patient_view_call(partial)).status_code == 412
+    other = patient_view_call(prefetch())
+    other["context"]["patientId"] = "someone-else"
+    assert cds.post(VIEW, json=other).status_code == 400
+
+
+def test_patient_view_gives_exactly_the_expected_cards(cds: Any) -> None:
+    """The worked example (shared/examples/fhir, interop.md section 5): KIT exon 11 on
+    imatinib, Choi PR with RECIST SD at week 12 -> continue imatinib 400 mg."""
+    r = cds.post(VIEW, json=patient_view_call(prefetch()))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    if UPDATE:
+        SNAPSHOT.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    assert body == json.loads(SNAPSHOT.read_text()), "cards differ from the snapshot"
+    cards = body["cards"]
+    example = json.loads((FHIR_EXAMPLES / "kit11-metastatic.cds-hooks-response.json").read_text())
+    assert cards[0]["summary"].startswith(example["cards"][0]["summary"].split("; ")[0])
+    for card in cards:
+        assert len(card["summary"]) < 140 and card["indicator"] in ("info", "warning", "critical")
+        assert card["source"]["label"] and card["links"][0]["type"] == "smart"
+        assert card["links"][0]["url"] == APP_URL
+    again = cds.post(VIEW, json=patient_view_call(prefetch())).json()
+    assert again == body  # uuids depend on the hookInstance only
+
+
+def test_patient_without_gist_gets_no_cards(cds: Any) -> None:
+    data = {
+        "patient": {"resourceType": "Patient", "id": "pt-0001", "gender": "female"},
+        "conditions": None,
+        "observations": None,
+    }
+    r = cds.post(VIEW, json=patient_view_call(data))
+    assert r.status_code == 200 and r.json() == {"cards": []}
+
+
+def _order_call(pid: str, data: dict[str, Any], draft: dict[str, Any], hook: str) -> Any:
+    return {
+        "hook": hook,
+        "hookInstance": HOOK_INSTANCE,
+        "context": {"userId": "Practitioner/dr-1", "patientId": pid, "draftOrders": draft},
+        "prefetch": data,
+    }
+
+
+def test_order_sign_imatinib_for_d842v_is_critical_with_a_replacement(cds: Any) -> None:
+    """PDGFRA D842V is resistant to imatinib (shared case pdgfra-d842v-first-line)."""
+    pid, data = _case_prefetch("pdgfra-d842v-first-line")
+    r = cds.post(SIGN, json=_order_call(pid, data, draft_bundle("imatinib", 400), "order-sign"))
+    assert r.status_code == 200, r.text
+    first = r.json()["cards"][0]
+    assert first["indicator"] == "critical" and "imatinib" in first["summary"]
+    action = first["suggestions"][0]["actions"][0]
+    assert action["type"] == "update"
+    assert action["resource"]["medicationCodeableConcept"]["text"] == "avapritinib"
+    assert first["selectionBehavior"] == "at-most-one"
+
+
+def test_order_sign_needs_the_medication_lists_and_draft_orders(cds: Any) -> None:
+    pid, data = _case_prefetch("interaction-carbamazepine")
+    no_meds = {k: v for k, v in data.items() if not k.startswith("medication")}
+    call = _order_call(pid, no_meds, draft_bundle("imatinib", 400), "order-sign")
+    r = cds.post(SIGN, json=call)
+    assert r.status_code == 412 and "medicationRequests" in r.json()["message"]
+    call = _order_call(pid, data, draft_bundle("imatinib", 400), "order-sign")
+    r = cds.post(SIGN, json=call)
+    assert any("CYP3A4" in c["detail"] for c in r.json()["cards"])
+    call["context"].pop("draftOrders")
+    assert cds.post(SIGN, json=call).status_code == 400
+
+
+def test_order_select_checks_only_the_selected_orders(cds: Any) -> None:
+    pid, data = _case_prefetch("pdgfra-d842v-first-line")
+    draft = draft_bundle("imatinib", 400)
+    call = _order_call(pid, data, draft, "order-select")
+    call["context"]["selections"] = ["MedicationRequest/other"]
+    r = cds.post("/cds-services/gist-order-select", json=call)
+    assert r.status_code == 200 and r.json() == {"cards": []}
+    call["context"]["selections"] = ["MedicationRequest/draft-1"]
+    r = cds.post("/cds-services/gist-order-select", json=call)
+    assert r.json()["cards"][0]["indicator"] == "critical"
+    assert cds.post(SIGN, json=call).json() == r.json()  # gist-order-sign answers it too
+
+
+def test_feedback_is_kept_in_the_audit_log(cds: Any) -> None:
+    item = {
+        "card": "a6ec3e1c-0000-4000-8000-000000000001",
+        "outcome": "overridden",
+        "overrideReason": {
+            "reason": {"code": "mdt-decision", "system": "http://example.org/x", "display": "MDT"},
+            "userComment": "discussed at MDT",
+        },
+        "outcomeTimestamp": "2026-11-29T08:00:00Z",
+    }
+    r = cds.post(f"{VIEW}/feedback", json={"feedback": [item]})
+    assert r.status_code == 200
+    accepted = {**item, "outcome": "accepted", "overrideReason": None}
+    r = cds.post(f"{VIEW}/feedback", json={"feedback": [accepted]})
+    assert r.status_code == 400 and "acceptedSuggestions" in r.json()["message"]
+    accepted["acceptedSuggestions"] = [{"id": "s-1"}]
+    assert cds.post(f"{VIEW}/feedback", json={"feedback": [accepted]}).status_code == 200
+    rows = [x for x in cds.store.audit_page(0, 1000) if x["action"] == "cds.feedback"]
+    assert [x["detail"]["card_outcome"] for x in rows] == ["overridden", "accepted"]
+    assert rows[0]["detail"]["override_reason"]["code"] == "mdt-decision"
+    assert rows[0]["detail"]["has_comment"] is True
+    assert "discussed" not in json.dumps(rows)  # free text is not kept
+    assert rows[1]["detail"]["accepted_suggestions"] == ["s-1"]
+    assert rows[0]["actor"] == "cds:open"
+    calls = [x for x in cds.store.audit_page(0, 1000) if x["action"] == "cds.patient-view"]
+    assert calls and calls[-1]["patient_id"] == "pt-0001"
