@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -36,9 +36,9 @@ PAGE = 8
 class FakeFhir(BaseHTTPRequestHandler):
     """GET /fhir/Patient/{id}, GET /fhir/{Type}?patient=...&page=N, GET /jwks.json."""
 
-    resources: list[dict[str, Any]] = []
-    jwks: dict[str, Any] = {}
-    seen: list[tuple[str, str | None]] = []
+    resources: ClassVar[list[dict[str, Any]]] = []
+    jwks: ClassVar[dict[str, Any]] = {}
+    seen: ClassVar[list[tuple[str, str | None]]] = []
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
