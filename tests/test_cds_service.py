@@ -37,12 +37,12 @@ def cds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield client
 
 
-def _case_prefetch(name: str) -> tuple[str, dict[str, Any]]:
+def _case_prefetch(name: str, **changes: Any) -> tuple[str, dict[str, Any]]:
     from gistcds.fhir.write_patient import patient_to_bundle
     from gistcds.io.patient_json import patient_from_obj
 
     case = json.loads((SHARED_CASES / f"{name}.json").read_text())
-    bundle = patient_to_bundle(patient_from_obj(case["patient"]))
+    bundle = patient_to_bundle(patient_from_obj({**case["patient"], **changes}))
     data = prefetch(bundle)
     return str(data["patient"]["id"]), data
 
@@ -155,6 +155,35 @@ def test_order_sign_needs_the_medication_lists_and_draft_orders(cds: Any) -> Non
     assert any("CYP3A4" in c["detail"] for c in r.json()["cards"])
     call["context"].pop("draftOrders")
     assert cds.post(SIGN, json=call).status_code == 400
+
+
+def test_order_sign_organ_function_and_pregnancy(cds: Any) -> None:
+    """Label limits reach the card through the record sent as FHIR: regorafenib with
+    severe hepatic impairment (Child-Pugh C) is not recommended by the label; TKIs in
+    pregnancy (knowledge base rules, with their sources)."""
+    pid, data = _case_prefetch("third-line", hepatic_impairment="severe")
+    call = _order_call(pid, data, draft_bundle("regorafenib", 160), "order-sign")
+    cards = cds.post(SIGN, json=call).json()["cards"]
+    assert cards[0]["indicator"] == "critical"
+    assert "severe hepatic impairment" in cards[0]["summary"]
+    pid, data = _case_prefetch("kit11-first-line", sex="female", pregnant=True)
+    call = _order_call(pid, data, draft_bundle("imatinib", 400), "order-sign")
+    cards = cds.post(SIGN, json=call).json()["cards"]
+    assert any(c["indicator"] == "critical" and "pregnan" in c["detail"].lower() for c in cards)
+
+
+def test_order_sign_other_dose_suggests_the_recommended_one(cds: Any) -> None:
+    """The worked example's first option is imatinib 400 mg daily; an 800 mg order gets a
+    warning and a suggestion that updates the draft to 400 mg once daily."""
+    call = _order_call(
+        "pt-0001", prefetch(), draft_bundle("imatinib", 400, per_day=2), "order-sign"
+    )
+    cards = cds.post(SIGN, json=call).json()["cards"]
+    (dose,) = [c for c in cards if c["source"]["topic"]["code"] == "dose"]
+    assert dose["indicator"] == "warning" and "ordered 800 mg/day" in dose["summary"]
+    action = dose["suggestions"][0]["actions"][0]
+    assert action["type"] == "update" and action["resource"]["id"] == "draft-1"
+    assert action["resource"]["dosageInstruction"] == [{"text": "400 mg once daily"}]
 
 
 def test_order_select_checks_only_the_selected_orders(cds: Any) -> None:

@@ -97,6 +97,7 @@ def base_url(request: Request, settings: Settings) -> str:
 def _caller(
     request: Request, store: Store, settings: Settings, service_id: str, feedback: bool
 ) -> tuple[Caller, CdsClient]:
+    """The verified client (in a worker thread: a JWK Set URL may be fetched)."""
     url = f"{base_url(request, settings)}/cds-services/{service_id}"
     audiences = [f"{url}/feedback", url] if feedback else [url]
     client = _verifier(request, settings).verify(request.headers.get("authorization"), audiences)
@@ -161,7 +162,7 @@ async def call_service(
     kb: Annotated[KnowledgeBase, Depends(get_kb)],
 ) -> JSONResponse:
     hooks = _service(service_id)
-    caller, client = _caller(request, store, settings, service_id, feedback=False)
+    caller, client = await run_blocking(_caller, request, store, settings, service_id, False)
     call: HookCall = _parse(await request.body(), HookCall)
     if call.hook not in hooks:
         raise ApiError(400, f"{service_id} answers {' and '.join(hooks)}, not {call.hook!r}")
@@ -200,7 +201,7 @@ async def feedback(
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> Response:
     _service(service_id)
-    caller, client = _caller(request, store, settings, service_id, feedback=True)
+    caller, client = await run_blocking(_caller, request, store, settings, service_id, True)
     body: FeedbackCall = _parse(await request.body(), FeedbackCall)
     for i, item in enumerate(body.feedback):
         if item.outcome == "accepted" and not item.acceptedSuggestions:
