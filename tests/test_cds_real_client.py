@@ -198,3 +198,24 @@ def test_fhir_endpoints_over_http(served: Any) -> None:
         kinds = {e["resource"]["resourceType"] for e in out.json()["entry"]}
         assert {"RiskAssessment", "RequestGroup", "DetectedIssue", "CarePlan"} <= kinds
         assert client.get("/api/v1/assessments/none/fhir").status_code == 404
+
+
+def test_fetch_rules_against_the_fake_server(fhir: str) -> None:
+    """fhirServer reads: https only unless allowed, the access token sent, a missing read is
+    null, a refusal is 412 (the service cannot get its data)."""
+    from gistcds.api.cds_fetch import fetch_missing
+    from gistcds.api.errors import ApiError
+
+    auth = {"access_token": ACCESS_TOKEN, "token_type": "Bearer"}
+    queries = {"patient": "Patient/pt-0001", "other": "Patient/nobody"}
+    with pytest.raises(ApiError) as refused:
+        fetch_missing(f"{fhir}/fhir", auth, queries)
+    assert refused.value.status == 400 and "https" in refused.value.message
+    got = fetch_missing(f"{fhir}/fhir", auth, queries, allow_http=True)
+    assert got["patient"]["id"] == "pt-0001" and got["other"] is None
+    with pytest.raises(ApiError) as no_token:
+        fetch_missing(f"{fhir}/fhir", None, queries, allow_http=True)
+    assert no_token.value.status == 412 and "answered 401" in no_token.value.message
+    with pytest.raises(ApiError) as down:
+        fetch_missing("http://127.0.0.1:9/fhir", auth, queries, allow_http=True)
+    assert down.value.status == 412 and "unreachable" in down.value.message
