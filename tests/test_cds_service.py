@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cds_helpers import APP_URL, HOOK_INSTANCE, cds_app, draft_bundle, patient_view_call
 from tests.conftest import SHARED_CASES
@@ -225,3 +227,48 @@ def test_feedback_is_kept_in_the_audit_log(cds: Any) -> None:
     assert rows[0]["actor"] == "cds:open"
     calls = [x for x in cds.store.audit_page(0, 1000) if x["action"] == "cds.patient-view"]
     assert calls and calls[-1]["patient_id"] == "pt-0001"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(["patient", "conditions", "observations", "medicationRequests", "x"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    hook=st.sampled_from(["patient-view", "order-sign", "order-select", "other"]),
+    context=st.dictionaries(
+        st.sampled_from(["patientId", "userId", "draftOrders", "selections"]), _JSON, max_size=4
+    ),
+    pre=st.none() | st.dictionaries(_KEYS, _JSON, max_size=5),
+    service=st.sampled_from(["gist-patient-view", "gist-order-sign", "gist-order-select"]),
+    with_id=st.booleans(),
+)
+def test_any_request_gets_a_clear_answer_never_a_500(
+    cds: Any, hook: str, context: dict[str, Any], pre: Any, service: str, with_id: bool
+) -> None:
+    """Whatever a client sends, the answer is a CDS answer or a 4xx naming the fault."""
+    if with_id:
+        context["patientId"] = "pt-0001"
+        hook = {"gist-patient-view": "patient-view"}.get(service, "order-select")
+        given_pre = pre if isinstance(pre, dict) else {}
+        pre = {
+            "patient": {"resourceType": "Patient", "id": "pt-0001"},
+            **{k: given_pre.get(k) for k in ("conditions", "observations")},
+            "medicationRequests": None,
+            "medicationStatements": None,
+        }
+        if not isinstance(context.get("draftOrders"), dict):
+            context["draftOrders"] = draft_bundle("imatinib", 400)
+    call = {"hook": hook, "hookInstance": "h-1", "context": context, "prefetch": pre}
+    r = cds.post(f"/cds-services/{service}", json=call)
+    assert r.status_code in (200, 400, 412, 422), r.text
+    if r.status_code != 200:
+        assert r.json()["message"]
