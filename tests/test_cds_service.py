@@ -218,14 +218,15 @@ def test_feedback_is_kept_in_the_audit_log(cds: Any) -> None:
     assert r.status_code == 400 and "acceptedSuggestions" in r.json()["message"]
     accepted["acceptedSuggestions"] = [{"id": "s-1"}]
     assert cds.post(f"{VIEW}/feedback", json={"feedback": [accepted]}).status_code == 200
-    rows = [x for x in cds.store.audit_page(0, 1000) if x["action"] == "cds.feedback"]
+    rows = [x for x in cds.store.iter_audit() if x["action"] == "cds.feedback"]
     assert [x["detail"]["card_outcome"] for x in rows] == ["overridden", "accepted"]
     assert rows[0]["detail"]["override_reason"]["code"] == "mdt-decision"
     assert rows[0]["detail"]["has_comment"] is True
     assert "discussed" not in json.dumps(rows)  # free text is not kept
     assert rows[1]["detail"]["accepted_suggestions"] == ["s-1"]
     assert rows[0]["actor"] == "cds:open"
-    calls = [x for x in cds.store.audit_page(0, 1000) if x["action"] == "cds.patient-view"]
+    assert cds.post(VIEW, json=patient_view_call(prefetch())).status_code == 200
+    calls = [x for x in cds.store.iter_audit() if x["action"] == "cds.patient-view"]
     assert calls and calls[-1]["patient_id"] == "pt-0001"
 
 
