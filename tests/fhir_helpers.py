@@ -50,3 +50,37 @@ def patient_obj(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text())
     obj: dict[str, Any] = data.get("patient", data) if "expect" in data else data
     return copy.deepcopy(obj)
+
+
+def prefetch(bundle: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The worked example split into the prefetch keys of the CDS services (with an
+    OperationOutcome in one searchset, as a client may send)."""
+    b = bundle or input_bundle()
+    by_type = lambda *t: {  # noqa: E731
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [e for e in b["entry"] if e["resource"]["resourceType"] in t],
+    }
+    return {
+        "patient": next(
+            e["resource"] for e in b["entry"] if e["resource"]["resourceType"] == "Patient"
+        ),
+        "conditions": by_type("Condition"),
+        "observations": by_type("Observation", "DiagnosticReport"),
+        "bodyStructures": by_type("BodyStructure"),
+        "medicationRequests": by_type("MedicationRequest"),
+        "medicationStatements": by_type("MedicationStatement"),
+        "specimens": {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                *by_type("Specimen")["entry"],
+                {
+                    "resource": {
+                        "resourceType": "OperationOutcome",
+                        "issue": [{"severity": "warning", "code": "incomplete"}],
+                    }
+                },
+            ],
+        },
+    }

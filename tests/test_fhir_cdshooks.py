@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from gistcds.cdshooks import (
+    ORDER_SELECT,
     ORDER_SIGN,
     PATIENT_VIEW,
     deterministic_uuid,
@@ -21,36 +22,7 @@ from gistcds.fhir import bundle_to_patient
 from gistcds.io.patient_json import patient_from_obj
 from tests.conftest import SHARED_CASES
 from tests.fhir_helpers import FHIR_EXAMPLES, input_bundle
-
-
-def _prefetch() -> dict[str, Any]:
-    b = input_bundle()
-    by_type = lambda *t: {  # noqa: E731
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "entry": [e for e in b["entry"] if e["resource"]["resourceType"] in t],
-    }
-    return {
-        "patient": b["entry"][0]["resource"],
-        "conditions": by_type("Condition"),
-        "observations": by_type("Observation", "DiagnosticReport"),
-        "bodyStructures": by_type("BodyStructure"),
-        "medicationRequests": by_type("MedicationRequest"),
-        "medicationStatements": by_type("MedicationStatement"),
-        "specimens": {
-            "resourceType": "Bundle",
-            "type": "searchset",
-            "entry": [
-                *by_type("Specimen")["entry"],
-                {
-                    "resource": {
-                        "resourceType": "OperationOutcome",
-                        "issue": [{"severity": "warning", "code": "incomplete"}],
-                    }
-                },
-            ],
-        },
-    }
+from tests.fhir_helpers import prefetch as _prefetch
 
 
 def _case(name: str) -> Any:
@@ -62,6 +34,7 @@ def test_discovery_lists_both_services() -> None:
     assert [(s["id"], s["hook"]) for s in services] == [
         (PATIENT_VIEW, "patient-view"),
         (ORDER_SIGN, "order-sign"),
+        (ORDER_SELECT, "order-select"),
     ]
     for s in services:
         assert s["description"] and s["title"]
@@ -72,6 +45,9 @@ def test_missing_prefetch_keys_decide_the_412() -> None:
     assert missing_prefetch(_prefetch()) == []
     assert missing_prefetch(None) == ["patient", "conditions", "observations"]
     assert missing_prefetch({"patient": {}, "conditions": None, "observations": None}) == []
+    assert missing_prefetch(
+        {"patient": {}, "conditions": None, "observations": None}, ORDER_SIGN
+    ) == ["medicationRequests", "medicationStatements"]
 
 
 def test_prefetch_reads_like_the_bundle(kb: Any) -> None:

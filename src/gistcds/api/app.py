@@ -26,9 +26,11 @@ from gistcds.store import Store
 ROUTERS: tuple[str, ...] = (
     "gistcds.api.routes_system",
     "gistcds.api.routes_assessments",
+    "gistcds.api.routes_fhir",
     "gistcds.api.routes_research",
     "gistcds.api.routes_cohort",
     "gistcds.api.routes_admin",
+    "gistcds.api.routes_cdshooks",
 )
 
 DESCRIPTION = (

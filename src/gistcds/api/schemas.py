@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from gistcds.domain.assessment import Assessment
+from gistcds.fhir.mapping import MapLine
 
 
 class AssessmentSummary(BaseModel):
@@ -30,6 +31,15 @@ class AssessmentRecord(BaseModel):
     knowledge_base_version: str
     gistcds_version: str
     assessment: Assessment
+
+
+class FhirAssessmentRecord(AssessmentRecord):
+    """``POST /fhir/assess``: the stored record (its input is the mapped patient document)
+    and what happened to every resource and element of the Bundle."""
+
+    mapping: list[MapLine] = Field(
+        description="one line per resource and element: mapped, assumed, ignored or unmapped"
+    )
 
 
 class AssessmentPage(BaseModel):

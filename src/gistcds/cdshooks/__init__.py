@@ -8,6 +8,8 @@ from __future__ import annotations
 from gistcds.cdshooks.cards import deterministic_uuid, patient_view_cards
 from gistcds.cdshooks.orders import DraftOrder, draft_orders, order_sign_cards
 from gistcds.cdshooks.services import (
+    HOOKS,
+    ORDER_SELECT,
     ORDER_SIGN,
     PATIENT_VIEW,
     discovery,
@@ -17,6 +19,8 @@ from gistcds.cdshooks.services import (
 )
 
 __all__ = [
+    "HOOKS",
+    "ORDER_SELECT",
     "ORDER_SIGN",
     "PATIENT_VIEW",
     "DraftOrder",

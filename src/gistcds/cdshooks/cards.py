@@ -19,7 +19,14 @@ from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.therapy import Recommendation
 
-__all__ = ["CARD_TOPIC", "Uuid", "card_source", "deterministic_uuid", "patient_view_cards"]
+__all__ = [
+    "CARD_TOPIC",
+    "Uuid",
+    "card_source",
+    "deterministic_uuid",
+    "label",
+    "patient_view_cards",
+]
 
 CARD_TOPIC = "http://example.org/gistcds/CodeSystem/card-topic"
 OVERRIDE = "http://example.org/gistcds/CodeSystem/override-reason"
@@ -61,6 +68,13 @@ def card_source(topic: str, display: str, url: str | None = None) -> dict[str, A
     if url:
         src["url"] = url
     return src
+
+
+def label(text: str, limit: int = 80) -> str:
+    """A suggestion label cut at a word boundary (with an ellipsis) to ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
 
 
 def _short(text: str) -> str:
@@ -146,7 +160,7 @@ def _suggestions(
         ]
         out.append(
             {
-                "label": f"Order: {_option_phrase(rec)}"[:80],
+                "label": label(f"Order: {_option_phrase(rec)}"),
                 "uuid": new_uuid("order-option-1"),
                 "isRecommended": True,
                 "actions": actions,
@@ -156,7 +170,7 @@ def _suggestions(
         v = a.followup[0]
         out.append(
             {
-                "label": f"Order {v.exam} (month {v.month:g})"[:80],
+                "label": label(f"Order {v.exam.split(':')[0]} (month {v.month:g})"),
                 "uuid": new_uuid("order-followup"),
                 "isRecommended": not rec.regimen,
                 "actions": [
@@ -177,16 +191,19 @@ def _suggestions(
     return out
 
 
-def _links(report_url: str | None) -> list[dict[str, Any]]:
+def _links(report_url: str | None, app_context: str | None = None) -> list[dict[str, Any]]:
+    """The link to the full report: an absolute URL, or a SMART app launch (``type: smart``)
+    when an ``appContext`` is given."""
     if not report_url:
         return []
-    return [
-        {
-            "label": "Open the full GIST assessment (curves, evidence)",
-            "url": report_url,
-            "type": "absolute",
-        }
-    ]
+    link: dict[str, Any] = {
+        "label": "Open the full GIST assessment (curves, evidence)",
+        "url": report_url,
+        "type": "smart" if app_context is not None else "absolute",
+    }
+    if app_context is not None:
+        link["appContext"] = app_context
+    return [link]
 
 
 def patient_view_cards(
@@ -196,10 +213,12 @@ def patient_view_cards(
     new_uuid: Uuid,
     report_url: str | None = None,
     source_url: str | None = None,
+    app_context: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The patient-view cards for one assessment (see the module docstring)."""
+    """The patient-view cards for one assessment (see the module docstring); with
+    ``app_context`` the report link is a SMART app link to ``report_url``."""
     cards: list[dict[str, Any]] = []
-    links = _links(report_url)
+    links = _links(report_url, app_context)
     if a.recommendations:
         rec = a.recommendations[0]
         on = _current_drug(patient)

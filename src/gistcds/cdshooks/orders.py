@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from gistcds.cdshooks.cards import MAX_SUMMARY, Uuid, card_source
+from gistcds.cdshooks.cards import MAX_SUMMARY, Uuid, card_source, label
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.therapy import Caution, Recommendation
@@ -123,12 +123,12 @@ def _replace(order: DraftOrder, rec: Recommendation, new_uuid: Uuid) -> dict[str
     resource = dict(order.resource)
     resource["medicationCodeableConcept"] = {"text": item.drug}
     resource["dosageInstruction"] = [{"text": item.schedule}]
-    label = f"Replace with {item.drug} {item.schedule}"[:80]
+    text = label(f"Replace with {item.drug} {item.schedule}")
     return {
-        "label": label,
+        "label": text,
         "uuid": new_uuid(f"replace-{order.drug}"),
         "isRecommended": True,
-        "actions": [{"type": "update", "description": label, "resource": resource}],
+        "actions": [{"type": "update", "description": text, "resource": resource}],
     }
 
 

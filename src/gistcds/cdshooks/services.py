@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 __all__ = [
+    "HOOKS",
+    "ORDER_SELECT",
     "ORDER_SIGN",
     "PATIENT_VIEW",
     "SERVICES",
@@ -22,6 +24,7 @@ __all__ = [
 
 PATIENT_VIEW = "gist-patient-view"
 ORDER_SIGN = "gist-order-sign"
+ORDER_SELECT = "gist-order-select"
 
 _PATIENT_PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
@@ -51,16 +54,33 @@ SERVICES: list[dict[str, Any]] = [
         "comedications, organ-function label limits, pregnancy and the recommended dose.",
         "prefetch": _PATIENT_PREFETCH,
     },
+    {
+        "hook": "order-select",
+        "id": ORDER_SELECT,
+        "title": "GIST TKI order check (on selection)",
+        "description": "The GIST TKI order check of gist-order-sign, run when a TKI order is "
+        "selected (only the selected draft orders are checked).",
+        "prefetch": _PATIENT_PREFETCH,
+    },
 ]
 
-# Keys without which the assessment would be misleading (the rest may be empty).
+# Keys without which the assessment would be misleading (the rest may be empty); an order
+# check without the medication lists would miss CYP3A4 interactions.
 REQUIRED_KEYS = ("patient", "conditions", "observations")
+ORDER_KEYS = (*REQUIRED_KEYS, "medicationRequests", "medicationStatements")
+HOOKS = {
+    PATIENT_VIEW: ("patient-view",),
+    ORDER_SIGN: ("order-sign", "order-select"),
+    ORDER_SELECT: ("order-select",),
+}
 
 
 def discovery() -> dict[str, Any]:
-    """The discovery document: ``{"services": [...]}`` (order-select uses ``order-sign``'s
-    service id as well, see docs/fhir.md)."""
-    return {"services": [dict(s) for s in SERVICES]}
+    """The discovery document: ``{"services": [...]}``. A discovery entry names one hook,
+    so the order check is listed as ``gist-order-sign`` (order-sign) and
+    ``gist-order-select`` (order-select); both run the same check, and
+    ``gist-order-sign`` also answers an order-select call."""
+    return {"services": [{**s, "prefetch": dict(s["prefetch"])} for s in SERVICES]}
 
 
 _TOKEN = re.compile(r"\{\{\s*([A-Za-z.]+)\s*\}\}")
@@ -84,11 +104,12 @@ def render_prefetch(service_id: str, context: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def missing_prefetch(prefetch: dict[str, Any] | None) -> list[str]:
+def missing_prefetch(prefetch: dict[str, Any] | None, service_id: str = PATIENT_VIEW) -> list[str]:
     """Required keys the client did not send (an omitted key, not a null one: per the spec
     a key whose query found nothing is null, and that is an answer)."""
     given = prefetch or {}
-    return [k for k in REQUIRED_KEYS if k not in given]
+    required = REQUIRED_KEYS if service_id == PATIENT_VIEW else ORDER_KEYS
+    return [k for k in required if k not in given]
 
 
 def prefetch_bundle(prefetch: dict[str, Any]) -> dict[str, Any]:
