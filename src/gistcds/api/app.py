@@ -29,6 +29,9 @@ ROUTERS: tuple[str, ...] = (
     "gistcds.api.routes_research",
     "gistcds.api.routes_cohort",
     "gistcds.api.routes_admin",
+    "gistcds.web.variant_check",
+    "gistcds.web.routes_pages",
+    "gistcds.web.routes_views",
 )
 
 DESCRIPTION = (
