@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gistcds.store import StoredAssessment
-from gistcds.web.view import Summary
+from gistcds.web.view import Summary, SummaryItem
 
 
 @dataclass
@@ -72,6 +72,17 @@ def _line_reasons(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return out
 
 
+def _shown(item: SummaryItem) -> str:
+    return f"{item.value} — {item.detail}" if item.detail else item.value
+
+
+def _response(data: Any) -> str:
+    """The report's response summary lines (best response, progression...), as shown."""
+    if data.response is None or not data.response.summary:
+        return data.response_missing
+    return "; ".join(f"{k}: {v}" for k, v in data.response.summary[:3])
+
+
 def _option_rows(a: Any, b: Any) -> list[Change]:
     def text(rec: Any) -> str:
         return f"{rec.title} ({'; '.join(rec.regimen)})" if rec.regimen else rec.title
@@ -97,9 +108,8 @@ def compare(
     doc_a, doc_b = json.loads(older.input_json), json.loads(newer.input_json)
     result = Comparison()
     for x, y in zip(sa.items, sb.items, strict=True):
-        result.outcome.append(
-            Change(x.label, f"{x.value} {x.detail}".strip(), f"{y.value} {y.detail}".strip())
-        )
+        result.outcome.append(Change(x.label, _shown(x), _shown(y)))
+    result.outcome.append(Change("Response", _response(a), _response(b)))
     result.options = _option_rows(a, b)
     result.reasons = _imaging_reasons(doc_a, doc_b) + _line_reasons(doc_a, doc_b)
     if older.knowledge_base_version != newer.knowledge_base_version:
