@@ -86,11 +86,14 @@ def test_kit_exon11_metastatic_gets_imatinib_400_first(page: Any, site: Site) ->
     assert axe_serious(page) == []
 
 
-def test_hgvs_is_checked_as_you_type(page: Any, site: Site) -> None:
+def test_keyboard_and_hgvs_checked_as_you_type(page: Any, site: Site) -> None:
     sign_in(page, site)
     page.goto("/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     add(page, "molecular.variants")
-    fill(page, "molecular.variants[0].gene", "KIT")
+    expect(page.locator("[name='molecular.variants[0].gene']")).to_be_focused()
+    page.keyboard.type("KIT")
     page.locator("[name='molecular.variants[0].hgvs_p']").press_sequentially("p.Xyz12", delay=20)
     expect(page.locator("#c-f-molecular-variants-0-hgvs-p")).to_contain_text("not valid")
 

@@ -79,7 +79,7 @@ def _shown(item: SummaryItem) -> str:
 def _response(data: Any) -> str:
     """The report's response summary lines (best response, progression...), as shown."""
     if data.response is None or not data.response.summary:
-        return data.response_missing
+        return str(data.response_missing)
     return "; ".join(f"{k}: {v}" for k, v in data.response.summary[:3])
 
 

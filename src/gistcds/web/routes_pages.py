@@ -109,11 +109,18 @@ async def account(request: Request) -> Response:
 
 
 def _form_page(
-    request: Request, caller: Any, flat: Flat, problems: list[Problem], status: int = 200
+    request: Request,
+    caller: Any,
+    flat: Flat,
+    problems: list[Problem],
+    status: int = 200,
+    focus: str = "",
 ) -> Response:
+    """The form page (or, for htmx, the form alone); ``focus``: the field or button to focus
+    after the swap (the new item's first field, or the group's add button after a removal)."""
     view = build_view(flat, problems)
     template = "form_fragment.html" if hx(request) else "form.html"
-    return page(request, template, status, caller, form=view, flat=flat)
+    return page(request, template, status, caller, form=view, flat=flat, focus=focus)
 
 
 @router.get("/")
@@ -196,9 +203,12 @@ async def form_post(request: Request) -> Response:
     flat = _flat_of(form)
     op = str(form.get("_op", "assess"))
     if op.startswith("add:"):
-        return _form_page(request, caller, add_item(flat, op[4:]), [])
+        grown = add_item(flat, op[4:])
+        added = next(iter(set(grown) - set(flat)), "")
+        return _form_page(request, caller, grown, [], focus=added)
     if op.startswith("remove:"):
-        return _form_page(request, caller, remove_item(flat, op[7:]), [])
+        group = op[7:].rsplit("[", 1)[0]
+        return _form_page(request, caller, remove_item(flat, op[7:]), [], focus="add:" + group)
     if op in ("export-json", "export-fhir"):
         return _export(request, caller, flat, op == "export-fhir")
     return await _assess(request, caller, flat)
