@@ -193,6 +193,7 @@ def test_a_researcher_sees_only_de_identified_records(app: Any) -> None:
     researcher, _ = signed_in(app, "researcher")
     listing = researcher.get("/research")
     assert listing.status_code == 200 and "S-" in listing.text
+    assert "KIT exon11" in listing.text
     assert KIT11["id"] not in listing.text
     for url in (where, where + "/report.pdf", f"/patients/{KIT11['id']}/history", "/"):
         refused = researcher.get(url)
