@@ -180,3 +180,25 @@ def test_researcher_cannot_see_the_identified_record(page: Any, site: Site) -> N
     assert "e2e-secret-patient" not in page.content()
     response = page.goto("/patients/e2e-secret-patient/history")
     assert response is not None and response.status == 403
+
+
+def test_import_then_export_the_patient_json(page: Any, site: Site) -> None:
+    import json
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples/patients/metastatic-pdgfra-d842v.json"
+    sign_in(page, site)
+    page.goto("/")
+    page.get_by_label("Import patient JSON or FHIR Bundle").set_input_files(str(example))
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    document = json.loads(example.read_text())
+    expect(page.locator("[name='id']")).to_have_value(document["id"])
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export patient JSON").click()
+    path = info.value.path()
+    assert path is not None
+    exported = json.loads(Path(path).read_text())
+    from gistcds.io.patient_json import patient_from_obj
+
+    assert patient_from_obj(exported) == patient_from_obj(document)
