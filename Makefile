@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/patients/metastatic-kit11-untreated.json
 SHARED := ../shared
 
-.PHONY: install run test lint unit cases bench clean openapi
+.PHONY: install run test lint unit cases bench clean openapi e2e
 
 install: $(STAMP)
 
@@ -42,6 +42,15 @@ test: lint unit
 
 cases: install
 	$(BIN)/python $(SHARED)/tools/check_cases.py --cmd $(BIN)/gistcds $(SHARED)/examples/cases
+
+# Browser tests of the web app (tests/e2e): Debian's chromium (installed with apt-get when
+# missing; never a browser download), axe-core from npm (npm ci into tests/e2e/node_modules).
+# Screenshots of every page land in tests/e2e/artifacts/.
+CHROMIUM ?= /usr/bin/chromium
+e2e: install
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -f tests/e2e/node_modules/axe-core/axe.min.js || (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+	GISTCDS_E2E=1 GISTCDS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q -p no:xdist tests/e2e
 
 # Every benchmark prints its figures and ratios against a baseline measured in the same run.
 bench: install

@@ -31,6 +31,9 @@ ROUTERS: tuple[str, ...] = (
     "gistcds.api.routes_cohort",
     "gistcds.api.routes_admin",
     "gistcds.api.routes_cdshooks",
+    "gistcds.web.variant_check",
+    "gistcds.web.routes_pages",
+    "gistcds.web.routes_views",
 )
 
 DESCRIPTION = (
