@@ -25,6 +25,7 @@ DOSES = {
     "regorafenib": 160,
     "ripretinib": 150,
     "avapritinib": 300,
+    "entrectinib": 600,
 }
 
 

@@ -105,6 +105,8 @@ def test_vignette_entrectinib_grade3_cognitive(kb):  # type: ignore[no-untyped-d
     assert (t.action, t.dose_mg_per_day, t.confidence) == ("hold", 400, "secondary")
     tests = " ".join(m.test for m in out.monitoring if m.drug == "entrectinib")
     assert "LVEF" in tests and "uric acid" in tests and "QTc" in tests
+    rates = {c.effect: (c.any_grade_pct, c.grade3plus_pct) for c in out.counselling}
+    assert rates["Cognitive impairment"] == (27, 4.5)
 
 
 def test_entrectinib_unread_rows_warn(kb):  # type: ignore[no-untyped-def]
