@@ -26,6 +26,7 @@ DOSES = {
     "ripretinib": 150,
     "avapritinib": 300,
     "entrectinib": 600,
+    "larotrectinib": 200,
 }
 
 

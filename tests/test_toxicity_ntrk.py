@@ -94,6 +94,9 @@ def test_vignette_larotrectinib_grade3_fatigue(kb):  # type: ignore[no-untyped-d
     (t,) = out.toxicity
     assert (t.action, t.dose_mg_per_day, t.schedule) == ("hold", 150, "75 mg twice daily")
     assert "label-vitrakvi-us" in t.source_ids
+    rates = {c.effect: c.any_grade_pct for c in out.counselling if c.drug == "larotrectinib"}
+    assert rates == {"ALT increased": 28}
+    assert any("liver" in m.test for m in out.monitoring if m.drug == "larotrectinib")
 
 
 def test_vignette_entrectinib_grade3_cognitive(kb):  # type: ignore[no-untyped-def]
