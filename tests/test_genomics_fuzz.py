@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import TODAY
@@ -24,6 +24,7 @@ any_text = st.text(min_size=1, max_size=60)
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(report_like, any_text))
+@example("del0_557")  # found by hypothesis: a codon range from codon 0 was read
 def test_parser_never_raises(text: str) -> None:
     ch = parse_protein_change(text)
     assert ch.text == text

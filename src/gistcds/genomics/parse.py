@@ -240,6 +240,8 @@ def _range_shorthand(text: str, body: str, **kw: Any) -> ProteinChange | None:
     if not m:
         return None
     start, end = int(m["s"]), int(m["e"])
+    if start < 1:
+        return _fail(text, f"codon {start} does not exist (codons start at 1)", **kw)
     if end < start:
         return _fail(text, f"codon range reversed ({start}-{end})", **kw)
     kind_word = m["k"].lower()
