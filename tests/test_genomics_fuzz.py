@@ -25,6 +25,7 @@ any_text = st.text(min_size=1, max_size=60)
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(report_like, any_text))
 @example("0_557Δ")  # found by hypothesis: a bare range from codon 0 was read as valid
+@example("del0_557")  # found by hypothesis: a codon range from codon 0 was read
 def test_parser_never_raises(text: str) -> None:
     ch = parse_protein_change(text)
     assert ch.text == text

@@ -25,6 +25,8 @@ DOSES = {
     "regorafenib": 160,
     "ripretinib": 150,
     "avapritinib": 300,
+    "entrectinib": 600,
+    "larotrectinib": 200,
 }
 
 
