@@ -45,7 +45,7 @@ _LN2 = math.log(2.0)
 _Z_GRID = np.array([NormalDist().inv_cdf((i + 0.5) / DRAWS) for i in range(DRAWS)])
 _GRID_LIST: tuple[float, ...] = tuple(_GRID.tolist())
 _BAND_Q = (2.5, 97.5)  # the band's percentiles (Hazen plotting positions, see above)
-_BAND_CACHE = 1024  # distinct (arm curve, hazard ratios) bands kept; each is a few kB
+_BAND_CACHE = 256  # distinct (arm, hazard ratios) bands kept; about 25 kB each, 6 MB at most
 
 
 def _rng(key: str) -> np.random.Generator:
