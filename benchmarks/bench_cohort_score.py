@@ -50,7 +50,7 @@ def make_csv(path: Path, n: int, seed: int = 7) -> None:
             "id": np.char.add("P", np.arange(n).astype(str)),
             "site": rng.choice(sites, n, p=[0.5, 0.25, 0.06, 0.05, 0.04, 0.05, 0.05]),
             "size_cm": np.round(rng.lognormal(np.log(5), 0.8, n).clip(0.2, 40), 1).astype(str),
-            "mitoses": np.floor(rng.lognormal(1.1, 1.2, n)).astype(int).astype(str),
+            "mitoses": np.floor(rng.lognormal(1.1, 1.2, n).clip(0, 1000)).astype(int).astype(str),
             "mitoses_per": rng.choice(["5mm2", "50hpf"], n),
             "rupture": rng.choice(["false", "true", "", "no"], n, p=[0.7, 0.05, 0.2, 0.05]),
             "nodes": rng.choice(["", "N0", "N1", "NX"], n, p=[0.6, 0.3, 0.02, 0.08]),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,10 +24,11 @@ from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm
 from gistcds.knowledge.schema.prognosis_sequences import Sequence, Step
+from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import Evidence, evidence
 from gistcds.prognosis.notes import Note, fields
-from gistcds.prognosis.simulate import ChunkResult, run
-from gistcds.prognosis.spec import SequenceSpec, build_sequence
+from gistcds.prognosis.simulate import run
+from gistcds.prognosis.spec import LineSpec, SequenceSpec, build_sequence
 
 # Monte Carlo settings (method, not clinical numbers): 20 000 patients give a Monte Carlo
 # standard error of the median OS well under 0.1 month, in a few milliseconds.
@@ -50,6 +52,58 @@ METHOD = (
 
 def _r(x: float, nd: int = 1) -> float:
     return round(float(x), nd)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Summary:
+    """The figures the output takes from one simulation run (not the arrays)."""
+
+    patients: int
+    os_p10_q25_med_q75_p90: tuple[float, float, float, float, float]
+    os_survival: tuple[float, ...]  # at _LANDMARKS
+    # per line: patients who reached it, and (q25, median, q75) of the time on it
+    lines: tuple[tuple[int, tuple[float, float, float] | None], ...]
+
+
+_SIM_CACHE = 256  # distinct simulated sequences kept (a few hundred bytes each)
+
+
+@lru_cache(maxsize=_SIM_CACHE)
+def _simulate(
+    lines: tuple[tuple[Curve, float], ...], proceed: tuple[float, ...], post: Curve
+) -> _Summary:
+    """Run the seeded simulation and keep its summary figures. A pure function of the
+    curves, hazard ratios and proceed probabilities (all ``run`` reads of the spec), so
+    patients on the same sequence under the same hazard ratios share one run."""
+    spec = SequenceSpec(
+        sequence_id="",
+        label="",
+        genotype_class=None,
+        lines=tuple(
+            LineSpec(0, "", None, "", curve, False, hazard_ratio=hr) for curve, hr in lines
+        ),
+        proceed=proceed,
+        post_arm_id="",
+        post=post,
+        compare_os_arm=None,
+        compare_os_median=None,
+    )
+    result = run(spec, PATIENTS, SEED)
+    os_ = result.os
+    p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
+    per_line: list[tuple[int, tuple[float, float, float] | None]] = []
+    for times in result.line_times:
+        q: tuple[float, float, float] | None = None
+        if times.size:  # one partition for the three quantiles
+            lo, mid, hi = (float(x) for x in np.percentile(times, [25, 50, 75]))
+            q = (lo, mid, hi)
+        per_line.append((int(times.size), q))
+    return _Summary(
+        int(os_.size),
+        (p10, q25, med, q75, p90),
+        tuple(float((os_ > x).mean()) for x in _LANDMARKS),
+        tuple(per_line),
+    )
 
 
 def _start(
@@ -111,17 +165,17 @@ def _trim(ev: Evidence, full: SequenceSpec, k: int) -> _Trimmed:
     return _Trimmed(spec, comparable, compare_arm, first_arm)
 
 
-def _lines(ev: Evidence, spec: SequenceSpec, result: ChunkResult) -> list[SequenceLine]:
+def _lines(ev: Evidence, spec: SequenceSpec, result: _Summary) -> list[SequenceLine]:
     """Each simulated line: its arm, time on it, the chance of going on, its sources."""
     transitions = {t.after_line: t for t in ev.sequences.transitions}
     out: list[SequenceLine] = []
-    for ls, times in zip(spec.lines, result.line_times, strict=True):
+    for ls, (reached, quantiles) in zip(spec.lines, result.lines, strict=True):
         arm = ev.arms[ls.arm_id].arm
         nxt = transitions.get(ls.line) if ls is not spec.lines[-1] else None
         hr_sources = {sid for fid in ls.adjusted_by for sid in ev.factors[fid].source_ids}
         quart, median = None, None
-        if times.size:  # one partition for the three quantiles
-            lo, mid, hi = np.percentile(times, [25, 50, 75])
+        if quantiles is not None:
+            lo, mid, hi = quantiles
             quart, median = (_r(lo), _r(hi)), _r(mid)
         out.append(
             SequenceLine(
@@ -133,7 +187,7 @@ def _lines(ev: Evidence, spec: SequenceSpec, result: ChunkResult) -> list[Sequen
                 endpoint=arm.endpoint,
                 fallback=ls.fallback,
                 confidence=arm.confidence,
-                reached_fraction=round(times.size / result.os.size, 3),
+                reached_fraction=round(reached / result.patients, 3),
                 median_months_on_line=median,
                 quartiles_months_on_line=quart,
                 proceed_probability=nxt.proceed_probability if nxt else None,
@@ -241,10 +295,11 @@ def patient_sequence(
             "sequence_failed", f"The sequence {chosen.label} cannot be simulated: {exc}."
         )
     t = _trim(ev, full, line - 1)
-    result = run(t.spec, PATIENTS, SEED)
-    os_ = result.os
-    p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
-    surv = [float((os_ > x).mean()) for x in _LANDMARKS]
+    result = _simulate(
+        tuple((ls.curve, ls.hazard_ratio) for ls in t.spec.lines), t.spec.proceed, t.spec.post
+    )
+    p10, q25, med, q75, p90 = result.os_p10_q25_med_q75_p90
+    surv = result.os_survival
     lines = _lines(ev, t.spec, result)
     post = ev.sequences.post_last_line
     post_arm = ev.arms[post.arm].arm
@@ -258,7 +313,7 @@ def patient_sequence(
             label=t.spec.label,
             start_line=line,
             drugs=[ls.drug for ls in t.spec.lines],
-            patients=int(os_.size),
+            patients=result.patients,
             seed=SEED,
             os_median_months=_r(med),
             os_quartiles_months=(_r(q25), _r(q75)),
@@ -273,7 +328,7 @@ def patient_sequence(
             post_last_line_confidence=post.confidence,
             compare_os_arm=t.spec.compare_os_arm,
             compare_os_median_months=t.spec.compare_os_median,
-            basis=_basis(ev, t.spec, int(os_.size), post_arm.trial),
+            basis=_basis(ev, t.spec, result.patients, post_arm.trial),
             caveat=CAVEAT,
             method=METHOD,
             **fields(_notes(full, t, step, line, dose, ongoing_since)),

@@ -1,0 +1,67 @@
+"""The prognosis engine's speed-ups change no number.
+
+The band's percentiles come from one sort instead of ``np.percentile`` (same order
+statistics, numpy's interpolation formula); the per-arm bands and the sequence runs are
+memoised. Each is checked here against the computation it replaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import example
+from gistcds.assess import assess
+from gistcds.domain.patient import Patient
+from gistcds.prognosis import estimate, sequence
+from gistcds.prognosis.estimate import _BAND_Q, _hazen_band
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 39, 40, 41, 400, 401])
+@pytest.mark.parametrize("seed", range(5))
+def test_hazen_band_is_numpys_percentile(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    draws = rng.random((13, n))
+    draws[::3] = np.round(draws[::3], 1)  # ties
+    draws[1, : n // 2] = draws[1, 0]
+    lo, hi = _hazen_band(draws)
+    want_lo, want_hi = np.percentile(draws, _BAND_Q, axis=-1, method="hazen")
+    np.testing.assert_array_equal(lo, want_lo)
+    np.testing.assert_array_equal(hi, want_hi)
+    # one dimension (the median's draws) too
+    one_lo, one_hi = _hazen_band(draws[0])
+    np.testing.assert_array_equal(
+        [one_lo, one_hi], np.percentile(draws[0], _BAND_Q, method="hazen")
+    )
+
+
+def test_hazen_band_keeps_numpys_nan_rule() -> None:
+    draws = np.random.default_rng(0).random((4, 400))
+    draws[2, 17] = np.nan
+    lo, hi = _hazen_band(draws)
+    want_lo, want_hi = np.percentile(draws, _BAND_Q, axis=-1, method="hazen")
+    np.testing.assert_array_equal(lo, want_lo)
+    np.testing.assert_array_equal(hi, want_hi)
+    assert np.isnan(lo[2]) and not np.isnan(lo[0])
+
+
+def _assessed(kb: Any, name: str) -> str:
+    return assess(Patient.model_validate(example(name)), kb).model_dump_json()
+
+
+@pytest.mark.parametrize(
+    "name", ["metastatic-kit11-untreated.json", "progression-after-imatinib.json"]
+)
+def test_memoised_output_equals_a_fresh_computation(kb: Any, name: str) -> None:
+    estimate._band.cache_clear()
+    sequence._simulate.cache_clear()
+    fresh = _assessed(kb, name)
+    assert estimate._band.cache_info().misses > 0
+    assert sequence._simulate.cache_info().misses > 0
+    hits = estimate._band.cache_info().hits, sequence._simulate.cache_info().hits
+    again = _assessed(kb, name)
+    assert estimate._band.cache_info().hits > hits[0]
+    assert sequence._simulate.cache_info().hits > hits[1]
+    assert again == fresh
