@@ -141,7 +141,7 @@ def test_assessing_stores_and_the_page_leads_with_the_summary(app: Any) -> None:
     page = client.get(where)
     assert page.status_code == 200
     tiles = page.text.split('class="summary"')[1].split("</section>")[0]
-    assert "Imatinib 400" in tiles and "KIT exon11" in tiles
+    assert "Imatinib 400" in tiles and "KIT exon 11" in tiles
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/' in page.text
     assert "<svg" in page.text
     pdf = client.get(where + "/report.pdf")

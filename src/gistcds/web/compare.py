@@ -76,13 +76,6 @@ def _shown(item: SummaryItem) -> str:
     return f"{item.value} — {item.detail}" if item.detail else item.value
 
 
-def _response(data: Any) -> str:
-    """The report's response summary lines (best response, progression...), as shown."""
-    if data.response is None or not data.response.summary:
-        return str(data.response_missing)
-    return "; ".join(f"{k}: {v}" for k, v in data.response.summary[:3])
-
-
 def _option_rows(a: Any, b: Any) -> list[Change]:
     def text(rec: Any) -> str:
         return f"{rec.title} ({'; '.join(rec.regimen)})" if rec.regimen else rec.title
@@ -107,9 +100,10 @@ def compare(
     """``older`` vs ``newer`` (stored records), ``a``/``b`` their report view models."""
     doc_a, doc_b = json.loads(older.input_json), json.loads(newer.input_json)
     result = Comparison()
-    for x, y in zip(sa.items, sb.items, strict=True):
-        result.outcome.append(Change(x.label, _shown(x), _shown(y)))
-    result.outcome.append(Change("Response", _response(a), _response(b)))
+    before = {x.label: _shown(x) for x in sa.items}
+    after = {y.label: _shown(y) for y in sb.items}
+    for label in dict.fromkeys([*before, *after]):  # both strips' topics, in order
+        result.outcome.append(Change(label, before.get(label, "—"), after.get(label, "—")))
     result.options = _option_rows(a, b)
     result.reasons = _imaging_reasons(doc_a, doc_b) + _line_reasons(doc_a, doc_b)
     if older.knowledge_base_version != newer.knowledge_base_version:

@@ -1,8 +1,9 @@
 """The assessment page's parts, all taken from the report's view model (``ReportData``) and
 its HTML renderer: the page never words or decides clinical content of its own.
 
-- ``summary``: the tumour-board strip (risk, genotype class, first option with its dose,
-  the most severe caution, the next follow-up), each item read from ``ReportData``;
+- ``summary``: the tumour-board strip, the report's own Summary section as tiles (risk,
+  genotype class, first option with its dose, the cautions that matter, response, next
+  follow-up);
 - ``report_parts``: the report's own HTML (sections, SVG plots) split into its stylesheet and
   its body, with the references list re-rendered with PMID and DOI as links (same numbers,
   same anchors, so the citation links in the text keep working).
@@ -16,7 +17,6 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-SEVERITY_ORDER = {"critical": 0, "alert": 0, "warning": 1, "warn": 1, "info": 2}
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _BODY = re.compile(r"<body>(.*)</body>", re.S)
 _REFS = re.compile(r'<section id="references".*?</section>', re.S)
@@ -35,50 +35,33 @@ class Summary:
     items: list[SummaryItem] = field(default_factory=list)
 
 
-def _risk(data: Any) -> SummaryItem:
-    risk = data.risk
-    if risk is None or not risk.rows:
-        return SummaryItem("Risk", data.risk_missing)
-    first = risk.rows[0].cells
-    others = "; ".join(f"{r.cells[0]}: {r.cells[1]}" for r in risk.rows[1:3])
-    return SummaryItem("Risk", f"{first[1]}", f"{first[0]}" + (f" · {others}" if others else ""))
-
-
-def _genotype(data: Any) -> SummaryItem:
-    g = data.genotype
-    if g is None:
-        return SummaryItem("Genotype class", data.genotype_missing)
-    return SummaryItem("Genotype class", g.genotype_class.replace("_", " "), g.rationale)
-
-
-def _option(data: Any) -> SummaryItem:
-    if not data.recommendations:
-        return SummaryItem("First option", "none: see the report")
-    rec = data.recommendations[0]
-    dose = "; ".join(rec.regimen)
-    return SummaryItem("First option", rec.title, dose, "ok")
-
-
-def _caution(data: Any) -> SummaryItem:
-    if not data.cautions:
-        return SummaryItem("Key caution", data.cautions_missing)
-    top = min(data.cautions, key=lambda c: SEVERITY_ORDER.get(c.severity, 3))
-    flag = "alert" if SEVERITY_ORDER.get(top.severity, 3) == 0 else "warn"
-    more = len(data.cautions) - 1
-    detail = f"{top.severity}" + (f" · {more} more in the report" if more else "")
-    return SummaryItem("Key caution", top.message, detail, flag)
-
-
-def _followup(data: Any) -> SummaryItem:
-    if not data.followup:
-        return SummaryItem("Next follow-up", data.followup_missing)
-    month, exam = data.followup[0].cells[:2]
-    return SummaryItem("Next follow-up", exam, f"month {month}")
+# The report's summary topics, as the strip's tiles (in the report's order).
+TILE_LABELS = {
+    "Risk": "Risk",
+    "Genotype": "Genotype class",
+    "First option": "First option",
+    "Caution": "Key caution",
+    "Response": "Response",
+    "Next follow-up": "Next follow-up",
+}
+_FLAGS = {"alert": "alert", "critical": "alert", "warning": "warn", "warn": "warn"}
 
 
 def summary(data: Any) -> Summary:
-    """The five things a tumour board reads first, from the report's view model."""
-    return Summary([_risk(data), _genotype(data), _option(data), _caution(data), _followup(data)])
+    """The report's own summary (``ReportData.summary``) as tiles: one per topic, its first
+    line as the value and the others as detail; nothing is worded or chosen here."""
+    tiles: dict[str, SummaryItem] = {}
+    rest: dict[str, list[str]] = {}
+    for line in data.summary:
+        label = TILE_LABELS.get(line.topic, line.topic)
+        if label not in tiles:
+            tiles[label] = SummaryItem(label, line.text, flag=_FLAGS.get(line.flag, ""))
+            rest[label] = []
+        else:
+            rest[label].append(line.text)
+    for label, item in tiles.items():
+        item.detail = " · ".join(rest[label])
+    return Summary(list(tiles.values()))
 
 
 def _link(kind: str, value: str) -> Markup:
