@@ -717,7 +717,7 @@ def test_prognosis_alternatives_and_sequence_from_the_typed_models() -> None:
     assert pv.factors[0].cells[2:] == ["0.7", "yes", "applied"]
     assert pv.factors[1].flag == "warn"
     others = dict(pv.details)["Other factors considered"]
-    assert others == "ECOG 2 or worse (PFS, absent); neutrophils above 5 (PFS, unknown)"
+    assert others == "ECOG 2 or worse (PFS, absent); neutrophils above 5 (PFS, not supplied)"
     assert pv.caveat.startswith("Population estimate")
     sv = data.sequence
     assert sv is not None

@@ -180,3 +180,20 @@ def test_every_example_reads_at_80_columns(path: Path, kb: KnowledgeBase) -> Non
     assert max(len(line) for line in lines) <= 80
     assert "…" not in text
     assert "1. Summary" in text and lines[-1].startswith("Decision support")
+
+
+def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: KnowledgeBase) -> None:
+    """Issue 12 item 6: an 84-year-old with albumin 28 g/L saw "older age (OS, unknown)".
+    The prognosis engine records the supplied value and that no published effect size lets
+    it change the curve (``use: supplied_not_used``); the report shows both."""
+    from gistcds.assess import assess
+
+    doc = json.loads((EXAMPLES / "metastatic-kit11-untreated.json").read_text(encoding="utf-8"))
+    doc["age_years"] = 84
+    doc.setdefault("labs", {})["albumin_g_per_l"] = 28
+    patient = Patient.model_validate(doc, context={"today": TODAY})
+    data = build_report(patient, assess(patient, kb), kb, GENERATED)
+    text = _text(data, width=160)
+    assert "age 84 years" in text and "albumin 28 g/L" in text
+    assert "supplied, not used" in text
+    assert "older age (OS, unknown)" not in text and "albumin (OS, unknown)" not in text

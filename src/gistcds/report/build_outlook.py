@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.results.prognosis import Prognosis, SurvivalEstimate
+from gistcds.domain.results.prognosis import FactorEffect, Prognosis, SurvivalEstimate
 from gistcds.report.citations import Citations
 from gistcds.report.format import NOT_APPLICABLE, NOT_ASSESSED, label, prob
 from gistcds.report.views import CurveSet, PrognosisView, Row, SequenceView
@@ -90,10 +90,16 @@ def prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
             if key in seen:
                 continue
             seen.add(key)
+            if f.use == "supplied_not_used":  # the patient's value, and why it was not used
+                factors.append(_supplied_not_used(f, cites))
+                continue
             if not f.applied and f.present is not True:
-                others.append(
-                    f"{f.label} ({f.endpoint}, {'unknown' if f.present is None else 'absent'})"
+                state = (
+                    "absent"
+                    if f.present is False
+                    else ("not supplied" if f.use == "not_supplied" else "unknown")
                 )
+                others.append(f"{f.label} ({f.endpoint}, {state})")
                 continue
             factors.append(
                 Row(
@@ -116,6 +122,17 @@ def prognosis(a: Assessment, cites: Citations) -> PrognosisView | None:
         details.append(("Method", p.method))
     return PrognosisView(
         medians, curves, factors, p.caveat, notes, details, cites.cite(p.source_ids)
+    )
+
+
+def _supplied_not_used(f: FactorEffect, cites: Citations) -> Row:
+    """A factor the patient supplied a value for that could not change the curve."""
+    why = f.reason.split("not used: ", 1)[-1]
+    return Row(
+        [f.label, f.endpoint, "—", f.supplied_value or "supplied", f"supplied, not used: {why}"],
+        cites.cite(f.source_ids),
+        flag="warn",
+        unverified=f.confidence == "unverified",
     )
 
 
