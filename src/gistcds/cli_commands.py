@@ -14,12 +14,8 @@ from typing import Annotated
 
 import typer
 
-from gistcds.cli import COMMANDS, EXIT_INTERNAL, EXIT_OK, guarded
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
+from gistcds.cli_base import COMMANDS, EXIT_INTERNAL, EXIT_OK, guarded, version_text
+from gistcds.cli_common import KbDir, OutputFormat, add_command, new_group
 
 
 class AssessFormat(StrEnum):
@@ -39,20 +35,54 @@ class SchemaName(StrEnum):
     assessment = "assessment"
 
 
+ROOT_HELP = (
+    "gistcds: decision support for gastrointestinal stromal tumour (GIST), for qualified"
+    " clinicians; not a medical device."
+)
+
+
+def build_app() -> typer.Typer:
+    """The whole command line: every command and group, in the house help style."""
+    from gistcds.cli_service import register as register_service
+
+    app = new_group(ROOT_HELP)
+    app.callback()(root)
+    register(app)
+    register_service(app)
+    return app
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(version_text())
+        raise typer.Exit(EXIT_OK)
+
+
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options of ``gistcds`` itself (the help text is ``ROOT_HELP``)."""
+
+
 def register(app: typer.Typer) -> None:
     """Attach every command to the app (names and help from ``cli.COMMANDS``)."""
     from gistcds.cli_kb import register as register_kb_stats
     from gistcds.cli_trials import register as register_trials
 
-    app.command("assess", help=COMMANDS["assess"])(assess_cmd)
+    add_command(app, "assess", COMMANDS["assess"], assess_cmd)
     from gistcds.cli_fhir import register as register_fhir
 
     register_fhir(app)
-    app.command("schema", help=COMMANDS["schema"])(schema_cmd)
-    app.command("simulate", help=COMMANDS["simulate"])(simulate_cmd)
-    kb = typer.Typer(help=COMMANDS["kb"], no_args_is_help=True)
-    kb.command("sources", help="List every source the knowledge base cites.")(kb_sources_cmd)
-    kb.command("check", help="Validate the knowledge base; exit 1 on any problem.")(kb_check_cmd)
+    add_command(app, "schema", COMMANDS["schema"], schema_cmd)
+    add_command(app, "simulate", COMMANDS["simulate"], simulate_cmd)
+    kb = new_group(COMMANDS["kb"])
+    add_command(kb, "sources", "List every source the knowledge base cites.", kb_sources_cmd)
+    add_command(kb, "check", "Validate the knowledge base; exit 1 on any problem.", kb_check_cmd)
     register_kb_stats(kb)
     app.add_typer(kb, name="kb")
     from gistcds.cli_cohort import register_cohort
@@ -70,12 +100,15 @@ def assess_cmd(
         list[str] | None,
         typer.Option(
             "--report",
+            metavar="OUT",
             help="also write the clinical report: OUT.html or OUT.pdf (may be repeated)",
         ),
     ] = None,
     leaflet: Annotated[
         str | None,
-        typer.Option("--leaflet", help="also write the patient leaflet: OUT.html or OUT.pdf"),
+        typer.Option(
+            "--leaflet", metavar="OUT", help="also write the patient leaflet: OUT.html or OUT.pdf"
+        ),
     ] = None,
 ) -> None:
     def body() -> int:
@@ -141,12 +174,6 @@ def schema_cmd(
         return EXIT_OK
 
     raise typer.Exit(guarded(body))
-
-
-KbDir = Annotated[
-    Path | None,
-    typer.Option("--dir", help="knowledge-base folder (default: the bundled one)"),
-]
 
 
 def kb_sources_cmd(directory: KbDir = None) -> None:
@@ -219,13 +246,19 @@ def simulate_cmd(
     ] = Engine.serial,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)"),
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler address (default: a local cluster)",
+        ),
     ] = None,
     workers: Annotated[
         int | None,
         typer.Option("--workers", min=1, help="threads, or local Dask workers (default: cores)"),
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1)] = 131_072,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="patients simulated per batch (memory use)")
+    ] = 131_072,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="text (default) or json")
     ] = OutputFormat.text,

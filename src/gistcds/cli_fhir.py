@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gistcds.cli import EXIT_OK, guarded
+from gistcds.cli_base import EXIT_OK, guarded
+from gistcds.cli_common import add_command
 
 if TYPE_CHECKING:
     from gistcds.domain.assessment import Assessment
@@ -36,8 +37,8 @@ class FhirFormat(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("assess-fhir", help=HELP["assess-fhir"])(assess_fhir_cmd)
-    app.command("export-fhir", help=HELP["export-fhir"])(export_fhir_cmd)
+    add_command(app, "assess-fhir", HELP["assess-fhir"], assess_fhir_cmd)
+    add_command(app, "export-fhir", HELP["export-fhir"], export_fhir_cmd)
 
 
 def write_fhir_assessment(
@@ -76,11 +77,15 @@ def assess_fhir_cmd(
     ] = FhirFormat.text,
     report: Annotated[
         list[str] | None,
-        typer.Option("--report", help="also write the clinical report: OUT.html or OUT.pdf"),
+        typer.Option(
+            "--report", metavar="OUT", help="also write the clinical report: OUT.html or OUT.pdf"
+        ),
     ] = None,
     mapping: Annotated[
         Path | None,
-        typer.Option("--mapping", help="write the full mapping report (JSON) to this file"),
+        typer.Option(
+            "--mapping", metavar="FILE", help="write the full mapping report (JSON) to this file"
+        ),
     ] = None,
 ) -> None:
     def body() -> int:
