@@ -25,6 +25,7 @@ from gistcds.cli_base import (
     fast_help,
     guarded,
     quiet_broken_pipe,
+    stdout_is_devnull,
     version_text,
 )
 
@@ -83,6 +84,10 @@ def main(argv: list[str] | None = None) -> Any:
         return app(args=args, prog_name="gistcds")
     except BrokenPipeError:
         raise SystemExit(quiet_broken_pipe()) from None
+    except SystemExit as exc:  # help printed by rich into a closed pipe
+        if exc.code == 1 and stdout_is_devnull():
+            raise SystemExit(EXIT_OK) from None
+        raise
 
 
 if __name__ == "__main__":

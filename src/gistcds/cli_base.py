@@ -14,7 +14,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from gistcds.errors import Problem
 
 __all__ = [
     "COMMANDS",
@@ -23,10 +26,14 @@ __all__ = [
     "EXIT_OK",
     "HELP_FILE",
     "HELP_OPTION_NAMES",
+    "REPORT_SUFFIXES",
     "fast_help",
     "guarded",
+    "output_problems",
     "quiet_broken_pipe",
+    "stdout_is_devnull",
     "version_text",
+    "write_output",
 ]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -76,6 +83,16 @@ def quiet_broken_pipe() -> int:
     return EXIT_OK
 
 
+def stdout_is_devnull() -> bool:
+    """rich's ``Console.on_broken_pipe`` answers a vanished reader by pointing stdout at
+    /dev/null and raising ``SystemExit(1)``; a command body raises SystemExit for no
+    other reason, so that pair means "the reader went away", which is not a failure."""
+    try:
+        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.stat(os.devnull))
+    except (OSError, ValueError):
+        return False
+
+
 def _fail(lines: list[str], code: int) -> NoReturn:
     for line in lines:
         print(line, file=sys.stderr)
@@ -92,9 +109,60 @@ def guarded(fn: Callable[[], int | None]) -> int:
         _fail([str(p) for p in exc.problems], EXIT_INPUT)
     except KnowledgeBaseError as exc:
         _fail(["knowledge base error:", *(f"  {p}" for p in exc.problems)], EXIT_INTERNAL)
-    except (SystemExit, KeyboardInterrupt):
+    except SystemExit as exc:
+        if exc.code == 1 and stdout_is_devnull():
+            return EXIT_OK  # rich's own broken-pipe exit (Console.on_broken_pipe), see below
+        raise
+    except KeyboardInterrupt:
         raise
     except BrokenPipeError:
         return quiet_broken_pipe()
     except Exception as exc:  # an internal fault: short message, no traceback
         _fail([f"internal error: {type(exc).__name__}: {exc}"], EXIT_INTERNAL)
+
+
+REPORT_SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def output_problems(option: str, paths: list[str], mkdir: bool = False) -> list[Problem]:
+    """What is wrong with report/leaflet paths before any work is done: the suffix, a
+    missing folder (created only with ``--mkdir``), a folder that is a file, a path that
+    is a folder, a folder this user may not write to."""
+    from gistcds.errors import Problem
+
+    problems: list[Problem] = []
+    for out in paths:
+        path = Path(out)
+        folder = path.parent
+        if path.suffix.lower() not in REPORT_SUFFIXES:
+            problems.append(Problem(option, f"must end in .html or .pdf, got {out!r}"))
+        elif path.is_dir():
+            problems.append(Problem(option, f"{out}: is a folder, expected a file name"))
+        elif not folder.exists() and mkdir:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                problems.append(Problem(option, f"{out}: cannot create {folder} ({exc.strerror})"))
+        elif not folder.exists():
+            problems.append(
+                Problem(
+                    option, f"{out}: folder {folder} does not exist (create it, or add --mkdir)"
+                )
+            )
+        elif not folder.is_dir():
+            problems.append(Problem(option, f"{out}: {folder} is not a folder"))
+        elif not os.access(folder, os.W_OK):
+            problems.append(Problem(option, f"{out}: cannot write to {folder} (permission denied)"))
+    return problems
+
+
+def write_output(option: str, out: str, write: Callable[[], Path]) -> Path:
+    """Run ``write``; an operating-system refusal (read-only disk, full disk, permissions)
+    is a user error naming the path, exit 2, not an internal error."""
+    from gistcds.errors import InputError, Problem
+
+    try:
+        return write()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError([Problem(option, f"{out}: cannot write ({reason})")]) from None

@@ -9,12 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from enum import StrEnum
-from pathlib import Path
+from functools import partial
 from typing import Annotated
 
 import typer
 
-from gistcds.cli_base import COMMANDS, EXIT_INTERNAL, EXIT_OK, guarded, version_text
+from gistcds.cli_base import (
+    COMMANDS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    guarded,
+    output_problems,
+    version_text,
+    write_output,
+)
 from gistcds.cli_common import KbDir, OutputFormat, add_command, new_group
 
 
@@ -91,6 +99,11 @@ def register(app: typer.Typer) -> None:
     register_trials(app)
 
 
+Mkdir = Annotated[
+    bool, typer.Option("--mkdir", help="create the folder of --report/--leaflet if missing")
+]
+
+
 def assess_cmd(
     file: Annotated[str, typer.Argument(help="patient JSON file, or - for stdin")],
     fmt: Annotated[
@@ -110,20 +123,16 @@ def assess_cmd(
             "--leaflet", metavar="OUT", help="also write the patient leaflet: OUT.html or OUT.pdf"
         ),
     ] = None,
+    mkdir: Mkdir = False,
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
-        from gistcds.errors import InputError, Problem
+        from gistcds.errors import InputError
         from gistcds.io.patient_json import load_patient
         from gistcds.knowledge import load_kb
 
-        bad = [
-            Problem("--report", f"must end in .html or .pdf, got {out!r}")
-            for out in report or []
-            if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
-        ]
-        if leaflet and Path(leaflet).suffix.lower() not in (".html", ".htm", ".pdf"):
-            bad.append(Problem("--leaflet", f"must end in .html or .pdf, got {leaflet!r}"))
+        bad = output_problems("--report", report or [], mkdir)
+        bad += output_problems("--leaflet", [leaflet] if leaflet else [], mkdir)
         if bad:
             raise InputError(bad)
         patient = load_patient(file)
@@ -141,19 +150,20 @@ def assess_cmd(
             from gistcds.report.text import print_report
 
             print_report(patient, assessment, kb, generated=generated)
-        if report:
+        # json and fhir keep stdout parseable: the paths go to stderr then
+        stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
+        for out in report or []:
             from gistcds.report.html import write_report
 
-            # json keeps stdout parseable: the paths go to stderr then
-            stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
-            for out in report:
-                written = write_report(out, patient, assessment, kb, generated)
-                print(f"report written: {written}", file=stream)
+            written = write_output(
+                "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+            )
+            print(f"report written: {written}", file=stream)
         if leaflet:
             from gistcds.leaflet import write_leaflet
 
-            stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
-            print(f"leaflet written: {write_leaflet(leaflet, assessment)}", file=stream)
+            done = write_output("--leaflet", leaflet, lambda: write_leaflet(leaflet, assessment))
+            print(f"leaflet written: {done}", file=stream)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))

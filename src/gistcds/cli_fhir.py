@@ -8,12 +8,13 @@ import datetime as dt
 import json
 import sys
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gistcds.cli_base import EXIT_OK, guarded
+from gistcds.cli_base import EXIT_OK, guarded, output_problems, write_output
 from gistcds.cli_common import add_command
 
 if TYPE_CHECKING:
@@ -58,18 +59,6 @@ def write_fhir_assessment(
     sys.stdout.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
 
 
-def _check_reports(report: list[str] | None) -> None:
-    from gistcds.errors import InputError, Problem
-
-    bad = [
-        Problem("--report", f"must end in .html or .pdf, got {out!r}")
-        for out in report or []
-        if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
-    ]
-    if bad:
-        raise InputError(bad)
-
-
 def assess_fhir_cmd(
     bundle: Annotated[str, typer.Argument(help="FHIR R4 Bundle (JSON), or - for stdin")],
     fmt: Annotated[
@@ -81,6 +70,9 @@ def assess_fhir_cmd(
             "--report", metavar="OUT", help="also write the clinical report: OUT.html or OUT.pdf"
         ),
     ] = None,
+    mkdir: Annotated[
+        bool, typer.Option("--mkdir", help="create the folder of --report if missing")
+    ] = False,
     mapping: Annotated[
         Path | None,
         typer.Option(
@@ -90,11 +82,14 @@ def assess_fhir_cmd(
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
+        from gistcds.errors import InputError
         from gistcds.fhir import bundle_to_patient
         from gistcds.io.patient_json import parse_json, read_source
         from gistcds.knowledge import load_kb
 
-        _check_reports(report)
+        bad = output_problems("--report", report or [], mkdir)
+        if bad:
+            raise InputError(bad)
         data, name = read_source(bundle)
         kb = load_kb()
         patient, mapped = bundle_to_patient(parse_json(data, name), kb)
@@ -132,7 +127,9 @@ def _emit(
 
         stream = sys.stdout if fmt is FhirFormat.text else sys.stderr
         for out in report:
-            written = write_report(out, patient, assessment, kb, generated)
+            written = write_output(
+                "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+            )
             print(f"report written: {written}", file=stream)
 
 
