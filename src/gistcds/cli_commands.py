@@ -23,19 +23,13 @@ from gistcds.cli_base import (
     version_text,
     write_output,
 )
-from gistcds.cli_common import KbDir, OutputFormat, add_command, new_group
+from gistcds.cli_common import KbDir, add_command, new_group
 
 
 class AssessFormat(StrEnum):
     text = "text"
     json = "json"
     fhir = "fhir"
-
-
-class Engine(StrEnum):
-    serial = "serial"
-    threads = "threads"
-    dask = "dask"
 
 
 class SchemaName(StrEnum):
@@ -87,7 +81,9 @@ def register(app: typer.Typer) -> None:
 
     register_fhir(app)
     add_command(app, "schema", COMMANDS["schema"], schema_cmd)
-    add_command(app, "simulate", COMMANDS["simulate"], simulate_cmd)
+    from gistcds.cli_simulate import register as register_simulate
+
+    register_simulate(app)
     kb = new_group(COMMANDS["kb"])
     add_command(kb, "sources", "List every source the knowledge base cites.", kb_sources_cmd)
     add_command(kb, "check", "Validate the knowledge base; exit 1 on any problem.", kb_check_cmd)
@@ -153,11 +149,13 @@ def assess_cmd(
         # json and fhir keep stdout parseable: the paths go to stderr then
         stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
         for out in report or []:
+            from gistcds.cli_progress import busy
             from gistcds.report.html import write_report
 
-            written = write_output(
-                "--report", out, partial(write_report, out, patient, assessment, kb, generated)
-            )
+            with busy(f"writing {out}"):
+                written = write_output(
+                    "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+                )
             print(f"report written: {written}", file=stream)
         if leaflet:
             from gistcds.leaflet import write_leaflet
@@ -235,100 +233,3 @@ def _facts(kb: object) -> list[str]:
             for path, _ in iter_source_ids(table)
         }
     )
-
-
-def simulate_cmd(
-    genotype: Annotated[
-        str, typer.Option("--genotype", help="genotype class, e.g. KIT_exon11, KIT_exon9")
-    ] = "KIT_exon11",
-    sequence: Annotated[
-        str | None, typer.Option("--sequence", help="sequence id (default: the genotype's)")
-    ] = None,
-    patients: Annotated[
-        int, typer.Option("--patients", min=1, help="simulated patients")
-    ] = 100_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed")] = 1,
-    engine: Annotated[
-        Engine,
-        typer.Option(
-            "--engine", help="serial (one thread), threads (this machine's cores) or dask"
-        ),
-    ] = Engine.serial,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            metavar="ADDRESS",
-            help="Dask scheduler address (default: a local cluster)",
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", min=1, help="threads, or local Dask workers (default: cores)"),
-    ] = None,
-    chunk_size: Annotated[
-        int, typer.Option("--chunk-size", min=1, help="patients simulated per batch (memory use)")
-    ] = 131_072,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text (default) or json")
-    ] = OutputFormat.text,
-) -> None:
-    def body() -> int:
-        import json
-        from contextlib import AbstractContextManager, nullcontext
-
-        from gistcds.errors import InputError, Problem
-        from gistcds.executors import DaskExecutor, Executor, SerialExecutor, ThreadExecutor
-        from gistcds.knowledge import load_kb
-        from gistcds.prognosis.simulate import simulate
-
-        kb = load_kb()
-        context: AbstractContextManager[Executor]
-        if engine is Engine.dask:
-            context = DaskExecutor(address=scheduler, n_workers=workers)
-        elif engine is Engine.threads:
-            context = ThreadExecutor(workers=workers)
-        else:
-            context = nullcontext(SerialExecutor())
-        with context as executor:
-            try:
-                summary = simulate(
-                    kb,
-                    genotype_class=genotype,
-                    sequence_id=sequence,
-                    n=patients,
-                    seed=seed,
-                    executor=executor,
-                    chunk_size=chunk_size,
-                )
-            except ValueError as exc:
-                raise InputError([Problem("simulate", str(exc))]) from None
-        if fmt is OutputFormat.json:
-            sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
-            return EXIT_OK
-        print(
-            f"{summary.label}  ({summary.genotype_class}, {summary.patients} patients, seed {seed})"
-        )
-        print(
-            f"overall survival: median {summary.os_median:.1f} months "
-            f"(IQR {summary.os_quartiles[0]:.1f}-{summary.os_quartiles[1]:.1f})"
-        )
-        for line in summary.lines:
-            print(
-                f"  line {line['line']} {line['drug']}: reached {line['reached_fraction']:.0%}, "
-                f"median {line['median_months_on_line']} months on line ({line['arm']})"
-            )
-        if summary.compare_os_median is not None:
-            print(
-                f"published first-line OS ({summary.compare_os_arm}): "
-                f"{summary.compare_os_median:g} months; difference {summary.difference_months:+.1f}"
-            )
-        for note in summary.notes:
-            print(f"  note: {note}")
-        print(
-            "Population-level simulation from published trial arms; not a forecast for one patient."
-        )
-        print(summary.basis)
-        return EXIT_OK
-
-    raise typer.Exit(guarded(body))

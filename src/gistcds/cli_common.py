@@ -22,6 +22,7 @@ __all__ = [
     "OutputFormat",
     "add_command",
     "new_group",
+    "set_option_help",
 ]
 
 
@@ -72,7 +73,16 @@ def _no_type(ctx: Any) -> None:
 
 
 class Command(TyperCommand):
-    """A gistcds command: typer's rich help, with plain placeholders."""
+    """A gistcds command: typer's rich help, with plain placeholders. ``before_help`` may
+    fill in help text that costs something to compute (the knowledge base's sequence ids)
+    only when the help is actually shown."""
+
+    before_help: Callable[[Any], None] | None = None
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        if self.before_help is not None:
+            self.before_help(self)
+        super().format_help(ctx, formatter)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _placeholders(super().get_params(ctx))
@@ -106,6 +116,27 @@ def new_group(help_text: str, **kwargs: Any) -> typer.Typer:
     )
 
 
-def add_command(group: typer.Typer, name: str, help_text: str, fn: Callable[..., Any]) -> None:
+def add_command(
+    group: typer.Typer,
+    name: str,
+    help_text: str,
+    fn: Callable[..., Any],
+    before_help: Callable[[Any], None] | None = None,
+) -> None:
     """Register ``fn`` as ``name`` on ``group`` with the house help style."""
-    group.command(name, help=help_text, cls=Command)(fn)
+    cls = Command
+    if before_help is not None:
+        hook = before_help
+
+        class WithHook(Command):
+            before_help = staticmethod(hook)
+
+        cls = WithHook
+    group.command(name, help=help_text, cls=cls)(fn)
+
+
+def set_option_help(command: Any, option: str, text: str) -> None:
+    """Replace the help of ``option`` (e.g. ``--sequence``) on a click command."""
+    for param in command.params:
+        if option in getattr(param, "opts", ()):
+            param.help = text
