@@ -66,8 +66,8 @@ def _modules() -> Iterator[tuple[str, Path]]:
 
 def _layer(module: str) -> int:
     parts = module.split(".")
-    if len(parts) == 1:  # gistcds itself: the version
-        return 0
+    if len(parts) == 1:  # the package face: the version, and the Python API (lazily)
+        return OUTPUT_LAYER
     return LAYERS.get(parts[1], OUTPUT_LAYER)
 
 
