@@ -116,3 +116,17 @@ def test_cli_modules_form_no_import_cycle() -> None:
     except CycleError as exc:  # pragma: no cover - the failure message
         pytest.fail(f"import cycle among the CLI modules: {exc.args[1]}")
     assert order.index("cli_base") < order.index("cli_commands") < order.index("cli")
+
+
+def test_building_the_command_line_imports_no_engine_nor_pydantic() -> None:
+    """Every command pays for building the app: help texts that need the patient model or
+    the knowledge base are filled in only when that help is shown."""
+    code = (
+        "import sys\n"
+        "from gistcds.cli import build_app\n"
+        "build_app()\n"
+        "heavy = ('pydantic', 'yaml', 'numpy', 'gistcds.domain', 'gistcds.knowledge')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert p.stdout.strip() == "[]"

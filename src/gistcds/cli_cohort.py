@@ -66,16 +66,20 @@ EventOpt = Annotated[
 ]
 
 
-def _score_help() -> str:
+SCORE_HELP = (
+    "Risk, staging and genotype columns for every row of a table (.csv, .parquet, .jsonl). "
+    "Input columns are kept; the scored columns are appended. The output format follows "
+    "--out's extension (.csv, .parquet, .jsonl); without --out, CSV on stdout."
+)
+
+
+def _score_help(command: Any) -> None:
+    """Add the input columns to ``cohort score -h`` only when that help is shown (they come
+    from the patient model, which is too heavy to import for every command)."""
     from gistcds.cohort.schema import columns_text
 
     body = columns_text().replace("\n", "\n\n")
-    return (
-        "Risk, staging and genotype columns for every row of a table (.csv, .parquet, .jsonl). "
-        "Input columns are kept; the scored columns are appended. The output format follows "
-        "--out's extension (.csv, .parquet, .jsonl); without --out, CSV on stdout.\n\n"
-        "Columns:\n\n" + body
-    )
+    command.help = SCORE_HELP + "\n\nColumns:\n\n" + body
 
 
 def register_cohort(app: typer.Typer) -> None:
@@ -87,7 +91,7 @@ def register_cohort(app: typer.Typer) -> None:
         "Print the input columns of 'cohort score' and their values.",
         columns_cmd,
     )
-    add_command(cohort, "score", _score_help(), score_cmd)
+    add_command(cohort, "score", SCORE_HELP, score_cmd, before_help=_score_help)
     add_command(
         cohort, "synth", "Write a seeded SYNTHETIC registry (demos, tests; never data).", synth_cmd
     )

@@ -16,17 +16,23 @@ import typer
 
 from gistcds.cli_base import COMMANDS, EXIT_OK, guarded
 from gistcds.cli_common import OutputFormat, add_command, set_option_help
-from gistcds.domain.results.genotype import GenotypeClass
 
 if TYPE_CHECKING:
     from gistcds.knowledge import KnowledgeBase
     from gistcds.prognosis.simulate import SimulationSummary
 
-__all__ = ["MAX_PATIENTS", "genotype_class", "register", "simulate_cmd"]
+__all__ = ["MAX_PATIENTS", "genotype_class", "genotype_classes", "register", "simulate_cmd"]
 
-GENOTYPE_CLASSES: tuple[str, ...] = get_args(GenotypeClass)
 MAX_PATIENTS = 10_000_000  # about 40 bytes per simulated patient: some 0.5 GB at most
 SEQUENCE_HELP = "treatment sequence id (default: the genotype's sequence)"
+GENOTYPE_HELP = "genotype class, any case"
+
+
+def genotype_classes() -> tuple[str, ...]:
+    """The known classes (CONTRACT.md ``genotype.class``), imported only when needed."""
+    from gistcds.domain.results.genotype import GenotypeClass
+
+    return get_args(GenotypeClass)
 
 
 class Engine(StrEnum):
@@ -40,7 +46,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _sequence_help(command: Any) -> None:
-    """List the knowledge base's sequences under ``--sequence`` (only when help is shown)."""
+    """List the genotype classes and the knowledge base's sequences (only when the help is
+    shown: neither is needed to build the command line)."""
+    set_option_help(command, "--genotype", f"{GENOTYPE_HELP}: {', '.join(genotype_classes())}")
     try:
         ids = ", ".join(sequence_ids())
     except Exception:  # a broken KB must not break the help; `kb check` reports it
@@ -59,10 +67,10 @@ def genotype_class(value: str) -> str:
     """The known genotype class spelt ``value`` in any case, or InputError naming them."""
     from gistcds.errors import InputError, Problem
 
-    known = {c.lower(): c for c in GENOTYPE_CLASSES}
-    match = known.get(value.strip().lower())
+    classes = genotype_classes()
+    match = {c.lower(): c for c in classes}.get(value.strip().lower())
     if match is None:
-        message = f"must be one of {', '.join(GENOTYPE_CLASSES)} (any case), got {value!r}"
+        message = f"must be one of {', '.join(classes)} (any case), got {value!r}"
         raise InputError([Problem("--genotype", message)])
     return match
 
@@ -97,7 +105,7 @@ def simulate_cmd(
         typer.Option(
             "--genotype",
             metavar="CLASS",
-            help=f"genotype class, any case: {', '.join(GENOTYPE_CLASSES)}",
+            help=GENOTYPE_HELP,
         ),
     ] = "KIT_exon11",
     sequence: Annotated[
