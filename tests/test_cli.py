@@ -29,7 +29,7 @@ def test_help_lists_commands_and_disclaimer() -> None:
     assert p.returncode == 0
     assert "not a medical device" in p.stdout
     for name in ("assess", "kb", "schema"):
-        assert f"  {name} " in p.stdout
+        assert f"│ {name} " in p.stdout
 
 
 def test_fast_help_matches_the_registered_commands() -> None:

@@ -74,7 +74,7 @@ def test_every_example_is_valid() -> None:
         ("labs.hemoglobin_g_per_dl", 0, "labs.hemoglobin_g_per_dl: must be > 0, got 0"),
         ("imaging[0].lesions[0].kind", "main", "imaging[0].lesions[0].kind: must be one of"),
         ("imaging[0].lesions[0].longest_diameter_mm", -2, "longest_diameter_mm: must be >= 0"),
-        ("schema_version", "2", 'schema_version: must be one of 1, got "2"'),
+        ("schema_version", "2", 'schema_version: must be "1", got "2"'),
         ("comedications", "rifampicin", "comedications: must be a list"),
     ],
 )

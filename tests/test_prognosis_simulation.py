@@ -131,7 +131,7 @@ def test_cli_simulate_json_and_errors() -> None:
     assert threads.returncode == 0, threads.stderr
     assert json.loads(threads.stdout) == doc
     bad = _cli("simulate", "--sequence", "nope", "--patients", "10")
-    assert bad.returncode == 2 and "unknown sequence" in bad.stderr
+    assert bad.returncode == 2 and "--sequence: must be one of standard_kit" in bad.stderr
     assert "simulate" in _cli("--help").stdout
 
 

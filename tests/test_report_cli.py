@@ -45,7 +45,9 @@ def _forbidden() -> list[str]:
 
 def test_html_and_pdf_written_and_paths_printed(identifying_input: Path, tmp_path: Path) -> None:
     html, pdf = tmp_path / "out" / "r.html", tmp_path / "out" / "r.pdf"
-    proc = _run("assess", str(identifying_input), "--report", str(html), "--report", str(pdf))
+    proc = _run(
+        "assess", str(identifying_input), "--report", str(html), "--report", str(pdf), "--mkdir"
+    )
     assert proc.returncode == 0, proc.stderr
     assert html.stat().st_size > 5000
     assert pdf.read_bytes().startswith(b"%PDF-")

@@ -61,4 +61,4 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
 def test_service_commands_are_in_the_quick_help() -> None:
     text = fast_help()
     for name in ("serve", "token", "db", "audit"):
-        assert f"\n  {name} " in text
+        assert f"\n│ {name} " in text

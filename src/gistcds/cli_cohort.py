@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
-from gistcds.cli import EXIT_OK, guarded
+from gistcds.cli_base import EXIT_OK, guarded
+from gistcds.cli_common import add_command, new_group
 
 __all__ = ["register_cohort"]
 
@@ -47,50 +48,63 @@ SchedulerOpt = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
+        metavar="ADDRESS",
         help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)",
     ),
 ]
 WorkersOpt = Annotated[
     int | None, typer.Option("--workers", help="local Dask cluster workers", min=1)
 ]
-TimeOpt = Annotated[str, typer.Option("--time", help="column with follow-up time in months")]
+TimeOpt = Annotated[
+    str, typer.Option("--time", metavar="COLUMN", help="column with follow-up time in months")
+]
 EventOpt = Annotated[
-    str, typer.Option("--event", help="column with the event: 1 (or true) = event, 0 = censored")
+    str,
+    typer.Option(
+        "--event", metavar="COLUMN", help="column with the event: 1 (or true) = event, 0 = censored"
+    ),
 ]
 
 
-def _score_help() -> str:
+SCORE_HELP = (
+    "Risk, staging and genotype columns for every row of a table (.csv, .parquet, .jsonl). "
+    "Input columns are kept; the scored columns are appended. The output format follows "
+    "--out's extension (.csv, .parquet, .jsonl); without --out, CSV on stdout."
+)
+
+
+def _score_help(command: Any) -> None:
+    """Add the input columns to ``cohort score -h`` only when that help is shown (they come
+    from the patient model, which is too heavy to import for every command)."""
     from gistcds.cohort.schema import columns_text
 
     body = columns_text().replace("\n", "\n\n")
-    return (
-        "Risk, staging and genotype columns for every row of a table (.csv, .parquet, .jsonl). "
-        "Input columns are kept; the scored columns are appended. The output format follows "
-        "--out's extension (.csv, .parquet, .jsonl); without --out, CSV on stdout.\n\n"
-        "Columns:\n\n" + body
-    )
+    command.help = SCORE_HELP + "\n\nColumns:\n\n" + body
 
 
 def register_cohort(app: typer.Typer) -> None:
     """Attach the ``cohort`` group to the app."""
-    cohort = typer.Typer(help=HELP, no_args_is_help=True)
-    cohort.command("columns", help="Print the input columns of 'cohort score' and their values.")(
-        columns_cmd
+    cohort = new_group(HELP)
+    add_command(
+        cohort,
+        "columns",
+        "Print the input columns of 'cohort score' and their values.",
+        columns_cmd,
     )
-    cohort.command("score", help=_score_help())(score_cmd)
-    cohort.command("synth", help="Write a seeded SYNTHETIC registry (demos, tests; never data).")(
-        synth_cmd
+    add_command(cohort, "score", SCORE_HELP, score_cmd, before_help=_score_help)
+    add_command(
+        cohort, "synth", "Write a seeded SYNTHETIC registry (demos, tests; never data).", synth_cmd
     )
-    cohort.command("survival", help="Kaplan–Meier by group, log-rank, published-arm overlay.")(
-        survival_cmd
+    add_command(
+        cohort, "survival", "Kaplan–Meier by group, log-rank, published-arm overlay.", survival_cmd
     )
-    cohort.command("cox", help="Cox proportional hazards with proportional-hazards checks.")(
-        cox_cmd
+    add_command(
+        cohort, "cox", "Cox proportional hazards with proportional-hazards checks.", cox_cmd
     )
-    cohort.command("calibrate", help="Discrimination and calibration of a risk system.")(
-        calibrate_cmd
+    add_command(
+        cohort, "calibrate", "Discrimination and calibration of a risk system.", calibrate_cmd
     )
-    cohort.command("report", help="One self-contained HTML report of a registry.")(report_cmd)
+    add_command(cohort, "report", "One self-contained HTML report of a registry.", report_cmd)
     app.add_typer(cohort, name="cohort")
 
 
@@ -112,7 +126,9 @@ def score_cmd(
     table: Annotated[Path, typer.Argument(help="input table: .csv, .parquet or .jsonl")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="output .csv, .parquet or .jsonl (default: CSV on stdout)"),
+        typer.Option(
+            "--out", metavar="FILE", help="output .csv, .parquet or .jsonl (default: CSV on stdout)"
+        ),
     ] = None,
     engine: EngineOpt = CohortEngine.pandas,
     scheduler: SchedulerOpt = None,
@@ -139,7 +155,9 @@ def score_cmd(
 
 
 def synth_cmd(
-    out: Annotated[Path, typer.Option("--out", help="output .csv, .parquet or .jsonl")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="output .csv, .parquet or .jsonl")
+    ],
     n: Annotated[int, typer.Option("--n", help="number of synthetic patients", min=1)] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="random seed (same seed, same table)")] = 1,
 ) -> None:
@@ -175,19 +193,28 @@ def survival_cmd(
     table: Annotated[Path, typer.Argument(help="registry table: .csv or .parquet")],
     time: TimeOpt,
     event: EventOpt,
-    by: Annotated[list[str] | None, typer.Option("--by", help="group column (repeatable)")] = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", metavar="COLUMN", help="group column (repeatable)")
+    ] = None,
     arm: Annotated[
         list[str] | None,
-        typer.Option("--arm", help="overlay a published arm of the KB, e.g. s0033_imatinib400_pfs"),
+        typer.Option(
+            "--arm",
+            metavar="ARM",
+            help="overlay a published arm of the KB, e.g. s0033_imatinib400_pfs",
+        ),
     ] = None,
     where: Annotated[
         list[str] | None,
         typer.Option(
             "--where",
+            metavar="COLUMN=VALUE",
             help="keep rows with COLUMN=VALUE (repeatable), e.g. first_line_drug=imatinib",
         ),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="OUT.html or OUT.json")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="OUT.html or OUT.json")
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="stdout: text or json")] = Fmt.text,
     engine: EngineOpt = CohortEngine.pandas,
     scheduler: SchedulerOpt = None,
@@ -227,7 +254,9 @@ def cox_cmd(
     penalizer: Annotated[
         float, typer.Option("--penalizer", help="ridge penalty (lifelines), 0 = none", min=0)
     ] = 0.0,
-    out: Annotated[Path | None, typer.Option("--out", help="OUT.html or OUT.json")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="OUT.html or OUT.json")
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="stdout: text or json")] = Fmt.text,
     engine: EngineOpt = CohortEngine.pandas,
     scheduler: SchedulerOpt = None,
@@ -256,13 +285,17 @@ def cox_cmd(
 
 def calibrate_cmd(
     table: Annotated[Path, typer.Argument(help="registry table (scored or not): .csv or .parquet")],
-    system: Annotated[System, typer.Option("--system", help="nih, modified_nih, afip or ajcc8")],
+    system: Annotated[
+        System, typer.Option("--system", metavar="SYSTEM", help="nih, modified_nih, afip or ajcc8")
+    ],
     time: TimeOpt,
     event: EventOpt,
     horizon: Annotated[
         float, typer.Option("--horizon", help="months at which observed and expected are compared")
     ] = 120.0,
-    out: Annotated[Path | None, typer.Option("--out", help="OUT.html or OUT.json")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="OUT.html or OUT.json")
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="stdout: text or json")] = Fmt.text,
     engine: EngineOpt = CohortEngine.pandas,
     scheduler: SchedulerOpt = None,
@@ -288,17 +321,19 @@ def calibrate_cmd(
 
 def report_cmd(
     table: Annotated[Path, typer.Argument(help="registry table: .csv or .parquet")],
-    out: Annotated[Path, typer.Option("--out", help="report.html")],
+    out: Annotated[Path, typer.Option("--out", metavar="FILE", help="report.html")],
     rfs_time: Annotated[
-        str, typer.Option("--rfs-time", help="recurrence-free time column")
+        str, typer.Option("--rfs-time", metavar="COLUMN", help="recurrence-free time column")
     ] = "rfs_months",
     rfs_event: Annotated[
-        str, typer.Option("--rfs-event", help="recurrence event column")
+        str, typer.Option("--rfs-event", metavar="COLUMN", help="recurrence event column")
     ] = "rfs_event",
     os_time: Annotated[
-        str, typer.Option("--os-time", help="overall survival time column")
+        str, typer.Option("--os-time", metavar="COLUMN", help="overall survival time column")
     ] = "os_months",
-    os_event: Annotated[str, typer.Option("--os-event", help="death event column")] = "os_event",
+    os_event: Annotated[
+        str, typer.Option("--os-event", metavar="COLUMN", help="death event column")
+    ] = "os_event",
     engine: EngineOpt = CohortEngine.pandas,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,

@@ -9,17 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from enum import StrEnum
-from pathlib import Path
+from functools import partial
 from typing import Annotated
 
 import typer
 
-from gistcds.cli import COMMANDS, EXIT_INTERNAL, EXIT_OK, guarded
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
+from gistcds.cli_base import (
+    COMMANDS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    guarded,
+    output_problems,
+    version_text,
+    write_output,
+)
+from gistcds.cli_common import KbDir, add_command, new_group
 
 
 class AssessFormat(StrEnum):
@@ -28,15 +32,43 @@ class AssessFormat(StrEnum):
     fhir = "fhir"
 
 
-class Engine(StrEnum):
-    serial = "serial"
-    threads = "threads"
-    dask = "dask"
-
-
 class SchemaName(StrEnum):
     patient = "patient"
     assessment = "assessment"
+
+
+ROOT_HELP = (
+    "gistcds: decision support for gastrointestinal stromal tumour (GIST), for qualified"
+    " clinicians; not a medical device."
+)
+
+
+def build_app() -> typer.Typer:
+    """The whole command line: every command and group, in the house help style."""
+    from gistcds.cli_service import register as register_service
+
+    app = new_group(ROOT_HELP)
+    app.callback()(root)
+    register(app)
+    register_service(app)
+    return app
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(version_text())
+        raise typer.Exit(EXIT_OK)
+
+
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options of ``gistcds`` itself (the help text is ``ROOT_HELP``)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -44,21 +76,28 @@ def register(app: typer.Typer) -> None:
     from gistcds.cli_kb import register as register_kb_stats
     from gistcds.cli_trials import register as register_trials
 
-    app.command("assess", help=COMMANDS["assess"])(assess_cmd)
+    add_command(app, "assess", COMMANDS["assess"], assess_cmd)
     from gistcds.cli_fhir import register as register_fhir
 
     register_fhir(app)
-    app.command("schema", help=COMMANDS["schema"])(schema_cmd)
-    app.command("simulate", help=COMMANDS["simulate"])(simulate_cmd)
-    kb = typer.Typer(help=COMMANDS["kb"], no_args_is_help=True)
-    kb.command("sources", help="List every source the knowledge base cites.")(kb_sources_cmd)
-    kb.command("check", help="Validate the knowledge base; exit 1 on any problem.")(kb_check_cmd)
+    add_command(app, "schema", COMMANDS["schema"], schema_cmd)
+    from gistcds.cli_simulate import register as register_simulate
+
+    register_simulate(app)
+    kb = new_group(COMMANDS["kb"])
+    add_command(kb, "sources", "List every source the knowledge base cites.", kb_sources_cmd)
+    add_command(kb, "check", "Validate the knowledge base; exit 1 on any problem.", kb_check_cmd)
     register_kb_stats(kb)
     app.add_typer(kb, name="kb")
     from gistcds.cli_cohort import register_cohort
 
     register_cohort(app)
     register_trials(app)
+
+
+Mkdir = Annotated[
+    bool, typer.Option("--mkdir", help="create the folder of --report/--leaflet if missing")
+]
 
 
 def assess_cmd(
@@ -70,27 +109,26 @@ def assess_cmd(
         list[str] | None,
         typer.Option(
             "--report",
+            metavar="OUT",
             help="also write the clinical report: OUT.html or OUT.pdf (may be repeated)",
         ),
     ] = None,
     leaflet: Annotated[
         str | None,
-        typer.Option("--leaflet", help="also write the patient leaflet: OUT.html or OUT.pdf"),
+        typer.Option(
+            "--leaflet", metavar="OUT", help="also write the patient leaflet: OUT.html or OUT.pdf"
+        ),
     ] = None,
+    mkdir: Mkdir = False,
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
-        from gistcds.errors import InputError, Problem
+        from gistcds.errors import InputError
         from gistcds.io.patient_json import load_patient
         from gistcds.knowledge import load_kb
 
-        bad = [
-            Problem("--report", f"must end in .html or .pdf, got {out!r}")
-            for out in report or []
-            if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
-        ]
-        if leaflet and Path(leaflet).suffix.lower() not in (".html", ".htm", ".pdf"):
-            bad.append(Problem("--leaflet", f"must end in .html or .pdf, got {leaflet!r}"))
+        bad = output_problems("--report", report or [], mkdir)
+        bad += output_problems("--leaflet", [leaflet] if leaflet else [], mkdir)
         if bad:
             raise InputError(bad)
         patient = load_patient(file)
@@ -108,19 +146,22 @@ def assess_cmd(
             from gistcds.report.text import print_report
 
             print_report(patient, assessment, kb, generated=generated)
-        if report:
+        # json and fhir keep stdout parseable: the paths go to stderr then
+        stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
+        for out in report or []:
+            from gistcds.cli_progress import busy
             from gistcds.report.html import write_report
 
-            # json keeps stdout parseable: the paths go to stderr then
-            stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
-            for out in report:
-                written = write_report(out, patient, assessment, kb, generated)
-                print(f"report written: {written}", file=stream)
+            with busy(f"writing {out}"):
+                written = write_output(
+                    "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+                )
+            print(f"report written: {written}", file=stream)
         if leaflet:
             from gistcds.leaflet import write_leaflet
 
-            stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
-            print(f"leaflet written: {write_leaflet(leaflet, assessment)}", file=stream)
+            done = write_output("--leaflet", leaflet, lambda: write_leaflet(leaflet, assessment))
+            print(f"leaflet written: {done}", file=stream)
         return EXIT_OK
 
     raise typer.Exit(guarded(body))
@@ -141,12 +182,6 @@ def schema_cmd(
         return EXIT_OK
 
     raise typer.Exit(guarded(body))
-
-
-KbDir = Annotated[
-    Path | None,
-    typer.Option("--dir", help="knowledge-base folder (default: the bundled one)"),
-]
 
 
 def kb_sources_cmd(directory: KbDir = None) -> None:
@@ -198,94 +233,3 @@ def _facts(kb: object) -> list[str]:
             for path, _ in iter_source_ids(table)
         }
     )
-
-
-def simulate_cmd(
-    genotype: Annotated[
-        str, typer.Option("--genotype", help="genotype class, e.g. KIT_exon11, KIT_exon9")
-    ] = "KIT_exon11",
-    sequence: Annotated[
-        str | None, typer.Option("--sequence", help="sequence id (default: the genotype's)")
-    ] = None,
-    patients: Annotated[
-        int, typer.Option("--patients", min=1, help="simulated patients")
-    ] = 100_000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="random seed")] = 1,
-    engine: Annotated[
-        Engine,
-        typer.Option(
-            "--engine", help="serial (one thread), threads (this machine's cores) or dask"
-        ),
-    ] = Engine.serial,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)"),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", min=1, help="threads, or local Dask workers (default: cores)"),
-    ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1)] = 131_072,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text (default) or json")
-    ] = OutputFormat.text,
-) -> None:
-    def body() -> int:
-        import json
-        from contextlib import AbstractContextManager, nullcontext
-
-        from gistcds.errors import InputError, Problem
-        from gistcds.executors import DaskExecutor, Executor, SerialExecutor, ThreadExecutor
-        from gistcds.knowledge import load_kb
-        from gistcds.prognosis.simulate import simulate
-
-        kb = load_kb()
-        context: AbstractContextManager[Executor]
-        if engine is Engine.dask:
-            context = DaskExecutor(address=scheduler, n_workers=workers)
-        elif engine is Engine.threads:
-            context = ThreadExecutor(workers=workers)
-        else:
-            context = nullcontext(SerialExecutor())
-        with context as executor:
-            try:
-                summary = simulate(
-                    kb,
-                    genotype_class=genotype,
-                    sequence_id=sequence,
-                    n=patients,
-                    seed=seed,
-                    executor=executor,
-                    chunk_size=chunk_size,
-                )
-            except ValueError as exc:
-                raise InputError([Problem("simulate", str(exc))]) from None
-        if fmt is OutputFormat.json:
-            sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
-            return EXIT_OK
-        print(
-            f"{summary.label}  ({summary.genotype_class}, {summary.patients} patients, seed {seed})"
-        )
-        print(
-            f"overall survival: median {summary.os_median:.1f} months "
-            f"(IQR {summary.os_quartiles[0]:.1f}-{summary.os_quartiles[1]:.1f})"
-        )
-        for line in summary.lines:
-            print(
-                f"  line {line['line']} {line['drug']}: reached {line['reached_fraction']:.0%}, "
-                f"median {line['median_months_on_line']} months on line ({line['arm']})"
-            )
-        if summary.compare_os_median is not None:
-            print(
-                f"published first-line OS ({summary.compare_os_arm}): "
-                f"{summary.compare_os_median:g} months; difference {summary.difference_months:+.1f}"
-            )
-        for note in summary.notes:
-            print(f"  note: {note}")
-        print(
-            "Population-level simulation from published trial arms; not a forecast for one patient."
-        )
-        print(summary.basis)
-        return EXIT_OK
-
-    raise typer.Exit(guarded(body))

@@ -8,12 +8,14 @@ import datetime as dt
 import json
 import sys
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gistcds.cli import EXIT_OK, guarded
+from gistcds.cli_base import EXIT_OK, guarded, output_problems, write_output
+from gistcds.cli_common import add_command
 
 if TYPE_CHECKING:
     from gistcds.domain.assessment import Assessment
@@ -36,8 +38,8 @@ class FhirFormat(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("assess-fhir", help=HELP["assess-fhir"])(assess_fhir_cmd)
-    app.command("export-fhir", help=HELP["export-fhir"])(export_fhir_cmd)
+    add_command(app, "assess-fhir", HELP["assess-fhir"], assess_fhir_cmd)
+    add_command(app, "export-fhir", HELP["export-fhir"], export_fhir_cmd)
 
 
 def write_fhir_assessment(
@@ -57,18 +59,6 @@ def write_fhir_assessment(
     sys.stdout.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
 
 
-def _check_reports(report: list[str] | None) -> None:
-    from gistcds.errors import InputError, Problem
-
-    bad = [
-        Problem("--report", f"must end in .html or .pdf, got {out!r}")
-        for out in report or []
-        if Path(out).suffix.lower() not in (".html", ".htm", ".pdf")
-    ]
-    if bad:
-        raise InputError(bad)
-
-
 def assess_fhir_cmd(
     bundle: Annotated[str, typer.Argument(help="FHIR R4 Bundle (JSON), or - for stdin")],
     fmt: Annotated[
@@ -76,20 +66,30 @@ def assess_fhir_cmd(
     ] = FhirFormat.text,
     report: Annotated[
         list[str] | None,
-        typer.Option("--report", help="also write the clinical report: OUT.html or OUT.pdf"),
+        typer.Option(
+            "--report", metavar="OUT", help="also write the clinical report: OUT.html or OUT.pdf"
+        ),
     ] = None,
+    mkdir: Annotated[
+        bool, typer.Option("--mkdir", help="create the folder of --report if missing")
+    ] = False,
     mapping: Annotated[
         Path | None,
-        typer.Option("--mapping", help="write the full mapping report (JSON) to this file"),
+        typer.Option(
+            "--mapping", metavar="FILE", help="write the full mapping report (JSON) to this file"
+        ),
     ] = None,
 ) -> None:
     def body() -> int:
         from gistcds.assess import assess
+        from gistcds.errors import InputError
         from gistcds.fhir import bundle_to_patient
         from gistcds.io.patient_json import parse_json, read_source
         from gistcds.knowledge import load_kb
 
-        _check_reports(report)
+        bad = output_problems("--report", report or [], mkdir)
+        if bad:
+            raise InputError(bad)
         data, name = read_source(bundle)
         kb = load_kb()
         patient, mapped = bundle_to_patient(parse_json(data, name), kb)
@@ -127,7 +127,9 @@ def _emit(
 
         stream = sys.stdout if fmt is FhirFormat.text else sys.stderr
         for out in report:
-            written = write_report(out, patient, assessment, kb, generated)
+            written = write_output(
+                "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+            )
             print(f"report written: {written}", file=stream)
 
 

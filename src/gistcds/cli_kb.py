@@ -12,16 +12,16 @@ from typing import Annotated
 
 import typer
 
-from gistcds.cli import EXIT_OK, guarded
-from gistcds.cli_commands import KbDir, OutputFormat
+from gistcds.cli_base import EXIT_OK, guarded
+from gistcds.cli_common import KbDir, OutputFormat, add_command
 
 __all__ = ["kb_stats_cmd", "register"]
 
 
 def register(kb: typer.Typer) -> None:
     """Attach ``stats`` to the ``kb`` group."""
-    kb.command("stats", help="Verified / unverified records per knowledge-base table.")(
-        kb_stats_cmd
+    add_command(
+        kb, "stats", "Verified / unverified records per knowledge-base table.", kb_stats_cmd
     )
 
 

@@ -15,36 +15,39 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gistcds.cli import COMMANDS, EXIT_INPUT, EXIT_OK, guarded
+from gistcds.cli_base import COMMANDS, EXIT_INPUT, EXIT_OK, guarded
+from gistcds.cli_common import add_command, new_group
 
 if TYPE_CHECKING:
     from gistcds.store import Principal
 
 Db = Annotated[
     str | None,
-    typer.Option("--db", help="database URL (sqlite:///FILE or postgresql://...); $GISTCDS_DB"),
+    typer.Option(
+        "--db", metavar="URL", help="database URL (sqlite:///FILE or postgresql://...); $GISTCDS_DB"
+    ),
 ]
 
 
 def register(app: typer.Typer) -> None:
     """Attach the service commands to the ``gistcds`` app."""
-    app.command("serve", help=COMMANDS["serve"])(serve_cmd)
-    token = typer.Typer(help=COMMANDS["token"], no_args_is_help=True)
-    token.command("create", help="Create a token (and its account if new); printed once.")(
-        token_create_cmd
+    add_command(app, "serve", COMMANDS["serve"], serve_cmd)
+    token = new_group(COMMANDS["token"])
+    add_command(
+        token, "create", "Create a token (and its account if new); printed once.", token_create_cmd
     )
-    token.command("revoke", help="Revoke a token by id, or every token of an account.")(
-        token_revoke_cmd
+    add_command(
+        token, "revoke", "Revoke a token by id, or every token of an account.", token_revoke_cmd
     )
-    token.command("list", help="List tokens (never the tokens themselves).")(token_list_cmd)
+    add_command(token, "list", "List tokens (never the tokens themselves).", token_list_cmd)
     app.add_typer(token, name="token")
-    db = typer.Typer(help=COMMANDS["db"], no_args_is_help=True)
-    db.command("upgrade", help="Apply every pending migration.")(db_upgrade_cmd)
-    db.command("current", help="Print the database's revision and this program's.")(db_current_cmd)
+    db = new_group(COMMANDS["db"])
+    add_command(db, "upgrade", "Apply every pending migration.", db_upgrade_cmd)
+    add_command(db, "current", "Print the database's revision and this program's.", db_current_cmd)
     app.add_typer(db, name="db")
-    audit = typer.Typer(help=COMMANDS["audit"], no_args_is_help=True)
-    audit.command("export", help="Write the audit log as JSON lines, oldest first.")(
-        audit_export_cmd
+    audit = new_group(COMMANDS["audit"])
+    add_command(
+        audit, "export", "Write the audit log as JSON lines, oldest first.", audit_export_cmd
     )
     app.add_typer(audit, name="audit")
 
@@ -88,11 +91,15 @@ def log_config(level: str) -> dict[str, Any]:
 
 
 def serve_cmd(
-    host: Annotated[str, typer.Option("--host", help="address to bind")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="address to bind")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port to listen on")] = 8000,
     db: Db = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes")] = 1,
-    log_level: Annotated[str, typer.Option("--log-level")] = "info",
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="debug, info, warning or error")
+    ] = "info",
 ) -> None:
     def body() -> int:
         import uvicorn
@@ -124,7 +131,7 @@ def serve_cmd(
 
 
 def token_create_cmd(
-    name: Annotated[str, typer.Option("--name", help="account name")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="account name")],
     role: Annotated[str, typer.Option("--role", help="clinician, researcher or admin")],
     db: Db = None,
 ) -> None:
@@ -216,7 +223,9 @@ def db_current_cmd(db: Db = None) -> None:
 
 
 def audit_export_cmd(
-    out: Annotated[Path | None, typer.Option("--out", help="file (default: stdout)")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="file (default: stdout)")
+    ] = None,
     after: Annotated[int, typer.Option("--after", min=0, help="only rows after this id")] = 0,
     db: Db = None,
 ) -> None:

@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from gistcds.cli import COMMANDS, EXIT_INTERNAL, EXIT_OK, guarded
+from gistcds.cli_base import COMMANDS, EXIT_INTERNAL, EXIT_OK, guarded
+from gistcds.cli_common import add_command, new_group
 
 __all__ = ["register", "trials_import_cmd"]
 
@@ -27,9 +28,9 @@ HEADER = (
 
 def register(app: typer.Typer) -> None:
     """Attach the ``trials`` group to the app."""
-    group = typer.Typer(help=HELP, no_args_is_help=True)
-    group.command("import", help="Merge a ClinicalTrials.gov API v2 JSON export.")(
-        trials_import_cmd
+    group = new_group(HELP)
+    add_command(
+        group, "import", "Merge a ClinicalTrials.gov API v2 JSON export.", trials_import_cmd
     )
     app.add_typer(group, name="trials")
 

@@ -66,10 +66,13 @@ class ThreadExecutor:
 class DaskExecutor:
     """Items as Dask tasks: on ``address``'s scheduler, or on a local cluster started here.
 
-    Use as a context manager so a local cluster is shut down afterwards.
+    Use as a context manager so a local cluster is shut down afterwards. A scheduler that
+    cannot be reached fails within ``CONNECT_TIMEOUT_S`` seconds with an ``InputError``
+    naming the address (Dask's own default waits 30 s and then reports an ``OSError``).
     """
 
     in_process = False
+    CONNECT_TIMEOUT_S = 5  # as gistcds.cohort.cluster
 
     def __init__(self, address: str | None = None, n_workers: int | None = None) -> None:
         self.address = address
@@ -81,7 +84,7 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         if self.address:
-            self._client = Client(self.address)  # type: ignore[no-untyped-call]
+            self._client = self._connect(Client, self.address)
         else:
             self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=self.n_workers or 2,
@@ -91,6 +94,18 @@ class DaskExecutor:
             )
             self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
         return self
+
+    def _connect(self, client: Any, address: str) -> Any:
+        from gistcds.errors import InputError, Problem
+
+        try:
+            return client(address, timeout=self.CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError, ValueError) as exc:
+            message = (
+                f"cannot reach a Dask scheduler at {address!r} within {self.CONNECT_TIMEOUT_S} s "
+                f"({type(exc).__name__}); is it running, and is the address tcp://HOST:PORT?"
+            )
+            raise InputError([Problem("--scheduler", message)]) from None
 
     def __exit__(self, *exc: object) -> None:
         if self._client is not None:

@@ -45,3 +45,8 @@ class Assessment(Out):
     warnings: list[str] = Field(
         default_factory=list, description="what the engines could not do, in plain words"
     )
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The assessment as JSON, exactly as ``gistcds assess --format json`` prints it
+        (CONTRACT.md "Assessment output")."""
+        return self.model_dump_json(indent=indent)

@@ -61,6 +61,11 @@ def parse_json(data: bytes, name: str = "<input>") -> Any:
             ]
         ) from None
     except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's int-to-text limit
+            limit = sys.get_int_max_str_digits()
+            raise InputError(
+                [Problem("", f"{name}: a number has more than {limit} digits")]
+            ) from None
         raise InputError([Problem("", f"{name}: {exc}")]) from None
     except RecursionError:
         raise InputError([Problem("", f"{name}: JSON nested too deeply")]) from None

@@ -47,12 +47,21 @@ def _escaped(text: str) -> str:
 
 
 def _shown(value: Any) -> str:
+    if _huge(value):  # too long to repeat (and past Python's int-to-text limit for some)
+        return f"a number of {_digits(value)} digits"
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
-        text = repr(value)
+        text = type(value).__name__
     text = _escaped(text)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _digits(value: int) -> int:
+    """Decimal digits of a large int without converting it to text."""
+    value = abs(value)
+    n = int(value.bit_length() * 0.30102999566398) + 1
+    return n if value >= 10 ** (n - 1) else n - 1
 
 
 def _number(value: Any) -> str:
@@ -80,9 +89,13 @@ def _message(err: ErrorDetails) -> str:
         return "unknown field"
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "")
+        if " or " not in expected and "," not in expected:  # one allowed value
+            return f"must be {json.dumps(expected)}"
         return f"must be one of {expected}"
     if kind.startswith("int"):
         return "must be a whole number"
+    if kind.startswith("float") and _huge(err.get("input")):
+        return "must be a smaller number"
     if kind.startswith("float"):
         return "must be a number"
     if kind.startswith("bool"):
@@ -101,11 +114,26 @@ def _message(err: ErrorDetails) -> str:
         return "must be a list"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "must be an object"
-    if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} items"
-    if kind == "too_long":
-        return f"must have at most {ctx.get('max_length')} items"
+    if kind in ("too_short", "too_long"):
+        return _length(kind, err)
     return _plain(str(err["msg"]))
+
+
+def _huge(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200
+
+
+def _length(kind: str, err: ErrorDetails) -> str:
+    """``must not be empty``, ``must have at least 2 items``, ``at most 1 item``."""
+    ctx = err.get("ctx") or {}
+    if kind == "too_short":
+        n = int(ctx.get("min_length", 1))
+        if n == 1:
+            return "must not be empty"
+        return f"must have at least {n} items"
+    n = int(ctx.get("max_length", 0))
+    noun = "characters" if isinstance(err.get("input"), str) else "items"
+    return f"must have at most {n} {noun if n != 1 else noun[:-1]}"
 
 
 def _plain(msg: str) -> str:
@@ -122,7 +150,7 @@ def problems_from(error: ValidationError, prefix: Sequence[str | int] = ()) -> l
     for err in error.errors(include_url=False):
         loc = [*prefix, *err["loc"]]
         message = _message(err)
-        if err["type"] not in ("missing",) and "got " not in message:
+        if err["type"] != "missing" and message != "must not be empty" and "got " not in message:
             message += f", got {_shown(err.get('input'))}"
         out.append(Problem(json_path(loc), message))
     return out

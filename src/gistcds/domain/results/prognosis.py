@@ -7,13 +7,16 @@ Everything else here explains where the numbers come from.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
 from gistcds.domain.confidence import Confidence
 from gistcds.domain.results.base import Out
 from gistcds.domain.results.genotype import GenotypeClass
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Endpoint = Literal["PFS", "OS"]
 """What a survival estimate answers: progression-free or overall survival."""
@@ -141,6 +144,23 @@ class SurvivalEstimate(Noted):
     data_until_basis: str | None = Field(
         default=None, description="which published figure sets data_until_months"
     )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The curve as a pandas DataFrame: ``months``, ``survival`` and the ``lower`` /
+        ``upper`` band at the same months (NaN where the band has no point). pandas is
+        imported only here."""
+        import pandas as pd
+
+        lower, upper = dict(self.lower), dict(self.upper)
+        nan = float("nan")
+        return pd.DataFrame(
+            {
+                "months": [m for m, _ in self.curve],
+                "survival": [s for _, s in self.curve],
+                "lower": [lower.get(m, nan) for m, _ in self.curve],
+                "upper": [upper.get(m, nan) for m, _ in self.curve],
+            }
+        )
 
 
 class OptionPrognosis(Noted):
