@@ -185,3 +185,18 @@ def test_patient_hazard_ratios_reach_the_simulated_line(kb: Any) -> None:
     slow = simulate_python(adjusted, 20_000, seed=3)
     assert np.median(slow.line_times[0]) == pytest.approx(24.7 / 2.56, rel=0.04)
     assert np.median(fast.os) < np.median(run(plain, 100_000, seed=3).os)
+
+
+def test_simulate_compares_each_genotype_only_with_its_own_published_os(kb: Any) -> None:
+    """Issue 19 item 7: `simulate --genotype KIT_exon13` ran the standard sequence and was
+    set against the KIT exon 11 first-line OS of CALGB 150105 (60 months), a different
+    population. The rule is the per-patient sequence's (prognosis.spec): compare only when
+    the first line is the OS arm's own genotype group, unadjusted."""
+    exon11 = simulate(kb, genotype_class="KIT_exon11", n=20_000, seed=1)
+    assert exon11.compare_os_arm == "calgb150105_kit11_os"
+    exon9 = simulate(kb, genotype_class="KIT_exon9", n=20_000, seed=1)
+    assert exon9.compare_os_arm == "calgb150105_kit9_os"
+    for other in ("KIT_exon13", "KIT_exon17", "PDGFRA_exon12"):
+        s = simulate(kb, genotype_class=other, n=20_000, seed=1)
+        assert s.compare_os_arm is None and s.difference_months is None, other
+        assert any("No published first-line OS for this genotype" in n for n in s.notes)

@@ -28,7 +28,12 @@ from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import Evidence, evidence
 from gistcds.prognosis.notes import Note, fields
 from gistcds.prognosis.simulate import run
-from gistcds.prognosis.spec import LineSpec, SequenceSpec, build_sequence
+from gistcds.prognosis.spec import (
+    LineSpec,
+    SequenceSpec,
+    build_sequence,
+    first_line_os_comparable,
+)
 
 # Monte Carlo settings (method, not clinical numbers): 20 000 patients give a Monte Carlo
 # standard error of the median OS well under 0.1 month, in a few milliseconds.
@@ -148,13 +153,7 @@ def _trim(ev: Evidence, full: SequenceSpec, k: int) -> _Trimmed:
     against the KIT exon 11 OS)."""
     compare_arm = ev.arms[full.compare_os_arm].arm if full.compare_os_arm else None
     first_arm = ev.arms[full.lines[0].arm_id].arm
-    comparable = (
-        k == 0
-        and compare_arm is not None
-        and not full.lines[0].fallback
-        and full.lines[0].hazard_ratio == 1.0
-        and compare_arm.group == first_arm.group
-    )
+    comparable = k == 0 and first_line_os_comparable(ev, full)
     spec = dataclasses.replace(
         full,
         lines=full.lines[k:],

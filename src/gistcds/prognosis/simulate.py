@@ -17,6 +17,7 @@ identical arrays.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from dataclasses import dataclass, field
@@ -27,7 +28,14 @@ from numpy.typing import NDArray
 from gistcds.executors import Executor, SerialExecutor
 from gistcds.knowledge import KnowledgeBase
 from gistcds.prognosis.curves import Curve
-from gistcds.prognosis.spec import LineSpec, SequenceSpec, build_sequence
+from gistcds.prognosis.evidence import evidence
+from gistcds.prognosis.notes import Note
+from gistcds.prognosis.spec import (
+    LineSpec,
+    SequenceSpec,
+    build_sequence,
+    first_line_os_comparable,
+)
 
 __all__ = [
     "DEFAULT_CHUNK",
@@ -245,7 +253,19 @@ def simulate(
     executor: Executor | None = None,
     chunk_size: int = DEFAULT_CHUNK,
 ) -> SimulationSummary:
+    """A population simulation of the sequence; the published first-line OS is named for
+    comparison only where it describes the simulated first line (its own genotype group)."""
     spec = build_sequence(kb, genotype_class=genotype_class, sequence_id=sequence_id)
+    if spec.compare_os_arm is not None and not first_line_os_comparable(evidence(kb), spec):
+        arm = evidence(kb).arms[spec.compare_os_arm].arm
+        note = Note(
+            "first_line_os_not_compared",
+            f"No published first-line OS for this genotype: {arm.trial} ({arm.group}) "
+            "describes another population and is not shown for comparison.",
+        )
+        spec = dataclasses.replace(
+            spec, compare_os_arm=None, compare_os_median=None, notes=(*spec.notes, note)
+        )
     return summarise(spec, run(spec, n, seed, executor, chunk_size), seed)
 
 

@@ -169,3 +169,18 @@ def build_sequence(
         notes=tuple(notes),
         source_ids=tuple(sorted(sources)),
     )
+
+
+def first_line_os_comparable(ev: Evidence, spec: SequenceSpec) -> bool:
+    """Whether the sequence's published first-line OS is a fair yardstick for it: only when
+    its first line is that OS arm's own genotype group, unadjusted (never a proxy or an
+    all-comers first line, e.g. a KIT exon 13 simulation against the KIT exon 11 OS)."""
+    if spec.compare_os_arm is None or not spec.lines:
+        return False
+    first = spec.lines[0]
+    compare_group = ev.arms[spec.compare_os_arm].arm.group
+    return (
+        not first.fallback
+        and first.hazard_ratio == 1.0
+        and compare_group == ev.arms[first.arm_id].arm.group
+    )
