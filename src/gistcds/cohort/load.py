@@ -105,7 +105,7 @@ def typed_part(part: pd.DataFrame, spec: Spec) -> tuple[pd.DataFrame, list[tuple
     for c in spec.numbers:
         out[c] = _num(part[c]).to_numpy()
     keep = out["time"].notna() & out["event"].notna() & ~bad_t & ~bad_e & chosen
-    out = out[keep.to_numpy()]
+    out = out[keep.to_numpy()].copy()  # a frame of its own, not a view of the filtered one
     out["event"] = out["event"].astype(np.int8)
     return out.reset_index(drop=True), problems
 
