@@ -8,9 +8,7 @@ ink follow the single-patient report (``gistcds.report.plots``' public palette).
 
 from __future__ import annotations
 
-import html
 import io
-import re
 from typing import Any
 
 from gistcds.cohort.calibrate import CalibrationResult
@@ -52,24 +50,14 @@ def _plt() -> Any:
 
 
 def _svg(fig: Any, name: str, title: str, desc: str) -> str:
+    """The figure as an inline, accessible <svg>, serialised as the patient report's are."""
+    from gistcds.report.plots.base import svg_element
+
     plt = _plt()
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    svg = re.sub(r'id="([^"]+)"', rf'id="{name}-\1"', svg)
-    svg = re.sub(r'(xlink:href|href)="#([^"]+)"', rf'\1="#{name}-\2"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{name}-\1)", svg)
-    head = f'<svg role="img" aria-labelledby="{name}-t {name}-d" class="plot"'
-    svg = svg.replace("<svg", head, 1)
-    close = svg.index(">") + 1
-    meta = (
-        f'<title id="{name}-t">{html.escape(title)}</title>'
-        f'<desc id="{name}-d">{html.escape(desc)}</desc>'
-    )
-    return (svg[:close] + meta + svg[close:]).strip()
+    return svg_element(buf.getvalue(), name, title, desc)
 
 
 def km_plot(res: SurvivalResult, name: str = "km", title: str = "Kaplan–Meier") -> str:

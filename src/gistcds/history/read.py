@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gistcds.domain.calendar import months_between
 from gistcds.domain.facts import LineFact, LineStop
 from gistcds.domain.patient import Patient, Setting, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
@@ -22,7 +23,6 @@ from gistcds.knowledge.schema import history, therapy_drugs, therapy_interaction
 __all__ = ["advanced_lines", "read_facts"]
 
 _PERIOPERATIVE = (Setting.adjuvant, Setting.neoadjuvant)
-_MONTH_DAYS = 30.4375
 
 
 def advanced_lines(patient: Patient, policy: history.AdvancedLines) -> list[TherapyLine]:
@@ -125,7 +125,7 @@ def _imaging_facts(response: list[TimepointResponse], last: TherapyLine | None) 
         "latest_target": latest.recist_target if latest else "none",
         "latest_note_kinds": list(latest.note_kinds) if latest else [],
         "latest_reading": latest.reading.code if latest and latest.reading else "none",
-        "months_on_line": round((latest.date - last.start).days / _MONTH_DAYS, 1)
+        "months_on_line": round(months_between(last.start, latest.date), 1)
         if latest is not None and last is not None and last.start
         else None,
     }

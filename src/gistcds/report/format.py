@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from gistcds.domain.calendar import DAYS_PER_MONTH
+
 __all__ = [
     "GENOTYPE_NAMES",
     "NOT_APPLICABLE",
@@ -131,7 +133,7 @@ def add_months(start: dt.date, months: float) -> dt.date:
     day = min(start.day, calendar.monthrange(year, month)[1])
     out = dt.date(year, month, day)
     frac = months - whole
-    return out + dt.timedelta(days=round(frac * 30.4375)) if frac else out
+    return out + dt.timedelta(days=round(frac * DAYS_PER_MONTH)) if frac else out
 
 
 def month_text(day: dt.date) -> str:

@@ -9,6 +9,8 @@ import itertools
 import re
 from typing import Any
 
+from gistcds.domain.calendar import months_between
+
 __all__ = [
     "FIG_FULL",
     "FIG_HALF",
@@ -21,6 +23,7 @@ __all__ = [
     "months",
     "plt",
     "spread",
+    "svg_element",
     "to_svg",
 ]
 
@@ -76,8 +79,13 @@ def to_svg(fig: Any, name: str, title: str, desc: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     pyplot.close(fig)
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
+    return svg_element(buf.getvalue(), name, title, desc)
+
+
+def svg_element(document: str, name: str, title: str, desc: str) -> str:
+    """matplotlib's SVG document as an inline, accessible <svg> element (also the cohort
+    report's): ids prefixed with ``name``, a title and a description for screen readers."""
+    svg = document[document.index("<svg") :]
     # matplotlib's RDF block names its web site; the report carries no URL but namespaces.
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     # Ids from different figures must not collide inside one HTML page.
@@ -102,7 +110,7 @@ def to_svg(fig: Any, name: str, title: str, desc: str) -> str:
 
 
 def months(d0: dt.date, d: dt.date) -> float:
-    return (d - d0).days / 30.4375
+    return months_between(d0, d)
 
 
 def spread(values: list[float], gap: float) -> list[float]:
