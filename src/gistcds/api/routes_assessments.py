@@ -34,7 +34,8 @@ def require_json(request: Request) -> None:
         raise ApiError(415, f"send the patient as application/json, not {kind or 'nothing'}")
 
 
-def _found(caller: Caller, assessment_id: str, action: str) -> StoredAssessment:
+def found_assessment(caller: Caller, assessment_id: str, action: str) -> StoredAssessment:
+    """The stored assessment, its read audited; 404 when there is none."""
     record = caller.store.get_assessment(assessment_id)
     if record is None:
         raise ApiError(404, "no assessment with this id")
@@ -83,7 +84,7 @@ async def create_assessment(
 def get_assessment(
     assessment_id: AssessmentId, caller: Annotated[Caller, Depends(clinician)]
 ) -> Response:
-    record = _found(caller, assessment_id, "assessment.read")
+    record = found_assessment(caller, assessment_id, "assessment.read")
     return Response(record_json(record), media_type="application/json")
 
 
@@ -120,7 +121,7 @@ def _report_route(pdf: bool) -> Any:
         caller: Annotated[Caller, Depends(clinician)],
         kb: Annotated[KnowledgeBase, Depends(get_kb)],
     ) -> Response:
-        record = await run_blocking(_found, caller, assessment_id, action)
+        record = await run_blocking(found_assessment, caller, assessment_id, action)
         body = await run_blocking(render_report, record, kb, pdf)
         name = f"gistcds-{record.id}.{'pdf' if pdf else 'html'}"
         headers = {"Content-Disposition": f'inline; filename="{name}"'}

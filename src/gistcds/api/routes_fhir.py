@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from gistcds.api.deps import Caller, clinician, get_kb
 from gistcds.api.errors import ApiError, documented
-from gistcds.api.routes_assessments import AssessmentId
+from gistcds.api.routes_assessments import AssessmentId, found_assessment
 from gistcds.api.schemas import FhirAssessmentRecord
 from gistcds.api.service import record_json, run_blocking, stored_inputs
 from gistcds.api.service import store_assessment as _store
@@ -121,9 +121,6 @@ async def assessment_fhir(
     caller: Annotated[Caller, Depends(clinician)],
     kb: Annotated[KnowledgeBase, Depends(get_kb)],
 ) -> Response:
-    record = caller.store.get_assessment(assessment_id)
-    if record is None:
-        raise ApiError(404, "no assessment with this id")
+    record = await run_blocking(found_assessment, caller, assessment_id, "assessment.fhir")
     body = await run_blocking(_bundle, record, kb)
-    caller.audit("assessment.fhir", record_id=record.id, patient_id=record.patient_id)
     return Response(body, media_type=FHIR_JSON)
