@@ -90,6 +90,11 @@ def test_replayed_jti(secured: Any, keys: Keys) -> None:
     _refused(_call(secured, keys.token(AUD, jti="once-only")), "replay")  # new token, same jti
 
 
+def test_a_jti_too_long_to_keep_is_refused(secured: Any, keys: Keys) -> None:
+    _refused(_call(secured, keys.token(AUD, jti="x" * 256)), "jti longer than 255")
+    assert _call(secured, keys.token(AUD, jti="y" * 255)).status_code == 200
+
+
 def test_bad_signature_and_unknown_key(secured: Any, keys: Keys, tmp_path: Path) -> None:
     impostor = Keys(tmp_path, kid=KID)  # same kid, another private key
     _refused(_call(secured, impostor.token(AUD)), "bad signature")

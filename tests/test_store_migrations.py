@@ -32,7 +32,8 @@ def _one_assessment(s: Store) -> str:
 
 def test_upgrade_creates_every_table_at_head(store: Store) -> None:
     tables = set(inspect(store.engine).get_table_names())
-    assert {"accounts", "tokens", "assessments", "audit_log", "service_secrets"} <= tables
+    expected = {"accounts", "tokens", "assessments", "audit_log", "service_secrets", "cds_nonces"}
+    assert expected <= tables
     assert current_revision(store.engine) == head_revision()
     assert store.ping()
 

@@ -7,8 +7,8 @@ trusts (``Settings.cds_jwks``, a file or an https URL), and the claims ``iss`` (
 (a nonce: a second use of the same ``iss``+``jti`` before it expires is refused). Every
 refusal is a 401 naming what was wrong, never the token. PyJWT does the cryptography.
 
-The replay cache lives in the process; with ``gistcds serve --workers N`` each worker keeps
-its own (docs/service.md says so).
+Nonces are kept by the caller's ``first_use`` (the service passes the store's, a database
+table), so a replay is refused whichever worker or host receives it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,11 @@ import jwt
 from gistcds.api.errors import ApiError
 from gistcds.api.settings import Settings
 
-__all__ = ["ALGORITHMS", "CdsClient", "CdsVerifier", "ReplayCache"]
+__all__ = ["ALGORITHMS", "CdsClient", "CdsVerifier", "FirstUse"]
 
 ALGORITHMS = ["ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
 LEEWAY_S = 30
+MAX_JTI = 255  # the nonce table's column
 MAX_LIFETIME_S = 3600  # a token valid longer than this is refused (the spec: short-lived)
 CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
 
@@ -45,30 +47,16 @@ def _refuse(message: str) -> ApiError:
     return ApiError(401, f"CDS client token refused: {message}", headers=CHALLENGE)
 
 
-@dataclass
-class ReplayCache:
-    """``(iss, jti)`` pairs seen, kept until their token expires."""
-
-    seen: dict[tuple[str, str], float] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def first_use(self, iss: str, jti: str, exp: float) -> bool:
-        now = time.time()
-        with self.lock:
-            for key in [k for k, until in self.seen.items() if until < now - LEEWAY_S]:
-                del self.seen[key]
-            if (iss, jti) in self.seen:
-                return False
-            self.seen[(iss, jti)] = exp
-            return True
+FirstUse = Callable[[str, str, float], bool]
+"""``(iss, jti, keep_until_epoch_s)`` -> True the first time the pair is seen."""
 
 
 class CdsVerifier:
     """Checks CDS client JWTs against the configured JWK Set and issuers."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, first_use: FirstUse) -> None:
         self.settings = settings
-        self.replay = ReplayCache()
+        self.first_use = first_use
         self._keys: jwt.PyJWKSet | None = None
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
@@ -143,6 +131,8 @@ class CdsVerifier:
         iss, jti, exp = str(claims["iss"]), str(claims["jti"]), float(claims["exp"])
         if exp - time.time() > MAX_LIFETIME_S:
             raise _refuse(f"exp more than {MAX_LIFETIME_S} s ahead")
-        if not self.replay.first_use(iss, jti, exp):
+        if len(jti) > MAX_JTI:
+            raise _refuse(f"jti longer than {MAX_JTI} characters")
+        if not self.first_use(iss, jti, exp + LEEWAY_S):
             raise _refuse("jti already used (replay)")
         return CdsClient(iss=iss, jti=jti)

@@ -12,6 +12,7 @@ besides. Nothing clinical is decided here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from typing import Annotated, Any
@@ -80,11 +81,16 @@ FEEDBACK_BODY: dict[str, Any] = {
 }
 
 
-def _verifier(request: Request, settings: Settings) -> CdsVerifier:
+def _verifier(request: Request, settings: Settings, store: Store) -> CdsVerifier:
     state = request.app.state
     with _LOCK:
         if getattr(state, "cds_verifier", None) is None:
-            state.cds_verifier = CdsVerifier(settings)
+
+            def first_use(iss: str, jti: str, keep_until: float) -> bool:
+                until = dt.datetime.fromtimestamp(keep_until, dt.UTC)
+                return store.first_use_nonce(iss, jti, until)
+
+            state.cds_verifier = CdsVerifier(settings, first_use)
     verifier: CdsVerifier = state.cds_verifier
     return verifier
 
@@ -100,7 +106,8 @@ def _caller(
     """The verified client (in a worker thread: a JWK Set URL may be fetched)."""
     url = f"{base_url(request, settings)}/cds-services/{service_id}"
     audiences = [f"{url}/feedback", url] if feedback else [url]
-    client = _verifier(request, settings).verify(request.headers.get("authorization"), audiences)
+    verifier = _verifier(request, settings, store)
+    client = verifier.verify(request.headers.get("authorization"), audiences)
     return make_caller(request, store, Principal(name=f"cds:{client.iss}", role=None)), client
 
 

@@ -1,4 +1,5 @@
-"""Storage of the service: assessments, accounts and tokens, the audit log (SQLAlchemy 2).
+"""Storage of the service (SQLAlchemy 2): assessments, accounts and tokens, the audit log,
+CDS client nonces.
 
 ``Store.open(url)`` connects to SQLite (default ``./gistcds.db``, WAL) or PostgreSQL and
 applies the Alembic migrations shipped in ``store/migrations``. Stored assessments and audit
@@ -12,6 +13,7 @@ from gistcds.store.assessments import AssessmentStore
 from gistcds.store.audit import AuditStore
 from gistcds.store.engine import default_url, make_engine, normalise_url, redacted
 from gistcds.store.migrate import current_revision, head_revision, upgrade
+from gistcds.store.nonces import NonceStore
 from gistcds.store.records import (
     ROLES,
     AuditEntry,
@@ -23,7 +25,7 @@ from gistcds.store.records import (
 )
 
 
-class Store(AssessmentStore, AccountStore, AuditStore):
+class Store(AssessmentStore, AccountStore, AuditStore, NonceStore):
     """Every table of the service behind one object (one per process)."""
 
 

@@ -98,4 +98,13 @@ class ServiceSecret(Base):
     value: Mapped[str] = mapped_column(String(128))
 
 
+class CdsNonce(Base):
+    """A CDS client JWT's ``(iss, jti)`` already used, kept until the token expires (replay)."""
+
+    __tablename__ = "cds_nonces"
+    iss: Mapped[str] = mapped_column(String(255), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 IMMUTABLE_TABLES = ("assessments", "audit_log")
