@@ -107,3 +107,15 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(store: Store) -> None:
         )
     )
     assert (mode, sync) == ("wal", 2)
+
+
+def test_the_migrations_build_exactly_the_models_tables(store: Store) -> None:
+    """The SQLAlchemy models and the Alembic migrations describe the same schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from gistcds.store.models import Base
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
