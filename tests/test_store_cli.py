@@ -52,8 +52,8 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert "database empty" in _run("db", "current", "--db", db)[1]
     code, out, _ = _run("db", "upgrade", "--db", db)
-    assert code == 0 and "at revision 0001" in out
-    assert "database 0001; program 0001" in _run("db", "current", "--db", db)[1]
+    assert code == 0 and "at revision 0002" in out
+    assert "database 0002; program 0002" in _run("db", "current", "--db", db)[1]
     code, _, err = _run("db", "upgrade", "--db", "mysql://nowhere/x")
     assert code == 2 and "--db: unsupported database 'mysql'" in err
 
