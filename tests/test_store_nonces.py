@@ -11,17 +11,20 @@ from sqlalchemy import func, inspect, select
 from gistcds.store import Store, current_revision, upgrade
 from gistcds.store.models import CdsNonce
 
-SOON = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+
+def soon() -> dt.datetime:
+    """Five minutes from now, taken when the test runs (a long suite outlives a constant)."""
+    return dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
 
 
 def test_a_nonce_is_used_once_across_two_processes_stores(db_url: str) -> None:
     worker_a, worker_b = Store.open(db_url), Store.open(db_url)  # two engines, one database
     try:
-        assert worker_a.first_use_nonce("https://ehr.example.org", "n-1", SOON)
-        assert not worker_b.first_use_nonce("https://ehr.example.org", "n-1", SOON)
-        assert not worker_a.first_use_nonce("https://ehr.example.org", "n-1", SOON)
+        assert worker_a.first_use_nonce("https://ehr.example.org", "n-1", soon())
+        assert not worker_b.first_use_nonce("https://ehr.example.org", "n-1", soon())
+        assert not worker_a.first_use_nonce("https://ehr.example.org", "n-1", soon())
         # the pair is the key: the same jti from another issuer is another nonce
-        assert worker_b.first_use_nonce("https://other.example.org", "n-1", SOON)
+        assert worker_b.first_use_nonce("https://other.example.org", "n-1", soon())
     finally:
         worker_a.close()
         worker_b.close()
@@ -30,10 +33,10 @@ def test_a_nonce_is_used_once_across_two_processes_stores(db_url: str) -> None:
 def test_expired_nonces_are_deleted(store: Store) -> None:
     past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     assert store.first_use_nonce("iss", "old", past)
-    assert store.first_use_nonce("iss", "new", SOON)  # this call purges "old"
+    assert store.first_use_nonce("iss", "new", soon())  # this call purges "old"
     kept = store.read(lambda c: c.scalars(select(CdsNonce.jti)).all())
     assert kept == ["new"]
-    assert store.first_use_nonce("iss", "old", SOON)  # its token has expired anyway
+    assert store.first_use_nonce("iss", "old", soon())  # its token has expired anyway
 
 
 def test_concurrent_first_uses_admit_exactly_one(store: Store) -> None:
@@ -41,7 +44,7 @@ def test_concurrent_first_uses_admit_exactly_one(store: Store) -> None:
     lock = threading.Lock()
 
     def use() -> None:
-        ok = store.first_use_nonce("iss", "raced", SOON)
+        ok = store.first_use_nonce("iss", "raced", soon())
         with lock:
             results.append(ok)
 
