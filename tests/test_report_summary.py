@@ -58,7 +58,10 @@ def test_summary_comes_first_and_answers_in_one_screen(kb: KnowledgeBase) -> Non
     assert texts[5] == "Adjuvant imatinib 400 mg/day for 3 years"
     assert texts[6].startswith("not applicable: fewer than two CT time points")
     first_visit = min(v.month for v in assessment.followup)
-    assert texts[7].startswith(add_months(GENERATED.date(), first_visit).isoformat() + ": CT")
+    surgery = dt.date(2026, 9, 1)  # primary.resection_date: the schedule counts from it
+    assert texts[7].startswith(
+        f"{add_months(surgery, first_visit).isoformat()} (from surgery on 2026-09-01): CT"
+    )
     text = _text(data)
     assert text.index("1. Summary") < text.index("2. Patient") < text.index("3. Genotype")
     html = render_html(data)
@@ -82,7 +85,7 @@ def test_summary_names_the_cautions_that_matter_most(kb: KnowledgeBase) -> None:
 
 
 def test_follow_up_rows_are_dates_with_identical_visits_collapsed(kb: KnowledgeBase) -> None:
-    from gistcds.report.build_options import followup
+    from gistcds.report.build_followup import followup
 
     visits = [
         FollowupVisit(month=m, exam="CT abdomen/pelvis", source_ids=["joensuu2015"])
