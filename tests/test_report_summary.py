@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,14 @@ def test_every_example_reads_at_80_columns(path: Path, kb: KnowledgeBase) -> Non
     assert max(len(line) for line in lines) <= 80
     assert "…" not in text
     assert "1. Summary" in text and lines[-1].startswith("Decision support")
+    # the genotype tables break no word (once "juxtamembra" / "ne" on two lines)
+    g = build_report(patient, assessment, kb, GENERATED).genotype
+    rows = [*g.variants, *g.secondary] if g else []
+    words = {w for r in rows for cell in r.cells for w in cell.split() if len(w) <= 20}
+    # no percentage cut from its number in the response table (once "38 HU (-2.6" / "%)")
+    assert not re.search(r"^\s+\(?[+-]?[\d.]* ?%\)?\s*$", text, re.MULTILINE)
+    tables = text[text.find("\nVariants") : text.find("\nDrug sensitivity")]
+    assert [w for w in sorted(words) if w not in tables] == []
 
 
 def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: KnowledgeBase) -> None:
