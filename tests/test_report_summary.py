@@ -83,6 +83,7 @@ def test_summary_names_the_cautions_that_matter_most(kb: KnowledgeBase) -> None:
     assert "critical" not in severities and cautions[0].flag == "warn"
     response = next(line for line in data.summary if line.topic == "Response")
     assert response.flag == "alert" and "progression" in response.text
+    assert response.text.startswith("latest CT 2025-08-11: read as progression (RECIST PD")
 
 
 def test_follow_up_rows_are_dates_with_identical_visits_collapsed(kb: KnowledgeBase) -> None:
@@ -209,3 +210,17 @@ def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: Knowl
     assert "age 84 years" in text and "albumin 28 g/L" in text
     assert "supplied, not used" in text
     assert "older age (OS, unknown)" not in text and "albumin (OS, unknown)" not in text
+
+
+def test_engine_warnings_are_headed_as_warnings(kb: KnowledgeBase) -> None:
+    """The progression example's warning (generalized progression on the latest CT) is
+    something to act on, not something that "could not be assessed"."""
+    patient, assessment = _example("progression-after-imatinib", kb)
+    data = build_report(patient, assessment, kb, GENERATED)
+    assert any("generalized progression" in w for w in data.warnings)
+    text = _text(data)
+    assert "What could not be assessed" not in text
+    warnings = text[text.index("Warnings ─") : text.index("References ─")]
+    assert "• generalized progression (L3, L1, L2)" in warnings
+    html = render_html(data)
+    assert '<h2 id="warnings-h">Warnings</h2>' in html
