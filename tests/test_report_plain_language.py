@@ -25,7 +25,7 @@ GENERATED = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 SNAKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 DOTTED_FIELD = re.compile(r"\bsee [a-z_]+\.[a-z_]+", re.IGNORECASE)
 DOCS = re.compile(r"\bdocs/[\w.-]+", re.IGNORECASE)
-RULE_ID = re.compile(r"\b(?:FU|FP|TX|PR|GX|RK)-[A-Z0-9-]+\b")
+RULE_ID = re.compile(r"\b(?:(?:FU|FP|TX|PR|GX|RK)-[A-Z0-9-]+|[A-Z]{2}-\d{2}[A-Z0-9-]*)\b")
 DOUBLE_DOT = re.compile(r"et al\.\.")
 QUOTED_SOURCE_ID = re.compile(r"\[[a-z][a-z-]*\d{4}[a-z0-9]*\]")  # [heinrich2008]
 DOUBLED_WORD = re.compile(r"\b(?P<w>[A-Za-z]{3,}) (?P=w)\b")  # "status status"
@@ -121,7 +121,7 @@ def test_no_identifier_in_clinical_text(name: str, doc: dict[str, object]) -> No
 
 def test_the_scanner_finds_what_it_should() -> None:
     sample = (
-        "very_low; see genotype.sensitivity; See docs/prognosis.md; FU-03-04; et al..; "
+        "very_low; see genotype.sensitivity; See docs/prognosis.md; FU-03-04; et al..; (MF-01); "
         "12 mitoses/5 mm2; p.Trp557_Lys558del; median 60 months [heinrich2008]; "
         "registry status status not found"
     )
@@ -131,6 +131,7 @@ def test_the_scanner_finds_what_it_should() -> None:
             "see genotype.sensitivity",
             "docs/prognosis.md",
             "FU-03-04",
+            "MF-01",
             "et al..",
             "/5 mm",
             "[heinrich2008]",
