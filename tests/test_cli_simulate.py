@@ -43,7 +43,7 @@ def test_genotype_is_case_insensitive(spelt: str) -> None:
 def test_genotype_without_a_published_sequence_is_a_user_error() -> None:
     p = run("simulate", "--genotype", "pdgfra_d842v", "--patients", "10")
     assert p.returncode == 2
-    assert p.stderr.startswith("--genotype: ") and "PDGFRA_D842V" in p.stderr
+    assert p.stderr.startswith("--genotype: ") and "PDGFRA D842V" in p.stderr
 
 
 def test_genotype_check_raises_input_error() -> None:
@@ -108,3 +108,23 @@ def test_busy_is_silent_for_quick_work_and_when_not_a_terminal() -> None:
         pass
     with busy("writing"):  # pytest's stderr is not a terminal
         pass
+
+
+@pytest.mark.parametrize("cls", genotype_classes())
+def test_text_output_is_plain_clinical_language(cls: str) -> None:
+    """Issue 19 item 2 for `simulate`: no arm id (``calgb150105_kit11_ttp``), no genotype
+    class id (``KIT_exon11``) in the text, its notes or its error; lines fit 80 columns."""
+    from test_report_plain_language import leaks
+
+    res = CliRunner().invoke(
+        build_app(),
+        ["simulate", "--genotype", cls, "--patients", "200"],
+        prog_name="gistcds",
+        env={"COLUMNS": "80"},
+    )
+    assert res.exit_code in (0, 2), res.output
+    text = res.stdout if res.exit_code == 0 else res.stderr.removeprefix("--genotype: ")
+    assert text.strip() and leaks(text) == [], cls
+    if res.exit_code == 0:
+        assert max(len(line) for line in text.splitlines()) <= 80
+        assert "median" in text and "months on line" in text

@@ -130,6 +130,8 @@ def _vary(obj: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
         primary["resection"] = data.draw(
             st.none() | st.sampled_from(["none", "R0", "R1", "R2"]), label="resection"
         )
+        if primary["resection"] == "none":  # a resection date needs a resection
+            primary.pop("resection_date", None)
         primary["nodes"] = data.draw(st.none() | st.sampled_from(["N0", "N1", "NX"]), label="N")
     return {k: v for k, v in obj.items() if v is not None}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,3 +248,12 @@ def test_adding_a_drug_touches_yaml_only(tmp_path: Path) -> None:
     offered = [r for r in a.recommendations if any(i.drug == "testinib" for i in r.regimen)]
     assert offered and offered[0].regimen[0].schedule == "100 mg once daily (test drug)"
     assert not any(c.code == "unknown_drug_name" for c in a.cautions)  # "Testivec" is known
+
+
+def test_every_citation_has_one_full_stop_after_each_part(kb: Any) -> None:
+    """`gistcds kb sources`, the API, FHIR and docs/evidence.md print ``citation()``: an
+    author list ending in "et al." once read "et al.. International consensus ..."."""
+    citations = [s.citation() for s in kb.sources.values()]
+    assert [c for c in citations if ".." in c.split("; ")[0]] == []
+    amar = kb.sources["amar2021"].citation()
+    assert amar.startswith("Amar L, Pacak K, Steichen O, et al. International consensus")

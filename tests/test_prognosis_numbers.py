@@ -249,7 +249,8 @@ def test_simulate_command_says_what_to_quote(kb: KnowledgeBase) -> None:
 
     summary = simulate(kb, genotype_class="KIT_exon11", n=2000, seed=1)
     assert summary.basis.startswith("Model, not a trial result")
-    assert "calgb150105_kit11_os, median 60 months" in summary.basis
+    assert "(CALGB 150105 (S0033 correlative), OS, median 60 months)" in summary.basis
+    assert "calgb150105" not in summary.basis  # the arm by its trial, not its id
     assert summary.as_dict()["basis"] == summary.basis
 
 

@@ -25,9 +25,10 @@ GENERATED = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 SNAKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 DOTTED_FIELD = re.compile(r"\bsee [a-z_]+\.[a-z_]+", re.IGNORECASE)
 DOCS = re.compile(r"\bdocs/[\w.-]+", re.IGNORECASE)
-RULE_ID = re.compile(r"\b(?:FU|FP|TX|PR|GX|RK)-[A-Z0-9-]+\b")
+RULE_ID = re.compile(r"\b(?:(?:FU|FP|TX|PR|GX|RK)-[A-Z0-9-]+|[A-Z]{2}-\d{2}[A-Z0-9-]*)\b")
 DOUBLE_DOT = re.compile(r"et al\.\.")
 QUOTED_SOURCE_ID = re.compile(r"\[[a-z][a-z-]*\d{4}[a-z0-9]*\]")  # [heinrich2008]
+DOUBLED_WORD = re.compile(r"\b(?P<w>[A-Za-z]{3,}) (?P=w)\b")  # "status status"
 UNITS = re.compile(r"\d ?mm2\b|10\^9|10e9|/5 ?mm")  # one unit style: mm², ×10⁹/L, "per 5 mm²"
 
 
@@ -82,6 +83,7 @@ def leaks(text: str) -> list[str]:
     found = [t for t in SNAKE.findall(text) if not HGVS.match(t)]
     for rx in (DOTTED_FIELD, DOCS, RULE_ID, DOUBLE_DOT, UNITS, QUOTED_SOURCE_ID):
         found += rx.findall(text)
+    found += [m.group(0) for m in DOUBLED_WORD.finditer(text)]
     return sorted(set(found))
 
 
@@ -119,8 +121,9 @@ def test_no_identifier_in_clinical_text(name: str, doc: dict[str, object]) -> No
 
 def test_the_scanner_finds_what_it_should() -> None:
     sample = (
-        "very_low; see genotype.sensitivity; See docs/prognosis.md; FU-03-04; et al..; "
-        "12 mitoses/5 mm2; p.Trp557_Lys558del; median 60 months [heinrich2008]"
+        "very_low; see genotype.sensitivity; See docs/prognosis.md; FU-03-04; et al..; (MF-01); "
+        "12 mitoses/5 mm2; p.Trp557_Lys558del; median 60 months [heinrich2008]; "
+        "registry status status not found"
     )
     assert leaks(sample) == sorted(
         {
@@ -128,9 +131,11 @@ def test_the_scanner_finds_what_it_should() -> None:
             "see genotype.sensitivity",
             "docs/prognosis.md",
             "FU-03-04",
+            "MF-01",
             "et al..",
             "/5 mm",
             "[heinrich2008]",
+            "status status",
         }
     )
 
@@ -176,3 +181,10 @@ def test_source_ids_quoted_in_prose_become_citation_numbers(kb) -> None:  # type
     text = cites.mark("median 60 months [heinrich2008]; see [not-a-source]")
     assert text == f"median 60 months [{first[0] + 1}]; see [not-a-source]"
     assert [r.source_id for r in cites.references] == ["casali2022", "heinrich2008"]
+
+
+def test_a_threshold_per_area_reads_without_a_double_space() -> None:
+    """The risk engine's "(> 10 /5 mm2)" once read "(> 10  per 5 mm²)"."""
+    from gistcds.report.format import plain
+
+    assert plain("12 mitoses/5 mm2 (> 10 /5 mm2)") == "12 mitoses per 5 mm² (> 10 per 5 mm²)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,10 @@ def test_summary_comes_first_and_answers_in_one_screen(kb: KnowledgeBase) -> Non
     assert texts[5] == "Adjuvant imatinib 400 mg/day for 3 years"
     assert texts[6].startswith("not applicable: fewer than two CT time points")
     first_visit = min(v.month for v in assessment.followup)
-    assert texts[7].startswith(add_months(GENERATED.date(), first_visit).isoformat() + ": CT")
+    surgery = dt.date(2026, 9, 1)  # primary.resection_date: the schedule counts from it
+    assert texts[7].startswith(
+        f"{add_months(surgery, first_visit).isoformat()} (from surgery on 2026-09-01): CT"
+    )
     text = _text(data)
     assert text.index("1. Summary") < text.index("2. Patient") < text.index("3. Genotype")
     html = render_html(data)
@@ -79,10 +83,11 @@ def test_summary_names_the_cautions_that_matter_most(kb: KnowledgeBase) -> None:
     assert "critical" not in severities and cautions[0].flag == "warn"
     response = next(line for line in data.summary if line.topic == "Response")
     assert response.flag == "alert" and "progression" in response.text
+    assert response.text.startswith("latest CT 2025-08-11: read as progression (RECIST PD")
 
 
 def test_follow_up_rows_are_dates_with_identical_visits_collapsed(kb: KnowledgeBase) -> None:
-    from gistcds.report.build_options import followup
+    from gistcds.report.build_followup import followup
 
     visits = [
         FollowupVisit(month=m, exam="CT abdomen/pelvis", source_ids=["joensuu2015"])
@@ -180,6 +185,14 @@ def test_every_example_reads_at_80_columns(path: Path, kb: KnowledgeBase) -> Non
     assert max(len(line) for line in lines) <= 80
     assert "…" not in text
     assert "1. Summary" in text and lines[-1].startswith("Decision support")
+    # the genotype tables break no word (once "juxtamembra" / "ne" on two lines)
+    g = build_report(patient, assessment, kb, GENERATED).genotype
+    rows = [*g.variants, *g.secondary] if g else []
+    words = {w for r in rows for cell in r.cells for w in cell.split() if len(w) <= 20}
+    # no percentage cut from its number in the response table (once "38 HU (-2.6" / "%)")
+    assert not re.search(r"^\s+\(?[+-]?[\d.]* ?%\)?\s*$", text, re.MULTILINE)
+    tables = text[text.find("\nVariants") : text.find("\nDrug sensitivity")]
+    assert [w for w in sorted(words) if w not in tables] == []
 
 
 def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: KnowledgeBase) -> None:
@@ -197,3 +210,17 @@ def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: Knowl
     assert "age 84 years" in text and "albumin 28 g/L" in text
     assert "supplied, not used" in text
     assert "older age (OS, unknown)" not in text and "albumin (OS, unknown)" not in text
+
+
+def test_engine_warnings_are_headed_as_warnings(kb: KnowledgeBase) -> None:
+    """The progression example's warning (generalized progression on the latest CT) is
+    something to act on, not something that "could not be assessed"."""
+    patient, assessment = _example("progression-after-imatinib", kb)
+    data = build_report(patient, assessment, kb, GENERATED)
+    assert any("generalized progression" in w for w in data.warnings)
+    text = _text(data)
+    assert "What could not be assessed" not in text
+    warnings = text[text.index("Warnings ─") : text.index("References ─")]
+    assert "• generalized progression (L3, L1, L2)" in warnings
+    html = render_html(data)
+    assert '<h2 id="warnings-h">Warnings</h2>' in html

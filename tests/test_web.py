@@ -142,6 +142,10 @@ def test_assessing_stores_and_the_page_leads_with_the_summary(app: Any) -> None:
     assert page.status_code == 200
     tiles = page.text.split('class="summary"')[1].split("</section>")[0]
     assert "Imatinib 400" in tiles and "KIT exon 11" in tiles
+    assert re.search(r'class="cite">\[<a href="#ref-\d+">', tiles)  # cited as in the report
+    # the summary once (issue 19): the strip, not the report's own Summary section again
+    assert page.text.count('id="summary"') == 1 and page.text.count("Summary</h2>") == 1
+    assert 'href="#summary"' in page.text  # the report's contents link lands on the strip
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/' in page.text
     assert "<svg" in page.text
     pdf = client.get(where + "/report.pdf")

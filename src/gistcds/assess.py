@@ -7,7 +7,7 @@ from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.plausibility import implausible_values
 from gistcds.domain.results.genotype import GenotypeResult
-from gistcds.followup import plan_followup
+from gistcds.followup import plan_followup_from
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.history import canonical_drug_names, clinical_facts
 from gistcds.knowledge import KnowledgeBase, load_kb
@@ -40,7 +40,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     # The label ordering holds for the final list: re-applied after the removals.
     guided = order_by_label(guided, facts, kb)
     options = with_trials(guided, facts, kb)
-    followup = plan_followup(facts, kb)
+    followup, followup_from = plan_followup_from(patient, facts, kb)
     prognosis = estimate_prognosis(patient, facts, genotype, guided, kb)
     offered = [i.drug for r in guided if r.kind == "systemic" for i in r.regimen]
     side_effects = assess_toxicity(patient, offered, kb)
@@ -63,6 +63,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         response_summary=response_summary,
         prognosis=prognosis,
         followup=followup,
+        followup_from=followup_from,
         toxicity=side_effects.toxicity,
         counselling=side_effects.counselling,
         monitoring=side_effects.monitoring,

@@ -191,7 +191,9 @@ def _run(
                 chunk_size=chunk_size,
             )
         except ValueError as exc:
-            raise InputError([Problem("--genotype", str(exc))]) from None
+            from gistcds.report.format import plain
+
+            raise InputError([Problem("--genotype", plain(str(exc)))]) from None
 
 
 def _print(summary: SimulationSummary, fmt: OutputFormat, seed: int) -> None:
@@ -200,22 +202,45 @@ def _print(summary: SimulationSummary, fmt: OutputFormat, seed: int) -> None:
 
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2) + "\n")
         return
-    print(f"{summary.label}  ({summary.genotype_class}, {summary.patients} patients, seed {seed})")
-    print(
+    import shutil
+    import textwrap
+
+    from gistcds.report.format import GENOTYPE_NAMES, plain
+
+    width = min(100, shutil.get_terminal_size((80, 24)).columns)
+
+    def say(text: str, indent: str = "") -> None:
+        print(
+            textwrap.fill(
+                plain(text),
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_on_hyphens=False,
+            )
+        )
+
+    cls = summary.genotype_class
+    genotype = GENOTYPE_NAMES.get(cls, cls.replace("_", " ")) if cls else "all genotypes"
+    say(f"{summary.label}  ({genotype}, {summary.patients:,} patients, seed {seed})")
+    say(
         f"overall survival: median {summary.os_median:.1f} months "
         f"(IQR {summary.os_quartiles[0]:.1f}-{summary.os_quartiles[1]:.1f})"
     )
     for line in summary.lines:
-        print(
-            f"  line {line['line']} {line['drug']}: reached {line['reached_fraction']:.0%}, "
-            f"median {line['median_months_on_line']} months on line ({line['arm']})"
+        on_line = line["median_months_on_line"]
+        median = f"{on_line:.1f}" if isinstance(on_line, float | int) else "—"
+        say(
+            f"line {line['line']} {line['drug']}: reached {line['reached_fraction']:.0%}, "
+            f"median {median} months on line ({line['trial']})",
+            "  ",
         )
     if summary.compare_os_median is not None:
-        print(
-            f"published first-line OS ({summary.compare_os_arm}): "
+        say(
+            f"published first-line OS ({summary.compare_os_trial}): "
             f"{summary.compare_os_median:g} months; difference {summary.difference_months:+.1f}"
         )
     for note in summary.notes:
-        print(f"  note: {note}")
-    print("Population-level simulation from published trial arms; not a forecast for one patient.")
-    print(summary.basis)
+        say(f"note: {note}", "  ")
+    say("Population-level simulation from published trial arms; not a forecast for one patient.")
+    say(summary.basis)

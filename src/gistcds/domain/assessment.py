@@ -9,7 +9,12 @@ from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import Prognosis
 from gistcds.domain.results.response import ResponseSummary, TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
-from gistcds.domain.results.therapy import Caution, FollowupVisit, Recommendation
+from gistcds.domain.results.therapy import (
+    Caution,
+    FollowupAnchor,
+    FollowupVisit,
+    Recommendation,
+)
 from gistcds.domain.results.toxicity import (
     CounsellingItem,
     MonitoringItem,
@@ -36,6 +41,9 @@ class Assessment(Out):
     response_summary: ResponseSummary | None = None
     prognosis: Prognosis | None = None
     followup: list[FollowupVisit] = Field(default_factory=list)
+    followup_from: FollowupAnchor | None = Field(
+        default=None, description="what the months of followup[] count from"
+    )
     toxicity: list[ToxicityAdvice] = Field(default_factory=list)
     counselling: list[CounsellingItem] = Field(default_factory=list)
     monitoring: list[MonitoringItem] = Field(default_factory=list)

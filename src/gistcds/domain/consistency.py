@@ -11,9 +11,16 @@ from pydantic import ValidationInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 if TYPE_CHECKING:
-    from gistcds.domain.patient import ImagingTimepoint, Patient, TherapyLine
+    from gistcds.domain.patient import ImagingTimepoint, Patient, PrimaryTumor, TherapyLine
 
-__all__ = ["before_birth", "imaging_order", "line_order", "problem", "today_of"]
+__all__ = [
+    "before_birth",
+    "imaging_order",
+    "line_order",
+    "problem",
+    "resection_order",
+    "today_of",
+]
 
 
 def today_of(info: ValidationInfo) -> dt.date:
@@ -97,3 +104,33 @@ def imaging_order(imaging: list[ImagingTimepoint]) -> list[InitErrorDetails]:
                 )
             seen.add(lesion.id)
     return problems
+
+
+def resection_order(
+    primary: PrimaryTumor | None, lines: list[TherapyLine]
+) -> list[InitErrorDetails]:
+    """A resection date needs a resection, and adjuvant therapy starts after it."""
+    if primary is None or primary.resection_date is None:
+        return []
+    day = primary.resection_date
+    if primary.resection is not None and primary.resection.value == "none":
+        return [
+            problem(
+                ("primary", "resection_date"),
+                'contradicts resection "none"; give the R classification of the resection '
+                "or remove the date",
+                day.isoformat(),
+            )
+        ]
+    return [
+        problem(
+            ("therapy_lines", i, "start"),
+            f"adjuvant therapy must not start before the resection ({day.isoformat()})",
+            line.start.isoformat(),
+        )
+        for i, line in enumerate(lines)
+        if line.setting is not None
+        and line.setting.value == "adjuvant"
+        and line.start is not None
+        and line.start < day
+    ]

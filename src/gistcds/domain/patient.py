@@ -30,6 +30,7 @@ from gistcds.domain.consistency import (
     imaging_order,
     line_order,
     problem,
+    resection_order,
     today_of,
 )
 from gistcds.domain.input_types import Flag, Number, Text, WholeNumber, whole_number
@@ -173,6 +174,11 @@ class PrimaryTumor(Strict):
     mitoses: Mitoses | None = None
     rupture: Flag | None = None
     resection: Resection | None = None
+    resection_date: dt.date | None = Field(
+        default=None,
+        description="optional: date of the resection of the primary; the follow-up dates "
+        "after surgery count from it (without it, from the date of the report)",
+    )
     nodes: NodalStatus | None = None
 
 
@@ -328,6 +334,8 @@ class Patient(Strict):
     def dated(self) -> list[tuple[tuple[str | int, ...], dt.date]]:
         """Every date of the record with its JSON path (for the consistency checks)."""
         out: list[tuple[tuple[str | int, ...], dt.date]] = []
+        if self.primary is not None and self.primary.resection_date is not None:
+            out.append((("primary", "resection_date"), self.primary.resection_date))
         if self.metastatic is not None and self.metastatic.diagnosed is not None:
             out.append((("metastatic", "diagnosed"), self.metastatic.diagnosed))
         for i, v in enumerate(self.molecular.variants if self.molecular else []):
@@ -356,6 +364,7 @@ class Patient(Strict):
         problems += before_birth(self, today)
         problems += line_order(self.therapy_lines)
         problems += imaging_order(self.imaging)
+        problems += resection_order(self.primary, self.therapy_lines)
         if self.pregnant is True and self.sex is Sex.male:
             problems.append(
                 problem(("pregnant",), "contradicts sex male; correct one of the two", True)

@@ -21,7 +21,7 @@ from gistcds.fhir.read_facts import read_adverse_event, read_fact
 from gistcds.fhir.read_imaging import Imaging, read_lesion_observation, settle_imaging
 from gistcds.fhir.read_meds import PendingLine, read_medication, settle_lines
 from gistcds.fhir.read_molecular import read_region, read_sdhb, read_specimen_use, read_variant
-from gistcds.fhir.read_tumour import read_conditions, read_primary_observation
+from gistcds.fhir.read_tumour import read_conditions, read_primary_observation, read_procedure
 from gistcds.fhir.terminology import concept_of
 from gistcds.knowledge import KnowledgeBase
 
@@ -47,14 +47,21 @@ _FACTS = (
     "hepatic_impairment",
 )
 _MEDS = ("MedicationRequest", "MedicationStatement", "MedicationAdministration")
-_READ_TYPES = ("Patient", "Condition", "Observation", "Medication", "AdverseEvent", *_MEDS)
+_READ_TYPES = (
+    "Patient",
+    "Condition",
+    "Observation",
+    "Medication",
+    "AdverseEvent",
+    "Procedure",
+    *_MEDS,
+)
 _DISCARDED = {"entered-in-error", "cancelled"}
 _WHY_IGNORED = {
     "DiagnosticReport": "report container; its results are read one by one",
     "Practitioner": "not needed for the assessment",
     "Organization": "not needed for the assessment",
     "Encounter": "not needed for the assessment",
-    "Procedure": "procedures are not read; give the resection as an R classification",
     "ImagingStudy": "gistcds reads the measurements, not the study",
 }
 
@@ -112,6 +119,8 @@ def _read_all(ctx: Ctx, cancer_drugs: set[str]) -> None:
             read_medication(ctx, e, cancer_drugs, pending)
         elif e.rtype == "AdverseEvent":
             read_adverse_event(ctx, e)
+        elif e.rtype == "Procedure":
+            read_procedure(ctx, e)
     for e in live:
         if e.rtype == "Specimen":
             read_specimen_use(ctx, e, e.ref in specimens_used)

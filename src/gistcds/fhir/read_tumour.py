@@ -12,7 +12,13 @@ from gistcds.fhir.read_context import Ctx
 from gistcds.fhir.sites import organ_of, primary_site_of
 from gistcds.fhir.terminology import concept_of, system
 
-__all__ = ["is_primary", "is_secondary", "read_conditions", "read_primary_observation"]
+__all__ = [
+    "is_primary",
+    "is_secondary",
+    "read_conditions",
+    "read_primary_observation",
+    "read_procedure",
+]
 
 _SECONDARY_ICD = re.compile(r"^C7[7-9]")
 _TNM_VALUE = re.compile(r"^(?:c|p|yp)?([NM])([01X])", re.IGNORECASE)
@@ -176,3 +182,28 @@ def _code_or_text(cc: Any, allowed: set[str]) -> str | None:
             return str(cd["code"])
     text = str(cc.get("text", "")).strip()
     return text if text in allowed else None
+
+
+def read_procedure(ctx: Ctx, e: Entry) -> None:
+    """A completed cancer-related surgical procedure (mCODE) for the primary tumour ->
+    ``primary.resection_date`` (the latest such procedure, e.g. a re-resection)."""
+    r = e.resource
+    if "mcode-cancer-related-surgical-procedure" not in profiles(r):
+        ctx.line("ignored", e, "", "not a cancer-related surgical procedure (mCODE profile)")
+        return
+    targets = [ctx.index.resolve(x) for x in r.get("reasonReference") or []]
+    primary = ctx.report.refs.primary_condition
+    if targets and not any(t is not None and t.ref == primary for t in targets):
+        why = "surgery for another condition than the primary tumour (e.g. metastases)"
+        ctx.line("ignored", e, "reasonReference", why)
+        return
+    if r.get("status") != "completed":
+        ctx.line("ignored", e, "status", f"status {r.get('status')}: not a completed resection")
+        return
+    when = first_date(r, "performedDateTime", "performedPeriod")
+    if when is None:
+        ctx.line("unmapped", e, "performed[x]", "surgical procedure without a performed date")
+        return
+    element = "performedDateTime" if "performedDateTime" in r else "performedPeriod"
+    ctx.consume(e, "code", "category", "subject", "reasonReference", "reasonCode", "bodySite")
+    ctx.offer("primary.resection_date", when.isoformat(), e, element, when)

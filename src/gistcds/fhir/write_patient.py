@@ -145,17 +145,7 @@ def _primary_facts(
             valueBoolean=p.rupture,
         )
         out.append(f"Observation/{b.add(r)['id']}")
-    if p.resection is not None:
-        value = p.resection.value
-        b.add(
-            obs(
-                b.unique("Observation", "resection"),
-                "residual_tumour",
-                subject,
-                focus=focus,
-                valueCodeableConcept=local_code(value),
-            )
-        )
+    _resection(b, p, subject, cond)
     if p.nodes is not None:
         b.add(
             obs(
@@ -169,6 +159,35 @@ def _primary_facts(
             )
         )
     return out
+
+
+def _resection(b: BundleBuilder, p: PrimaryTumor, subject: Any, cond: dict[str, str]) -> None:
+    """The R classification (an observation) and the date of the resection (an mCODE
+    cancer-related surgical procedure for the primary)."""
+    if p.resection is not None:
+        value = p.resection.value
+        b.add(
+            obs(
+                b.unique("Observation", "resection"),
+                "residual_tumour",
+                subject,
+                focus=[cond],
+                valueCodeableConcept=local_code(value),
+            )
+        )
+    if p.resection_date is not None:
+        b.add(
+            {
+                "resourceType": "Procedure",
+                "id": b.unique("Procedure", "resection"),
+                "meta": {"profile": [mcode("mcode-cancer-related-surgical-procedure")]},
+                "status": "completed",
+                "code": {"text": "Resection of the primary tumour"},
+                "subject": subject,
+                "performedDateTime": p.resection_date.isoformat(),
+                "reasonReference": [cond],
+            }
+        )
 
 
 def _variant_resource(b: BundleBuilder, v: Variant, subject: Any, spec: Any) -> dict[str, Any]:

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gistcds.domain.facts import ClinicalFacts
-    from gistcds.domain.results.therapy import FollowupVisit
+    from gistcds.domain.patient import Patient
+    from gistcds.domain.results.therapy import FollowupAnchor, FollowupVisit
     from gistcds.knowledge import KnowledgeBase
 
-__all__ = ["plan_followup"]
+__all__ = ["plan_followup", "plan_followup_from"]
 
 
 def plan_followup(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit]:
@@ -17,3 +18,16 @@ def plan_followup(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit
     from gistcds.followup.plan import plan
 
     return plan(facts, kb)
+
+
+def plan_followup_from(
+    patient: Patient, facts: ClinicalFacts, kb: KnowledgeBase
+) -> tuple[list[FollowupVisit], FollowupAnchor | None]:
+    """The visits and what their months count from (surgery on the record's resection
+    date, the end of adjuvant therapy, or now); no schedule: no visits, no anchor."""
+    from gistcds.followup.plan import anchor, plan, schedule
+
+    rule = schedule(facts, kb)
+    if rule is None:
+        return [], None
+    return plan(facts, kb), anchor(rule, patient)

@@ -1,18 +1,22 @@
 """Expand the first matching schedule of ``followup.yaml`` into visits.
 
 The conditions test the patient's ClinicalFacts (so "high risk" is defined once, in
-``history.yaml``); this module only selects and expands.
+``history.yaml``); this module only selects and expands, and says what the months count
+from (the schedule's ``counts_from``, dated from the record when it can be).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gistcds.domain.facts import ClinicalFacts
-from gistcds.domain.results.therapy import FollowupVisit
+from gistcds.domain.patient import Patient
+from gistcds.domain.results.therapy import FollowupAnchor, FollowupVisit
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.conditions import matches
 from gistcds.knowledge.schema import followup as schema
 
-__all__ = ["plan"]
+__all__ = ["anchor", "plan", "schedule"]
 
 
 def _visits(rule: schema.ScheduleRule) -> list[FollowupVisit]:
@@ -34,9 +38,26 @@ def _visits(rule: schema.ScheduleRule) -> list[FollowupVisit]:
     return sorted(visits, key=lambda v: v.month)
 
 
-def plan(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit]:
-    """The visits of the first schedule whose condition holds (none: no visits)."""
+def schedule(facts: ClinicalFacts, kb: KnowledgeBase) -> schema.ScheduleRule | None:
+    """The first schedule whose condition holds."""
     for rule in kb.get(schema.Table).schedules:
         if matches(rule.when, facts.view):
-            return _visits(rule)
-    return []
+            return rule
+    return None
+
+
+def plan(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit]:
+    """The visits of the first schedule whose condition holds (none: no visits)."""
+    rule = schedule(facts, kb)
+    return _visits(rule) if rule is not None else []
+
+
+def anchor(rule: schema.ScheduleRule, patient: Patient) -> FollowupAnchor:
+    """The event the schedule counts from, with its date when the record gives one."""
+    day: dt.date | None = None
+    if rule.counts_from == "surgery" and patient.primary is not None:
+        day = patient.primary.resection_date
+    elif rule.counts_from == "adjuvant_end":
+        ends = [ln.end for ln in patient.therapy_lines if ln.setting == "adjuvant" and ln.end]
+        day = max(ends) if ends else None
+    return FollowupAnchor(event=rule.counts_from, date=day)

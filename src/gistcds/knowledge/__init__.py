@@ -124,7 +124,12 @@ class Source(KBModel):
             )
             if x
         )
-        return f"{self.authors}. {self.title}. {self.journal} {self.year}; {ids}"
+        # one full stop after each part, none added where the part has its own ("et al.")
+        head = "".join(
+            f"{part}{'' if part.endswith(('.', '?', '!')) else '.'} "
+            for part in (self.authors, self.title)
+        )
+        return f"{head}{self.journal} {self.year}; {ids}"
 
 
 class _SourcesFile(KBModel):

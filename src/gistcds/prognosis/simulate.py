@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from gistcds.executors import Executor, SerialExecutor
 from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.schema.prognosis_arms import Arm
 from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import evidence
 from gistcds.prognosis.notes import Note
@@ -169,6 +170,7 @@ class SimulationSummary:
     notes: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
     basis: str = ""
+    compare_os_trial: str | None = None  # the compared arm in words (trial, population)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -195,7 +197,15 @@ def run(
     )
 
 
-def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationSummary:
+def summarise(
+    spec: SequenceSpec,
+    result: ChunkResult,
+    seed: int,
+    names: dict[str, str] | None = None,
+) -> SimulationSummary:
+    """The figures of one run; ``names`` gives each arm id in words (trial and endpoint)
+    for the human-readable fields (the ids stay in ``arm`` and ``compare_os_arm``)."""
+    names = names or {}
     os_ = result.os
     q25, med, q75 = (float(x) for x in np.percentile(os_, [25, 50, 75]))
     lines: list[dict[str, object]] = []
@@ -206,6 +216,7 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
                 "drug": ls.drug,
                 "dose_mg_per_day": ls.dose_mg_per_day,
                 "arm": ls.arm_id,
+                "trial": names.get(ls.arm_id, ls.arm_id),
                 "fallback": ls.fallback,
                 "reached_fraction": round(times.size / os_.size, 4),
                 "median_months_on_line": round(float(np.median(times)), 2) if times.size else None,
@@ -213,9 +224,9 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
             }
         )
     diff = None if spec.compare_os_median is None else round(med - spec.compare_os_median, 1)
+    compare = names.get(spec.compare_os_arm, spec.compare_os_arm) if spec.compare_os_arm else None
     quote = (
-        f"quote the published first-line OS ({spec.compare_os_arm}, median "
-        f"{spec.compare_os_median:g} months)"
+        f"quote the published first-line OS ({compare}, median {spec.compare_os_median:g} months)"
         if spec.compare_os_arm is not None and spec.compare_os_median is not None
         else "quote a published OS arm where one exists"
     )
@@ -233,6 +244,7 @@ def summarise(spec: SequenceSpec, result: ChunkResult, seed: int) -> SimulationS
         compare_os_arm=spec.compare_os_arm,
         compare_os_median=spec.compare_os_median,
         difference_months=diff,
+        compare_os_trial=compare,
         notes=[n.text for n in spec.notes],
         source_ids=list(spec.source_ids),
         basis=(
@@ -266,7 +278,16 @@ def simulate(
         spec = dataclasses.replace(
             spec, compare_os_arm=None, compare_os_median=None, notes=(*spec.notes, note)
         )
-    return summarise(spec, run(spec, n, seed, executor, chunk_size), seed)
+    ev = evidence(kb)
+    ids = {ls.arm_id for ls in spec.lines} | {spec.compare_os_arm} - {None}
+    names = {i: _arm_name(ev.arms[i].arm) for i in ids if i is not None and i in ev.arms}
+    return summarise(spec, run(spec, n, seed, executor, chunk_size), seed, names)
+
+
+def _arm_name(arm: Arm) -> str:
+    """A published arm in words, as the report names it: "CALGB 150105 (S0033 correlative),
+    TTP"."""
+    return f"{arm.trial}, {arm.endpoint}"
 
 
 # --- the plain-Python reference (benchmark baseline and a cross-check) --------------

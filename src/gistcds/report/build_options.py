@@ -1,19 +1,16 @@
-"""Views of what to do: therapy options, cautions, side effects, follow-up, the timeline."""
+"""Views of what to do: therapy options, cautions, side effects, the timeline (follow-up:
+``build_followup``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.therapy import Caution, FollowupVisit, Recommendation, RegimenItem
+from gistcds.domain.results.therapy import Caution, Recommendation, RegimenItem
 from gistcds.domain.results.toxicity import ToxicityAdvice
 from gistcds.report.citations import Citations
-from gistcds.report.format import add_months, label, month_text
+from gistcds.report.format import label
 from gistcds.report.views import (
     CautionView,
-    FollowupView,
     RecommendationView,
     Row,
     SideEffectsView,
@@ -22,7 +19,6 @@ from gistcds.report.views import (
 
 __all__ = [
     "caution",
-    "followup",
     "recommendations",
     "regimen_text",
     "side_effects",
@@ -171,61 +167,6 @@ def side_effects(a: Assessment, cites: Citations) -> SideEffectsView | None:
         for m in a.monitoring
     ]
     return SideEffectsView(actions, counselling, monitoring)
-
-
-def _groups(visits: list[FollowupVisit]) -> list[list[FollowupVisit]]:
-    """Consecutive visits with the same examination, sources and confidence, by month."""
-
-    def key(v: FollowupVisit) -> tuple[str, tuple[str, ...], str]:
-        return v.exam, tuple(v.source_ids), v.confidence
-
-    out: list[list[FollowupVisit]] = []
-    for v in sorted(visits, key=lambda v: v.month):
-        if out and key(out[-1][-1]) == key(v):
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return out
-
-
-def _when(months: list[float], anchor: dt.date) -> str:
-    dates = [add_months(anchor, m) for m in months]
-    if len(dates) == 1:
-        return "now" if months[0] == 0 else dates[0].isoformat()
-    steps = {round(b - a, 6) for a, b in itertools.pairwise(months)}
-    if len(steps) == 1 and len(dates) >= 3:
-        step = steps.pop()
-        unit = "month" if step == 1 else f"{step:g} months"
-        return f"every {unit} from {dates[0].isoformat()} until {month_text(dates[-1])}"
-    return ", ".join(d.isoformat() for d in dates)
-
-
-def followup(a: Assessment, cites: Citations, anchor: dt.date) -> FollowupView | None:
-    """The plan's visits as dates from ``anchor`` (calendar arithmetic only), identical
-    examinations at regular intervals collapsed into one row."""
-    if not a.followup:
-        return None
-    rows: list[Row] = []
-    for group in _groups(a.followup):
-        ids = [sid for v in group for sid in v.source_ids]
-        rows.append(
-            Row(
-                [_when([v.month for v in group], anchor), group[0].exam],
-                cites.cite(ids),
-                unverified=any(v.confidence == "unverified" for v in group),
-            )
-        )
-    first = sorted(a.followup, key=lambda v: v.month)[0]
-    when = "now" if first.month == 0 else add_months(anchor, first.month).isoformat()
-    return FollowupView(
-        anchor=(
-            f"Dates count from {anchor.isoformat()}, the date of this report; the schedule "
-            "counts from now (for a patient just resected, from surgery: shift the dates if "
-            "surgery was earlier)."
-        ),
-        rows=rows,
-        next_visit=f"{when}: {first.exam}",
-    )
 
 
 def timeline(p: Patient) -> list[TimelineLine]:

@@ -14,7 +14,8 @@ __all__ = ["prognosis", "prognosis_missing", "sequence", "sequence_missing"]
 def _median_text(est: SurvivalEstimate) -> str:
     m = est.median_months
     if m is None:
-        return est.median_note or "not reached / unknown"
+        # shown under or after the word "median": "not reached in the published data ..."
+        return (est.median_note or "not reached / unknown").removeprefix("median ")
     lo, hi = est.median_lower, est.median_upper
     band = f" ({lo:.1f}–{hi:.1f})" if lo is not None and hi is not None else ""
     return f"{m:.1f} months{band}"

@@ -76,7 +76,7 @@ _JSON_POINTER = re.compile(r"\(?\bsee ([a-z]+)(?:\.[a-z_]+)+\)?", re.IGNORECASE)
 _DOCS = re.compile(r"\s*(?:\(see docs/[\w.-]+?\)|See docs/[\w.-]+?\.(?=\s|$))", re.IGNORECASE)
 _UNITS = [
     (re.compile(r"(?<=\d) ?mm2\b"), " mm²"),
-    (re.compile(r"/5 mm²"), " per 5 mm²"),
+    (re.compile(r" ?/5 mm²"), " per 5 mm²"),
     (re.compile(r"\s?[x×] ?10\^?9 ?/ ?L\b"), " ×10⁹/L"),
     (re.compile(r"\s?[x×] ?10e9 ?/ ?L\b"), " ×10⁹/L"),
     (re.compile(r"et al\.\."), "et al."),

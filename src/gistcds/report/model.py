@@ -23,6 +23,7 @@ from gistcds.domain.assessment import DISCLAIMER, Assessment
 from gistcds.domain.patient import Patient
 from gistcds.knowledge import KnowledgeBase
 from gistcds.report import build_findings as findings
+from gistcds.report import build_followup
 from gistcds.report import build_options as options
 from gistcds.report import build_outlook as outlook
 from gistcds.report.citations import Citations, Reference, cite_text, iter_source_ids
@@ -114,7 +115,7 @@ def build_report(
     side_effects = options.side_effects(a, cites)
     prognosis = outlook.prognosis(a, cites)
     sequence = outlook.sequence(a, cites)
-    followup = options.followup(a, cites, generated.date())
+    followup = build_followup.followup(a, cites, generated.date())
     lines = summary(
         a,
         risk=risk,

@@ -92,7 +92,9 @@ def _response_line(a: Assessment, missing: str) -> SummaryLine:
     last = a.response[-1]
     text = f"latest CT {last.date.isoformat()}: "
     if s.latest_reading is not None:
-        text += s.latest_reading.message
+        message = s.latest_reading.message  # a sentence, continued after the date
+        lower = message[1:2].islower()  # "Read as ..." but not "RECIST ..."
+        text += message[:1].lower() + message[1:] if lower else message
     else:
         text += f"RECIST {last.recist}, Choi {last.choi}"
     flag = "alert" if "PD" in (last.recist, last.choi) else ""

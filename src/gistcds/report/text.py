@@ -89,7 +89,7 @@ def _references(d: ReportData, console: Console) -> None:
 
 def render_text(data: ReportData, console: Console) -> None:
     """Print the whole report to ``console``: masthead, the numbered sections in the order
-    of ``SECTIONS``, what could not be assessed, references."""
+    of ``SECTIONS``, the engines' warnings, references."""
     _masthead(data, console)
     number = 0
     for sid, title in data.sections:
@@ -100,7 +100,7 @@ def render_text(data: ReportData, console: Console) -> None:
         heading(console, number, title)
         render(data, console)
     if data.warnings:
-        heading(console, None, "What could not be assessed")
+        heading(console, None, "Warnings")
         for w in data.warnings:
             console.print(f"• {escape(w)}")
     _references(data, console)

@@ -41,6 +41,19 @@ def _table(title: str, *columns: str) -> Table:
     return t
 
 
+def _word_table(title: str, columns: tuple[str, ...], rows: list[Row]) -> Table:
+    """A table of short values: columns empty in every row left out, and no word broken
+    across lines (each column at least as wide as its longest word, up to 20)."""
+    keep = [i for i in range(len(columns)) if any(r.cells[i] for r in rows)]
+    t = _table(title, *(columns[i] for i in keep))
+    for column, i in zip(t.columns, keep, strict=True):
+        words = [w for r in rows for w in r.cells[i].split()] + [columns[i]]
+        column.min_width = min(20, max(len(w) for w in words))
+    for r in rows:
+        t.add_row(*(escape(r.cells[i]) for i in keep), style=FLAG_STYLE[r.flag])
+    return t
+
+
 def _styled(text: str, style: str) -> str:
     """Markup ``text`` (already escaped) in ``style``; plain when the style is empty."""
     return f"[{style}]{text}[/]" if style else text
@@ -109,17 +122,11 @@ def _genotype(d: ReportData, console: Console) -> None:
     console.print(f"{badge} {_with_refs(g.rationale, g.refs)}")
     _kv(console, g.facts)
     if g.variants:
-        t = _table("Variants", "gene", "variant", "exon", "region", "role", "sample", "note")
-        for column in t.columns[:3]:
-            column.no_wrap = True
-        for r in g.variants:
-            t.add_row(*_cells(r), style=FLAG_STYLE[r.flag])
-        console.print(t)
+        columns: tuple[str, ...] = ("gene", "variant", "exon", "region", "role", "sample", "note")
+        console.print(_word_table("Variants", columns, g.variants))
     if g.secondary:
-        t = _table("Secondary mutations", "gene", "variant", "exon", "region", "sample")
-        for r in g.secondary:
-            t.add_row(*_cells(r), style=FLAG_STYLE[r.flag])
-        console.print(t)
+        columns = ("gene", "variant", "exon", "region", "sample")
+        console.print(_word_table("Secondary mutations", columns, g.secondary))
     t = _table("Drug sensitivity", "drug", "expected", "why")
     for s in g.sensitivity:
         level = (
@@ -160,9 +167,12 @@ def _response(d: ReportData, console: Console) -> None:
     r = d.response
     if r is None:
         return _missing(console, d.response_missing)
-    t = _table("", "date", "RECIST", "Choi", "sum", "vs baseline", "vs nadir", "density", "note")
+    noted = any(row.cells[7] for row in r.rows)  # the note column only when one is needed
+    columns = ("date", "RECIST", "Choi", "sum", "vs baseline", "vs nadir", "density", "note")
+    t = _table("", *columns[: 8 if noted else 7])
     for column in t.columns[:6]:
         column.no_wrap = True
+    t.columns[6].min_width = 14  # "38 HU (-2.6 %)" on one line
     # discordance notes are sentences: numbered in the table, printed in full below
     discordant: list[str] = []
     for row in r.rows:
@@ -176,7 +186,7 @@ def _response(d: ReportData, console: Console) -> None:
             _styled(c[1], CAT_STYLE.get(row.cells[1], "")),
             _styled(c[2], CAT_STYLE.get(row.cells[2], "")),
             *c[3:7],
-            mark,
+            *([mark] if noted else []),
             style=FLAG_STYLE[row.flag],
         )
     console.print(t)

@@ -37,7 +37,7 @@ def facts_for_trials(facts: ClinicalFacts) -> TrialFacts:
 def _option(m: TrialMatch, facts: ClinicalFacts, as_of: str) -> Recommendation:
     t = m.trial
     name = f"{t.name} ({t.registry_id})" if t.name else t.registry_id
-    status = t.status or "status not found"
+    status = t.status or "not found"
     dated = f"{status} as of {t.status_date or as_of}"
     why = [f"Fits: {'; '.join(m.reasons)}." if m.reasons else "", t.eligibility.text]
     if m.unchecked:

@@ -91,6 +91,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("mitoses.per", "Mitoses per", "select", _opts(P.MitosesUnit)),
             Field("rupture", "Tumour rupture", "flag"),
             Field("resection", "Resection", "select", _opts(P.Resection)),
+            Field("resection_date", "Date of resection", "date"),
             Field("nodes", "Nodal status", "select", _opts(P.NodalStatus)),
         ),
     ),

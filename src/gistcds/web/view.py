@@ -3,10 +3,11 @@ its HTML renderer: the page never words or decides clinical content of its own.
 
 - ``summary``: the tumour-board strip, the report's own Summary section as tiles (risk,
   genotype class, first option with its dose, the cautions that matter, response, next
-  follow-up);
+  follow-up), with the same citation numbers;
 - ``report_parts``: the report's own HTML (sections, SVG plots) split into its stylesheet and
-  its body, with the references list re-rendered with PMID and DOI as links (same numbers,
-  same anchors, so the citation links in the text keep working).
+  its body, without its Summary section (the strip shows it, once), with the references list
+  re-rendered with PMID and DOI as links (same numbers, same anchors, so the citation links
+  in the text keep working).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _BODY = re.compile(r"<body>(.*)</body>", re.S)
 _REFS = re.compile(r'<section id="references".*?</section>', re.S)
+_SUMMARY = re.compile(r'<section id="summary".*?</section>\s*', re.S)
 
 
 @dataclass
@@ -28,6 +30,7 @@ class SummaryItem:
     value: str
     detail: str = ""
     flag: str = ""
+    refs: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +62,7 @@ def summary(data: Any) -> Summary:
             rest[label] = []
         else:
             rest[label].append(line.text)
+        tiles[label].refs += [n for n in line.refs if n not in tiles[label].refs]
     for label, item in tiles.items():
         item.detail = " · ".join(rest[label])
     return Summary(list(tiles.values()))
@@ -99,5 +103,6 @@ def report_parts(html: str, data: Any) -> tuple[Markup, Markup]:
     body = _BODY.search(html)
     css = style.group(1) if style else ""
     inner = body.group(1) if body else str(escape(html))
+    inner = _SUMMARY.sub("", inner, count=1)
     inner = _REFS.sub(lambda _m: str(references_html(data)), inner, count=1)
     return Markup(css), Markup(inner)

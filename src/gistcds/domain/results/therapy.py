@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -102,10 +103,26 @@ class Caution(Out):
 
 
 class FollowupVisit(Out):
-    """One planned examination, ``month`` months from now (surgery or the current line)."""
+    """One planned examination, ``month`` months from the schedule's start
+    (``FollowupAnchor``)."""
 
     month: float
     exam: str
     source_ids: list[str] = Field(default_factory=list)
     rule_id: str | None = None
     confidence: Confidence = "secondary"
+
+
+class FollowupAnchor(Out):
+    """What the months of the follow-up schedule count from: ``event`` as the schedule
+    defines it, ``date`` that event's date when the record gives it. Without a date the
+    months count from the date of the assessment."""
+
+    event: Literal["surgery", "adjuvant_end", "now"] = Field(
+        description="surgery (resection of the primary), the end of adjuvant therapy, or now"
+    )
+    date: dt.date | None = Field(
+        default=None,
+        description="the event's date (primary.resection_date, the last adjuvant line's "
+        "end); null: not recorded, or the schedule starts now",
+    )

@@ -3,6 +3,8 @@ patient's ClinicalFacts (the language of :mod:`gistcds.knowledge.conditions`).""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from gistcds.domain.facts import ClinicalFacts
@@ -36,6 +38,11 @@ class ScheduleRule(Cited):
     when: Condition
     segments: list[Segment] = Field(default_factory=list)
     visits: list[Visit] = Field(default_factory=list)
+    counts_from: Literal["now", "surgery", "adjuvant_end"] = Field(
+        default="now",
+        description="what the months count from: now (the assessment), surgery (the "
+        "resection of the primary) or the end of adjuvant therapy",
+    )
     note: str | None = None
 
 
