@@ -3,7 +3,8 @@
 The HTML is a single self-contained file: inline CSS, inline SVG figures, no
 script, font, image or stylesheet fetched from anywhere. The PDF renders that
 same HTML with a URL fetcher that refuses every URL, so a report can never reach
-the network. jinja2, matplotlib and weasyprint are imported only here, lazily.
+the network. jinja2 and weasyprint are imported only here, lazily (weasyprint only for a
+PDF); the figures need no plotting library.
 """
 
 from __future__ import annotations
