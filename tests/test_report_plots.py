@@ -65,11 +65,12 @@ def _inside(svg: str) -> None:
         assert start >= -1 and start + extent <= length + 1, (t.text, start, extent, length)
         assert 0 <= across <= depth + 1, (t.text, across, depth)
     for line in root.iter(f"{SVG}polyline"):
-        if line.get("stroke") == "#d9dee3":  # grid lines may not be clipped
-            continue
         for pt in line.get("points", "").split():
             x, y = (float(v) for v in pt.split(","))
             assert -1 <= x <= w + 1 and -1 <= y <= h + 1, (pt, w, h)
+    for path in root.iter(f"{SVG}path"):  # grid lines and tick marks
+        for x, y in re.findall(r"[ML]([-0-9.]+) ([-0-9.]+)", path.get("d", "")):
+            assert -1 <= float(x) <= w + 1 and -1 <= float(y) <= h + 1, (x, y, w, h)
 
 
 def test_ticks_are_round_and_cover_the_range() -> None:

@@ -19,8 +19,19 @@ NEAR_ZERO = 0.05  # the time axis ends once every curve has fallen this low (or 
 BEYOND_DATA = 1.5  # ... but shows at most this much past the latest published time point
 
 
-def _xy(points: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
-    return [float(pt[0]) for pt in points], [float(pt[1]) for pt in points]
+def _xy(
+    points: Sequence[Sequence[float]], end: float = math.inf
+) -> tuple[list[float], list[float]]:
+    """x and y lists of ``points`` up to the first one at or beyond ``end`` (the axis
+    end: points further right are clipped anyway and only weigh on the PDF)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for pt in points:
+        xs.append(float(pt[0]))
+        ys.append(float(pt[1]))
+        if xs[-1] >= end:
+            break
+    return xs, ys
 
 
 def time_axis_end(
@@ -61,14 +72,17 @@ def _draw_curves(ax: Axes, items: list[tuple[SurvivalEstimate, CurveSet, str]]) 
     """Bands first, then the recommended option, then the alternatives dashed above it (an
     identical curve still shows as a dash pattern over the bold line); beyond the published
     data the curve is the model's extrapolation, thin and dotted; medians as dots."""
+    end = ax.xlim[1]
     ax.begin_clip()
     for est, cs, colour in items:
         lo, hi = est.lower, est.upper
         if lo and hi and len(lo) == len(hi):
-            xl, yl = _xy(lo)
-            ax.band(xl, yl, _xy(hi)[1], colour, 0.16 if cs.recommended else 0.07)
+            xl, yl = _xy(lo, end)
+            yh = _xy(hi, end)[1]
+            if len(yh) == len(yl):
+                ax.band(xl, yl, yh, colour, 0.16 if cs.recommended else 0.07)
     for est, cs, colour in sorted(items, key=lambda it: not it[1].recommended):
-        x, y = _xy(est.curve)
+        x, y = _xy(est.curve, end)
         cut = est.data_until_months if est.data_until_months is not None else x[-1]
         inside = [(a, b) for a, b in zip(x, y, strict=True) if a <= cut]
         beyond = [(a, b) for a, b in zip(x, y, strict=True) if a >= cut]

@@ -145,7 +145,9 @@ def _spider_limits(
     xs += [months(d0, d) for pts in traj.values() for d, _ in pts]
     ys = [0.0] + [v for _, v, _ in sums] + [v for pts in traj.values() for _, v in pts]
     span = max(max(xs) - min(xs), 1.0)
-    return (min(xs) - 0.08 * span, max(xs) + 0.08 * span), _limits(ys, 0.05, lines)
+    # room right of the last points for the lesion labels (the plot is about 130 pt wide)
+    room = max([text_width(lid, TEXT_PT) + 8 for lid in traj] + [0.0]) / 130
+    return (min(xs) - 0.08 * span, max(xs) + (0.08 + room) * span), _limits(ys, 0.05, lines)
 
 
 def spider(data: ReportData) -> str | None:

@@ -112,6 +112,15 @@ class Figure:
             f' stroke-linejoin="round"{extra}/>'
         )
 
+    def segments(
+        self, segs: Sequence[tuple[float, float, float, float]], colour: str, width: float
+    ) -> None:
+        """Straight segments (x0, y0, x1, y1) of one colour as one path: grid lines and tick
+        marks are one element each, not one per line (WeasyPrint draws per element)."""
+        if segs:
+            d = "".join(f"M{_n(a)} {_n(b)}L{_n(c)} {_n(e)}" for a, b, c, e in segs)
+            self.parts.append(f'<path d="{d}"{_paint(None, colour, width, None)}/>')
+
     def polygon(self, xs: Sequence[float], ys: Sequence[float], fill: str, opacity: float) -> None:
         self.parts.append(
             f'<polygon points="{_pts(xs, ys)}" fill="{fill}" fill-opacity="{opacity}"/>'
@@ -278,17 +287,17 @@ class Axes:
         self.fig.line([self.left, self.right], [self.y(v), self.y(v)], colour, width, dash)
 
     def grid(self, axis: str, ticks: Sequence[float], colour: str) -> None:
-        for t in ticks:
-            if axis == "x":
-                self.fig.line([self.x(t), self.x(t)], [self.top, self.bottom], colour, 0.5)
-            else:
-                self.fig.line([self.left, self.right], [self.y(t), self.y(t)], colour, 0.5)
+        if axis == "x":
+            segs = [(self.x(t), self.top, self.x(t), self.bottom) for t in ticks]
+        else:
+            segs = [(self.left, self.y(t), self.right, self.y(t)) for t in ticks]
+        self.fig.segments(segs, colour, 0.5)
 
     def xticks(self, ticks: Sequence[float], labels: Sequence[str], ink: str, size: float) -> None:
+        b = self.bottom
+        self.fig.segments([(self.x(t), b, self.x(t), b + 3.5) for t in ticks], ink, 0.8)
         for t, lab in zip(ticks, labels, strict=True):
-            px = self.x(t)
-            self.fig.line([px, px], [self.bottom, self.bottom + 3.5], ink, 0.8)
-            self.fig.text(px, self.bottom + 5, lab, size, ink, "middle", "top")
+            self.fig.text(self.x(t), b + 5, lab, size, ink, "middle", "top")
 
     def yticks(
         self,
@@ -298,11 +307,13 @@ class Axes:
         size: float,
         mark: bool = True,
     ) -> None:
+        if mark:
+            segs = [(self.left - 3.5, self.y(t), self.left, self.y(t)) for t in ticks]
+            self.fig.segments(segs, ink, 0.8)
         for t, lab in zip(ticks, labels, strict=True):
-            py = self.y(t)
-            if mark:
-                self.fig.line([self.left - 3.5, self.left], [py, py], ink, 0.8)
-            self.fig.text(self.left - (5 if mark else 3), py, lab, size, ink, "end", "middle")
+            self.fig.text(
+                self.left - (5 if mark else 3), self.y(t), lab, size, ink, "end", "middle"
+            )
 
     def spines(self, ink: str, left: bool = True) -> None:
         self.fig.line([self.left, self.right], [self.bottom, self.bottom], ink, 0.8)
