@@ -4,9 +4,9 @@ For every bundled example (and the synthetic full case from the tests, which has
 all six figures) it prints the median wall time of:
   - ``assess``               the engines only (the baseline),
   - ``text``                 the rich terminal report (to a null console),
-  - ``html``                 content model + up to six matplotlib SVG figures + Jinja2,
+  - ``html``                 content model + up to six SVG figures + Jinja2,
   - ``pdf``                  WeasyPrint from that HTML (HTML time not included),
-and each as a ratio to ``assess``. One-off import costs (matplotlib + jinja2,
+and each as a ratio to ``assess``. One-off import costs (report modules + jinja2,
 weasyprint) are measured first and reported separately, since a CLI run pays them
 once. Usage: ``.venv/bin/python benchmarks/bench_report.py [runs]``.
 """
@@ -62,11 +62,13 @@ def main() -> None:
     from gistcds.knowledge import load_kb
 
     kb = load_kb()
-    t_mpl = once_ms(lambda: __import__("gistcds.report.html") and __import__("matplotlib.pyplot"))
+    t_mod = once_ms(
+        lambda: __import__("gistcds.report.plots") and __import__("gistcds.report.html")
+    )
     t_jinja = once_ms(lambda: __import__("jinja2"))
     t_weasy = once_ms(lambda: __import__("weasyprint"))
     print(
-        f"one-off imports: matplotlib {t_mpl:.0f} ms, jinja2 {t_jinja:.0f} ms, "
+        f"one-off imports: report modules {t_mod:.0f} ms, jinja2 {t_jinja:.0f} ms, "
         f"weasyprint {t_weasy:.0f} ms"
     )
 

@@ -1,10 +1,11 @@
-"""The report's figures as inline SVG (matplotlib, Agg/SVG backend, imported lazily).
+"""The report's figures as inline SVG, written directly (``svg``: no plotting library).
 
 Each function returns an accessible ``<svg>`` element string (``role="img"`` with a
 ``<title>`` and ``<desc>``) or None when there is nothing to draw. The plots show what
 the engines returned; threshold lines come from the knowledge base through the view
 model. One module per figure family: ``response`` (spider, waterfall, density),
-``outcomes`` (survival, sequence), ``timeline`` (swimmer); ``base`` holds the style.
+``outcomes`` (survival, sequence), ``timeline`` (swimmer); ``base`` holds the style,
+``svg`` the drawing primitives.
 """
 
 from __future__ import annotations

@@ -1,15 +1,14 @@
-"""Style and serialisation shared by every figure: palette, fonts, accessible SVG."""
+"""Style and serialisation shared by every figure: palette, sizes, accessible SVG."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import itertools
 import re
-from typing import Any
 
 from gistcds.domain.calendar import months_between
+from gistcds.report.plots.svg import Figure
 
 __all__ = [
     "FIG_FULL",
@@ -21,7 +20,6 @@ __all__ = [
     "SETTING_COLOURS",
     "TEXT_PT",
     "months",
-    "plt",
     "spread",
     "svg_element",
     "to_svg",
@@ -46,45 +44,15 @@ TEXT_PT = 8
 SETTING_COLOURS = {"adjuvant": "#56B4E9", "neoadjuvant": "#009E73", "metastatic": "#0072B2"}
 
 
-def plt() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as pyplot
-
-    pyplot.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": TEXT_PT + 1,
-            "axes.edgecolor": INK,
-            "axes.labelcolor": INK,
-            "axes.titlesize": TEXT_PT + 1.5,
-            "axes.titleweight": "bold",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "xtick.color": INK,
-            "ytick.color": INK,
-            "legend.frameon": False,
-            "legend.fontsize": TEXT_PT,
-            "svg.fonttype": "none",
-        }
-    )
-    return pyplot
-
-
-def to_svg(fig: Any, name: str, title: str, desc: str) -> str:
-    """Serialise a figure to an inline, accessible <svg> element and close it."""
-    pyplot = plt()
-    pyplot.rcParams["svg.hashsalt"] = f"gistcds-{name}"
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    pyplot.close(fig)
-    return svg_element(buf.getvalue(), name, title, desc)
+def to_svg(fig: Figure, name: str, title: str, desc: str) -> str:
+    """A drawn figure as an inline, accessible <svg> element."""
+    return svg_element(fig.document(), name, title, desc)
 
 
 def svg_element(document: str, name: str, title: str, desc: str) -> str:
-    """matplotlib's SVG document as an inline, accessible <svg> element (also the cohort
-    report's): ids prefixed with ``name``, a title and a description for screen readers."""
+    """An SVG document (the report's own, or matplotlib's in the cohort report) as an
+    inline, accessible <svg> element: ids prefixed with ``name``, a title and a
+    description for screen readers."""
     svg = document[document.index("<svg") :]
     # matplotlib's RDF block names its web site; the report carries no URL but namespaces.
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)

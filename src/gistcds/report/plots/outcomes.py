@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from gistcds.report.plots.base import FIG_FULL, GRID, INK, PALETTE, TEXT_PT, plt, to_svg
+from gistcds.report.plots.base import FIG_FULL, GRID, INK, PALETTE, TEXT_PT, to_svg
+from gistcds.report.plots.svg import Axes, Figure, LegendEntry, nice_ticks, text_width, tick_label
 
 if TYPE_CHECKING:
     from gistcds.domain.results.prognosis import SurvivalEstimate
@@ -18,8 +19,19 @@ NEAR_ZERO = 0.05  # the time axis ends once every curve has fallen this low (or 
 BEYOND_DATA = 1.5  # ... but shows at most this much past the latest published time point
 
 
-def _xy(points: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
-    return [float(pt[0]) for pt in points], [float(pt[1]) for pt in points]
+def _xy(
+    points: Sequence[Sequence[float]], end: float = math.inf
+) -> tuple[list[float], list[float]]:
+    """x and y lists of ``points`` up to the first one at or beyond ``end`` (the axis
+    end: points further right are clipped anyway and only weigh on the PDF)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for pt in points:
+        xs.append(float(pt[0]))
+        ys.append(float(pt[1]))
+        if xs[-1] >= end:
+            break
+    return xs, ys
 
 
 def time_axis_end(
@@ -43,36 +55,57 @@ def time_axis_end(
     return max(step, math.ceil(end / step) * step)
 
 
-def _draw_curve(ax: Any, est: SurvivalEstimate, cs: CurveSet, colour: str) -> str | None:
-    x, y = _xy(est.curve)
-    lo, hi = est.lower, est.upper
-    if lo and hi and len(lo) == len(hi):
-        xl, yl = _xy(lo)
-        _, yh = _xy(hi)
-        ax.fill_between(xl, yl, yh, color=colour, alpha=0.16 if cs.recommended else 0.07, lw=0)
-    # alternatives are drawn above the recommended option, dashed, so an identical curve
-    # still shows as a dash pattern over the bold line; beyond the published data the curve
-    # is the model's extrapolation: drawn thin and dotted
-    cut = est.data_until_months if est.data_until_months is not None else x[-1]
-    inside = [(a, b) for a, b in zip(x, y, strict=True) if a <= cut]
-    beyond = [(a, b) for a, b in zip(x, y, strict=True) if a >= cut]
-    ax.plot(
-        [a for a, _ in inside],
-        [b for _, b in inside],
-        color=colour,
-        lw=2.2 if cs.recommended else 1.4,
-        ls="-" if cs.recommended else (0, (5, 3)),
-        zorder=2 if cs.recommended else 3,
-        label=cs.name,
+DASH_ALTERNATIVE = "7,4.2"  # alternatives: dashed, drawn above the recommended option
+DOTTED = "1,1.65"  # the model's extrapolation beyond the published data
+
+
+def _style(cs: CurveSet, colour: str) -> LegendEntry:
+    return LegendEntry(
+        cs.name,
+        colour,
+        width=2.2 if cs.recommended else 1.4,
+        dash=None if cs.recommended else DASH_ALTERNATIVE,
     )
-    if len(beyond) > 1:
-        ax.plot(
-            [a for a, _ in beyond], [b for _, b in beyond], color=colour, lw=1.0, ls=":", zorder=2
-        )
-    if est.median_months is None:
-        return None
-    ax.plot([est.median_months], [0.5], marker="o", ms=4, color=colour, zorder=4)
-    return f"median {est.median_months:.1f} months"
+
+
+def _draw_curves(ax: Axes, items: list[tuple[SurvivalEstimate, CurveSet, str]]) -> None:
+    """Bands first, then the recommended option, then the alternatives dashed above it (an
+    identical curve still shows as a dash pattern over the bold line); beyond the published
+    data the curve is the model's extrapolation, thin and dotted; medians as dots."""
+    end = ax.xlim[1]
+    ax.begin_clip()
+    for est, cs, colour in items:
+        lo, hi = est.lower, est.upper
+        if lo and hi and len(lo) == len(hi):
+            xl, yl = _xy(lo, end)
+            yh = _xy(hi, end)[1]
+            if len(yh) == len(yl):
+                ax.band(xl, yl, yh, colour, 0.16 if cs.recommended else 0.07)
+    for est, cs, colour in sorted(items, key=lambda it: not it[1].recommended):
+        x, y = _xy(est.curve, end)
+        cut = est.data_until_months if est.data_until_months is not None else x[-1]
+        inside = [(a, b) for a, b in zip(x, y, strict=True) if a <= cut]
+        beyond = [(a, b) for a, b in zip(x, y, strict=True) if a >= cut]
+        style = _style(cs, colour)
+        if len(beyond) > 1:
+            ax.plot([a for a, _ in beyond], [b for _, b in beyond], colour, 1.0, DOTTED)
+        ax.plot([a for a, _ in inside], [b for _, b in inside], colour, style.width, style.dash)
+    ax.end_clip()
+    for est, _, colour in items:
+        if est.median_months is not None and est.median_months <= ax.xlim[1]:
+            ax.fig.marker(ax.x(est.median_months), ax.y(0.5), "o", 4, colour)
+
+
+def _panel(ax: Axes, endpoint: str) -> None:
+    xt = nice_ticks(*ax.xlim)
+    yt = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    ax.grid("x", xt, GRID)
+    ax.grid("y", yt, GRID)
+    ax.spines(INK)
+    ax.xticks(xt, [tick_label(t) for t in xt], INK, TEXT_PT)
+    ax.yticks(yt, [f"{t:.1f}" for t in yt], INK, TEXT_PT)
+    title = "Progression-free survival" if endpoint == "pfs" else "Overall survival"
+    ax.labels(title, "months", "", INK, TEXT_PT)
 
 
 def survival(data: ReportData) -> str | None:
@@ -80,54 +113,53 @@ def survival(data: ReportData) -> str | None:
     pv = data.prognosis
     if pv is None:
         return None
-    endpoints = [
-        e
-        for e in ("pfs", "os")
-        if any(
-            (est := (cs.pfs if e == "pfs" else cs.os)) is not None and est.curve for cs in pv.curves
-        )
-    ]
-    if not endpoints:
-        return None
-    pyplot = plt()
-    width = FIG_FULL[0] if len(endpoints) == 2 else FIG_FULL[0] * 0.55
-    fig, axes = pyplot.subplots(
-        1, len(endpoints), figsize=(width, FIG_FULL[1] + 0.3), squeeze=False
-    )
-    lines: list[str] = []
-    for ax, endpoint in zip(axes[0], endpoints, strict=True):
-        drawn: list[list[tuple[float, float]]] = []
-        until: list[float] = []
+    per: dict[str, list[tuple[SurvivalEstimate, CurveSet, str]]] = {}
+    for endpoint in ("pfs", "os"):
         for j, cs in enumerate(pv.curves):
             est = cs.pfs if endpoint == "pfs" else cs.os
-            if est is None or not est.curve:
-                continue
-            med = _draw_curve(ax, est, cs, PALETTE[j % len(PALETTE)])
-            drawn.append([(float(p[0]), float(p[1])) for p in est.curve])
-            if est.data_until_months is not None:
-                until.append(est.data_until_months)
-            if med:
-                lines.append(f"{endpoint.upper()} {cs.name}: {med}")
-        ax.set_title("Progression-free survival" if endpoint == "pfs" else "Overall survival")
-        ax.set_xlabel("months")
-        ax.set_ylabel("probability")
-        ax.set_xlim(0, time_axis_end(drawn, until))
-        ax.set_ylim(0, 1.02)
-        ax.grid(color=GRID, lw=0.5)
-    handles: list[Any] = []
-    labels_: list[str] = []
-    for ax in axes[0]:
-        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
-            if lab not in labels_:
-                handles.append(h)
-                labels_.append(lab)
-    if not handles:
-        pyplot.close(fig)
+            if est is not None and est.curve:
+                per.setdefault(endpoint, []).append((est, cs, PALETTE[j % len(PALETTE)]))
+    if not per:
         return None
-    ncol = min(2 if len(endpoints) == 2 else 1, len(handles))
-    rows = (len(handles) + ncol - 1) // ncol
-    fig.legend(handles, labels_, loc="lower center", ncol=ncol, bbox_to_anchor=(0.5, 0))
-    fig.tight_layout(rect=(0, 0.07 * rows + 0.02, 1, 1))
+    legend: dict[str, LegendEntry] = {}
+    for items in per.values():
+        for _, cs, colour in items:
+            legend.setdefault(cs.name, _style(cs, colour))
+    ncol = min(2 if len(per) == 2 else 1, len(legend))
+    rows = (len(legend) + ncol - 1) // ncol
+    fig = Figure(FIG_FULL[0] if len(per) == 2 else FIG_FULL[0] * 0.55, FIG_FULL[1] + 0.3)
+    panel_w = fig.w / len(per)
+    bottom = fig.h - 12 * rows - 8 - 36
+    lines: list[str] = []
+    for i, (endpoint, items) in enumerate(per.items()):
+        drawn = [[(float(p[0]), float(p[1])) for p in est.curve] for est, _, _ in items]
+        until = [est.data_until_months for est, _, _ in items if est.data_until_months is not None]
+        left = i * panel_w + 46
+        ax = Axes(
+            fig,
+            left,
+            22,
+            panel_w - 46 - 14,
+            bottom - 22,
+            (0.0, time_axis_end(drawn, until)),
+            (0.0, 1.02),
+        )
+        _panel(ax, endpoint)
+        fig.text(
+            i * panel_w + 4,
+            ax.top + ax.height / 2,
+            "probability",
+            TEXT_PT + 1,
+            INK,
+            "middle",
+            "top",
+            rotate=True,
+        )
+        _draw_curves(ax, items)
+        for est, cs, _ in items:
+            if est.median_months is not None:
+                lines.append(f"{endpoint.upper()} {cs.name}: median {est.median_months:.1f} months")
+    fig.legend(list(legend.values()), fig.w / 2, fig.h - 12 * rows - 6, ncol)
     desc = "; ".join(lines) or "Survival curves."
     return to_svg(fig, "survival", "Estimated PFS and OS curves with uncertainty bands", desc)
 
@@ -141,35 +173,56 @@ def sequence(data: ReportData) -> str | None:
     lines = [ln for ln in s.lines if ln.median_months_on_line is not None]
     if not lines:
         return None
-    pyplot = plt()
     n = len(lines)
-    fig, ax = pyplot.subplots(figsize=(FIG_FULL[0], 0.8 + 0.4 * n))
-    for i, ln in enumerate(lines):
-        med = float(ln.median_months_on_line or 0.0)
-        y = n - 1 - i
-        ax.barh(y, med, height=0.55, color=PALETTE[i % len(PALETTE)], alpha=0.85)
-        right = med
-        if (q := ln.quartiles_months_on_line) is not None:
-            ax.plot([q[0], q[1]], [y, y], color=INK, lw=1.2)
-            for edge in (q[0], q[1]):
-                ax.plot([edge, edge], [y - 0.12, y + 0.12], color=INK, lw=1.2)
-            right = max(right, q[1])
-        ax.annotate(
-            f"{med:.1f} mo; reached by {ln.reached_fraction * 100:.0f} %",
-            (right, y),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=TEXT_PT,
+    names = [f"line {ln.line}: {ln.drug}" for ln in lines]
+    notes = [
+        f"{float(ln.median_months_on_line or 0.0):.1f} mo; reached by "
+        f"{ln.reached_fraction * 100:.0f} %"
+        for ln in lines
+    ]
+    rights = [
+        max(float(ln.median_months_on_line or 0.0), *(ln.quartiles_months_on_line or (0.0, 0.0)))
+        for ln in lines
+    ]
+    fig = Figure(FIG_FULL[0], 0.8 + 0.4 * n)
+    left = max(text_width(nm, TEXT_PT) for nm in names) + 10
+    width = fig.w - left - 10
+    # room on the right of each bar for its note
+    hi = max(
+        max(
+            r * width / max(width - 6 - text_width(t, TEXT_PT), 1.0)
+            for r, t in zip(rights, notes, strict=True)
+        ),
+        1.0,
+    )
+    ax = Axes(fig, left, 22, width, fig.h - 22 - 36, (0.0, hi), (-0.6, n - 0.4))
+    xt = nice_ticks(0.0, hi)
+    ax.grid("x", xt, GRID)
+    for i, (ln, note, right) in enumerate(zip(lines, notes, rights, strict=True)):
+        med, y = float(ln.median_months_on_line or 0.0), n - 1 - i
+        fig.rect(
+            ax.x(0),
+            ax.y(y + 0.275),
+            ax.x(med) - ax.x(0),
+            ax.y(y - 0.275) - ax.y(y + 0.275),
+            PALETTE[i % len(PALETTE)],
+            opacity=0.85,
         )
-    ax.set_yticks([n - 1 - i for i in range(n)], [f"line {ln.line}: {ln.drug}" for ln in lines])
-    ax.set_axisbelow(True)
-    ax.set_xlabel("months on the line (simulated)")
-    ax.set_title(f"Simulated sequence: median OS {s.os_median_months:.1f} months")
-    ax.margins(x=0.35)
-    ax.grid(axis="x", color=GRID, lw=0.5)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
+        if (q := ln.quartiles_months_on_line) is not None:
+            ax.plot([q[0], q[1]], [y, y], INK, 1.2)
+            for edge in (q[0], q[1]):
+                ax.plot([edge, edge], [y - 0.12, y + 0.12], INK, 1.2)
+        fig.text(ax.x(right) + 4, ax.y(y), note, TEXT_PT, INK, valign="middle")
+    ax.spines(INK, left=False)
+    ax.xticks(xt, [tick_label(t) for t in xt], INK, TEXT_PT)
+    ax.yticks([n - 1 - i for i in range(n)], names, INK, TEXT_PT, mark=False)
+    ax.labels(
+        f"Simulated sequence: median OS {s.os_median_months:.1f} months",
+        "months on the line (simulated)",
+        "",
+        INK,
+        TEXT_PT,
+    )
     desc = "; ".join(
         f"line {ln.line} {ln.drug}: median {ln.median_months_on_line} months, reached by "
         f"{ln.reached_fraction * 100:.0f} %"

@@ -4,7 +4,7 @@ density (Choi's second measure); RECIST and Choi threshold lines from the view m
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gistcds.report.plots.base import (
     FIG_HALF,
@@ -14,17 +14,17 @@ from gistcds.report.plots.base import (
     RESPONSE_COLOURS,
     TEXT_PT,
     months,
-    plt,
     spread,
     to_svg,
 )
+from gistcds.report.plots.svg import Axes, Figure, nice_ticks, text_width, tick_label
 
 if TYPE_CHECKING:
     from gistcds.report.views import ReportData, Threshold
 
 __all__ = ["density", "lesion_trajectories", "spider", "waterfall"]
 
-THRESHOLD_STYLE = {"RECIST": ("#D55E00", (0, (4, 2))), "Choi": ("#0072B2", (0, (1, 1.5)))}
+THRESHOLD_STYLE = {"RECIST": ("#D55E00", "3.6,1.8"), "Choi": ("#0072B2", "0.9,1.35")}
 
 
 def lesion_trajectories(data: ReportData) -> tuple[dict[str, list[tuple[dt.date, float]]], str]:
@@ -56,29 +56,53 @@ def _thresholds(data: ReportData, kind: str) -> list[Threshold]:
     return [t for t in data.response.thresholds if t.kind == kind] if data.response else []
 
 
-def _draw_thresholds(ax: Any, lines: list[Threshold], horizontal: bool = True) -> None:
-    """Dashed threshold lines, labelled at the right edge, labels kept apart."""
-    if not lines:
-        return
-    lo, hi = ax.get_ylim()
+def _limits(values: list[float], margin: float, lines: list[Threshold]) -> tuple[float, float]:
+    """Data limits with ``margin`` (a fraction of the span) each side, widened so that every
+    threshold line sits inside with room (8 % of the span) for its label."""
+    lo, hi = min(values), max(values)
     span = max(hi - lo, 1.0)
-    new_lo = min(lo, min(t.value_pct for t in lines) - 0.08 * span)
-    new_hi = max(hi, max(t.value_pct for t in lines) + 0.08 * span)
-    ax.set_ylim(new_lo, new_hi)
-    ys = spread([t.value_pct for t in lines], 0.075 * (new_hi - new_lo))
+    lo, hi = lo - margin * span, hi + margin * span
+    if lines:
+        span = max(hi - lo, 1.0)
+        lo = min(lo, min(t.value_pct for t in lines) - 0.08 * span)
+        hi = max(hi, max(t.value_pct for t in lines) + 0.08 * span)
+    return lo, hi
+
+
+def _response_axes(
+    fig: Figure,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    lines: list[Threshold],
+    top: float = 22,
+    xlabels: tuple[list[float], list[str]] | None = None,
+) -> Axes:
+    """Axes of a half-width response figure: room on the right for the threshold labels;
+    grid, spines and ticks drawn."""
+    right = max([text_width(t.label, TEXT_PT) + 8 for t in lines] + [12.0])
+    yt = nice_ticks(*ylim, most=6)
+    left = 16 + max(text_width(tick_label(v), TEXT_PT) for v in yt) + 6
+    ax = Axes(fig, left, top, fig.w - left - right, fig.h - top - 36, xlim, ylim)
+    ax.grid("y", yt, GRID)
+    ax.spines(INK)
+    ax.yticks(yt, [tick_label(v) for v in yt], INK, TEXT_PT)
+    xt, xl = (
+        xlabels
+        if xlabels is not None
+        else (xt := nice_ticks(*xlim, most=6), [tick_label(v) for v in xt])
+    )
+    ax.xticks(xt, xl, INK, TEXT_PT)
+    return ax
+
+
+def _draw_thresholds(ax: Axes, lines: list[Threshold]) -> None:
+    """Dashed threshold lines, labelled at the right edge, labels kept apart."""
+    lo, hi = ax.ylim
+    ys = spread([t.value_pct for t in lines], 0.075 * (hi - lo))
     for t, y in zip(lines, ys, strict=True):
         colour, dash = THRESHOLD_STYLE["RECIST" if t.label.startswith("RECIST") else "Choi"]
-        ax.axhline(t.value_pct, color=colour, lw=0.9, ls=dash, zorder=1)
-        ax.annotate(
-            t.label,
-            (1.0, y),
-            xycoords=("axes fraction", "data"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=TEXT_PT,
-            color=colour,
-        )
+        ax.hline(t.value_pct, colour, 0.9, dash)
+        ax.fig.text(ax.right + 3, ax.y(y), t.label, TEXT_PT, colour, valign="middle")
 
 
 def _sum_points(data: ReportData) -> list[tuple[dt.date, float, str]]:
@@ -93,7 +117,7 @@ def _sum_points(data: ReportData) -> list[tuple[dt.date, float, str]]:
     return [(d, float(v), recist.get(d, "NE")) for d, v in pts if v is not None]
 
 
-def _draw_lesions(ax: Any, d0: dt.date, traj: dict[str, list[tuple[dt.date, float]]]) -> int:
+def _draw_lesions(ax: Axes, d0: dt.date, traj: dict[str, list[tuple[dt.date, float]]]) -> None:
     ends: list[tuple[str, float, float, str]] = []
     for j, (lid, pts) in enumerate(traj.items()):
         if not pts:
@@ -101,21 +125,29 @@ def _draw_lesions(ax: Any, d0: dt.date, traj: dict[str, list[tuple[dt.date, floa
         colour = PALETTE[j % len(PALETTE)]
         xs = [0.0] + [months(d0, d) for d, _ in pts]
         ys = [0.0] + [v for _, v in pts]
-        ax.plot(xs, ys, color=colour, lw=1, alpha=0.8, marker=".")
+        ax.plot(xs, ys, colour, 1.0, opacity=0.8)
+        for x, y in zip(xs, ys, strict=True):
+            ax.fig.marker(ax.x(x), ax.y(y), "o", 2.5, colour)
         ends.append((lid, xs[-1], ys[-1], colour))
-    lo, hi = ax.get_ylim()
+    lo, hi = ax.ylim
     label_ys = spread([e[2] for e in ends], 0.07 * max(hi - lo, 1.0))
     for (lid, x, _, colour), y in zip(ends, label_ys, strict=True):
-        ax.annotate(
-            lid,
-            (x, y),
-            xytext=(4, 0),
-            textcoords="offset points",
-            fontsize=TEXT_PT,
-            color=colour,
-            va="center",
-        )
-    return len(ends)
+        ax.fig.text(ax.x(x) + 4, ax.y(y), lid, TEXT_PT, colour, valign="middle")
+
+
+def _spider_limits(
+    d0: dt.date,
+    sums: list[tuple[dt.date, float, str]],
+    traj: dict[str, list[tuple[dt.date, float]]],
+    lines: list[Threshold],
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    xs = [0.0] + [months(d0, d) for d, _, _ in sums]
+    xs += [months(d0, d) for pts in traj.values() for d, _ in pts]
+    ys = [0.0] + [v for _, v, _ in sums] + [v for pts in traj.values() for _, v in pts]
+    span = max(max(xs) - min(xs), 1.0)
+    # room right of the last points for the lesion labels (the plot is about 130 pt wide)
+    room = max([text_width(lid, TEXT_PT) + 8 for lid in traj] + [0.0]) / 130
+    return (min(xs) - 0.08 * span, max(xs) + (0.08 + room) * span), _limits(ys, 0.05, lines)
 
 
 def spider(data: ReportData) -> str | None:
@@ -126,41 +158,27 @@ def spider(data: ReportData) -> str | None:
     if s is None or not (sums or any(traj.values())):
         return None
     d0 = s.baseline_date
-    pyplot = plt()
-    fig, ax = pyplot.subplots(figsize=FIG_HALF)
-    ax.axhline(0, color=GRID, lw=1, zorder=0)
+    lines = _thresholds(data, "size")
+    fig = Figure(*FIG_HALF)
+    ax = _response_axes(fig, *_spider_limits(d0, sums, traj, lines), lines, top=34)
+    ax.hline(0, GRID, 1.0)
+    _draw_thresholds(ax, lines)
+    _draw_lesions(ax, d0, traj)
     if sums:
         xs = [0.0] + [months(d0, d) for d, _, _ in sums]
-        ax.plot(xs, [0.0] + [v for _, v, _ in sums], color=INK, lw=2.2, label="sum of targets")
+        ax.plot(xs, [0.0] + [v for _, v, _ in sums], INK, 2.2)
         for (_, v, cat), x in zip(sums, xs[1:], strict=True):
-            ax.scatter(
-                [x],
-                [v],
-                s=40,
-                zorder=3,
-                color=RESPONSE_COLOURS.get(cat, INK),
-                edgecolor=INK,
-                linewidth=0.6,
-            )
-            ax.annotate(
-                cat,
-                (x, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=TEXT_PT,
-                fontweight="bold",
-                color=RESPONSE_COLOURS.get(cat, INK),
-            )
-    _draw_lesions(ax, d0, traj)
-    _draw_thresholds(ax, _thresholds(data, "size"))
-    ax.set_xlabel("months since baseline CT")
-    ax.set_ylabel("change from baseline (%)")
-    ax.set_title("Tumour size over time", pad=14)
-    ax.margins(x=0.08)
-    ax.grid(axis="y", color=GRID, lw=0.5)
+            colour = RESPONSE_COLOURS.get(cat, INK)
+            fig.marker(ax.x(x), ax.y(v), "o", 7, colour, INK)
+            fig.text(ax.x(x), ax.top - 2, cat, TEXT_PT, colour, "middle", bold=True)
+    ax.labels(
+        "Tumour size over time",
+        "months since baseline CT",
+        "change from baseline (%)",
+        INK,
+        TEXT_PT,
+        pad=16,
+    )
     last = sums[-1] if sums else None
     desc = f"Spider plot of {len(traj)} target lesions from {d0.isoformat()}; " + (
         f"sum of targets last {last[1]:+.1f} % (RECIST {last[2]})." if last else ""
@@ -179,27 +197,24 @@ def waterfall(data: ReportData) -> str | None:
         best["sum"] = min(v for _, v, _ in sums)
     if not best:
         return None
-    pyplot = plt()
     items = sorted(best.items(), key=lambda kv: -kv[1])
-    fig, ax = pyplot.subplots(figsize=FIG_HALF)
-    colours = [INK if k == "sum" else ("#0072B2" if v < 0 else "#D55E00") for k, v in items]
-    ax.bar(range(len(items)), [v for _, v in items], color=colours, width=0.7)
-    ax.axhline(0, color=INK, lw=0.8)
-    ax.set_xticks(range(len(items)), [k for k, _ in items])
-    ax.set_ylabel("best change from baseline (%)")
-    ax.set_title("Best change from baseline")
-    for i, (_, v) in enumerate(items):
-        ax.annotate(
-            f"{v:+.0f}%",
-            (i, v),
-            xytext=(0, 3 if v >= 0 else -11),
-            textcoords="offset points",
-            ha="center",
-            fontsize=TEXT_PT,
+    lines = _thresholds(data, "size")
+    fig = Figure(*FIG_HALF)
+    n = len(items)
+    ylim = _limits([0.0] + [v for _, v in items], 0.2, lines)
+    ticks = (list(map(float, range(n))), [k for k, _ in items])
+    ax = _response_axes(fig, (-0.6, n - 0.4), ylim, lines, xlabels=ticks)
+    _draw_thresholds(ax, lines)
+    for i, (k, v) in enumerate(items):
+        colour = INK if k == "sum" else ("#0072B2" if v < 0 else "#D55E00")
+        top, bottom = ax.y(max(v, 0.0)), ax.y(min(v, 0.0))
+        fig.rect(ax.x(i - 0.35), top, ax.x(i + 0.35) - ax.x(i - 0.35), bottom - top, colour)
+        label_y = ax.y(v) - 3 if v >= 0 else ax.y(v) + 3
+        fig.text(
+            ax.x(i), label_y, f"{v:+.0f}%", TEXT_PT, INK, "middle", "bottom" if v >= 0 else "top"
         )
-    ax.margins(y=0.2)
-    _draw_thresholds(ax, _thresholds(data, "size"))
-    ax.grid(axis="y", color=GRID, lw=0.5)
+    ax.hline(0, INK, 0.8)
+    ax.labels("Best change from baseline", "", "best change from baseline (%)", INK, TEXT_PT)
     desc = "Waterfall: " + ", ".join(f"{k} {v:+.1f} %" for k, v in items) + "."
     return to_svg(fig, "waterfall", "Waterfall plot: best change per lesion", desc)
 
@@ -217,32 +232,27 @@ def density(data: ReportData) -> str | None:
     ]
     if not pts:
         return None
-    pyplot = plt()
     choi = {tp.date: tp.choi for tp in data.assessment.response}
-    fig, ax = pyplot.subplots(figsize=FIG_HALF)
-    ax.axhline(0, color=GRID, lw=1, zorder=0)
+    lines = _thresholds(data, "density")
     xs = [0.0] + [months(s.baseline_date, d) for d, _, _ in pts]
     ys = [0.0] + [c for _, c, _ in pts]
-    ax.plot(xs, ys, color=INK, lw=1.8, marker="o", ms=4)
+    span = max(max(xs) - min(xs), 1.0)
+    fig = Figure(*FIG_HALF)
+    xlim = (min(xs) - 0.15 * span, max(xs) + 0.15 * span)
+    ax = _response_axes(fig, xlim, _limits(ys, 0.3, lines), lines)
+    ax.hline(0, GRID, 1.0)
+    _draw_thresholds(ax, lines)
+    ax.plot(xs, ys, INK, 1.8)
+    for x, y in zip(xs, ys, strict=True):
+        fig.marker(ax.x(x), ax.y(y), "o", 4, INK)
     for (d, _, hu), x, y in zip(pts, xs[1:], ys[1:], strict=True):
         cat = choi.get(d)
         text = (f"{cat} " if cat else "") + (f"({hu:.0f} HU)" if hu is not None else "")
-        ax.annotate(
-            text.strip(),
-            (x, y),
-            xytext=(0, 6),
-            textcoords="offset points",
-            ha="center",
-            fontsize=TEXT_PT,
-            fontweight="bold",
-            color=RESPONSE_COLOURS.get(cat or "", INK),
-        )
-    ax.margins(x=0.15, y=0.3)
-    _draw_thresholds(ax, _thresholds(data, "density"))
-    ax.set_xlabel("months since baseline CT")
-    ax.set_ylabel("density change (%)")
-    ax.set_title("Target-lesion density")
-    ax.grid(axis="y", color=GRID, lw=0.5)
+        colour = RESPONSE_COLOURS.get(cat or "", INK)
+        fig.text(ax.x(x), ax.y(y) - 6, text.strip(), TEXT_PT, colour, "middle", bold=True)
+    ax.labels(
+        "Target-lesion density", "months since baseline CT", "density change (%)", INK, TEXT_PT
+    )
     desc = (
         "Mean density change from baseline: "
         + ", ".join(f"{d.isoformat()} {c:+.1f} %" for d, c, _ in pts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gistcds.report.plots.base import (
     FIG_FULL,
@@ -13,9 +13,9 @@ from gistcds.report.plots.base import (
     SETTING_COLOURS,
     TEXT_PT,
     months,
-    plt,
     to_svg,
 )
+from gistcds.report.plots.svg import Axes, Figure, LegendEntry, nice_ticks, text_width, tick_label
 
 if TYPE_CHECKING:
     from gistcds.report.views import ReportData, TimelineLine
@@ -23,74 +23,65 @@ if TYPE_CHECKING:
 __all__ = ["swimmer"]
 
 
-def _lane(ax: Any, t: TimelineLine, y: int, d0: dt.date, today: dt.date) -> None:
+def _lane(ax: Axes, t: TimelineLine, y: int, d0: dt.date, today: dt.date) -> None:
     assert t.start is not None
     x0, x1 = months(d0, t.start), months(d0, t.end or today)
     colour = SETTING_COLOURS.get(t.setting, "#999999")
-    ax.barh(y, max(x1 - x0, 0.2), left=x0, height=0.5, color=colour, edgecolor=INK, lw=0.5)
-    if t.end is None:
-        ax.annotate(
-            "",
-            xy=(x1 + 1.5, y),
-            xytext=(x1, y),
-            arrowprops={"arrowstyle": "->", "color": INK, "lw": 1},
-        )
+    left, right = ax.x(x0), ax.x(x0 + max(x1 - x0, 0.2))
+    ax.fig.rect(left, ax.y(y + 0.25), right - left, ax.y(y - 0.25) - ax.y(y + 0.25), colour, INK)
+    if t.end is None:  # ongoing: an arrow past the end of the bar
+        ax.fig.line([right, right + 12], [ax.y(y), ax.y(y)], INK, 1.0)
+        ax.fig.marker(right + 12, ax.y(y), ">", 6, INK)
     if t.stop_reason == "progression":
-        ax.plot([x1], [y], marker="X", ms=8, color="#D55E00", markeredgecolor=INK, mew=0.5)
+        ax.fig.marker(ax.x(x1), ax.y(y), "X", 8, "#D55E00", INK)
     elif t.stop_reason == "toxicity":
-        ax.plot([x1], [y], marker="D", ms=6, color="#E69F00", markeredgecolor=INK, mew=0.5)
+        ax.fig.marker(ax.x(x1), ax.y(y), "D", 7, "#E69F00", INK)
     if t.best_response != "—":
-        ax.annotate(
+        ax.fig.text(
+            (left + right) / 2,
+            ax.y(y),
             f"best {t.best_response}",
-            ((x0 + x1) / 2, y),
-            ha="center",
-            va="center",
-            fontsize=TEXT_PT,
-            color="white" if t.setting == "metastatic" else INK,
-            fontweight="bold",
+            TEXT_PT,
+            "white" if t.setting == "metastatic" else INK,
+            "middle",
+            "middle",
+            bold=True,
         )
 
 
-def _ct_lane(ax: Any, data: ReportData, y: int, d0: dt.date) -> bool:
+def _ct_lane(ax: Axes, data: ReportData, y: int, d0: dt.date) -> None:
     s = data.assessment.response_summary
-    if s is None:
-        return False
-    dates = [s.baseline_date] + [tp.date for tp in data.assessment.response]
-    ax.scatter(
-        [months(d0, d) for d in dates], [y] * len(dates), marker="|", s=120, color=INK, lw=1.2
-    )
+    assert s is not None
+    for d in [s.baseline_date] + [tp.date for tp in data.assessment.response]:
+        ax.fig.marker(ax.x(months(d0, d)), ax.y(y), "|", 11, INK)
     for tp in data.assessment.response:
-        ax.annotate(
-            tp.recist,
-            (months(d0, tp.date), y),
-            xytext=(0, 7),
-            textcoords="offset points",
-            ha="center",
-            fontsize=TEXT_PT,
-            color=RESPONSE_COLOURS.get(tp.recist, INK),
-            fontweight="bold",
+        colour = RESPONSE_COLOURS.get(tp.recist, INK)
+        ax.fig.text(
+            ax.x(months(d0, tp.date)), ax.y(y) - 7, tp.recist, TEXT_PT, colour, "middle", bold=True
         )
-    return True
 
 
-def _legend(ax: Any, lines: list[TimelineLine]) -> None:
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    handles: list[Any] = [
-        Patch(color=c, label=s)
+def _legend(lines: list[TimelineLine]) -> list[LegendEntry]:
+    entries = [
+        LegendEntry(s, c, "patch")
         for s, c in SETTING_COLOURS.items()
         if any(t.setting == s for t in lines)
     ]
     if any(t.stop_reason == "progression" for t in lines):
-        handles.append(Line2D([], [], marker="X", ls="", color="#D55E00", label="progression"))
+        entries.append(LegendEntry("progression", "#D55E00", "X"))
     if any(t.stop_reason == "toxicity" for t in lines):
-        handles.append(Line2D([], [], marker="D", ls="", color="#E69F00", label="toxicity"))
+        entries.append(LegendEntry("toxicity", "#E69F00", "D"))
     if any(t.end is None for t in lines):
-        handles.append(Line2D([], [], marker=">", ls="", color=INK, label="ongoing"))
-    ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(handles) or 1
-    )
+        entries.append(LegendEntry("ongoing", INK, ">"))
+    return entries
+
+
+def _x_end(data: ReportData, lines: list[TimelineLine], d0: dt.date) -> float:
+    today = data.generated.date()
+    ends = [months(d0, t.end or today) for t in lines]
+    ends += [months(d0, tp.date) for tp in data.assessment.response]
+    span = max(max(ends), 1.0)
+    return span * 1.08 + (span * 0.04 if any(t.end is None for t in lines) else 0.0)
 
 
 def swimmer(data: ReportData) -> str | None:
@@ -102,24 +93,28 @@ def swimmer(data: ReportData) -> str | None:
     starts = [t.start for t in lines if t.start is not None]
     d0 = min([*starts, *([s.baseline_date] if s else [])])
     n = len(lines)
-    pyplot = plt()
-    fig, ax = pyplot.subplots(figsize=(FIG_FULL[0], 1.1 + 0.42 * (n + 1)))
-    for i, t in enumerate(lines):
-        _lane(ax, t, n - i, d0, data.generated.date())
     ticks = list(range(n, 0, -1))
     names = [f"{t.number}. {t.drug} {t.dose if t.dose != '—' else ''}".strip() for t in lines]
-    has_ct = _ct_lane(ax, data, n + 1, d0)
-    if has_ct:
+    if s is not None:
         ticks, names = [n + 1, *ticks], ["CT (RECIST)", *names]
-    ax.set_yticks(ticks, names)
-    ax.set_ylim(0.4, (n + 1.9) if has_ct else n + 0.6)
-    ax.set_xlabel(f"months since {d0.isoformat()}")
-    ax.set_title("Treatment timeline")
-    ax.set_axisbelow(True)
-    ax.grid(axis="x", color=GRID, lw=0.5)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    _legend(ax, lines)
+    legend = _legend(lines)
+    fig = Figure(FIG_FULL[0], 1.1 + 0.42 * (n + 1))
+    left = max(text_width(nm, TEXT_PT) for nm in names) + 10
+    ylim = (0.4, (n + 1.9) if s is not None else n + 0.6)
+    ax = Axes(
+        fig, left, 22, fig.w - left - 24, fig.h - 22 - 36 - 18, (0.0, _x_end(data, lines, d0)), ylim
+    )
+    xt = nice_ticks(*ax.xlim)
+    ax.grid("x", xt, GRID)
+    for i, t in enumerate(lines):
+        _lane(ax, t, n - i, d0, data.generated.date())
+    if s is not None:
+        _ct_lane(ax, data, n + 1, d0)
+    ax.spines(INK, left=False)
+    ax.xticks(xt, [tick_label(v) for v in xt], INK, TEXT_PT)
+    ax.yticks(ticks, names, INK, TEXT_PT, mark=False)
+    ax.labels("Treatment timeline", f"months since {d0.isoformat()}", "", INK, TEXT_PT)
+    fig.legend(legend, ax.left + ax.width / 2, fig.h - 16, len(legend) or 1)
     desc = "; ".join(
         f"line {t.number} {t.drug} {t.setting} from {t.start} to {t.end or 'ongoing'}, "
         f"best response {t.best_response}, stopped: {t.stop_reason}"
