@@ -31,7 +31,7 @@ from gistcds.cohort.validate import duplicate_rows, validate_table
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.risk.batch import OUTPUT_COLUMNS as RISK_COLUMNS
-from gistcds.risk.batch import score_frame
+from gistcds.risk.batch import score_factored, to_frame
 from gistcds.risk.tables import risk_tables
 
 __all__ = [
@@ -112,13 +112,16 @@ def score_slice(
     """Validate and score one slice; ``table`` holds every row, bad ones flagged in ``bad``
     (without ``keep_input``, only the scored columns: what a Dask worker sends back)."""
     checked = validate_table(table, first_row)
-    if checked.frame.shape[1] == 0:  # a required column is missing
+    if checked.factored is None:  # a required column is missing
         return Slice(table.slice(0, 0), checked.problems, checked.n_problems, checked.bad, True)
     bad = checked.bad if repeated is None else checked.bad | repeated
-    risk = score_frame(checked.frame, risk_tables(kb))
+    tables = risk_tables(kb)
+    key, grid = score_factored(checked.factored, tables)
+    risk = to_frame(grid, tables)  # one row per combination of the inputs' bands
+    rows = pa.array(key)
     with_geno = genotype.present(table)
     names = output_columns(kb, with_geno)
-    cols: dict[str, pa.Array] = {c: _as_arrow(risk[c]) for c in _risk_columns(kb)}
+    cols: dict[str, pa.Array] = {c: _as_arrow(risk[c]).take(rows) for c in _risk_columns(kb)}
     problems, n_problems = checked.problems, checked.n_problems
     if with_geno:
         geno, geno_problems, geno_bad = genotype.genotype_columns(table, kb, first_row)

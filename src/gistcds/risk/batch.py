@@ -6,6 +6,11 @@ rupture, nodes, metastatic; rows are taken as completely resected, untreated pri
 ``tests/test_risk_batch.py`` proves equality with the scalar path cell by cell and on
 random patients.
 
+A registry repeats a few hundred distinct values millions of times, so ``score_factored``
+scores each *combination* of (site, size band, mitosis band, rupture, nodes, metastatic)
+once with ``score_codes`` and hands every row the index of its combination: the per-row
+work is a handful of integer operations whatever the number of systems.
+
 Encoded inputs (``encode`` builds them from a DataFrame):
   site      int8, index into ``tables.SITES``; -1 = unknown
   size_cm   float64; NaN = unknown
@@ -18,6 +23,7 @@ Encoded inputs (``encode`` builds them from a DataFrame):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +42,7 @@ from gistcds.risk.tables import (
     RiskTables,
 )
 
+I4 = npt.NDArray[np.int32]
 I8 = npt.NDArray[np.int8]
 F8 = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -197,3 +204,77 @@ def encode(df: pd.DataFrame) -> Encoded:
 def score_frame(df: pd.DataFrame, t: RiskTables) -> pd.DataFrame:
     """The risk columns for a validated cohort frame, index preserved."""
     return to_frame(score_codes(encode(df), t), t, index=df.index)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A column as per-row codes into its distinct values (``values[codes[i]]`` is row i's)."""
+
+    codes: I4
+    values: npt.NDArray[Any]
+
+
+@dataclass(frozen=True)
+class Factored:
+    """``Encoded``'s columns as factors (the values typed as ``Encoded`` types them)."""
+
+    site: Factor
+    size_cm: Factor
+    mitoses: Factor
+    rupture: Factor
+    nodes: Factor
+    metastatic: Factor
+
+    def factors(self) -> tuple[Factor, ...]:
+        return (self.site, self.size_cm, self.mitoses, self.rupture, self.nodes, self.metastatic)
+
+    def rows(self) -> Encoded:
+        """The per-row arrays (for tests and small tables)."""
+        return Encoded(*(f.values[f.codes] for f in self.factors()))
+
+
+def _band_slots(values: F8, bounds: F8) -> tuple[I4, F8]:
+    """Per distinct value its slot (0 = unknown, band + 1 otherwise) and one representative
+    value per slot (NaN where no value falls): ``score_codes`` reads sizes and mitotic counts
+    only through ``has_value`` and ``bands``, so any value of a band stands for all of them."""
+    known = ~np.isnan(values)
+    slot = np.where(known, bands(np.where(known, values, 0.0), bounds) + 1, 0).astype(np.int32)
+    rep = np.full(len(bounds) + 2, np.nan)
+    rep[slot[known]] = values[known]
+    return slot, rep
+
+
+def score_factored(f: Factored, t: RiskTables) -> tuple[I4, Codes]:
+    """(per-row index into the grid, the grid's codes): row i's codes are ``grid.x[key[i]]``.
+
+    The grid is every combination of site (+ unknown), size band (+ unknown), mitosis band
+    (+ unknown), rupture (-1/0/1), nodes (-1/0/1) and metastatic, scored by ``score_codes``
+    (a few thousand rows); ``tests/test_risk_batch.py`` checks it equals ``score_codes`` on
+    the rows themselves.
+    """
+    a = t.arrays
+    size_slot, size_rep = _band_slots(f.size_cm.values.astype(np.float64), a.size_bounds)
+    mit_slot, mit_rep = _band_slots(f.mitoses.values.astype(np.float64), a.mitosis_bounds)
+    dims = (len(SITES) + 1, len(size_rep), len(mit_rep), 3, 3, 2)
+    slots = (
+        f.site.values.astype(np.int32) + 1,
+        size_slot,
+        mit_slot,
+        f.rupture.values.astype(np.int32) + 1,
+        f.nodes.values.astype(np.int32) + 1,
+        f.metastatic.values.astype(np.int32),
+    )
+    key = np.zeros(len(f.site.codes), dtype=np.int32)
+    for factor, slot, dim in zip(f.factors(), slots, dims, strict=True):
+        key *= dim
+        key += slot[factor.codes]
+    s, z, m, r, nd, meta = np.indices(dims).reshape(len(dims), -1)
+    grid = Encoded(
+        site=(s - 1).astype(np.int8),
+        size_cm=size_rep[z],
+        mitoses=mit_rep[m],
+        rupture=(r - 1).astype(np.int8),
+        nodes=(nd - 1).astype(np.int8),
+        metastatic=meta.astype(np.bool_),
+    )
+    return key, score_codes(grid, t)
