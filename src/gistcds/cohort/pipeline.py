@@ -58,7 +58,7 @@ class Writer:
         if self.fmt == "parquet":
             if self._pq is None:
                 self._pq = pq.ParquetWriter(
-                    self.path, table.schema, write_statistics=tableio.stats_columns(table)
+                    self.path, table.schema, **tableio.parquet_options(table)
                 )
             self._pq.write_table(table)
         elif self._fh is None:

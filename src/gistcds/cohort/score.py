@@ -86,11 +86,12 @@ def _as_arrow(value: pd.Series) -> pa.Array:
 
 
 def _keep_input(table: pa.Table, scored: tuple[str, ...]) -> pa.Table:
-    """The input columns as read (the reader's dictionary encoding undone, so a kept column
-    is text as in the file); one named like a scored column is renamed ``<name>_input``."""
+    """The input columns as read: text as in the file, the cohort's low-cardinality columns
+    dictionary-encoded as the reader hands them over (one dictionary per column across the
+    slice, so Parquet writes their codes without hashing every cell again; CSV and JSON lines
+    are written as text). One named like a scored column is renamed ``<name>_input``."""
     names = [f"{n}_input" if n in scored else n for n in table.column_names]
-    read_as_dictionary = set(tableio.DICTIONARY_COLUMNS) & set(table.column_names)
-    return tableio.plain(table, read_as_dictionary).rename_columns(names)
+    return table.unify_dictionaries().rename_columns(names)
 
 
 @dataclass
