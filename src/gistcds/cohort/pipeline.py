@@ -121,7 +121,12 @@ def run_local(
     table: pa.Table, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
 ) -> ScoreSummary:
     """Score an in-memory table in slices on a pool of threads (pyarrow and numpy release
-    the GIL), writing each finished slice in file order while the next ones are scored."""
+    the GIL), writing each finished slice in file order while the next ones are scored.
+
+    Repeated ids are looked for beside the scoring; only ``skip_invalid`` (which must leave
+    the repeats out of what it writes) waits for them before writing: otherwise a repeat
+    fails the run at the end and the temporary output is removed.
+    """
     state = _Run(out, fmt, skip_invalid)
     n = table.num_rows
     offsets = list(range(0, max(n, 1), LOCAL_SLICE_ROWS))
@@ -133,17 +138,18 @@ def run_local(
                 pool.submit(score_slice, table.slice(off, LOCAL_SLICE_ROWS), kb, FIRST_ROW + off)
                 for off in offsets
             ]
-            repeated, rep_problems = found.result() if found is not None else (None, [])
-            for k, (off, fut) in enumerate(zip(offsets, parts, strict=True)):
+            repeated = found.result()[0] if found is not None and skip_invalid else None
+            for off, fut in zip(offsets, parts, strict=True):
                 part = fut.result()
-                if k == 0 and not part.missing:
-                    part.problems.extend(rep_problems)
-                    part.n_problems += len(rep_problems)
                 if repeated is not None and not part.missing:
                     part.bad |= repeated[off : off + part.bad.size]
                 rows = state.take(part)
                 if rows is not None:
                     state.writer.write(rows)
+            if found is not None:
+                _, rep_problems = found.result()
+                state.summary.problems.extend(rep_problems)
+                state.summary.n_problems += len(rep_problems)
         return state.finish()
     finally:
         state.cleanup()
