@@ -11,9 +11,11 @@ never written before it is known to be good.
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from gistcds.cohort.validate import text_column
 from gistcds.errors import InputError
 from gistcds.knowledge import KnowledgeBase, load_kb
 
-__all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local"]
+__all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local", "run_stream"]
 
 LOCAL_SLICE_ROWS = 262_144
 THREADS = max(2, os.cpu_count() or 1)
@@ -146,6 +148,53 @@ def run_local(
                 rows = state.take(part)
                 if rows is not None:
                     state.writer.write(rows)
+            if found is not None:
+                _, rep_problems = found.result()
+                state.summary.problems.extend(rep_problems)
+                state.summary.n_problems += len(rep_problems)
+        return state.finish()
+    finally:
+        state.cleanup()
+
+
+def _write_next(state: _Run, part: Slice) -> None:
+    rows = state.take(part)
+    if rows is not None:
+        state.writer.write(rows)
+
+
+def run_stream(
+    path: Path, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
+) -> ScoreSummary:
+    """Score a file as it is read: slices from pyarrow's streaming reader are scored on a
+    pool of threads and written in file order, so reading, scoring and writing overlap
+    (the reader decodes ahead on its own threads). Repeated ids are looked for once the
+    last slice is read, beside the last writes. ``skip_invalid`` must know the repeats
+    before writing, and a file without rows still gets its header: both go through
+    ``run_local`` on the whole table."""
+    batches = tableio.iter_batches(path, LOCAL_SLICE_ROWS)
+    first = None if skip_invalid else next(batches, None)
+    if first is None or first.num_rows == 0:
+        return run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+    state = _Run(out, fmt, skip_invalid)
+    ids: list[pa.ChunkedArray] = []
+    row = FIRST_ROW
+    try:
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            pending: deque[Future[Slice]] = deque()
+            for t in itertools.chain([first], batches):
+                if "id" in t.column_names:
+                    ids.append(t.column("id"))
+                pending.append(pool.submit(score_slice, t, kb, row))
+                row += t.num_rows
+                while len(pending) > THREADS or (pending and pending[0].done()):
+                    _write_next(state, pending.popleft().result())
+            found = None
+            if ids:
+                all_ids = pa.chunked_array([c for col in ids for c in col.chunks])
+                found = pool.submit(repeats, all_ids, row - FIRST_ROW)
+            while pending:
+                _write_next(state, pending.popleft().result())
             if found is not None:
                 _, rep_problems = found.result()
                 state.summary.problems.extend(rep_problems)

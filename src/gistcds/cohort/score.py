@@ -221,7 +221,7 @@ def run(
         tableio.write_table(table, sys.stdout.buffer, "csv")
         sys.stdout.flush()
     else:
-        summary = pipeline.run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+        summary = pipeline.run_stream(path, out, fmt, kb, skip_invalid)
     for p in to_problems(summary.problems, summary.n_problems):
         print(f"skipped {p}", file=sys.stderr)
     print(f"scored {summary.scored} rows, skipped {summary.skipped}", file=sys.stderr)
