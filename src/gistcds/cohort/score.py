@@ -31,7 +31,7 @@ from gistcds.cohort.validate import duplicate_rows, validate_table
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.risk.batch import OUTPUT_COLUMNS as RISK_COLUMNS
-from gistcds.risk.batch import score_factored, to_frame
+from gistcds.risk.batch import grid_codes, score_factored, to_frame
 from gistcds.risk.tables import risk_tables
 
 __all__ = [
@@ -85,6 +85,24 @@ def _as_arrow(value: pd.Series) -> pa.Array:
     return pa.array(value.to_numpy(), from_pandas=True)
 
 
+_GRID_COLUMNS: dict[int, tuple[KnowledgeBase, dict[str, pa.Array]]] = {}
+
+
+def _grid_columns(kb: KnowledgeBase) -> dict[str, pa.Array]:
+    """The risk columns written, as Arrow, one row per combination ``score_factored`` keys
+    (built once per knowledge base; a slice's columns are one ``take`` each)."""
+    hit = _GRID_COLUMNS.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    tables = risk_tables(kb)
+    grid = to_frame(grid_codes(tables), tables)
+    cols = {c: _as_arrow(grid[c]) for c in _risk_columns(kb)}
+    if len(_GRID_COLUMNS) >= 8:  # a few knowledge bases per process at most; bounded anyway
+        _GRID_COLUMNS.clear()
+    _GRID_COLUMNS[id(kb)] = (kb, cols)
+    return cols
+
+
 def _keep_input(table: pa.Table, scored: tuple[str, ...]) -> pa.Table:
     """The input columns as read: text as in the file, the cohort's low-cardinality columns
     dictionary-encoded as the reader hands them over (one dictionary per column across the
@@ -116,13 +134,11 @@ def score_slice(
     if checked.factored is None:  # a required column is missing
         return Slice(table.slice(0, 0), checked.problems, checked.n_problems, checked.bad, True)
     bad = checked.bad if repeated is None else checked.bad | repeated
-    tables = risk_tables(kb)
-    key, grid = score_factored(checked.factored, tables)
-    risk = to_frame(grid, tables)  # one row per combination of the inputs' bands
+    key, _ = score_factored(checked.factored, risk_tables(kb))
     rows = pa.array(key)
     with_geno = genotype.present(table)
     names = output_columns(kb, with_geno)
-    cols: dict[str, pa.Array] = {c: _as_arrow(risk[c]).take(rows) for c in _risk_columns(kb)}
+    cols: dict[str, pa.Array] = {c: g.take(rows) for c, g in _grid_columns(kb).items()}
     problems, n_problems = checked.problems, checked.n_problems
     if with_geno:
         geno, geno_problems, geno_bad = genotype.genotype_columns(table, kb, first_row)

@@ -233,41 +233,32 @@ class Factored:
         return Encoded(*(f.values[f.codes] for f in self.factors()))
 
 
-def _band_slots(values: F8, bounds: F8) -> tuple[I4, F8]:
-    """Per distinct value its slot (0 = unknown, band + 1 otherwise) and one representative
-    value per slot (NaN where no value falls): ``score_codes`` reads sizes and mitotic counts
-    only through ``has_value`` and ``bands``, so any value of a band stands for all of them."""
+def _slots(values: F8, bounds: F8) -> I4:
+    """Per distinct value its slot in the grid: 0 = unknown (NaN), band + 1 otherwise."""
     known = ~np.isnan(values)
-    slot = np.where(known, bands(np.where(known, values, 0.0), bounds) + 1, 0).astype(np.int32)
-    rep = np.full(len(bounds) + 2, np.nan)
-    rep[slot[known]] = values[known]
-    return slot, rep
+    return np.where(known, bands(np.where(known, values, 0.0), bounds) + 1, 0).astype(np.int32)
 
 
-def score_factored(f: Factored, t: RiskTables) -> tuple[I4, Codes]:
-    """(per-row index into the grid, the grid's codes): row i's codes are ``grid.x[key[i]]``.
+def _representatives(bounds: F8) -> F8:
+    """One value per slot: NaN (unknown), each band's closed upper bound, and one past the
+    last bound for the open last band. ``score_codes`` reads sizes and mitotic counts only
+    through "known?" and ``bands``, so a band's representative stands for all its values."""
+    return np.concatenate([[np.nan], bounds, [bounds[-1] + 1.0]])
 
-    The grid is every combination of site (+ unknown), size band (+ unknown), mitosis band
+
+_GRIDS: dict[int, tuple[RiskTables, Codes]] = {}
+
+
+def grid_codes(t: RiskTables) -> Codes:
+    """Every combination of site (+ unknown), size band (+ unknown), mitosis band
     (+ unknown), rupture (-1/0/1), nodes (-1/0/1) and metastatic, scored by ``score_codes``
-    (a few thousand rows); ``tests/test_risk_batch.py`` checks it equals ``score_codes`` on
-    the rows themselves.
-    """
-    a = t.arrays
-    size_slot, size_rep = _band_slots(f.size_cm.values.astype(np.float64), a.size_bounds)
-    mit_slot, mit_rep = _band_slots(f.mitoses.values.astype(np.float64), a.mitosis_bounds)
+    (a few thousand rows, once per set of tables), in the order ``score_factored`` keys."""
+    hit = _GRIDS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    size_rep = _representatives(t.arrays.size_bounds)
+    mit_rep = _representatives(t.arrays.mitosis_bounds)
     dims = (len(SITES) + 1, len(size_rep), len(mit_rep), 3, 3, 2)
-    slots = (
-        f.site.values.astype(np.int32) + 1,
-        size_slot,
-        mit_slot,
-        f.rupture.values.astype(np.int32) + 1,
-        f.nodes.values.astype(np.int32) + 1,
-        f.metastatic.values.astype(np.int32),
-    )
-    key = np.zeros(len(f.site.codes), dtype=np.int32)
-    for factor, slot, dim in zip(f.factors(), slots, dims, strict=True):
-        key *= dim
-        key += slot[factor.codes]
     s, z, m, r, nd, meta = np.indices(dims).reshape(len(dims), -1)
     grid = Encoded(
         site=(s - 1).astype(np.int8),
@@ -277,4 +268,31 @@ def score_factored(f: Factored, t: RiskTables) -> tuple[I4, Codes]:
         nodes=(nd - 1).astype(np.int8),
         metastatic=meta.astype(np.bool_),
     )
-    return key, score_codes(grid, t)
+    codes = score_codes(grid, t)
+    if len(_GRIDS) >= 8:  # a few knowledge bases per process at most; bounded anyway
+        _GRIDS.clear()
+    _GRIDS[id(t)] = (t, codes)
+    return codes
+
+
+def score_factored(f: Factored, t: RiskTables) -> tuple[I4, Codes]:
+    """(per-row index into the grid, ``grid_codes``): row i's codes are ``grid.x[key[i]]``.
+
+    Per row this is one small-table lookup and one multiply-add per column;
+    ``tests/test_risk_batch.py`` checks the result equals ``score_codes`` on the rows.
+    """
+    a = t.arrays
+    slots = (
+        f.site.values.astype(np.int32) + 1,
+        _slots(f.size_cm.values.astype(np.float64), a.size_bounds),
+        _slots(f.mitoses.values.astype(np.float64), a.mitosis_bounds),
+        f.rupture.values.astype(np.int32) + 1,
+        f.nodes.values.astype(np.int32) + 1,
+        f.metastatic.values.astype(np.int32),
+    )
+    dims = (len(SITES) + 1, len(a.size_bounds) + 2, len(a.mitosis_bounds) + 2, 3, 3, 2)
+    key = np.zeros(len(f.site.codes), dtype=np.int32)
+    for factor, slot, dim in zip(f.factors(), slots, dims, strict=True):
+        key *= dim
+        key += slot[factor.codes]
+    return key, grid_codes(t)
