@@ -3,8 +3,9 @@
 Every column except ``id`` is dictionary-encoded once (one hashing pass in Arrow); each
 *distinct* cell is then checked once — numbers by a regular expression and a cast, with the
 patient model's own limits; site, mitoses_per, nodes, rupture and metastatic by the patient
-model itself, so a cohort row accepts exactly the spellings ``gistcds assess`` accepts — and
-the verdicts are spread back to the rows with one numpy ``take``. Registries repeat the same
+model itself, so a cohort row accepts exactly the spellings ``gistcds assess`` accepts. The
+typed columns go to the risk path as codes into their distinct values (``risk.batch.Factored``)
+and a refused value's rows are found by comparing codes. Registries repeat the same
 few hundred values millions of times, so no Python loop ever runs per row. Problems name
 the row as a spreadsheet shows it (header = row 1) and the column.
 """
