@@ -7,9 +7,12 @@ then times, alternately and several times each, in this process:
 - score: ``gistcds.cohort.score.run`` (read, validate every cell, score every system,
   write input + scored columns to Parquet);
 
-and prints the medians and their ratio (target <= 1.5). The knowledge base is loaded once
-before timing (``gistcds`` loads it once per process; its load time is printed apart),
-and the end-to-end CLI run (interpreter start included) is printed for reference.
+and prints the medians and their ratio (target <= 1.5), then each phase of both run alone
+(floor: read, write; score: streaming read, validate + score, repeated ids, write) with its
+CPU as a fraction of the floor's, so the remaining difference can be attributed. The
+knowledge base is loaded once before timing (``gistcds`` loads it once per process; its
+load time is printed apart), and the end-to-end CLI run (interpreter start included) is
+printed for reference.
 
 Usage: python benchmarks/bench_cohort_score.py [ROWS] [REPEATS]
 """
@@ -25,15 +28,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from gistcds.cohort.score import run
-from gistcds.knowledge import load_kb
+from gistcds.cohort import pipeline, tableio
+from gistcds.cohort.score import repeats, run, score_slice
+from gistcds.knowledge import KnowledgeBase, load_kb
 
 
 def _cpu() -> float:
@@ -69,6 +75,49 @@ def score(src: Path, out: Path) -> None:
         run(src, out)
 
 
+def _timed(fn: Callable[[], object], repeats_: int) -> tuple[float, float, object]:
+    """(median wall, median CPU, last result) of ``fn``."""
+    walls, cpus, out = [], [], None
+    for _ in range(repeats_):
+        c, t = _cpu(), time.perf_counter()
+        out = fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(_cpu() - c)
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+Phase = tuple[str, float, float]
+
+
+def phases(src: Path, tmp: Path, kb: KnowledgeBase, repeats_: int) -> list[Phase]:
+    """Each phase of ``cohort score`` run alone, in the pipeline's own slices, beside the
+    floor's two phases: (name, median wall, median CPU). Run alone, nothing overlaps."""
+    fl_read = _timed(lambda: pacsv.read_csv(src), repeats_)
+    table = fl_read[2]
+    fl_write = _timed(lambda: pq.write_table(table, tmp / "p_floor.parquet"), repeats_)
+    read = _timed(lambda: list(tableio.iter_batches(src, pipeline.LOCAL_SLICE_ROWS)), repeats_)
+    slices = read[2]
+    scored = _timed(lambda: [score_slice(t, kb, 2) for t in slices], repeats_)
+    ids = pa.chunked_array([c for t in slices for c in t.column("id").chunks])
+    dup = _timed(lambda: repeats(ids, len(ids)), repeats_)
+
+    def write() -> None:
+        w = pipeline.Writer(tmp / "p_score.parquet", "parquet")
+        for part in scored[2]:
+            w.write(part.table)
+        w.close()
+
+    wrote = _timed(write, repeats_)
+    return [
+        ("floor: read_csv (type inference)", fl_read[0], fl_read[1]),
+        ("floor: write_table (8 columns)", fl_write[0], fl_write[1]),
+        ("score: streaming read (text, 7 dictionary)", read[0], read[1]),
+        ("score: validate + score (all slices)", scored[0], scored[1]),
+        ("score: repeated ids (one sort)", dup[0], dup[1]),
+        ("score: write (8 input + 10 scored columns)", wrote[0], wrote[1]),
+    ]
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -97,6 +146,7 @@ def main() -> None:
             capture_output=True,
         )
         cli_s = time.perf_counter() - t
+        parts = phases(src, Path(tmp), load_kb(), repeats)
     print(f"rows {n:,} ({size_mb:.0f} MB CSV), {repeats} alternating runs, medians:")
     print(f"  floor: pyarrow read_csv + write_table   {med['floor']:.3f} s")
     print(f"  cohort score (read, validate, score)    {med['score']:.3f} s")
@@ -113,6 +163,12 @@ def main() -> None:
     print(f"  CLI end to end (interpreter, imports)   {cli_s:.3f} s")
     print(f"  throughput                              {n / med['score'] / 1e6:.2f} M rows/s")
     print("  (2 shared cores: other engineers' jobs may run at the same time)")
+    floor_cpu = parts[0][2] + parts[1][2]
+    print("phases run one at a time (medians; ratio = CPU / floor's read + write CPU):")
+    for name, wall, cpu_s in parts:
+        print(f"  {name:44} wall {wall:6.3f} s  CPU {cpu_s:6.3f} s  {cpu_s / floor_cpu:5.2f}")
+    total = sum(p[2] for p in parts[2:])
+    print(f"  {'score phases, summed':44} {'':15} CPU {total:6.3f} s  {total / floor_cpu:5.2f}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gistcds.cli import build_app
@@ -19,6 +21,7 @@ from gistcds.knowledge import load_kb
 from gistcds.risk import RiskInput, score_input
 from gistcds.risk.batch import OUTPUT_COLUMNS
 from gistcds.risk.panel import flatten
+from gistcds.risk.tables import SITES
 
 HEADER = "id,site,size_cm,mitoses,mitoses_per,rupture,nodes,metastatic,ward\n"
 GOOD = (
@@ -213,3 +216,52 @@ def test_dask_engine_writes_the_same_table(tmp_path: Path) -> None:
         assert code == 0, err
         outs.append(pd.read_parquet(out))
     pd.testing.assert_frame_equal(outs[0], outs[1])
+
+
+SIZES = ["", "0.5", "2", "2.0", "2.01", "4.99", "5", "5.1", "10", "10.0", "10.01", "23"]
+COUNTS = ["", "0", "3", "5", "5.0", "5.5", "10", "10.5", "11", "60"]
+TF = {"": None, "true": True, "Yes": True, "no": False, "0": False}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", *(s for s in SITES)]),
+            st.sampled_from(SIZES),
+            st.sampled_from(COUNTS),
+            st.sampled_from(["5mm2", "50hpf"]),
+            st.sampled_from(list(TF)),
+            st.sampled_from(["", "N0", "N1", "NX"]),
+            st.sampled_from(["", "true", "false"]),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_cohort_rows_score_as_the_scalar_path_scores_each_patient(
+    rows: list[tuple[str, ...]],
+) -> None:
+    """Text rows through validation and the factored batch path == ``score_input`` per row."""
+    cols = list(zip(*rows, strict=True))
+    names = ["site", "size_cm", "mitoses", "mitoses_per", "rupture", "nodes", "metastatic"]
+    ids = [f"p{i}" for i in range(len(rows))]
+    table = pa.table({"id": ids, **dict(zip(names, cols, strict=True))})
+    scored, _ = score_table(table)
+    got = scored.select(RISK_WRITTEN).to_pylist()
+    kb = load_kb()
+    for i, (site, size, mit, _, rup, nodes, meta) in enumerate(rows):
+        want = flatten(
+            score_input(
+                RiskInput(
+                    site=site or None,
+                    size_cm=float(size) if size else None,
+                    mitoses=float(mit) if mit else None,
+                    rupture=TF[rup],
+                    nodes=nodes or None,
+                    metastatic=meta == "true",
+                ),
+                kb,
+            )
+        )
+        assert got[i] == {c: want[c] for c in RISK_WRITTEN}, (i, rows[i])

@@ -15,11 +15,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gistcds.knowledge import load_kb
 from gistcds.risk import RiskInput
 from gistcds.risk.bands import band, bands
-from gistcds.risk.batch import OUTPUT_COLUMNS, score_frame
+from gistcds.risk.batch import (
+    OUTPUT_COLUMNS,
+    Codes,
+    Encoded,
+    Factor,
+    Factored,
+    encode,
+    score_codes,
+    score_factored,
+    score_frame,
+)
 from gistcds.risk.panel import flatten, score
 from gistcds.risk.tables import SITES, risk_tables
 
@@ -74,6 +86,32 @@ def assert_same(rows: list[RiskInput]) -> None:
             pytest.fail(f"{col}: row {bad} {rows[bad]}: batch {got[bad]!r} != scalar {want[bad]!r}")
 
 
+def _factored(x: Encoded) -> Factored:
+    """Each column as codes into its distinct values (as cohort validation hands them over)."""
+
+    def factor(values: Any) -> Factor:
+        uniq, codes = np.unique(values, return_inverse=True)
+        return Factor(codes.astype(np.int32), uniq)
+
+    return Factored(
+        factor(x.site),
+        factor(x.size_cm),
+        factor(x.mitoses),
+        factor(x.rupture),
+        factor(x.nodes),
+        factor(x.metastatic),
+    )
+
+
+def assert_factored_same(x: Encoded) -> None:
+    """Scoring each combination of bands once gives every row what ``score_codes`` gives it."""
+    t = risk_tables(load_kb())
+    want = score_codes(x, t)
+    key, grid = score_factored(_factored(x), t)
+    for name in Codes.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(grid, name)[key], getattr(want, name), name)
+
+
 def test_band_scalar_and_vector_agree_on_boundaries() -> None:
     t = risk_tables(load_kb())
     for bounds, values in ((t.size_bounds, GRID_SIZES), (t.mitosis_bounds, GRID_MITOSES)):
@@ -97,6 +135,7 @@ def test_batch_equals_scalar_on_the_full_grid() -> None:
     ]
     assert len(rows) > 50_000
     assert_same(rows)
+    assert_factored_same(encode(_frame(rows)))
 
 
 def _random_rows(n: int, seed: int) -> list[RiskInput]:
@@ -130,7 +169,15 @@ def _random_rows(n: int, seed: int) -> list[RiskInput]:
 
 
 def test_batch_equals_scalar_on_100k_seeded_random_patients() -> None:
-    assert_same(_random_rows(100_000, seed=20261126))
+    rows = _random_rows(100_000, seed=20261126)
+    assert_same(rows)
+    assert_factored_same(encode(_frame(rows)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 400), st.integers(0, 2**32 - 1))
+def test_factored_equals_row_by_row_on_random_cohorts(n: int, seed: int) -> None:
+    assert_factored_same(encode(_frame(_random_rows(n, seed))))
 
 
 def test_batch_path_reads_the_kb_tables(tmp_path: Any) -> None:

@@ -11,9 +11,11 @@ never written before it is known to be good.
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from gistcds.cohort.validate import text_column
 from gistcds.errors import InputError
 from gistcds.knowledge import KnowledgeBase, load_kb
 
-__all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local"]
+__all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local", "run_stream"]
 
 LOCAL_SLICE_ROWS = 262_144
 THREADS = max(2, os.cpu_count() or 1)
@@ -58,7 +60,7 @@ class Writer:
         if self.fmt == "parquet":
             if self._pq is None:
                 self._pq = pq.ParquetWriter(
-                    self.path, table.schema, write_statistics=tableio.stats_columns(table)
+                    self.path, table.schema, **tableio.parquet_options(table)
                 )
             self._pq.write_table(table)
         elif self._fh is None:
@@ -121,7 +123,12 @@ def run_local(
     table: pa.Table, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
 ) -> ScoreSummary:
     """Score an in-memory table in slices on a pool of threads (pyarrow and numpy release
-    the GIL), writing each finished slice in file order while the next ones are scored."""
+    the GIL), writing each finished slice in file order while the next ones are scored.
+
+    Repeated ids are looked for beside the scoring; only ``skip_invalid`` (which must leave
+    the repeats out of what it writes) waits for them before writing: otherwise a repeat
+    fails the run at the end and the temporary output is removed.
+    """
     state = _Run(out, fmt, skip_invalid)
     n = table.num_rows
     offsets = list(range(0, max(n, 1), LOCAL_SLICE_ROWS))
@@ -133,17 +140,65 @@ def run_local(
                 pool.submit(score_slice, table.slice(off, LOCAL_SLICE_ROWS), kb, FIRST_ROW + off)
                 for off in offsets
             ]
-            repeated, rep_problems = found.result() if found is not None else (None, [])
-            for k, (off, fut) in enumerate(zip(offsets, parts, strict=True)):
+            repeated = found.result()[0] if found is not None and skip_invalid else None
+            for off, fut in zip(offsets, parts, strict=True):
                 part = fut.result()
-                if k == 0 and not part.missing:
-                    part.problems.extend(rep_problems)
-                    part.n_problems += len(rep_problems)
                 if repeated is not None and not part.missing:
                     part.bad |= repeated[off : off + part.bad.size]
                 rows = state.take(part)
                 if rows is not None:
                     state.writer.write(rows)
+            if found is not None:
+                _, rep_problems = found.result()
+                state.summary.problems.extend(rep_problems)
+                state.summary.n_problems += len(rep_problems)
+        return state.finish()
+    finally:
+        state.cleanup()
+
+
+def _write_next(state: _Run, part: Slice) -> None:
+    rows = state.take(part)
+    if rows is not None:
+        state.writer.write(rows)
+
+
+def run_stream(
+    path: Path, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
+) -> ScoreSummary:
+    """Score a file as it is read: slices from pyarrow's streaming reader are scored on a
+    pool of threads and written in file order, so reading, scoring and writing overlap
+    (the reader decodes ahead on its own threads). Repeated ids are looked for once the
+    last slice is read, beside the last writes. ``skip_invalid`` must know the repeats
+    before writing, and a file without rows still gets its header: both go through
+    ``run_local`` on the whole table."""
+    batches = tableio.iter_batches(path, LOCAL_SLICE_ROWS)
+    first = None if skip_invalid else next(batches, None)
+    if first is None or first.num_rows == 0:
+        return run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+    state = _Run(out, fmt, skip_invalid)
+    ids: list[pa.ChunkedArray] = []
+    row = FIRST_ROW
+    try:
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            pending: deque[Future[Slice]] = deque()
+            for t in itertools.chain([first], batches):
+                if "id" in t.column_names:
+                    ids.append(t.column("id"))
+                pending.append(pool.submit(score_slice, t, kb, row))
+                row += t.num_rows
+                while len(pending) > THREADS or (pending and pending[0].done()):
+                    _write_next(state, pending.popleft().result())
+            found = None
+            if ids:
+                all_ids = pa.chunked_array([c for col in ids for c in col.chunks])
+                found = pool.submit(repeats, all_ids, row - FIRST_ROW)
+            while pending:
+                _write_next(state, pending.popleft().result())
+            if found is not None:
+                _, rep_problems = found.result()
+                state.summary.problems.extend(rep_problems)
+                state.summary.n_problems += len(rep_problems)
         return state.finish()
     finally:
         state.cleanup()

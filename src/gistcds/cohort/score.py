@@ -31,7 +31,7 @@ from gistcds.cohort.validate import duplicate_rows, validate_table
 from gistcds.errors import InputError, Problem
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.risk.batch import OUTPUT_COLUMNS as RISK_COLUMNS
-from gistcds.risk.batch import score_frame
+from gistcds.risk.batch import grid_codes, score_factored, to_frame
 from gistcds.risk.tables import risk_tables
 
 __all__ = [
@@ -85,12 +85,31 @@ def _as_arrow(value: pd.Series) -> pa.Array:
     return pa.array(value.to_numpy(), from_pandas=True)
 
 
+_GRID_COLUMNS: dict[int, tuple[KnowledgeBase, dict[str, pa.Array]]] = {}
+
+
+def _grid_columns(kb: KnowledgeBase) -> dict[str, pa.Array]:
+    """The risk columns written, as Arrow, one row per combination ``score_factored`` keys
+    (built once per knowledge base; a slice's columns are one ``take`` each)."""
+    hit = _GRID_COLUMNS.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    tables = risk_tables(kb)
+    grid = to_frame(grid_codes(tables), tables)
+    cols = {c: _as_arrow(grid[c]) for c in _risk_columns(kb)}
+    if len(_GRID_COLUMNS) >= 8:  # a few knowledge bases per process at most; bounded anyway
+        _GRID_COLUMNS.clear()
+    _GRID_COLUMNS[id(kb)] = (kb, cols)
+    return cols
+
+
 def _keep_input(table: pa.Table, scored: tuple[str, ...]) -> pa.Table:
-    """The input columns as read (the reader's dictionary encoding undone, so a kept column
-    is text as in the file); one named like a scored column is renamed ``<name>_input``."""
+    """The input columns as read: text as in the file, the cohort's low-cardinality columns
+    dictionary-encoded as the reader hands them over (one dictionary per column across the
+    slice, so Parquet writes their codes without hashing every cell again; CSV and JSON lines
+    are written as text). One named like a scored column is renamed ``<name>_input``."""
     names = [f"{n}_input" if n in scored else n for n in table.column_names]
-    read_as_dictionary = set(tableio.DICTIONARY_COLUMNS) & set(table.column_names)
-    return tableio.plain(table, read_as_dictionary).rename_columns(names)
+    return table.unify_dictionaries().rename_columns(names)
 
 
 @dataclass
@@ -112,13 +131,14 @@ def score_slice(
     """Validate and score one slice; ``table`` holds every row, bad ones flagged in ``bad``
     (without ``keep_input``, only the scored columns: what a Dask worker sends back)."""
     checked = validate_table(table, first_row)
-    if checked.frame.shape[1] == 0:  # a required column is missing
+    if checked.factored is None:  # a required column is missing
         return Slice(table.slice(0, 0), checked.problems, checked.n_problems, checked.bad, True)
     bad = checked.bad if repeated is None else checked.bad | repeated
-    risk = score_frame(checked.frame, risk_tables(kb))
+    key, _ = score_factored(checked.factored, risk_tables(kb))
+    rows = pa.array(key)
     with_geno = genotype.present(table)
     names = output_columns(kb, with_geno)
-    cols: dict[str, pa.Array] = {c: _as_arrow(risk[c]) for c in _risk_columns(kb)}
+    cols: dict[str, pa.Array] = {c: g.take(rows) for c, g in _grid_columns(kb).items()}
     problems, n_problems = checked.problems, checked.n_problems
     if with_geno:
         geno, geno_problems, geno_bad = genotype.genotype_columns(table, kb, first_row)
@@ -217,7 +237,7 @@ def run(
         tableio.write_table(table, sys.stdout.buffer, "csv")
         sys.stdout.flush()
     else:
-        summary = pipeline.run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+        summary = pipeline.run_stream(path, out, fmt, kb, skip_invalid)
     for p in to_problems(summary.problems, summary.n_problems):
         print(f"skipped {p}", file=sys.stderr)
     print(f"scored {summary.scored} rows, skipped {summary.skipped}", file=sys.stderr)

@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -25,6 +25,7 @@ __all__ = [
     "header_names",
     "iter_batches",
     "out_format",
+    "parquet_options",
     "plain",
     "read_bytes",
     "read_path",
@@ -231,10 +232,20 @@ def stats_columns(table: pa.Table) -> list[str]:
     return [f.name for f in table.schema if not pa.types.is_dictionary(f.type)]
 
 
+def parquet_options(table: pa.Table) -> dict[str, Any]:
+    """Parquet writer options for a cohort table: statistics as ``stats_columns``; Parquet's
+    dictionary encoding for every column but ``id`` (unique by rule: a dictionary of it would
+    be built, found too large and dropped, for nothing)."""
+    return {
+        "write_statistics": stats_columns(table),
+        "use_dictionary": [n for n in table.column_names if n != "id"],
+    }
+
+
 def write_table(table: pa.Table, sink: Path | IO[bytes], fmt: str) -> None:
     """Write ``table`` as CSV, Parquet or JSON lines."""
     if fmt == "parquet":
-        pq.write_table(table, sink, write_statistics=stats_columns(table))
+        pq.write_table(table, sink, **parquet_options(table))
     elif fmt == "csv":
         pacsv.write_csv(plain(table), sink)
     elif fmt == "jsonl":

@@ -3,8 +3,9 @@
 Every column except ``id`` is dictionary-encoded once (one hashing pass in Arrow); each
 *distinct* cell is then checked once — numbers by a regular expression and a cast, with the
 patient model's own limits; site, mitoses_per, nodes, rupture and metastatic by the patient
-model itself, so a cohort row accepts exactly the spellings ``gistcds assess`` accepts — and
-the verdicts are spread back to the rows with one numpy ``take``. Registries repeat the same
+model itself, so a cohort row accepts exactly the spellings ``gistcds assess`` accepts. The
+typed columns go to the risk path as codes into their distinct values (``risk.batch.Factored``)
+and a refused value's rows are found by comparing codes. Registries repeat the same
 few hundred values millions of times, so no Python loop ever runs per row. Problems name
 the row as a spreadsheet shows it (header = row 1) and the column.
 """
@@ -12,7 +13,7 @@ the row as a spreadsheet shows it (header = row 1) and the column.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,8 @@ from pydantic import ValidationError
 
 from gistcds.cohort.schema import COLUMNS, FALSE, TRUE, RowProblem
 from gistcds.domain.patient import Mitoses, PrimaryTumor
-from gistcds.risk.tables import N_LABELS, SITES
+from gistcds.risk.batch import Factor, Factored
+from gistcds.risk.tables import SITES
 
 __all__ = ["Checked", "Encoded", "duplicate_rows", "encoded", "text_column", "validate_table"]
 
@@ -37,24 +39,32 @@ Verdict = str | Exception | None  # canonical value, refusal, or empty
 
 @dataclass(frozen=True)
 class Encoded:
-    """A column as codes into its distinct trimmed values (code -1 = empty cell)."""
+    """A column as per-row codes into its distinct trimmed values ("" = empty cell)."""
 
     codes: npt.NDArray[np.int32]
     values: list[str]
 
     def cell(self, i: int) -> str:
-        k = int(self.codes[i])
-        return "" if k < 0 else self.values[k]
+        return self.values[int(self.codes[i])]
 
 
 @dataclass
 class Checked:
-    """A validated slice: the typed frame the risk batch path reads, and what was wrong."""
+    """A validated slice: the factored columns the risk batch path reads (None when a
+    required column is missing), and what was wrong."""
 
-    frame: pd.DataFrame
+    factored: Factored | None = None
     problems: list[RowProblem] = field(default_factory=list)
     bad: Mask = field(default_factory=lambda: np.zeros(0, dtype=bool))
     n_problems: int = 0
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The typed columns row by row (for tests and small tables)."""
+        if self.factored is None:
+            return pd.DataFrame()
+        rows = self.factored.rows()
+        return pd.DataFrame({f.name: getattr(rows, f.name) for f in fields(rows)})
 
     def flag(self, mask: Mask, column: str, message: str, col: Encoded, first_row: int) -> None:
         idx = np.flatnonzero(mask)
@@ -77,18 +87,17 @@ def _as_text(col: pa.Array) -> pa.Array:
 
 
 def encoded(table: pa.Table, name: str) -> Encoded:
-    """The column dictionary-encoded, values trimmed, nulls and blanks as code -1."""
+    """The column dictionary-encoded, values trimmed (null: the extra last value, "")."""
     n = table.num_rows
     if name not in table.column_names:
-        return Encoded(np.full(n, -1, dtype=np.int32), [])
+        return Encoded(np.zeros(n, dtype=np.int32), [""])
     col = table.column(name).combine_chunks()
     # the CSV reader hands the cohort's columns over already dictionary-encoded
     enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(_as_text(col))
     raw = [("" if v is None else str(v).strip()) for v in enc.dictionary.to_pylist()]
-    # blank values become -1 too, so "" has one meaning whatever the file held
-    lut = np.array([-1 if not v else k for k, v in enumerate(raw)] + [-1], dtype=np.int32)
-    idx = pc.fill_null(enc.indices, len(raw)).to_numpy(zero_copy_only=False)
-    return Encoded(lut[idx], raw)
+    idx = enc.indices if enc.indices.null_count == 0 else pc.fill_null(enc.indices, len(raw))
+    codes = idx.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return Encoded(codes, [*raw, ""])
 
 
 def text_column(table: pa.Table, name: str) -> pa.Array:
@@ -117,15 +126,10 @@ def _limits(model: Any, name: str) -> tuple[float | None, float | None, bool]:
     return lo, hi, strict
 
 
-def _spread(col: Encoded, per_value: npt.NDArray[Any], empty: Any) -> npt.NDArray[Any]:
-    """Per-row values from per-distinct-value values (``empty`` for code -1)."""
-    lut = np.append(per_value, np.asarray([empty], dtype=per_value.dtype))
-    return lut[col.codes]
-
-
-def _numbers(col: Encoded, out: Checked, column: str, limits: Any, first_row: int) -> Any:
+def _numbers(col: Encoded, out: Checked, column: str, limits: Any, first_row: int) -> Factor:
+    """The column's distinct values as numbers (NaN: empty or refused), refusals flagged."""
     values = pa.array(col.values, pa.string())
-    ok = pc.match_substring_regex(values, _NUMBER)
+    ok = pc.if_else(pc.equal(values, ""), None, pc.match_substring_regex(values, _NUMBER))
     nums = pc.cast(pc.if_else(ok, values, None), pa.float64()).to_numpy(zero_copy_only=False)
     bad_form = ~np.asarray(pc.fill_null(ok, True), dtype=bool)
     lo, hi, strict = limits
@@ -140,8 +144,8 @@ def _numbers(col: Encoded, out: Checked, column: str, limits: Any, first_row: in
         (high, f"must be <= {hi:g}" if hi is not None else ""),
     ):
         if mask.any():
-            out.flag(_spread(col, mask, False), column, message, col, first_row)
-    return _spread(col, nums, np.nan)
+            out.flag(mask[col.codes], column, message, col, first_row)
+    return Factor(col.codes, nums)
 
 
 def _model_value(field_name: str) -> Callable[[str], Verdict]:
@@ -178,8 +182,9 @@ def _categorical(
     check: Callable[[str], Verdict],
     allowed: tuple[str, ...],
     first_row: int,
-) -> npt.NDArray[np.int8]:
-    """Codes into ``allowed`` (-1 = empty), flagging values the patient model refuses."""
+) -> Factor:
+    """Per distinct value its index into ``allowed`` (-1 = empty or refused), refusals
+    flagged."""
     lut = np.full(len(col.values), -1, dtype=np.int8)
     listed = ", ".join(allowed)
     for k, v in enumerate(col.values):
@@ -192,14 +197,14 @@ def _categorical(
             out.flag(col.codes == k, column, f"must be one of {listed}{extra}", col, first_row)
         elif verdict is not None:
             lut[k] = allowed.index(verdict)
-    return _spread(col, lut, np.int8(-1)).astype(np.int8)
+    return Factor(col.codes, lut)
 
 
 def validate_table(table: pa.Table, first_row: int = 2) -> Checked:
     """Validate a slice whose first row is spreadsheet row ``first_row`` (header = row 1)."""
     n = table.num_rows
     table = table.unify_dictionaries()  # one dictionary per column across its chunks
-    out = Checked(pd.DataFrame(index=pd.RangeIndex(n)), bad=np.zeros(n, dtype=bool))
+    out = Checked(bad=np.zeros(n, dtype=bool))
     missing = [c for c in COLUMNS if c not in table.column_names]
     if missing:
         out.problems = [RowProblem(1, c, "column missing from the table") for c in missing]
@@ -207,7 +212,7 @@ def validate_table(table: pa.Table, first_row: int = 2) -> Checked:
         return out
     ids = pc.utf8_trim_whitespace(_as_text(table.column("id").combine_chunks()))
     no_id = np.asarray(pc.fill_null(pc.equal(ids, ""), True), dtype=bool)
-    out.flag(no_id, "id", "required", Encoded(np.full(n, -1, np.int32), []), first_row)
+    out.flag(no_id, "id", "required", Encoded(np.zeros(n, np.int32), [""]), first_row)
     site = _categorical(encoded(table, "site"), out, "site", _model_value("site"), SITES, first_row)
     size = _numbers(
         encoded(table, "size_cm"), out, "size_cm", _limits(PrimaryTumor, "size_cm"), first_row
@@ -217,27 +222,23 @@ def validate_table(table: pa.Table, first_row: int = 2) -> Checked:
     )
     per_col = encoded(table, "mitoses_per")
     per = _categorical(per_col, out, "mitoses_per", _unit, ("5mm2", "50hpf"), first_row)
-    need = (per < 0) & ~np.isnan(mitoses)
-    out.flag(need, "mitoses_per", "required when mitoses is given", per_col, first_row)
+    if (per.values < 0).any() and not np.isnan(mitoses.values).all():
+        need = (per.values < 0)[per.codes] & ~np.isnan(mitoses.values)[mitoses.codes]
+        out.flag(need, "mitoses_per", "required when mitoses is given", per_col, first_row)
     tf = ("false", "true")
     rupture = _categorical(encoded(table, "rupture"), out, "rupture", _boolean, tf, first_row)
     meta = _categorical(encoded(table, "metastatic"), out, "metastatic", _boolean, tf, first_row)
     nodes = _categorical(
         encoded(table, "nodes"), out, "nodes", _model_value("nodes"), ("N0", "N1", "NX"), first_row
     )
-    out.frame = pd.DataFrame(
-        {
-            "site": pd.Categorical.from_codes(site, categories=pd.Index(list(SITES))),
-            "size_cm": size,
-            "mitoses": mitoses,
-            "rupture": np.where(rupture < 0, np.nan, rupture.astype(np.float64)),
-            # NX and empty are both "not assessed" for the batch path (recorded N0, AJCC)
-            "nodes": pd.Categorical.from_codes(
-                np.where(nodes == 2, -1, nodes).astype(np.int8),
-                categories=pd.Index(list(N_LABELS)),
-            ),
-            "metastatic": meta == 1,
-        }
+    out.factored = Factored(
+        site=site,
+        size_cm=size,
+        mitoses=mitoses,
+        rupture=rupture,
+        # NX and empty are both "not assessed" for the batch path (recorded N0, AJCC)
+        nodes=Factor(nodes.codes, np.where(nodes.values == 2, -1, nodes.values).astype(np.int8)),
+        metastatic=Factor(meta.codes, meta.values == 1),
     )
     return out
 

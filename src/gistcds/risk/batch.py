@@ -6,6 +6,11 @@ rupture, nodes, metastatic; rows are taken as completely resected, untreated pri
 ``tests/test_risk_batch.py`` proves equality with the scalar path cell by cell and on
 random patients.
 
+A registry repeats a few hundred distinct values millions of times, so ``score_factored``
+scores each *combination* of (site, size band, mitosis band, rupture, nodes, metastatic)
+once with ``score_codes`` and hands every row the index of its combination: the per-row
+work is a handful of integer operations whatever the number of systems.
+
 Encoded inputs (``encode`` builds them from a DataFrame):
   site      int8, index into ``tables.SITES``; -1 = unknown
   size_cm   float64; NaN = unknown
@@ -18,6 +23,7 @@ Encoded inputs (``encode`` builds them from a DataFrame):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +42,7 @@ from gistcds.risk.tables import (
     RiskTables,
 )
 
+I4 = npt.NDArray[np.int32]
 I8 = npt.NDArray[np.int8]
 F8 = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -197,3 +204,95 @@ def encode(df: pd.DataFrame) -> Encoded:
 def score_frame(df: pd.DataFrame, t: RiskTables) -> pd.DataFrame:
     """The risk columns for a validated cohort frame, index preserved."""
     return to_frame(score_codes(encode(df), t), t, index=df.index)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A column as per-row codes into its distinct values (``values[codes[i]]`` is row i's)."""
+
+    codes: I4
+    values: npt.NDArray[Any]
+
+
+@dataclass(frozen=True)
+class Factored:
+    """``Encoded``'s columns as factors (the values typed as ``Encoded`` types them)."""
+
+    site: Factor
+    size_cm: Factor
+    mitoses: Factor
+    rupture: Factor
+    nodes: Factor
+    metastatic: Factor
+
+    def factors(self) -> tuple[Factor, ...]:
+        return (self.site, self.size_cm, self.mitoses, self.rupture, self.nodes, self.metastatic)
+
+    def rows(self) -> Encoded:
+        """The per-row arrays (for tests and small tables)."""
+        return Encoded(*(f.values[f.codes] for f in self.factors()))
+
+
+def _slots(values: F8, bounds: F8) -> I4:
+    """Per distinct value its slot in the grid: 0 = unknown (NaN), band + 1 otherwise."""
+    known = ~np.isnan(values)
+    return np.where(known, bands(np.where(known, values, 0.0), bounds) + 1, 0).astype(np.int32)
+
+
+def _representatives(bounds: F8) -> F8:
+    """One value per slot: NaN (unknown), each band's closed upper bound, and one past the
+    last bound for the open last band. ``score_codes`` reads sizes and mitotic counts only
+    through "known?" and ``bands``, so a band's representative stands for all its values."""
+    return np.concatenate([[np.nan], bounds, [bounds[-1] + 1.0]])
+
+
+_GRIDS: dict[int, tuple[RiskTables, Codes]] = {}
+
+
+def grid_codes(t: RiskTables) -> Codes:
+    """Every combination of site (+ unknown), size band (+ unknown), mitosis band
+    (+ unknown), rupture (-1/0/1), nodes (-1/0/1) and metastatic, scored by ``score_codes``
+    (a few thousand rows, once per set of tables), in the order ``score_factored`` keys."""
+    hit = _GRIDS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    size_rep = _representatives(t.arrays.size_bounds)
+    mit_rep = _representatives(t.arrays.mitosis_bounds)
+    dims = (len(SITES) + 1, len(size_rep), len(mit_rep), 3, 3, 2)
+    s, z, m, r, nd, meta = np.indices(dims).reshape(len(dims), -1)
+    grid = Encoded(
+        site=(s - 1).astype(np.int8),
+        size_cm=size_rep[z],
+        mitoses=mit_rep[m],
+        rupture=(r - 1).astype(np.int8),
+        nodes=(nd - 1).astype(np.int8),
+        metastatic=meta.astype(np.bool_),
+    )
+    codes = score_codes(grid, t)
+    if len(_GRIDS) >= 8:  # a few knowledge bases per process at most; bounded anyway
+        _GRIDS.clear()
+    _GRIDS[id(t)] = (t, codes)
+    return codes
+
+
+def score_factored(f: Factored, t: RiskTables) -> tuple[I4, Codes]:
+    """(per-row index into the grid, ``grid_codes``): row i's codes are ``grid.x[key[i]]``.
+
+    Per row this is one small-table lookup and one multiply-add per column;
+    ``tests/test_risk_batch.py`` checks the result equals ``score_codes`` on the rows.
+    """
+    a = t.arrays
+    slots = (
+        f.site.values.astype(np.int32) + 1,
+        _slots(f.size_cm.values.astype(np.float64), a.size_bounds),
+        _slots(f.mitoses.values.astype(np.float64), a.mitosis_bounds),
+        f.rupture.values.astype(np.int32) + 1,
+        f.nodes.values.astype(np.int32) + 1,
+        f.metastatic.values.astype(np.int32),
+    )
+    dims = (len(SITES) + 1, len(a.size_bounds) + 2, len(a.mitosis_bounds) + 2, 3, 3, 2)
+    key = np.zeros(len(f.site.codes), dtype=np.int32)
+    for factor, slot, dim in zip(f.factors(), slots, dims, strict=True):
+        key *= dim
+        key += slot[factor.codes]
+    return key, grid_codes(t)
