@@ -53,7 +53,7 @@ class Strict(BaseModel):
             nulls = [
                 name
                 for name, f in cls.model_fields.items()
-                if f.default_factory is list and name in data and data[name] is None
+                if f.default_factory in (list, new_list) and name in data and data[name] is None
             ]
             if nulls:
                 data = {**data, **{name: [] for name in nulls}}
