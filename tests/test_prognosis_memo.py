@@ -65,3 +65,17 @@ def test_memoised_output_equals_a_fresh_computation(kb: Any, name: str) -> None:
     assert estimate._band.cache_info().hits > hits[0]
     assert sequence._simulate.cache_info().hits > hits[1]
     assert again == fresh
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 7, 10, 101, 2000])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sequence_percentiles_are_numpys(n: int, seed: int) -> None:
+    """The sequence summary's quantiles (issue 19 item 11: without numpy.ma) equal
+    ``np.percentile`` bit for bit, ties and repeated values included."""
+    from gistcds.prognosis.sequence import percentiles
+
+    rng = np.random.default_rng(seed)
+    qs = (10, 25, 50, 75, 90)
+    for values in (rng.exponential(30.0, n), np.round(rng.exponential(30.0, n)), np.zeros(n)):
+        expected = tuple(float(x) for x in np.percentile(values, qs))
+        assert percentiles(values, qs) == expected

@@ -80,6 +80,17 @@ def main(argv: list[str] | None = None) -> Any:
             sys.stdout.write(version_text())
             sys.stdout.flush()
             return EXIT_OK
+        if args[0] == "assess":  # the plain forms skip typer (cli_assess explains)
+            from gistcds.cli_assess import parse_assess_args, run_assess
+
+            plain = parse_assess_args(args[1:])
+            if plain is not None:
+                try:
+                    code = run_assess(plain)
+                except (KeyboardInterrupt, EOFError):  # as typer answers them
+                    print("\nAborted!", file=sys.stderr)
+                    code = EXIT_INTERNAL
+                raise SystemExit(code)
         app = build_app()
         return app(args=args, prog_name="gistcds")
     except BrokenPipeError:

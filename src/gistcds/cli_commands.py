@@ -6,10 +6,8 @@ another's dependencies.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
-from functools import partial
 from typing import Annotated
 
 import typer
@@ -19,9 +17,7 @@ from gistcds.cli_base import (
     EXIT_INTERNAL,
     EXIT_OK,
     guarded,
-    output_problems,
     version_text,
-    write_output,
 )
 from gistcds.cli_common import KbDir, add_command, new_group
 
@@ -121,50 +117,10 @@ def assess_cmd(
     ] = None,
     mkdir: Mkdir = False,
 ) -> None:
-    def body() -> int:
-        from gistcds.assess import assess
-        from gistcds.errors import InputError
-        from gistcds.io.patient_json import load_patient
-        from gistcds.knowledge import load_kb
+    from gistcds.cli_assess import AssessArgs, run_assess
 
-        bad = output_problems("--report", report or [], mkdir)
-        bad += output_problems("--leaflet", [leaflet] if leaflet else [], mkdir)
-        if bad:
-            raise InputError(bad)
-        patient = load_patient(file)
-        kb = load_kb()
-        assessment = assess(patient, kb)
-        # one timestamp for the terminal report and every file of this run
-        generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        if fmt is AssessFormat.json:
-            sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
-        elif fmt is AssessFormat.fhir:
-            from gistcds.cli_fhir import write_fhir_assessment
-
-            write_fhir_assessment(assessment, patient, kb)
-        else:
-            from gistcds.report.text import print_report
-
-            print_report(patient, assessment, kb, generated=generated)
-        # json and fhir keep stdout parseable: the paths go to stderr then
-        stream = sys.stdout if fmt is AssessFormat.text else sys.stderr
-        for out in report or []:
-            from gistcds.cli_progress import busy
-            from gistcds.report.html import write_report
-
-            with busy(f"writing {out}"):
-                written = write_output(
-                    "--report", out, partial(write_report, out, patient, assessment, kb, generated)
-                )
-            print(f"report written: {written}", file=stream)
-        if leaflet:
-            from gistcds.leaflet import write_leaflet
-
-            done = write_output("--leaflet", leaflet, lambda: write_leaflet(leaflet, assessment))
-            print(f"leaflet written: {done}", file=stream)
-        return EXIT_OK
-
-    raise typer.Exit(guarded(body))
+    args = AssessArgs(file, fmt.value, report or [], leaflet, mkdir)
+    raise typer.Exit(run_assess(args))
 
 
 def schema_cmd(

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gistcds.domain.empty import new_list
 from gistcds.errors import InputError
 from gistcds.errors import Problem as InputProblem
 from gistcds.io.validation import json_path
@@ -50,7 +51,7 @@ class ErrorBody(BaseModel):
 
     error: str = Field(description="machine-readable kind, e.g. invalid_input, not_found")
     message: str = Field(description="one line for a person")
-    problems: list[Problem] = Field(default_factory=list, description="one per fault (422)")
+    problems: list[Problem] = Field(default_factory=new_list, description="one per fault (422)")
     correlation_id: str | None = Field(None, description="also in the server log")
 
 

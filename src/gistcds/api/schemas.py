@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from gistcds.domain.assessment import Assessment
+from gistcds.domain.empty import new_dict
 from gistcds.fhir.mapping import MapLine
 
 
@@ -72,7 +73,7 @@ class KbSource(BaseModel):
     doi: str | None = None
     url: str | None = None
     identifiers: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="every identifier the source has (pmid, doi, a label's set id, ...)",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import Prognosis
@@ -35,23 +36,23 @@ class Assessment(Out):
     disclaimer: str = DISCLAIMER
     risk: RiskPanel = Field(default_factory=RiskPanel)
     genotype: GenotypeResult | None = None
-    recommendations: list[Recommendation] = Field(default_factory=list)
-    cautions: list[Caution] = Field(default_factory=list)
-    response: list[TimepointResponse] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=new_list)
+    cautions: list[Caution] = Field(default_factory=new_list)
+    response: list[TimepointResponse] = Field(default_factory=new_list)
     response_summary: ResponseSummary | None = None
     prognosis: Prognosis | None = None
-    followup: list[FollowupVisit] = Field(default_factory=list)
+    followup: list[FollowupVisit] = Field(default_factory=new_list)
     followup_from: FollowupAnchor | None = Field(
         default=None, description="what the months of followup[] count from"
     )
-    toxicity: list[ToxicityAdvice] = Field(default_factory=list)
-    counselling: list[CounsellingItem] = Field(default_factory=list)
-    monitoring: list[MonitoringItem] = Field(default_factory=list)
+    toxicity: list[ToxicityAdvice] = Field(default_factory=new_list)
+    counselling: list[CounsellingItem] = Field(default_factory=new_list)
+    monitoring: list[MonitoringItem] = Field(default_factory=new_list)
     patient_guides: list[PatientGuide] = Field(
-        default_factory=list, description="the patient leaflet's page per drug"
+        default_factory=new_list, description="the patient leaflet's page per drug"
     )
     warnings: list[str] = Field(
-        default_factory=list, description="what the engines could not do, in plain words"
+        default_factory=new_list, description="what the engines could not do, in plain words"
     )
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from gistcds.domain.empty import new_dict
 from gistcds.domain.patient import Sex, Site
 from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion, SensitivityLevel
 from gistcds.domain.results.response import ResponseCategory, TargetCategory
@@ -110,8 +111,10 @@ class ClinicalFacts(_Frozen):
         default=(), description='primary driver protein changes, short form ("D842V")'
     )
     secondary_regions: tuple[SecondaryRegion, ...] = ()
-    sensitivity: dict[str, SensitivityLevel] = Field(default_factory=dict, json_schema_extra=_DRUGS)
-    sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    sensitivity: dict[str, SensitivityLevel] = Field(
+        default_factory=new_dict, json_schema_extra=_DRUGS
+    )
+    sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=new_dict)
     kit_pdgfra_tested: bool = Field(
         default=False, description="KIT and PDGFRA listed as tested (or carrying a variant)"
     )
@@ -161,7 +164,7 @@ class ClinicalFacts(_Frozen):
     drugs_received: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
     drugs_progressed: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
     drugs_intolerant: tuple[str, ...] = Field(default=(), json_schema_extra=_DRUGS)
-    max_dose: dict[str, float] = Field(default_factory=dict, json_schema_extra=_DRUGS)
+    max_dose: dict[str, float] = Field(default_factory=new_dict, json_schema_extra=_DRUGS)
     last_drug: str = Field(
         default="none",
         description='latest advanced line; "none" if none',

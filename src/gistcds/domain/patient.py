@@ -33,6 +33,7 @@ from gistcds.domain.consistency import (
     resection_order,
     today_of,
 )
+from gistcds.domain.empty import new_list
 from gistcds.domain.input_types import Flag, Number, Text, WholeNumber, whole_number
 from gistcds.domain.toxicity_input import AdverseEvent, Cardiac
 
@@ -52,7 +53,7 @@ class Strict(BaseModel):
             nulls = [
                 name
                 for name, f in cls.model_fields.items()
-                if f.default_factory is list and name in data and data[name] is None
+                if f.default_factory in (list, new_list) and name in data and data[name] is None
             ]
             if nulls:
                 data = {**data, **{name: [] for name in nulls}}
@@ -210,9 +211,9 @@ class Fusion(Strict):
 
 
 class Molecular(Strict):
-    tested_genes: list[GeneSymbol] = Field(default_factory=list)
-    variants: list[Variant] = Field(default_factory=list)
-    fusions: list[Fusion] = Field(default_factory=list)
+    tested_genes: list[GeneSymbol] = Field(default_factory=new_list)
+    variants: list[Variant] = Field(default_factory=new_list)
+    fusions: list[Fusion] = Field(default_factory=new_list)
     sdhb_ihc: SdhbIhc | None = None
 
     @field_validator("tested_genes", mode="before")
@@ -225,7 +226,7 @@ class Molecular(Strict):
 
 class Metastatic(Strict):
     diagnosed: dt.date | None = None
-    sites: list[ShortText] = Field(default_factory=list)
+    sites: list[ShortText] = Field(default_factory=new_list)
 
 
 class Labs(Strict):
@@ -281,7 +282,7 @@ class Lesion(Strict):
 
 class ImagingTimepoint(Strict):
     date: dt.date
-    lesions: list[Lesion] = Field(default_factory=list)
+    lesions: list[Lesion] = Field(default_factory=new_list)
 
 
 class Patient(Strict):
@@ -298,10 +299,10 @@ class Patient(Strict):
     labs: Labs | None = None
     renal: Renal | None = None
     cardiac: Cardiac | None = None
-    adverse_events: list[AdverseEvent] = Field(default_factory=list, max_length=200)
-    therapy_lines: list[TherapyLine] = Field(default_factory=list)
-    imaging: list[ImagingTimepoint] = Field(default_factory=list)
-    comedications: list[ShortText] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=new_list, max_length=200)
+    therapy_lines: list[TherapyLine] = Field(default_factory=new_list)
+    imaging: list[ImagingTimepoint] = Field(default_factory=new_list)
+    comedications: list[ShortText] = Field(default_factory=new_list)
     pregnant: Flag | None = Field(
         default=None,
         description="optional (added for the therapy engine): pregnancy makes every GIST TKI "

@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gistcds.domain.empty import new_dict, new_list
+
 __all__ = ["FhirRefs", "MapLine", "MappingReport", "Status"]
 
 Status = Literal["mapped", "assumed", "ignored", "unmapped"]
@@ -43,11 +45,11 @@ class FhirRefs(BaseModel):
 
     patient: str = "Patient/unknown"
     primary_condition: str | None = None
-    variants: list[str] = Field(default_factory=list)
-    regions_studied: list[str] = Field(default_factory=list)
-    risk_basis: list[str] = Field(default_factory=list, description="size, mitoses, rupture")
+    variants: list[str] = Field(default_factory=new_list)
+    regions_studied: list[str] = Field(default_factory=new_list)
+    risk_basis: list[str] = Field(default_factory=new_list, description="size, mitoses, rupture")
     imaging: dict[str, list[str]] = Field(
-        default_factory=dict, description="ISO date -> size and density observations"
+        default_factory=new_dict, description="ISO date -> size and density observations"
     )
     ecog: str | None = None
 
@@ -55,7 +57,7 @@ class FhirRefs(BaseModel):
 class MappingReport(BaseModel):
     """Every line of the mapping, and the references for the output Bundle."""
 
-    lines: list[MapLine] = Field(default_factory=list)
+    lines: list[MapLine] = Field(default_factory=new_list)
     refs: FhirRefs = Field(default_factory=FhirRefs)
 
     def add(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -53,6 +54,29 @@ METHOD = (
     "started with the published probability; after the last line received, survival drawn "
     "from the post-last-line arm. OS = sum of the times. See docs/prognosis.md."
 ).replace("_", "\u2009", 1)
+
+
+def percentiles(values: np.ndarray, qs: tuple[int, ...]) -> tuple[float, ...]:
+    """Exactly ``np.percentile(values, qs)`` (its default "linear" method): the same order
+    statistics and numpy's own interpolation formula, checked in the tests. numpy's
+    percentile finds its partition points with ``np.unique``, whose first call imports
+    ``numpy.ma``: about 2 % of a cold ``gistcds assess`` (benchmarks/bench_startup.py)."""
+    ordered = np.sort(values).tolist()
+    n = len(ordered)
+    if values.dtype.kind != "f" or n == 0 or math.isnan(ordered[-1]):
+        return tuple(float(x) for x in np.percentile(values, qs))  # numpy's own rules
+    out = []
+    for q in qs:
+        virtual = (n - 1) * (q / 100)
+        if virtual >= n - 1 or virtual < 0:  # numpy takes the end value itself
+            out.append(ordered[-1] if virtual >= n - 1 else ordered[0])
+            continue
+        below = math.floor(virtual)
+        gamma = virtual - below
+        a, b = ordered[below], ordered[below + 1]
+        diff = b - a
+        out.append(b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma)
+    return tuple(out)
 
 
 def _r(x: float, nd: int = 1) -> float:
@@ -95,12 +119,12 @@ def _simulate(
     )
     result = run(spec, PATIENTS, SEED)
     os_ = result.os
-    p10, q25, med, q75, p90 = (float(x) for x in np.percentile(os_, [10, 25, 50, 75, 90]))
+    p10, q25, med, q75, p90 = percentiles(os_, (10, 25, 50, 75, 90))
     per_line: list[tuple[int, tuple[float, float, float] | None]] = []
     for times in result.line_times:
         q: tuple[float, float, float] | None = None
         if times.size:  # one partition for the three quantiles
-            lo, mid, hi = (float(x) for x in np.percentile(times, [25, 50, 75]))
+            lo, mid, hi = percentiles(times, (25, 50, 75))
             q = (lo, mid, hi)
         per_line.append((int(times.size), q))
     return _Summary(

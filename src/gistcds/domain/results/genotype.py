@@ -8,6 +8,7 @@ from typing import Literal, TypeGuard, get_args
 from pydantic import ConfigDict, Field
 
 from gistcds.domain.confidence import Confidence
+from gistcds.domain.empty import new_dict, new_list
 from gistcds.domain.results.base import Out
 
 GenotypeClass = Literal[
@@ -59,11 +60,11 @@ class InterpretedVariant(Out):
     reason: str | None = None
     codon_start: int | None = None
     codon_end: int | None = None
-    exons_spanned: list[int] = Field(default_factory=list)
+    exons_spanned: list[int] = Field(default_factory=new_list)
     region_label: str | None = None
-    hotspots: list[str] = Field(default_factory=list, description="named hotspot ids matched")
+    hotspots: list[str] = Field(default_factory=new_list, description="named hotspot ids matched")
     timing: Literal["no_tki", "before_tki", "after_tki", "unknown"] = "no_tki"
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=new_list)
 
 
 class SecondaryMutation(Out):
@@ -73,7 +74,7 @@ class SecondaryMutation(Out):
     region: SecondaryRegion
     source: Literal["tissue", "ctdna"]
     date: dt.date | None = None
-    hotspots: list[str] = Field(default_factory=list)
+    hotspots: list[str] = Field(default_factory=new_list)
 
 
 class Sensitivity(Out):
@@ -93,7 +94,7 @@ class Sensitivity(Out):
 
 class CitedRemark(Out):
     text: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
 
 
 class VariantLevelCall(Out):
@@ -110,37 +111,37 @@ class VariantLevelCall(Out):
         default=None, description="the class the call moved the driver to, if any"
     )
     drugs: list[str] = Field(
-        default_factory=list, description="drugs whose sensitivity cell the call replaced"
+        default_factory=new_list, description="drugs whose sensitivity cell the call replaced"
     )
     text: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     confidence: Literal["primary", "secondary", "unverified"] = "secondary"
 
 
 class GenotypeResult(Out):
     genotype_class: GenotypeClass = Field(alias="class")
     rationale: str = ""
-    variants: list[InterpretedVariant] = Field(default_factory=list)
-    secondary_mutations: list[SecondaryMutation] = Field(default_factory=list)
+    variants: list[InterpretedVariant] = Field(default_factory=new_list)
+    secondary_mutations: list[SecondaryMutation] = Field(default_factory=new_list)
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
-    sensitivity_source_ids: dict[str, list[str]] = Field(default_factory=dict)
-    sensitivity_notes: dict[str, str] = Field(default_factory=dict)
+    sensitivity_source_ids: dict[str, list[str]] = Field(default_factory=new_dict)
+    sensitivity_notes: dict[str, str] = Field(default_factory=new_dict)
     sensitivity_confidence: dict[str, Confidence] = Field(
-        default_factory=dict, description="weakest confidence among the cells used, per drug"
+        default_factory=new_dict, description="weakest confidence among the cells used, per drug"
     )
-    remarks: list[CitedRemark] = Field(default_factory=list)
+    remarks: list[CitedRemark] = Field(default_factory=new_list)
     kit_pdgfra_status: KitPdgfraStatus = "not_tested"
     primary_driver: str | None = Field(default=None, description='e.g. "KIT p.Trp557_Lys558del"')
     missing_tests: list[str] = Field(
-        default_factory=list, description="tests needed before the class can be called"
+        default_factory=new_list, description="tests needed before the class can be called"
     )
     suggested_tests: list[str] = Field(
-        default_factory=list, description="further work-up advised, not needed for the class"
+        default_factory=new_list, description="further work-up advised, not needed for the class"
     )
     germline_testing_advised: bool = False
-    class_source_ids: list[str] = Field(default_factory=list)
+    class_source_ids: list[str] = Field(default_factory=new_list)
     variant_calls: list[VariantLevelCall] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="variant-level calls applied to the primary driver (genomics_variants.yaml)",
     )
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=new_list)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, model_validator
 
 from gistcds.domain.confidence import Confidence
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 from gistcds.domain.results.genotype import GenotypeClass
 
@@ -32,9 +33,9 @@ class Noted(Out):
     """Notes in words, each with a stable code (same order): programs and tests read the
     codes, clinicians the words."""
 
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=new_list)
     note_codes: list[str] = Field(
-        default_factory=list, description="a stable code per note, in the order of notes"
+        default_factory=new_list, description="a stable code per note, in the order of notes"
     )
 
     @model_validator(mode="after")
@@ -105,7 +106,7 @@ class EvidenceArm(Out):
     n: int | None
     published_median_months: float | None
     published_median_ci: tuple[float, float] | None = None
-    published_landmarks: list[tuple[float, float]] = Field(default_factory=list)
+    published_landmarks: list[tuple[float, float]] = Field(default_factory=new_list)
     model: str = Field(description="fitted family and why it was chosen")
     uncertainty_basis: str
     source_ids: list[str]
@@ -123,13 +124,13 @@ class SurvivalEstimate(Noted):
     survival_1y: float | None = None
     survival_2y: float | None = None
     survival_5y: float | None = None
-    landmarks: list[LandmarkEstimate] = Field(default_factory=list)
-    curve: list[tuple[float, float]] = Field(default_factory=list)
-    lower: list[tuple[float, float]] = Field(default_factory=list)
-    upper: list[tuple[float, float]] = Field(default_factory=list)
+    landmarks: list[LandmarkEstimate] = Field(default_factory=new_list)
+    curve: list[tuple[float, float]] = Field(default_factory=new_list)
+    lower: list[tuple[float, float]] = Field(default_factory=new_list)
+    upper: list[tuple[float, float]] = Field(default_factory=new_list)
     evidence: EvidenceArm | None = None
     fallback: bool = Field(default=False, description="all-comers or proxy data used")
-    adjustments: list[FactorEffect] = Field(default_factory=list)
+    adjustments: list[FactorEffect] = Field(default_factory=new_list)
     basis: str = Field(
         default="",
         description="where this curve's numbers come from, in one sentence (trial, group, "
@@ -199,9 +200,9 @@ class SequenceLine(Out):
         description="product of the published hazard ratios applied to this line's arm",
     )
     adjusted_by: list[str] = Field(
-        default_factory=list, description="ids of the prognostic factors applied (HR source)"
+        default_factory=new_list, description="ids of the prognostic factors applied (HR source)"
     )
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
 
 
 class SequenceSimulation(Noted):
@@ -235,7 +236,7 @@ class SequenceSimulation(Noted):
     )
     caveat: str
     method: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
 
 
 class Prognosis(Noted):
@@ -243,10 +244,10 @@ class Prognosis(Noted):
     os: SurvivalEstimate | None = None
     status: Literal["estimated", "no_systemic_recommendation", "no_evidence"] = "estimated"
     line: int | None = None
-    drugs: list[str] = Field(default_factory=list)
+    drugs: list[str] = Field(default_factory=new_list)
     dose_mg_per_day: float | None = None
     genotype_class: GenotypeClass | None = None
-    alternatives: list[OptionPrognosis] = Field(default_factory=list)
+    alternatives: list[OptionPrognosis] = Field(default_factory=new_list)
     sequence: SequenceSimulation | None = Field(
         default=None, description="simulated sequence from the next line; null: sequence_reason"
     )
@@ -260,4 +261,4 @@ class Prognosis(Noted):
     )
     caveat: str = ""
     method: str = ""
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)

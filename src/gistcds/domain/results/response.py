@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 
 ResponseCategory = Literal["CR", "PR", "SD", "PD", "NE"]
@@ -33,7 +34,7 @@ class TimepointReading(Out):
     code: ReadingCode
     severity: Literal["info", "warning"]
     message: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
 
 
 class TimepointResponse(Out):
@@ -53,9 +54,9 @@ class TimepointResponse(Out):
         description="which RECIST/Choi disagreement (a key of response_criteria.yaml "
         "discordance), for engines that act on it; null when the criteria agree",
     )
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=new_list)
     note_kinds: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="keys (response_criteria.yaml notes) of the notes, for engines that act "
         "on them, e.g. spurious_new_lesion",
     )
@@ -70,19 +71,19 @@ class TimepointResponse(Out):
     recist_label: str | None = Field(
         default=None, description="RECIST's own wording when it differs, e.g. non-CR/non-PD"
     )
-    new_lesions: list[str] = Field(default_factory=list, description="ids of new lesions")
+    new_lesions: list[str] = Field(default_factory=new_list, description="ids of new lesions")
     intratumoral_nodules: list[str] = Field(
-        default_factory=list, description="ids of lesions with a new or growing nodule"
+        default_factory=new_list, description="ids of lesions with a new or growing nodule"
     )
     choi_pd_size_reference: Literal["nadir", "baseline"] = "nadir"
-    recist_reasons: list[str] = Field(default_factory=list)
-    choi_reasons: list[str] = Field(default_factory=list)
+    recist_reasons: list[str] = Field(default_factory=new_list)
+    choi_reasons: list[str] = Field(default_factory=new_list)
     progression_pattern: ProgressionPatternName | None = Field(
         default=None, description="at a PD (either criterion): focal or generalized"
     )
-    progressing_lesions: list[str] = Field(default_factory=list)
+    progressing_lesions: list[str] = Field(default_factory=new_list)
     reading: TimepointReading | None = None
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
 
 
 class TrajectoryPoint(Out):
@@ -137,13 +138,13 @@ class ResponseSummary(Out):
     baseline_date: dt.date
     baseline_sum_mm: float | None
     baseline_problems: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="target selection/measurability problems at baseline, in plain words",
     )
     timepoints_assessed: int
     best_overall_recist: ResponseCategory | None
     best_overall_choi: ResponseCategory | None
-    best_overall_notes: list[str] = Field(default_factory=list)
+    best_overall_notes: list[str] = Field(default_factory=new_list)
     first_progression_recist: dt.date | None
     first_progression_choi: dt.date | None
     latest_recist: ResponseCategory | None
@@ -152,16 +153,16 @@ class ResponseSummary(Out):
     latest_discordance: str | None
     latest_reading: TimepointReading | None = None
     choi_pd_size_reference: Literal["nadir", "baseline"]
-    spider_lesions: list[LesionTrajectory] = Field(default_factory=list)
-    spider_sum: list[TrajectoryPoint] = Field(default_factory=list)
+    spider_lesions: list[LesionTrajectory] = Field(default_factory=new_list)
+    spider_sum: list[TrajectoryPoint] = Field(default_factory=new_list)
     lesion_trajectories: list[LesionSeries] = Field(
-        default_factory=list, description="every lesion, every time point (baseline included)"
+        default_factory=new_list, description="every lesion, every time point (baseline included)"
     )
-    density: list[DensityPoint] = Field(default_factory=list)
+    density: list[DensityPoint] = Field(default_factory=new_list)
     waterfall_best_change_pct: float | None = Field(
         default=None,
         description="largest decrease (or smallest increase) of the target sum from baseline",
     )
     waterfall_best_change_date: dt.date | None = None
-    warnings: list[str] = Field(default_factory=list)
-    source_ids: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=new_list)
+    source_ids: list[str] = Field(default_factory=new_list)

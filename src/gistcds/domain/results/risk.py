@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from gistcds.domain.confidence import Confidence
+from gistcds.domain.empty import new_dict, new_list
 from gistcds.domain.results.base import Out
 
 NihCategory = Literal["very_low", "low", "intermediate", "high"]
@@ -22,10 +23,10 @@ class SystemResult(Out):
     """What every risk system reports besides its category: inputs, rationale, sources."""
 
     system: str = ""
-    inputs: dict[str, Any] = Field(default_factory=dict)
+    inputs: dict[str, Any] = Field(default_factory=new_dict)
     rationale: str = ""
-    source_ids: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
+    notes: list[str] = Field(default_factory=new_list)
     confidence: Confidence = "secondary"
 
 
@@ -76,9 +77,9 @@ class RiskConcordance(Out):
     code: Literal["concordant", "differ_same_decision", "discordant", "nodal_metastasis"]
     severity: Literal["info", "warning"]
     message: str
-    systems: list[ConcordanceSystem] = Field(default_factory=list)
+    systems: list[ConcordanceSystem] = Field(default_factory=new_list)
     decision: str | None = Field(default=None, description="the threshold in question, if any")
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     confidence: Literal["primary", "secondary", "unverified"] = "secondary"
 
 
@@ -91,9 +92,9 @@ class RiskPanel(Out):
     mskcc: MskccResult | None = None
     ajcc8: Ajcc8Result | None = None
     not_reported: dict[str, str] = Field(
-        default_factory=dict, description="system -> why it is null for this patient"
+        default_factory=new_dict, description="system -> why it is null for this patient"
     )
-    notes: list[str] = Field(default_factory=list, description="remarks on the whole panel")
+    notes: list[str] = Field(default_factory=new_list, description="remarks on the whole panel")
     concordance: RiskConcordance | None = Field(
         default=None,
         description="do the recurrence systems agree (null with fewer than two and no N1)",

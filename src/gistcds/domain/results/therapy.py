@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from gistcds.domain.confidence import Confidence
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 
 RecommendationKind = Literal[
@@ -36,7 +37,7 @@ class Position(Out):
     guideline: str
     statement: str
     level: str | None = None
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     confidence: Confidence = "secondary"
 
 
@@ -55,7 +56,7 @@ class OptionLevel(Out):
     value: str
     context: str | None = None
     note: str | None = None
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     confidence: Confidence | None = None
 
 
@@ -67,27 +68,27 @@ class LabelNote(Out):
     drug: str
     level: Literal["contraindicated", "not_recommended", "not_established", "dose_ceiling"]
     statement: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
 
 
 class Recommendation(Out):
     rule_id: str
     kind: RecommendationKind
     title: str
-    regimen: list[RegimenItem] = Field(default_factory=list)
+    regimen: list[RegimenItem] = Field(default_factory=new_list)
     line: int | None = None
     evidence: Evidence
     rationale: str
-    positions: list[Position] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=new_list)
     levels: list[OptionLevel] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="levels of evidence per drug (ESMO, NCCN, variant-drug); trials have none",
     )
     trial_ids: list[str] = Field(
-        default_factory=list, description="registry ids (e.g. NCT numbers) of a trial option"
+        default_factory=new_list, description="registry ids (e.g. NCT numbers) of a trial option"
     )
     label_restrictions: list[LabelNote] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="label restrictions for this patient; a not_recommended or "
         "contraindicated option is never ranked first nor offered alone",
     )
@@ -96,7 +97,7 @@ class Recommendation(Out):
 class Caution(Out):
     code: str
     message: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     severity: Literal["info", "warning", "critical"] = "warning"
     confidence: Confidence = "secondary"
     rule_id: str | None = None
@@ -108,7 +109,7 @@ class FollowupVisit(Out):
 
     month: float
     exam: str
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     rule_id: str | None = None
     confidence: Confidence = "secondary"
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 
 Confidence = Literal["primary", "secondary", "unverified"]
@@ -26,14 +27,16 @@ class ToxicityAdvice(Out):
     )
     schedule: str | None
     resume_when: str | None
-    management: list[str] = Field(default_factory=list, description="supportive measures")
+    management: list[str] = Field(default_factory=new_list, description="supportive measures")
     evidence: str = Field(description="which label, which section")
     confidence: Confidence
     source_ids: list[str] = Field(min_length=1)
     rule_id: str
     occurrence: int = Field(description="1 = first episode of this event group on this drug")
     label_text: str = Field(description="the label's instruction, paraphrased")
-    flags: list[str] = Field(default_factory=list, description="what the team must decide or check")
+    flags: list[str] = Field(
+        default_factory=new_list, description="what the team must decide or check"
+    )
 
 
 class CounsellingItem(Out):

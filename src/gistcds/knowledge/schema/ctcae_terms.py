@@ -7,6 +7,7 @@ import difflib
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 
 
@@ -15,7 +16,7 @@ class Term(Cited):
     meddra_code: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     group: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="event group of the rules")
     synonyms: list[str] = Field(
-        default_factory=list, description="other spellings accepted and replaced by the term"
+        default_factory=new_list, description="other spellings accepted and replaced by the term"
     )
 
 

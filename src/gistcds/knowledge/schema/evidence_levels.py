@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 
 __all__ = ["NOT_CAPTURED", "Cell", "Level", "Table"]
@@ -31,7 +32,7 @@ class Cell(KBModel):
     genotypes: list[str] = Field(min_length=1, description="genotype classes (contract names)")
     drug: str = Field(pattern=r"^[a-z][a-z0-9-]*(\+[a-z][a-z0-9-]*)*$")
     alterations: list[str] = Field(
-        default_factory=list, description="only these variants (protein changes), if given"
+        default_factory=new_list, description="only these variants (protein changes), if given"
     )
     esmo: Level | None = None
     nccn: Level | None = None

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.conditions import Condition, check_condition
@@ -36,8 +37,8 @@ class ScheduleRule(Cited):
     id: str
     title: str
     when: Condition
-    segments: list[Segment] = Field(default_factory=list)
-    visits: list[Visit] = Field(default_factory=list)
+    segments: list[Segment] = Field(default_factory=new_list)
+    visits: list[Visit] = Field(default_factory=new_list)
     counts_from: Literal["now", "surgery", "adjuvant_end"] = Field(
         default="now",
         description="what the months count from: now (the assessment), surgery (the "

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_dict, new_list
 from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion
 from gistcds.knowledge import Cited, KBModel
 
@@ -65,7 +66,7 @@ class Gene(Cited):
     protein: str
     protein_length: int = Field(gt=0)
     accessions: list[str] = Field(description="accession prefixes accepted as canonical")
-    alt_isoforms: list[AltIsoform] = Field(default_factory=list)
+    alt_isoforms: list[AltIsoform] = Field(default_factory=new_list)
     exons: list[Exon] = Field(min_length=1)
 
 
@@ -78,9 +79,11 @@ class Hotspot(Cited):
     start: int = Field(ge=1)
     end: int = Field(ge=1)
     ref_residues: dict[int, str] = Field(
-        default_factory=dict, description="reference residue (1-letter) at named positions"
+        default_factory=new_dict, description="reference residue (1-letter) at named positions"
     )
-    edits: list[EditKind] = Field(default_factory=list, description="empty = any kind of change")
+    edits: list[EditKind] = Field(
+        default_factory=new_list, description="empty = any kind of change"
+    )
     alt: str | None = Field(default=None, description="1-letter alt residue for substitutions")
     match: Literal["exact", "overlaps"] = "overlaps"
     genotype_class: GenotypeClassName | None = Field(
@@ -108,4 +111,4 @@ class Table(KBModel):
     genes: list[Gene]
     hotspots: list[Hotspot]
     aliases: list[Alias]
-    symbol_aliases: list[SymbolAlias] = Field(default_factory=list)
+    symbol_aliases: list[SymbolAlias] = Field(default_factory=new_list)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.schema.genomics_genes import GenotypeClassName
 from gistcds.knowledge.schema.therapy_drugs import DrugClass
@@ -59,10 +60,12 @@ class OtherDriver(Cited):
     id: str
     priority: int
     genotype_class: GenotypeClassName
-    genes: list[str] = Field(default_factory=list, description="variant in any of these genes")
+    genes: list[str] = Field(default_factory=new_list, description="variant in any of these genes")
     hotspot: str | None = Field(default=None, description="only this hotspot id qualifies")
     sdhb_ihc_lost: bool = Field(default=False, description="SDHB IHC loss qualifies")
-    fusion_genes: list[str] = Field(default_factory=list, description="a fusion with one of these")
+    fusion_genes: list[str] = Field(
+        default_factory=new_list, description="a fusion with one of these"
+    )
     contradicted_by_sdhb_retained: bool = False
     germline_testing_advised: bool = False
     label: str
@@ -72,13 +75,13 @@ class WildType(Cited):
     """What quadruple wild type needs, and what to test when it cannot be called."""
 
     required_negative: list[str] = Field(min_length=1)
-    negative_if_tested: list[str] = Field(default_factory=list)
+    negative_if_tested: list[str] = Field(default_factory=new_list)
     sdhb_ihc_required: Literal["retained"] = "retained"
     further_tests: list[str] = Field(
-        default_factory=list, description="advised for KIT/PDGFRA wild type, not required"
+        default_factory=new_list, description="advised for KIT/PDGFRA wild type, not required"
     )
     not_class_defining_genes: list[str] = Field(
-        default_factory=list, description="positive result excludes QWT but has no class here"
+        default_factory=new_list, description="positive result excludes QWT but has no class here"
     )
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.schema.genomics_genes import (
     EditKind,
@@ -45,8 +46,8 @@ class Combination(Cited):
 class RemarkMatch(KBModel):
     genotype_class: GenotypeClassName | None = None
     gene: str | None = None
-    exons: list[int] = Field(default_factory=list)
-    edits: list[EditKind] = Field(default_factory=list)
+    exons: list[int] = Field(default_factory=new_list)
+    edits: list[EditKind] = Field(default_factory=new_list)
     overlaps: tuple[int, int] | None = None
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
 from gistcds.knowledge.schema.genomics_genes import EditKind, GenotypeClassName
@@ -34,7 +35,7 @@ class Match(KBModel):
     end: int = Field(ge=1)
     edits: list[EditKind] = Field(min_length=1)
     alt: str | None = Field(default=None, pattern=r"^[A-Z*]+$")
-    alt_not: list[str] = Field(default_factory=list)
+    alt_not: list[str] = Field(default_factory=new_list)
     match: Literal["exact", "overlaps"] = "exact"
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
+from gistcds.domain.empty import new_dict
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.patient import Setting
 from gistcds.knowledge import Cited, KBModel
@@ -43,7 +44,7 @@ class Derived(Cited):
 
     name: str
     value: Any
-    when: Condition = Field(default_factory=dict)
+    when: Condition = Field(default_factory=new_dict)
     note: str | None = None
 
 
@@ -61,7 +62,7 @@ def _check_value(d: Derived) -> None:
 class Table(KBModel):
     advanced_lines: AdvancedLines
     groups: dict[str, list[str]] = Field(
-        default_factory=dict, description="named lists, referenced with YAML anchors"
+        default_factory=new_dict, description="named lists, referenced with YAML anchors"
     )
     derived: list[Derived]
 

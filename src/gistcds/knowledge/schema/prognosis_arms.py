@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.domain.results.prognosis import ArmEndpoint
 from gistcds.knowledge import Cited, KBModel
@@ -44,13 +45,14 @@ class Arm(Cited):
     median_months: float | None = Field(default=None, gt=0)
     median_ci: tuple[float, float] | None = None
     median_reached: bool = True
-    landmarks: list[Landmark] = Field(default_factory=list)
+    landmarks: list[Landmark] = Field(default_factory=new_list)
     n: int | None = Field(default=None, ge=1)
     follow_up_months: float | None = Field(default=None, gt=0)
     derived: bool = Field(default=False, description="converted from weeks or years")
     population: str
     stratified_by: list[str] = Field(
-        default_factory=list, description="factors the arm itself already fixes (dose, genotype)"
+        default_factory=new_list,
+        description="factors the arm itself already fixes (dose, genotype)",
     )
     selectable: bool = Field(default=True, description="false for placebo/control arms")
     after_progression_on_drug: bool = Field(

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.prognosis import Endpoint
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
@@ -78,7 +79,7 @@ class OutsideTrials(Cited):
 
 class Table(KBModel):
     factors: list[Factor]
-    outside_trial_populations: list[OutsideTrials] = Field(default_factory=list)
+    outside_trial_populations: list[OutsideTrials] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _unique(self) -> Table:

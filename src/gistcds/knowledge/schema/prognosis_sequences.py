@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
@@ -23,7 +24,7 @@ class Step(KBModel):
 class Sequence(Cited):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
-    genotype_classes: list[GenotypeClass] = Field(default_factory=list)
+    genotype_classes: list[GenotypeClass] = Field(default_factory=new_list)
     steps: list[Step] = Field(min_length=1)
     compare_os_arm: str | None = ref("prognosis_arm", default=None)
 

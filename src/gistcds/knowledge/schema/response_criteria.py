@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_dict, new_list
 from gistcds.knowledge import Cited, KBModel
 
 TargetState = Literal["CR", "PR", "SD", "PD", "NE", "none"]
@@ -139,7 +140,7 @@ class Readings(Cited):
     agreement: dict[Overall, ReadingCode]
     discordance: dict[DiscordanceKind, ReadingCode | Literal["evaluable"]]
     choi_alone_pd: ReadingCode
-    note_overrides: dict[NoteKind, ReadingCode] = Field(default_factory=dict)
+    note_overrides: dict[NoteKind, ReadingCode] = Field(default_factory=new_dict)
     messages: dict[ReadingCode, ReadingMessage]
 
     @model_validator(mode="after")
@@ -160,7 +161,7 @@ class Table(KBModel):
     choi: ChoiRules
     overall: list[OverallRow] = Field(min_length=1)
     discordance: list[Message] = Field(min_length=1)
-    notes: list[Message] = Field(default_factory=list)
+    notes: list[Message] = Field(default_factory=new_list)
     progression_pattern: ProgressionPattern
     readings: Readings
 

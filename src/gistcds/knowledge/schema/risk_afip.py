@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 
 AfipCategory = Literal["none", "very_low", "low", "moderate", "high", "insufficient_data"]
@@ -58,7 +59,7 @@ class Table(KBModel):
     site_columns_as_printed: SiteColumns
     not_covered: dict[str, str] = Field(description="site -> why AFIP gives no category")
     not_covered_source_ids: list[str] = Field(min_length=1)
-    variants: list[Variant] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _complete(self) -> Table:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 
 NihCategory = Literal["very_low", "low", "intermediate", "high"]
@@ -37,7 +38,7 @@ class ModifiedNih2008(Cited):
     grids: dict[str, dict[str, list[NihCategory]]]
     rupture_category: NihCategory
     rupture_note: str
-    cell_notes: list[CellNote] = Field(default_factory=list)
+    cell_notes: list[CellNote] = Field(default_factory=new_list)
 
 
 class Table(KBModel):

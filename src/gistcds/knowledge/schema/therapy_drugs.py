@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 
 DrugClass = Literal["kit_pdgfra_inhibitor", "gist_tki", "targeted"]
@@ -28,11 +29,11 @@ class Schedule(KBModel):
 
 class Drug(Cited):
     inn: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="INN, lower case")
-    synonyms: list[str] = Field(default_factory=list, description="brand or other names")
-    classes: list[DrugClass] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=new_list, description="brand or other names")
+    classes: list[DrugClass] = Field(default_factory=new_list)
     schedules: list[Schedule] = Field(min_length=1)
     reduction_steps: list[float] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="label dose levels, highest first; the next lower one is the reduced dose",
     )
     note: str | None = None
@@ -52,13 +53,13 @@ class Agent(Cited):
     """A drug that may appear in a history but that no rule recommends (names only)."""
 
     inn: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="INN, lower case")
-    synonyms: list[str] = Field(default_factory=list)
-    classes: list[DrugClass] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=new_list)
+    classes: list[DrugClass] = Field(default_factory=new_list)
 
 
 class Table(KBModel):
     other_agents: list[Agent] = Field(
-        default_factory=list, description="recognised names of other agents (no schedules)"
+        default_factory=new_list, description="recognised names of other agents (no schedules)"
     )
     unlisted_schedule: str = Field(
         description="text for a dose without a listed schedule; {dose} is replaced"

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
 
@@ -21,7 +22,7 @@ class Agent(Cited):
     """A comedication (or food/herb) that changes CYP3A4 activity; names match case-blind."""
 
     name: str
-    synonyms: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=new_list)
     effect: Effect
     note: str | None = Field(default=None, description="where the class was checked")
 

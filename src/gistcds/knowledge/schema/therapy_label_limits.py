@@ -22,6 +22,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_dict
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.conditions import Condition, check_condition
 from gistcds.knowledge.references import ref
@@ -56,7 +57,7 @@ class Restriction(Cited):
 class BlockOption(OptionSpec):
     """An option of the no-suitable-option block, for the patients its ``when`` matches."""
 
-    when: Condition = Field(default_factory=dict)
+    when: Condition = Field(default_factory=new_dict)
 
     @model_validator(mode="after")
     def _when(self) -> BlockOption:

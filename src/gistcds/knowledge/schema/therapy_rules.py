@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gistcds.domain.confidence import Confidence
+from gistcds.domain.empty import new_dict, new_list
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.conditions import Condition, check_condition
@@ -31,7 +32,7 @@ class GuidelinePosition(KBModel):
     guideline: str
     statement: str
     level: str | None = None
-    source_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=new_list)
     confidence: Confidence = "secondary"
 
 
@@ -64,10 +65,10 @@ class OptionSpec(KBModel):
     rank: int = Field(ge=0, description="lower is better; ties keep table order")
     title: str
     line: int | Literal["current", "next"] | None = None
-    regimen: list[RegimenSpec] = Field(default_factory=list)
+    regimen: list[RegimenSpec] = Field(default_factory=new_list)
     evidence: EvidenceSpec
     rationale: str
-    positions: list[GuidelinePosition] = Field(default_factory=list)
+    positions: list[GuidelinePosition] = Field(default_factory=new_list)
 
 
 class CautionSpec(Cited):
@@ -80,10 +81,10 @@ class Rule(Cited):
     id: str
     title: str
     when: Condition
-    options: list[OptionSpec] = Field(default_factory=list)
-    cautions: list[CautionSpec] = Field(default_factory=list)
+    options: list[OptionSpec] = Field(default_factory=new_list)
+    cautions: list[CautionSpec] = Field(default_factory=new_list)
     readings: list[Reading] = Field(
-        default_factory=list, description="guideline/trial texts read to verify the rule"
+        default_factory=new_list, description="guideline/trial texts read to verify the rule"
     )
     adjunct: bool = Field(
         default=False,
@@ -99,7 +100,7 @@ class Exclusion(Cited):
     when: Condition
     drugs: list[str] = ref("drug", min_length=1)
     caution: CautionSpec
-    readings: list[Reading] = Field(default_factory=list)
+    readings: list[Reading] = Field(default_factory=new_list)
 
 
 class Table(KBModel):
@@ -109,12 +110,12 @@ class Table(KBModel):
         "know; {paths} is replaced by the JSON paths",
     )
     groups: dict[str, list[str]] = Field(
-        default_factory=dict, description="named lists, referenced with YAML anchors"
+        default_factory=new_dict, description="named lists, referenced with YAML anchors"
     )
     rules: list[Rule]
-    exclusions: list[Exclusion] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=new_list)
     post_cautions: list[Rule] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="evaluated after the options are chosen (facts recommended_drugs and "
         "recommended_classes are set)",
     )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_dict, new_list
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
 
@@ -40,7 +41,7 @@ class Rule(Cited):
     doses: list[float] | None = Field(
         default=None, description="current daily doses the row applies to (null = any)"
     )
-    labs: list[LabCondition] = Field(default_factory=list)
+    labs: list[LabCondition] = Field(default_factory=new_list)
     action: Action
     resume_dose: ResumeDose = Field(
         description="same = the dose before the event; reduced = one label level lower; "
@@ -79,7 +80,7 @@ class DrugTable(Cited):
     )
     below_lowest_text: str
     schedule: dict[str, str] = Field(
-        default_factory=dict, description="dose (as text) -> schedule words"
+        default_factory=new_dict, description="dose (as text) -> schedule words"
     )
     interruption_caution: Caution | None = Field(
         default=None, description="shown when the drug is held or stopped in metastatic disease"

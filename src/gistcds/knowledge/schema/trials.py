@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.empty import new_list
 from gistcds.knowledge import Cited, KBModel
 
 __all__ = ["REGISTRY_STATUSES", "Eligibility", "Table", "Trial"]
@@ -47,16 +48,18 @@ def _metastatic() -> list[Setting]:
 
 class Eligibility(KBModel):
     settings: list[Setting] = Field(default_factory=_metastatic)
-    genotypes: list[str] = Field(default_factory=list, description="allowed classes; empty = any")
-    excluded_genotypes: list[str] = Field(default_factory=list)
+    genotypes: list[str] = Field(
+        default_factory=new_list, description="allowed classes; empty = any"
+    )
+    excluded_genotypes: list[str] = Field(default_factory=new_list)
     min_prior_lines: int = Field(default=0, ge=0, description="advanced-disease drugs before")
     max_prior_lines: int | None = Field(default=None, ge=0)
-    required_prior_drugs: list[str] = Field(default_factory=list, description="all of them")
-    excluded_prior_drugs: list[str] = Field(default_factory=list)
+    required_prior_drugs: list[str] = Field(default_factory=new_list, description="all of them")
+    excluded_prior_drugs: list[str] = Field(default_factory=new_list)
     required_secondary: list[str] = Field(
-        default_factory=list, description="secondary KIT regions, at least one of them"
+        default_factory=new_list, description="secondary KIT regions, at least one of them"
     )
-    excluded_secondary: list[str] = Field(default_factory=list)
+    excluded_secondary: list[str] = Field(default_factory=new_list)
     max_ecog: int | None = Field(default=None, ge=0, le=4)
     text: str = Field(min_length=1, description="key eligibility, in words")
     parsed: bool = Field(default=True, description="false: only the registry text is known")
