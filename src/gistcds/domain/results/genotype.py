@@ -115,7 +115,7 @@ class VariantLevelCall(Out):
     )
     text: str
     source_ids: list[str] = Field(default_factory=new_list)
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class VariantLevelResistance(Out):
