@@ -8,6 +8,7 @@ from conftest import TODAY
 from gistcds.assess import assess
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
+from gistcds.io.patient_json import validation_context
 from gistcds.knowledge import KnowledgeBase
 from therapy_helpers import line as line  # re-exported: one helper for a therapy-line record
 
@@ -45,7 +46,7 @@ def mol(
 def patient(**fields: Any) -> Patient:
     base: dict[str, Any] = {"id": "review", "ecog": 1}
     base.update(fields)
-    return Patient.model_validate(base, context={"today": TODAY})
+    return Patient.model_validate(base, context=validation_context(base, TODAY))
 
 
 def metastatic(**fields: Any) -> Patient:

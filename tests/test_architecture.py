@@ -50,11 +50,7 @@ ENGINE_LAYER = 2
 LONG_FUNCTIONS: set[str] = set()
 LONG_MODULES: set[str] = set()
 # Imports against the layering, as (importing module, imported module).
-IMPORT_EXCEPTIONS: set[tuple[str, str]] = {
-    # toxicity: input validation reads the CTCAE vocabulary from the KB (domain -> knowledge)
-    ("gistcds.domain.toxicity_input", "gistcds.knowledge"),
-    ("gistcds.domain.toxicity_input", "gistcds.knowledge.schema.ctcae_terms"),
-}
+IMPORT_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _modules() -> Iterator[tuple[str, Path]]:

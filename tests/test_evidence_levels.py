@@ -64,3 +64,15 @@ def test_excluded_genotype_drug_pairs_have_no_level(kb: Any) -> None:
             for drug in ex.drugs:
                 cell = t.cell_for(g, drug)
                 assert cell is None or cell.variant_level is None, (ex.id, g, drug)
+
+
+def test_resistance_levels_match_the_exact_variant_only(kb: Any) -> None:
+    """The KB query both engines use: A829P gets the R2 cells of KIT_other; another KIT_other
+    change does not (an alteration-restricted cell never applies to the whole class)."""
+    from gistcds.knowledge.schema.evidence_levels import Table
+
+    table = kb.get(Table)
+    got = table.resistance_levels("KIT_other", ["A829P"])
+    assert {d: lv.value for d, lv in got.items()} == {"imatinib": "R2", "sunitinib": "R2"}
+    assert table.resistance_levels("KIT_other", ["A829T"]) == {}
+    assert table.resistance_levels("KIT_exon11", ["W557_K558del"]) == {}

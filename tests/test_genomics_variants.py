@@ -205,3 +205,29 @@ def test_unreadable_reports_are_kept_with_reason(kb: Any, gene: str, text: str, 
     assert any(text in w for w in res.warnings)
     if gene in ("KIT", "PDGFRA"):
         assert "codon_level_result" in res.missing_tests
+
+
+def test_variant_level_resistance_is_part_of_the_genotype_call(kb: Any) -> None:
+    """KIT A829P (class KIT_other, imatinib 'unknown' by the exon cell) is OncoKB R2 for
+    imatinib and sunitinib (evidence_levels.yaml): the genotype interpretation itself rates
+    both resistant, names the level as the deciding source and records the exon-level call."""
+    res = interpret_genotype(one_variant("KIT", "p.A829P"), kb)
+    assert res is not None and res.genotype_class == "KIT_other"
+    assert res.sensitivity.imatinib == "resistant" and res.sensitivity.sunitinib == "resistant"
+    assert res.sensitivity.regorafenib == "unknown"
+    got = {r.drug: r for r in res.variant_level_resistance}
+    assert set(got) == {"imatinib", "sunitinib"}
+    assert got["imatinib"].level == "R2" and got["imatinib"].exon_level == "unknown"
+    assert res.sensitivity_source_ids["imatinib"] == ["oncokb2026"]
+    assert res.sensitivity_notes["imatinib"].startswith("variant-level R2")
+    assert res.sensitivity_confidence["imatinib"] == "primary"
+
+
+def test_no_variant_level_resistance_for_a_class_without_an_r_level(kb: Any) -> None:
+    """Control: a KIT exon 11 deletion has level 1 with imatinib, no resistance level; and
+    D816V's own resistant call is not repeated as a variant-level resistance."""
+    res = interpret_genotype(one_variant("KIT", "p.W557_K558del"), kb)
+    assert res is not None and res.variant_level_resistance == []
+    assert res.sensitivity.imatinib == "sensitive"
+    d816v = interpret_genotype(one_variant("KIT", "p.D816V"), kb)
+    assert d816v is not None and d816v.variant_level_resistance == []

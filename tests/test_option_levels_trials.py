@@ -171,7 +171,7 @@ def test_guideline_position_grade_is_used_when_no_cell_gives_one(kb: KnowledgeBa
 
 
 def test_alteration_prefix_matching() -> None:
-    from gistcds.therapy.levels import _alteration_hit
+    from gistcds.knowledge.schema.evidence_levels import alteration_hit as _alteration_hit
 
     assert _alteration_hit("D816", ("D816V",))
     assert _alteration_hit("D816", ("D816H", "N822K"))
@@ -182,7 +182,7 @@ def test_alteration_prefix_matching() -> None:
 
 
 def test_short_protein_change() -> None:
-    from gistcds.history.alterations import short_protein_change
+    from gistcds.domain.alterations import short_protein_change
 
     assert short_protein_change("p.Asp842Val") == "D842V"
     assert short_protein_change("p.(Asp842_His845del)") == "D842_H845del"

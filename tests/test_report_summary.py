@@ -16,6 +16,7 @@ from conftest import EXAMPLES, TODAY
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.therapy import FollowupVisit
+from gistcds.io.patient_json import validation_context
 from gistcds.knowledge import KnowledgeBase
 from gistcds.report.citations import Citations
 from gistcds.report.format import add_months
@@ -30,7 +31,7 @@ def _example(name: str, kb: KnowledgeBase) -> tuple[Patient, Assessment]:
     from gistcds.assess import assess
 
     doc = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
-    patient = Patient.model_validate(doc, context={"today": TODAY})
+    patient = Patient.model_validate(doc, context=validation_context(doc, TODAY))
     return patient, assess(patient, kb)
 
 
@@ -204,7 +205,7 @@ def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: Knowl
     doc = json.loads((EXAMPLES / "metastatic-kit11-untreated.json").read_text(encoding="utf-8"))
     doc["age_years"] = 84
     doc.setdefault("labs", {})["albumin_g_per_l"] = 28
-    patient = Patient.model_validate(doc, context={"today": TODAY})
+    patient = Patient.model_validate(doc, context=validation_context(doc, TODAY))
     data = build_report(patient, assess(patient, kb), kb, GENERATED)
     text = _text(data, width=160)
     assert "age 84 years" in text and "albumin 28 g/L" in text

@@ -96,3 +96,41 @@ def test_any_term_is_accepted_canonically_or_refused_with_a_path(text: str) -> N
         assert all(pr.path.startswith("adverse_events[0].term") for pr in err.problems)
     else:
         assert p.adverse_events[0].term in {t.term for t in terms.terms}
+
+
+def test_without_a_vocabulary_the_term_is_refused_not_accepted_unchecked() -> None:
+    """The domain does not read the KB: validated without the CTCAE vocabulary in the
+    context, a record with adverse events is refused at the term, not let through."""
+    from pydantic import ValidationError
+
+    from gistcds.domain.patient import Patient
+
+    with pytest.raises(ValidationError) as err:
+        Patient.model_validate(
+            patient(adverse_events=[{"term": "Fatigue", "grade": 2}]), context={"today": TODAY}
+        )
+    (e,) = err.value.errors()
+    assert e["loc"] == ("adverse_events", 0, "term")
+    assert "no CTCAE vocabulary" in e["msg"]
+
+
+def test_the_vocabulary_comes_from_the_kb_given() -> None:
+    """A KB whose vocabulary lacks a term refuses it; the reader uses the KB it is given."""
+    from gistcds.knowledge import load_kb
+    from gistcds.knowledge.schema.ctcae_terms import Table
+
+    kb = load_kb()
+    table = kb.get(Table)
+    narrowed = table.model_copy(update={"terms": [t for t in table.terms if t.term != "Fatigue"]})
+
+    class _KB:
+        def get(self, model: type[Table]) -> Table:
+            assert model is Table
+            return narrowed
+
+    record = patient(adverse_events=[{"term": "Fatigue", "grade": 2}])
+    assert patient_from_obj(record, today=TODAY).adverse_events[0].term == "Fatigue"
+    with pytest.raises(InputError) as err:
+        patient_from_obj(record, today=TODAY, kb=_KB())  # type: ignore[arg-type]
+    (p,) = err.value.problems
+    assert p.path == "adverse_events[0].term" and "not a CTCAE v5.0 term" in p.message

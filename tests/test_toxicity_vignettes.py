@@ -136,7 +136,11 @@ def test_counselling_rates_are_the_cited_ones(kb):  # type: ignore[no-untyped-de
 
 
 def test_tolerance_facts_for_the_ranking(kb):  # type: ignore[no-untyped-def]
-    from gistcds.toxicity import tolerance
+    """The per-drug tolerance the ranking reads: the ClinicalFacts' (history engine), the one
+    definition since issue 13 (toxicity's own copy went), and the label's next lower dose."""
+    from gistcds.history import canonical_drug_names, clinical_facts
+    from gistcds.knowledge.schema.toxicity_dose_modifications import Table as DoseMods
+    from gistcds.toxicity import next_level
 
     record = patient(
         metastatic={"sites": ["liver"]},
@@ -160,12 +164,13 @@ def test_tolerance_facts_for_the_ranking(kb):  # type: ignore[no-untyped-def]
             },
         ],
     )
-    im, su = tolerance(patient_from_obj(record, today=TODAY), kb)
-    assert (im.drug, im.worst_grade, im.life_threatening) == ("imatinib", 4, True)
-    assert im.intolerant_without_progression and im.label_reduced_dose == 300
-    assert (su.drug, su.worst_grade, su.label_reduced_dose, su.below_label_levels) == (
-        "sunitinib",
-        None,
-        None,
-        False,
-    )
+    p = canonical_drug_names(patient_from_obj(record, today=TODAY), kb)
+    facts = clinical_facts(p, None, assess(p, kb).risk, [], kb)
+    im, su = facts.tolerance_of("imatinib"), facts.tolerance_of("sunitinib")
+    assert im is not None and su is not None
+    assert (im.worst_grade, im.life_threatening) == (4, True)
+    assert im.intolerant_without_progression
+    assert (su.worst_grade, su.life_threatening, su.stopped_for_toxicity) == (None, False, False)
+    mods = kb.get(DoseMods)
+    assert next_level(mods.for_drug("imatinib").levels, 400) == 300
+    assert su.lowest_dose_mg_per_day == 25 and mods.for_drug("sunitinib").levels[-1] <= 25

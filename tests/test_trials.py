@@ -15,18 +15,28 @@ from hypothesis import strategies as st
 
 from gistcds.errors import InputError
 from gistcds.knowledge import KB_DIR, build_kb
-from gistcds.knowledge.schema import therapy_drugs
 from gistcds.knowledge.schema.trials import Table
-from gistcds.trials import match_trials, merge_export, read_ctgov_export, trial_facts
-from therapy_helpers import genotype, line, metastatic
+from gistcds.trials import (
+    TrialFacts,
+    facts_for_trials,
+    match_trials,
+    merge_export,
+    read_ctgov_export,
+)
+from therapy_helpers import facts_of, genotype, line, metastatic, risk
 
 GISTCDS = str(Path(sys.executable).parent / "gistcds")
 FIXTURE = Path(__file__).parent / "data" / "ctgov_export.json"
 WT = {"tested_genes": ["KIT", "PDGFRA"]}
 
 
+def trial_facts(patient: Any, geno: Any, kb: Any) -> TrialFacts:
+    """The trial facts assess() matches against: read from the patient's ClinicalFacts."""
+    return facts_for_trials(facts_of(patient, geno, risk(), [], kb))
+
+
 def _ids(kb: Any, patient: Any, geno: Any) -> dict[str, str]:
-    facts = trial_facts(patient, geno, kb.table("therapy_drugs", therapy_drugs.Table))
+    facts = trial_facts(patient, geno, kb)
     return {
         m.trial.registry_id: m.availability for m in match_trials(facts, kb.table("trials", Table))
     }
@@ -50,15 +60,14 @@ def test_a_second_post_imatinib_line_closes_peak_and_opens_sarc044(kb: Any) -> N
 def test_ecog_and_secondary_mutations_are_checked_or_flagged(kb: Any) -> None:
     p = metastatic(ecog=2, therapy_lines=[line("imatinib", 400)])
     table = kb.table("trials", Table)
-    drugs = kb.table("therapy_drugs", therapy_drugs.Table)
     matches = {
         m.trial.registry_id: m
-        for m in match_trials(trial_facts(p, genotype("KIT_exon11"), drugs), table)
+        for m in match_trials(trial_facts(p, genotype("KIT_exon11"), kb), table)
     }
     assert "NCT06630234" not in matches  # DCC-3009: ECOG 0-1
     insight = matches["NCT05734105"]  # INSIGHT needs ctDNA: not tested -> unchecked, kept
     assert any("secondary KIT mutations not tested" in u for u in insight.unchecked)
-    atp = trial_facts(p, genotype("KIT_exon11", secondary=["KIT_ATP_pocket"]), drugs)
+    atp = trial_facts(p, genotype("KIT_exon11", secondary=["KIT_ATP_pocket"]), kb)
     assert all(m.trial.registry_id != "NCT05734105" for m in match_trials(atp, table))
 
 

@@ -244,6 +244,9 @@ def test_e3_primary_kit_a829p_variant_level_r2_imatinib_not_first(kb: KnowledgeB
     assert "response not expected" in imatinib.title
     c = next(c for c in a.cautions if c.code == "variant_level_resistance_imatinib")
     assert "R2" in c.message and c.source_ids == ["oncokb2026"]
+    # The genotype call carries the rating (genomics engine), the caution is read from it.
+    assert a.genotype is not None and a.genotype.sensitivity.imatinib == "resistant"
+    assert [r.drug for r in a.genotype.variant_level_resistance] == ["imatinib", "sunitinib"]
 
 
 def test_e3_primary_kit_a829p_resected_high_risk_no_adjuvant_imatinib(

@@ -15,6 +15,7 @@ from gistcds.domain.results.risk import AfipResult, NihResult, RiskPanel
 from gistcds.domain.results.therapy import FollowupVisit, Recommendation
 from gistcds.followup import plan_followup
 from gistcds.history import clinical_facts
+from gistcds.io.patient_json import validation_context
 from gistcds.knowledge import KnowledgeBase
 from gistcds.therapy import TherapyAdvice, recommend
 
@@ -61,7 +62,7 @@ def response(recist: str, choi: str) -> list[TimepointResponse]:
 def patient(**fields: Any) -> Patient:
     base: dict[str, Any] = {"id": "t", "ecog": 1}
     base.update(fields)
-    return Patient.model_validate(base)
+    return Patient.model_validate(base, context=validation_context(base))
 
 
 def metastatic(**fields: Any) -> Patient:

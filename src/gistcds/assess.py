@@ -6,7 +6,6 @@ from gistcds import __version__
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.plausibility import implausible_values
-from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.followup import plan_followup_from
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
 from gistcds.history import canonical_drug_names, clinical_facts
@@ -14,7 +13,7 @@ from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
-from gistcds.therapy import order_by_label, recommend, variant_level_resistance
+from gistcds.therapy import order_by_label, recommend
 from gistcds.toxicity import apply_tolerance, assess_toxicity, interruption_cautions
 from gistcds.trials import pregnancy_trial_cautions, with_trials
 
@@ -28,12 +27,6 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     risk = assess_risk(patient, kb)
     response, response_summary = assess_response_with_summary(patient, kb)
     facts = clinical_facts(patient, genotype, risk, response, kb)
-    # A variant-level resistance level (OncoKB R1/R2) for the exact primary variant rates
-    # the drug resistant in the genotype call; the facts are derived again from it.
-    resistant, level_cautions = variant_level_resistance(facts, kb)
-    if resistant and genotype is not None:
-        genotype = _rated_resistant(genotype, resistant)
-        facts = clinical_facts(patient, genotype, risk, response, kb)
     advice = recommend(facts, kb)
     # Tolerance only removes options (issue 17); trials come after every guideline option.
     guided, tolerance_cautions = apply_tolerance(advice.recommendations, facts, kb)
@@ -53,7 +46,6 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         genotype=genotype,
         recommendations=options,
         cautions=[
-            *level_cautions,
             *advice.cautions,
             *tolerance_cautions,
             *held,
@@ -74,11 +66,3 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
             *side_effects.warnings,
         ],
     )
-
-
-def _rated_resistant(genotype: GenotypeResult, drugs: dict[str, list[str]]) -> GenotypeResult:
-    sensitivity = genotype.sensitivity.model_validate(
-        {**genotype.sensitivity.model_dump(), **{d: "resistant" for d in drugs}}
-    )
-    ids = {**genotype.sensitivity_source_ids, **drugs}
-    return genotype.model_copy(update={"sensitivity": sensitivity, "sensitivity_source_ids": ids})

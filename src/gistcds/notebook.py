@@ -67,13 +67,13 @@ def assess_patient(
     from gistcds.io.patient_json import load_patient, patient_from_obj
     from gistcds.knowledge import load_kb
 
+    kb = kb or load_kb()
     if isinstance(patient, Patient):
         record = patient
     elif isinstance(patient, dict):
-        record = patient_from_obj(patient, today)
+        record = patient_from_obj(patient, today, kb)
     else:
-        record = load_patient(str(Path(patient)), today)
-    kb = kb or load_kb()
+        record = load_patient(str(Path(patient)), today, kb)
     plain = assess(record, kb)
     result = Assessment.model_construct(
         _fields_set=plain.model_fields_set,

@@ -25,7 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from gistcds.domain.empty import new_dict
 from gistcds.domain.patient import Sex, Site
-from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion, SensitivityLevel
+from gistcds.domain.results.genotype import (
+    GenotypeClass,
+    SecondaryRegion,
+    SensitivityLevel,
+    VariantLevelResistance,
+)
 from gistcds.domain.results.response import ResponseCategory, TargetCategory
 from gistcds.domain.results.risk import AfipCategory, NihCategory
 
@@ -115,6 +120,11 @@ class ClinicalFacts(_Frozen):
         default_factory=new_dict, json_schema_extra=_DRUGS
     )
     sensitivity_source_ids: dict[str, tuple[str, ...]] = Field(default_factory=new_dict)
+    variant_level_resistance: tuple[VariantLevelResistance, ...] = Field(
+        default=(),
+        description="drugs the genotype rated resistant from a variant-level resistance level "
+        "(OncoKB R1/R2) for the exact primary variant",
+    )
     kit_pdgfra_tested: bool = Field(
         default=False, description="KIT and PDGFRA listed as tested (or carrying a variant)"
     )

@@ -4,36 +4,50 @@ An adverse event names its CTCAE v5.0 term exactly as the knowledge base's
 ``ctcae_terms.yaml`` lists it (case and spacing forgiven, a listed synonym accepted
 and replaced by the term). An unknown term is refused with the nearest valid terms
 suggested, so a typo never turns into "no rule found".
+
+The domain does not read the knowledge base: the vocabulary comes in through the
+validation context (``context={TERMS_CONTEXT: vocabulary}``), which ``gistcds.io``'s
+readers fill from the KB. A record with adverse events validated without a vocabulary is
+refused (the term cannot be checked), never accepted unchecked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from gistcds.domain.input_types import Number, Text, WholeNumber, whole_number
 
-__all__ = ["AdverseEvent", "Cardiac"]
+__all__ = ["TERMS_CONTEXT", "AdverseEvent", "Cardiac", "TermVocabulary"]
+
+TERMS_CONTEXT = "ctcae_terms"
+"""Key of the CTCAE vocabulary in the pydantic validation context."""
+
+
+@runtime_checkable
+class TermVocabulary(Protocol):
+    """What validation needs of the CTCAE vocabulary (the KB's ``ctcae_terms`` table)."""
+
+    def canonical_term(self, text: str) -> str:
+        """The vocabulary's spelling of a term, or ValueError naming the nearest terms."""
+        ...
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _canonical_term(value: str) -> str:
-    """The KB's spelling of a CTCAE term, or ValueError naming the nearest terms."""
-    from gistcds.knowledge import load_kb
-    from gistcds.knowledge.schema.ctcae_terms import Table
-
-    vocabulary = load_kb().get(Table)
-    found = vocabulary.resolve(value)
-    if found is not None:
-        return found.term
-    near = vocabulary.suggest(value)
-    hint = f"; did you mean {' or '.join(repr(t) for t in near)}?" if near else ""
-    raise ValueError(f"not a CTCAE v{vocabulary.version} term known to gistcds{hint}")
+def _canonical_term(value: str, info: ValidationInfo) -> str:
+    ctx = info.context if isinstance(info.context, dict) else {}
+    vocabulary = ctx.get(TERMS_CONTEXT)
+    if not isinstance(vocabulary, TermVocabulary):
+        raise ValueError(
+            "cannot be checked: no CTCAE vocabulary in the validation context "
+            "(read the record with gistcds.io.patient_json.patient_from_obj)"
+        )
+    return vocabulary.canonical_term(value)
 
 
 class AdverseEvent(_Strict):
@@ -61,8 +75,8 @@ class AdverseEvent(_Strict):
 
     @field_validator("term")
     @classmethod
-    def _known_term(cls, v: str) -> str:
-        return _canonical_term(v)
+    def _known_term(cls, v: str, info: ValidationInfo) -> str:
+        return _canonical_term(v, info)
 
     @field_validator("grade", "recurrence", mode="before")
     @classmethod

@@ -78,7 +78,7 @@ def bundle_to_patient(
     _read_all(ctx, _cancer_drugs(kb or load_kb()))
     ctx.finish_elements()
     try:
-        patient = patient_from_obj(ctx.doc, today)
+        patient = patient_from_obj(ctx.doc, today, kb)
     except InputError as exc:
         raise InputError([_locate(ctx, p) for p in exc.problems]) from None
     return patient, ctx.report

@@ -7,7 +7,8 @@ Rules (all data in the knowledge base):
   exons than an activating change spans, or a nucleotide-only report, is not classified.
 - Variant-level calls (``genomics_variants.yaml``: exact changes, then codon patterns) come
   before the exon-level class and may replace drug cells (PDGFRA D842V-like changes, D842Y,
-  KIT D816V).
+  KIT D816V). A variant-level resistance level (OncoKB R1/R2, ``evidence_levels.yaml``) for
+  the exact primary variant rates the drug resistant over the exon-level cell (KIT A829P).
 - Before any TKI, or in a primary-driver exon (KIT 9/11, PDGFRA 12/14/18 when it is the only
   driver), a variant is primary. After a TKI, a variant in an acquired-resistance exon (KIT
   13/14 = ATP pocket, 17/18 = activation loop) is secondary; a tissue exon 11 variant found
@@ -27,6 +28,7 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import CitedRemark, GenotypeResult
 from gistcds.genomics.classify import Findings, classify_without_driver, other_drivers
 from gistcds.genomics.driver import DriverCall, assign_roles, call_driver, secondary_mutations
+from gistcds.genomics.levels import rate_level_resistance
 from gistcds.genomics.sensitivity import combine_sensitivity
 from gistcds.genomics.tables import Tables, tables
 from gistcds.genomics.variants import Item, read_variant, timing
@@ -178,6 +180,7 @@ def _finish(result: GenotypeResult, f: Findings, dc: DriverCall, t: Tables, why:
             if all(r.text != x.text for x in result.remarks):
                 result.remarks.append(r)
     result.variants = [it.out for it in f.items]
+    rate_level_resistance(result, t.levels)  # over the exon-level cells, as variant calls are
     result.variant_calls = dc.reported_calls()
     result.warnings += [
         f"{c.gene} {c.hgvs_p}: {c.label}; the evidence does not decide, discuss at a sarcoma "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from gistcds.genomics.parse import ProteinChange, parse_protein_change
 from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.schema import evidence_levels as L
 from gistcds.knowledge.schema import genomics_genes as G
 from gistcds.knowledge.schema import genomics_rules as R
 from gistcds.knowledge.schema import genomics_sensitivity as S
@@ -75,6 +76,7 @@ class Tables:
     rules: R.Table
     sens: S.Table
     variants: V.Table
+    levels: L.Table
     tki_drugs: frozenset[str]
     rated_drugs: tuple[str, ...]
 
@@ -126,6 +128,7 @@ def _build(kb: KnowledgeBase) -> Tables:
         tki_drugs=frozenset(drugs.with_class(rules.timing.tki_class)),
         rated_drugs=tuple(drugs.with_class("gist_tki")),
         variants=kb.get(V.Table),
+        levels=kb.get(L.Table),
     )
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gistcds.domain.alterations import primary_alterations
 from gistcds.domain.calendar import months_between
 from gistcds.domain.facts import LineFact, LineStop
 from gistcds.domain.patient import Patient, Setting, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
-from gistcds.history.alterations import primary_alterations
 from gistcds.history.names import canonical_drug, known_drug, match_agents
 from gistcds.history.tolerance import tolerance_facts
 from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
@@ -165,6 +165,7 @@ def _genotype_facts(patient: Patient, genotype: GenotypeResult | None) -> dict[s
         else [],
         "sensitivity": genotype.sensitivity.model_dump() if genotype else {},
         "sensitivity_source_ids": dict(genotype.sensitivity_source_ids) if genotype else {},
+        "variant_level_resistance": tuple(genotype.variant_level_resistance) if genotype else (),
         "kit_pdgfra_tested": {"KIT", "PDGFRA"} <= (tested | variant_genes),
         "kit_pdgfra_tested_negative": _tested_negative(genotype, tested, variant_genes),
         "discordant_drivers": _discordant(genotype),

@@ -11,13 +11,17 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from gistcds.domain.patient import Patient
+from gistcds.domain.toxicity_input import TERMS_CONTEXT
 from gistcds.errors import InputError, Problem
 from gistcds.io.validation import problems_from
+
+if TYPE_CHECKING:
+    from gistcds.knowledge import KnowledgeBase
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 
@@ -75,19 +79,39 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a valid JSON number")
 
 
-def patient_from_obj(obj: Any, today: dt.date | None = None) -> Patient:
-    """Validate a decoded JSON value as a Patient; InputError lists every problem."""
+def validation_context(
+    obj: dict[str, Any], today: dt.date | None = None, kb: KnowledgeBase | None = None
+) -> dict[str, Any]:
+    """The pydantic context a patient record is validated with: today's date, and the
+    CTCAE vocabulary of the KB (``kb``, else the default one) when the record lists
+    adverse events (the KB is not read for a record without them)."""
+    context: dict[str, Any] = {"today": today or dt.date.today()}
+    if obj.get("adverse_events"):
+        from gistcds.knowledge import load_kb
+        from gistcds.knowledge.schema.ctcae_terms import Table
+
+        context[TERMS_CONTEXT] = (kb or load_kb()).get(Table)
+    return context
+
+
+def patient_from_obj(
+    obj: Any, today: dt.date | None = None, kb: KnowledgeBase | None = None
+) -> Patient:
+    """Validate a decoded JSON value as a Patient; InputError lists every problem. CTCAE
+    terms are checked against ``kb``'s vocabulary (the default KB when None)."""
     if not isinstance(obj, dict):
         kind = type(obj).__name__ if obj is not None else "null"
         raise InputError([Problem("", f"expected a JSON object for the patient, got {kind}")])
-    context = {"today": today or dt.date.today()}
+    context = validation_context(obj, today, kb)
     try:
         return Patient.model_validate(obj, context=context)
     except ValidationError as exc:
         raise InputError(problems_from(exc)) from None
 
 
-def load_patient(source: str, today: dt.date | None = None) -> Patient:
+def load_patient(
+    source: str, today: dt.date | None = None, kb: KnowledgeBase | None = None
+) -> Patient:
     """Read, parse and validate one patient from a path or ``-`` (stdin)."""
     data, name = read_source(source)
-    return patient_from_obj(parse_json(data, name), today)
+    return patient_from_obj(parse_json(data, name), today, kb)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from gistcds.domain.facts import ClinicalFacts
     from gistcds.knowledge import KnowledgeBase
 
-__all__ = ["TherapyAdvice", "order_by_label", "recommend", "variant_level_resistance"]
+__all__ = ["TherapyAdvice", "order_by_label", "recommend"]
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class TherapyAdvice:
 
 
 def recommend(facts: ClinicalFacts, kb: KnowledgeBase) -> TherapyAdvice:
-    """Ranked options, best first, and cautions (interactions, inactive drugs, pregnancy,
-    hepatic-impairment label advice)."""
+    """Ranked options, best first, and cautions (variant-level resistance, interactions,
+    inactive drugs, pregnancy, hepatic-impairment label advice)."""
     from gistcds.therapy.engine import advise
 
     advice = advise(facts, kb)
@@ -49,15 +49,3 @@ def order_by_label(
         recs, facts, kb.get(therapy_label_limits.Table), kb.get(therapy_drugs.Table)
     )
     return with_levels(ordered, facts, kb.get(evidence_levels.Table))
-
-
-def variant_level_resistance(
-    facts: ClinicalFacts, kb: KnowledgeBase
-) -> tuple[dict[str, list[str]], list[Caution]]:
-    """Drugs (with source ids) that a variant-level resistance level (OncoKB R1/R2) rates
-    resistant for the exact primary variant although the genotype call does not, and a
-    caution for each (``evidence_levels.yaml``)."""
-    from gistcds.knowledge.schema import evidence_levels
-    from gistcds.therapy.levels import level_resistance
-
-    return level_resistance(facts, kb.get(evidence_levels.Table))

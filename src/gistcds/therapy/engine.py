@@ -27,7 +27,7 @@ from gistcds.knowledge.schema import (
     therapy_rules,
 )
 from gistcds.therapy.cautions import Tables, option_cautions
-from gistcds.therapy.levels import with_levels
+from gistcds.therapy.levels import resistance_cautions, with_levels
 from gistcds.therapy.limits import apply_label_limits
 from gistcds.therapy.render import render_caution, render_option, signature
 
@@ -113,7 +113,8 @@ def _unique(cautions: list[Caution]) -> list[Caution]:
 def advise(facts: ClinicalFacts, kb: KnowledgeBase) -> Advice:
     """Ranked options and cautions, with the facts they were matched against."""
     t = load_tables(kb)
-    excluded, cautions = _exclusions(t.rules, facts.view)
+    excluded, exclusion_cautions = _exclusions(t.rules, facts.view)
+    cautions = [*resistance_cautions(facts), *exclusion_cautions]
     recs, rule_cautions = _matched_options(facts, excluded, t)
     cautions.extend(rule_cautions)
     recs, label_cautions = apply_label_limits(

@@ -13,29 +13,10 @@ from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.therapy import Caution, LevelSystem, OptionLevel, Recommendation
 from gistcds.knowledge.schema import evidence_levels as L
 
-__all__ = ["SYSTEMS", "level_resistance", "with_levels"]
+__all__ = ["SYSTEMS", "resistance_cautions", "with_levels"]
 
 SYSTEMS: tuple[LevelSystem, ...] = ("esmo", "nccn", "variant_level")
 _GUIDELINE_PREFIX: dict[LevelSystem, str] = {"esmo": "ESMO", "nccn": "NCCN"}
-
-
-def _alteration_hit(wanted: str, present: tuple[str, ...]) -> bool:
-    """'D816' matches D816V and D816H; a full change ('Y823D', 'D842_H845del') only itself."""
-    for p in present:
-        if p == wanted or (
-            wanted[-1].isdigit() and p.startswith(wanted) and not p[len(wanted)].isdigit()
-        ):
-            return True
-    return False
-
-
-def _cells(table: L.Table, genotype: str, drug: str, present: tuple[str, ...]) -> list[L.Cell]:
-    """Cells for this genotype and drug, alteration-specific ones that apply first."""
-    own = [c for c in table.cells if c.drug == drug and genotype in c.genotypes]
-    specific = [
-        c for c in own if c.alterations and any(_alteration_hit(a, present) for a in c.alterations)
-    ]
-    return specific + [c for c in own if not c.alterations]
 
 
 def _from_position(
@@ -96,7 +77,7 @@ def option_levels(rec: Recommendation, facts: ClinicalFacts, table: L.Table) -> 
         return [_level(s, None, genotype, [], rec) for s in SYSTEMS if s != "variant_level"]
     out: list[OptionLevel] = []
     for drug in _drug_keys(rec, table):
-        cells = _cells(table, genotype, drug, facts.alterations)
+        cells = table.cells_for(genotype, drug, facts.alterations)
         out.extend(_level(s, drug, genotype, cells, rec) for s in SYSTEMS)
     return out
 
@@ -108,47 +89,27 @@ def with_levels(
     return [r.model_copy(update={"levels": option_levels(r, facts, table)}) for r in recs]
 
 
-def _resistance_levels(facts: ClinicalFacts, table: L.Table) -> dict[str, L.Level]:
-    """Drugs with a resistance level (R1/R2) for the patient's primary genotype and exact
-    primary alteration (the first cell that gives a variant level decides, as for the
-    option levels)."""
-    out: dict[str, L.Level] = {}
-    for drug in dict.fromkeys(c.drug for c in table.cells):
-        cells = _cells(table, facts.genotype, drug, facts.alterations)
-        got = next((c.variant_level for c in cells if c.variant_level is not None), None)
-        if got is not None and got.value.upper().startswith("R"):
-            out[drug] = got
-    return out
-
-
-def level_resistance(
-    facts: ClinicalFacts, table: L.Table
-) -> tuple[dict[str, list[str]], list[Caution]]:
-    """Drugs a variant-level resistance level (OncoKB R1/R2) rates resistant for the
-    patient's exact primary variant although the genotype call does not, with their source
-    ids, and one caution each. The orchestrator feeds them back into the genotype's
-    sensitivity, so the one rule for a resistant primary (MF-PRIMARY-RES, no adjuvant or
-    pre-operative imatinib) applies whichever source rates it resistant."""
-    found = {
-        d: lv
-        for d, lv in _resistance_levels(facts, table).items()
-        if facts.sensitivity.get(d) != "resistant"
-    }
+def resistance_cautions(facts: ClinicalFacts) -> list[Caution]:
+    """One caution per drug the genotype interpretation rated resistant from a
+    variant-level resistance level (OncoKB R1/R2) for the exact primary variant although the
+    exon-level class did not (``GenotypeResult.variant_level_resistance``). The genotype's
+    sensitivity already reads ``resistant`` for them, so the one rule for a resistant primary
+    (MF-PRIMARY-RES, no adjuvant or pre-operative imatinib) applies whichever source rates
+    it resistant; the caution says which level did."""
     changed = " ".join(facts.alterations) or facts.genotype
-    cautions = [
+    return [
         Caution(
-            code=f"variant_level_resistance_{drug}",
+            code=f"variant_level_resistance_{r.drug}",
             message=(
-                f"Variant-level evidence: {changed} with {drug} is level {lv.value} "
-                f"({lv.note or 'resistance'}), although the exon-level class calls {drug} "
-                f"{facts.sensitivity.get(drug, 'unknown')}: the therapy rules treat {drug} as "
+                f"Variant-level evidence: {changed} with {r.drug} is level {r.level} "
+                f"({r.note or 'resistance'}), although the exon-level class calls {r.drug} "
+                f"{r.exon_level}: the therapy rules treat {r.drug} as "
                 "resistant, as for a resistant genotype call; discuss at a sarcoma tumour board."
             ),
-            source_ids=list(lv.source_ids),
+            source_ids=list(r.source_ids),
             severity="warning",
-            confidence=lv.confidence,
+            confidence=r.confidence,
             rule_id="VL-RESISTANCE",
         )
-        for drug, lv in found.items()
+        for r in facts.variant_level_resistance
     ]
-    return {d: list(lv.source_ids) for d, lv in found.items()}, cautions

@@ -4,15 +4,12 @@ monitoring and the patient's guide per drug. Pure functions of the patient and t
 from gistcds.toxicity.engine import ToxicityResult, assess_toxicity
 from gistcds.toxicity.ranking import apply_tolerance, interruption_cautions
 from gistcds.toxicity.rules import advise_event, next_level
-from gistcds.toxicity.tolerance import DrugTolerance, tolerance
 
 __all__ = [
-    "DrugTolerance",
     "ToxicityResult",
     "advise_event",
     "apply_tolerance",
     "assess_toxicity",
     "interruption_cautions",
     "next_level",
-    "tolerance",
 ]

@@ -1,13 +1,12 @@
 """Trial matching: the dated, cited trials table against one patient's facts.
 
-``match_trials(trial_facts(patient, genotype, drugs), table)`` lists the trials whose
+``match_trials(facts_for_trials(facts), table)`` lists the trials whose
 encoded eligibility the patient does not contradict, open ones first, each with the
 reasons it fits and what could not be checked. ``read_ctgov_export`` and ``merge_export``
 refresh the table from a ClinicalTrials.gov API v2 JSON export (``gistcds trials import``).
 """
 
 from gistcds.trials.ctgov import merge_export, read_ctgov_export
-from gistcds.trials.facts import trial_facts
 from gistcds.trials.match import TrialFacts, TrialMatch, match_trials
 from gistcds.trials.options import (
     facts_for_trials,
@@ -24,7 +23,6 @@ __all__ = [
     "merge_export",
     "pregnancy_trial_cautions",
     "read_ctgov_export",
-    "trial_facts",
     "trial_options",
     "with_trials",
 ]

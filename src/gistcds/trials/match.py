@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion
 from gistcds.knowledge.schema.trials import Eligibility, Table, Trial
 
 __all__ = ["TrialFacts", "TrialMatch", "match_trials"]
@@ -25,12 +26,12 @@ Availability = Literal["open", "closed", "unknown"]
 class TrialFacts:
     """What trial eligibility is checked against."""
 
-    setting: str | None
-    genotype: str | None
+    setting: Literal["metastatic", "localized"] | None
+    genotype: GenotypeClass | None
     prior_drugs: frozenset[str] = frozenset()
     n_prior_lines: int = 0
     ecog: int | None = None
-    secondary_regions: frozenset[str] = frozenset()
+    secondary_regions: frozenset[SecondaryRegion] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ async def _assess(request: Request, caller: Any, flat: Flat) -> Response:
     kb = request.app.state.kb
 
     def work() -> str:
-        patient = patient_from_obj(document)
+        patient = patient_from_obj(document, kb=kb)
         return store_assessment(caller, kb, document, patient).id
 
     try:

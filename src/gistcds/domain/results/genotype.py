@@ -115,7 +115,20 @@ class VariantLevelCall(Out):
     )
     text: str
     source_ids: list[str] = Field(default_factory=new_list)
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
+
+
+class VariantLevelResistance(Out):
+    """A drug rated resistant for the exact primary variant by a variant-level resistance
+    level (OncoKB R1/R2, ``evidence_levels.yaml``) although the exon-level call was not
+    ``resistant``; ``sensitivity`` reads ``resistant`` for the drug."""
+
+    drug: str
+    level: str = Field(description='the level, e.g. "R2"')
+    note: str | None = None
+    exon_level: SensitivityLevel = Field(description="what the exon-level class called the drug")
+    source_ids: list[str] = Field(default_factory=new_list)
+    confidence: Confidence = "secondary"
 
 
 class GenotypeResult(Out):
@@ -143,5 +156,10 @@ class GenotypeResult(Out):
     variant_calls: list[VariantLevelCall] = Field(
         default_factory=new_list,
         description="variant-level calls applied to the primary driver (genomics_variants.yaml)",
+    )
+    variant_level_resistance: list[VariantLevelResistance] = Field(
+        default_factory=new_list,
+        description="drugs a variant-level resistance level rates resistant for the exact "
+        "primary variant (evidence_levels.yaml)",
     )
     warnings: list[str] = Field(default_factory=new_list)

@@ -80,7 +80,7 @@ class RiskConcordance(Out):
     systems: list[ConcordanceSystem] = Field(default_factory=new_list)
     decision: str | None = Field(default=None, description="the threshold in question, if any")
     source_ids: list[str] = Field(default_factory=new_list)
-    confidence: Literal["primary", "secondary", "unverified"] = "secondary"
+    confidence: Confidence = "secondary"
 
 
 class RiskPanel(Out):

@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from gistcds.domain.confidence import Confidence
 from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 
-Confidence = Literal["primary", "secondary", "unverified"]
 Action = Literal["continue", "hold", "reduce", "discontinue"]
 
 

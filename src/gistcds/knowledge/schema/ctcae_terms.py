@@ -58,6 +58,16 @@ class Table(KBModel):
                 out.append(names[k])
         return out[:n]
 
+    def canonical_term(self, text: str) -> str:
+        """The table's spelling of a term, or ValueError naming the nearest terms (the
+        message input validation shows; ``domain.toxicity_input.TermVocabulary``)."""
+        found = self.resolve(text)
+        if found is not None:
+            return found.term
+        near = self.suggest(text)
+        hint = f"; did you mean {' or '.join(repr(t) for t in near)}?" if near else ""
+        raise ValueError(f"not a CTCAE v{self.version} term known to gistcds{hint}")
+
     def by_term(self, term: str) -> Term:
         found = self.resolve(term)
         if found is None:

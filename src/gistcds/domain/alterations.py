@@ -1,5 +1,6 @@
 """Protein changes of the primary driver in the short form knowledge tables use ("D842V",
-"D842_H845del"), read from the genomics engine's normalised 3-letter HGVS."""
+"D842_H845del"), read from the genomics engine's normalised 3-letter HGVS (shared by the genomics
+engine, which rates variant-level resistance, and the history engine)."""
 
 from __future__ import annotations
 
