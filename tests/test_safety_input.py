@@ -187,9 +187,11 @@ def test_any_control_or_format_character_in_an_id_is_refused(
     assert unicodedata.category(char) in ("Cc", "Cf")
 
 
+# generated text never says "got" itself: the message's own "got" is what is counted
+_WORDS = st.text(max_size=8).filter(lambda s: "got" not in s.lower())
 MESSAGE_TEXT = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5000) | st.floats(-10, 1e4) | st.text(max_size=8),
-    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
+    st.none() | st.booleans() | st.integers(-5, 5000) | st.floats(-10, 1e4) | _WORDS,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(_WORDS, c, max_size=3),
     max_leaves=8,
 )
 ALL_PATHS: list[tuple[Any, ...]] = []
