@@ -72,7 +72,9 @@ class _Visible(HTMLParser):
 def visible_text(html: str) -> str:
     p = _Visible()
     p.feed(html)
-    return " ".join(p.parts)
+    # a separator between text nodes, so that two figure labels side by side (a title ending
+    # "55.9 months" and the axis label "months on the line") do not read as a doubled word
+    return " | ".join(p.parts)
 
 
 HGVS = re.compile(r"^[A-Z][a-z]{0,2}\d+_[A-Z][a-z]{0,2}\d+[A-Za-z0-9]*$|^\d+_\d+[a-z]+")
