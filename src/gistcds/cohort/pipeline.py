@@ -145,13 +145,8 @@ def run_local(
                 part = fut.result()
                 if repeated is not None and not part.missing:
                     part.bad |= repeated[off : off + part.bad.size]
-                rows = state.take(part)
-                if rows is not None:
-                    state.writer.write(rows)
-            if found is not None:
-                _, rep_problems = found.result()
-                state.summary.problems.extend(rep_problems)
-                state.summary.n_problems += len(rep_problems)
+                _write_next(state, part)
+            _add_repeats(state, found)
         return state.finish()
     finally:
         state.cleanup()
@@ -161,6 +156,14 @@ def _write_next(state: _Run, part: Slice) -> None:
     rows = state.take(part)
     if rows is not None:
         state.writer.write(rows)
+
+
+def _add_repeats(state: _Run, found: Future[Any] | None) -> None:
+    """The repeated-id problems, once their search (``repeats``) has finished."""
+    if found is not None:
+        _, rep_problems = found.result()
+        state.summary.problems.extend(rep_problems)
+        state.summary.n_problems += len(rep_problems)
 
 
 def run_stream(
@@ -195,10 +198,7 @@ def run_stream(
                 found = pool.submit(repeats, all_ids, row - FIRST_ROW)
             while pending:
                 _write_next(state, pending.popleft().result())
-            if found is not None:
-                _, rep_problems = found.result()
-                state.summary.problems.extend(rep_problems)
-                state.summary.n_problems += len(rep_problems)
+            _add_repeats(state, found)
         return state.finish()
     finally:
         state.cleanup()
