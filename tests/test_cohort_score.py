@@ -265,3 +265,42 @@ def test_cohort_rows_score_as_the_scalar_path_scores_each_patient(
             )
         )
         assert got[i] == {c: want[c] for c in RISK_WRITTEN}, (i, rows[i])
+
+
+def _rows(copies: int) -> str:
+    """GOOD repeated with unique ids (a0, b0, ..., e<copies-1>)."""
+    return "".join(
+        line.replace(line.split(",")[0], f"{line.split(',')[0]}{i}", 1) + "\n"
+        for i in range(copies)
+        for line in GOOD.splitlines()
+    )
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_streamed_and_whole_file_paths_write_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A file above ``STREAM_ABOVE_BYTES`` is streamed in slices (here of 4 rows): its output
+    equals the whole-file path's, and a bad row and a repeated id in later slices are
+    refused with the same messages."""
+    from gistcds.cohort import pipeline
+
+    kb = load_kb()
+    good = _write(tmp_path, _rows(6))
+    bad = _write(tmp_path, _rows(3) + BAD + "a1,stomach,3,2,5mm2,false,,false,W\n", "bad.csv")
+    whole, streamed = tmp_path / f"whole.{fmt}", tmp_path / f"streamed.{fmt}"
+    expected = pipeline.run_stream(good, whole, fmt, kb, False)  # small: read whole
+    with pytest.raises(InputError) as whole_err:
+        pipeline.run_stream(bad, whole, fmt, kb, False)
+    monkeypatch.setattr(pipeline, "STREAM_ABOVE_BYTES", 0)
+    monkeypatch.setattr(pipeline, "LOCAL_SLICE_ROWS", 4)
+    got = pipeline.run_stream(good, streamed, fmt, kb, False)
+    assert (got.scored, got.skipped) == (expected.scored, expected.skipped) == (30, 0)
+    read = pd.read_parquet if fmt == "parquet" else pd.read_csv
+    pd.testing.assert_frame_equal(read(whole).astype(str), read(streamed).astype(str))
+    with pytest.raises(InputError) as streamed_err:
+        pipeline.run_stream(bad, streamed, fmt, kb, False)
+    assert str(streamed_err.value) == str(whole_err.value)
+    assert "repeated id, got 'a1'" in str(streamed_err.value) and "stomack" in str(
+        streamed_err.value
+    )
