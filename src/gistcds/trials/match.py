@@ -65,7 +65,14 @@ def _genotype(e: Eligibility, f: TrialFacts) -> tuple[bool | None, str]:
 def _lines(e: Eligibility, f: TrialFacts) -> tuple[bool | None, str]:
     n = f.n_prior_lines
     ok = n >= e.min_prior_lines and (e.max_prior_lines is None or n <= e.max_prior_lines)
-    return ok, f"{n} prior line(s) for advanced disease"
+    return ok, _prior_lines_text(n)
+
+
+def _prior_lines_text(n: int) -> str:
+    """``no prior line``, ``1 prior line``, ``2 prior lines`` (for advanced disease)."""
+    if n == 0:
+        return "no prior line for advanced disease"
+    return f"{n} prior line{'s' if n > 1 else ''} for advanced disease"
 
 
 def _drugs(e: Eligibility, f: TrialFacts) -> tuple[bool | None, str]:
