@@ -18,6 +18,7 @@ from gistcds.cli_base import COMMANDS, EXIT_OK, guarded
 from gistcds.cli_common import OutputFormat, add_command, set_option_help
 
 if TYPE_CHECKING:
+    from gistcds.domain.results.genotype import GenotypeClass
     from gistcds.knowledge import KnowledgeBase
     from gistcds.prognosis.simulate import SimulationSummary
 
@@ -63,27 +64,28 @@ def sequence_ids(kb: KnowledgeBase | None = None) -> list[str]:
     return [s.id for s in evidence(kb or load_kb()).sequences.sequences]
 
 
-def genotype_class(value: str) -> str:
+def genotype_class(value: str) -> GenotypeClass:
     """The known genotype class spelt ``value`` in any case, or InputError naming them."""
+    from gistcds.domain.results.genotype import is_genotype_class
     from gistcds.errors import InputError, Problem
 
     classes = genotype_classes()
     match = {c.lower(): c for c in classes}.get(value.strip().lower())
-    if match is None:
+    if not is_genotype_class(match):
         message = f"must be one of {', '.join(classes)} (any case), got {value!r}"
         raise InputError([Problem("--genotype", message)])
     return match
 
 
-def _check(genotype: str, sequence: str | None, patients: int, kb: KnowledgeBase) -> str:
+def _check(genotype: str, sequence: str | None, patients: int, kb: KnowledgeBase) -> GenotypeClass:
     from gistcds.errors import InputError, Problem
 
     problems: list[Problem] = []
+    cls: GenotypeClass | None = None
     try:
         cls = genotype_class(genotype)
     except InputError as exc:
         problems += exc.problems
-        cls = genotype
     if sequence is not None and sequence not in (ids := sequence_ids(kb)):
         problems.append(Problem("--sequence", f"must be one of {', '.join(ids)}, got {sequence!r}"))
     if patients > MAX_PATIENTS:
@@ -94,7 +96,7 @@ def _check(genotype: str, sequence: str | None, patients: int, kb: KnowledgeBase
                 f"got {patients:,}; run several seeds instead",
             )
         )
-    if problems:
+    if problems or cls is None:
         raise InputError(problems)
     return cls
 
@@ -155,7 +157,7 @@ def simulate_cmd(
 
 def _run(
     kb: KnowledgeBase,
-    cls: str,
+    cls: GenotypeClass,
     sequence: str | None,
     patients: int,
     seed: int,

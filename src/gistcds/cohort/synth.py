@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from gistcds.cohort import tableio
 from gistcds.cohort.genotype import genotype_columns
+from gistcds.domain.results.genotype import GenotypeClass, is_genotype_class
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.knowledge.schema.cohort_synth import Table as SynthTable
 from gistcds.risk.batch import score_frame
@@ -55,7 +56,7 @@ def _lognormal(rng: np.random.Generator, spec: object, n: int) -> np.ndarray:
     return np.clip(x, getattr(spec, "low"), getattr(spec, "high"))  # noqa: B009
 
 
-def _classes(table: SynthTable, kb: KnowledgeBase) -> list[str]:
+def _classes(table: SynthTable, kb: KnowledgeBase) -> list[GenotypeClass]:
     """The genotype engine's class for each genotype item of the KB table."""
     items = table.genotypes.items
     cells = pa.table(
@@ -68,11 +69,15 @@ def _classes(table: SynthTable, kb: KnowledgeBase) -> list[str]:
     cols, problems, _ = genotype_columns(cells, kb)
     if problems:
         raise ValueError(f"cohort_synth.yaml genotypes: {problems[0]}")
-    return [str(v or "") for v in cols["genotype_class"].to_pylist()]
+    classes = cols["genotype_class"].to_pylist()
+    known = [c for c in classes if is_genotype_class(c)]
+    if len(known) != len(classes):
+        raise ValueError(f"cohort_synth.yaml genotypes: no genotype class for {classes}")
+    return known
 
 
 def _metastatic_course(
-    kb: KnowledgeBase, genotype_class: str, m: int, seed: int
+    kb: KnowledgeBase, genotype_class: GenotypeClass, m: int, seed: int
 ) -> tuple[str, float | None, np.ndarray, list[np.ndarray]] | None:
     """(first drug, dose, OS from line 1, PFS per line reached) for ``m`` patients."""
     from gistcds.prognosis.simulate import build_sequence, run
@@ -181,7 +186,7 @@ def _r(x: np.ndarray) -> np.ndarray:
 def _assemble(
     base: pd.DataFrame,
     t: SynthTable,
-    classes: list[str],
+    classes: list[GenotypeClass],
     rec: np.ndarray,
     follow: np.ndarray,
     start: np.ndarray,

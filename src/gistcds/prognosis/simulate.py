@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.executors import Executor, SerialExecutor
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_arms import Arm
@@ -156,7 +157,7 @@ def _run_in_place(spec: SequenceSpec, tasks: list[ChunkTask], executor: Executor
 class SimulationSummary:
     sequence_id: str
     label: str
-    genotype_class: str | None
+    genotype_class: GenotypeClass | None
     patients: int
     seed: int
     os_median: float
@@ -258,7 +259,7 @@ def summarise(
 def simulate(
     kb: KnowledgeBase,
     *,
-    genotype_class: str | None = None,
+    genotype_class: GenotypeClass | None = None,
     sequence_id: str | None = None,
     n: int = 100_000,
     seed: int = 1,

@@ -39,7 +39,7 @@ class LineSpec:
 class SequenceSpec:
     sequence_id: str
     label: str
-    genotype_class: str | None
+    genotype_class: GenotypeClass | None
     lines: tuple[LineSpec, ...]
     proceed: tuple[float, ...]  # P(start line i+2 | progressed on line i+1)
     post_arm_id: str
@@ -50,7 +50,9 @@ class SequenceSpec:
     source_ids: tuple[str, ...] = ()
 
 
-def _chosen(seqs: SequencesTable, sequence_id: str | None, genotype_class: str | None) -> Sequence:
+def _chosen(
+    seqs: SequencesTable, sequence_id: str | None, genotype_class: GenotypeClass | None
+) -> Sequence:
     """The sequence by id, else the one listed for the genotype, else the first."""
     if sequence_id is not None:
         chosen = next((s for s in seqs.sequences if s.id == sequence_id), None)
@@ -121,7 +123,7 @@ def _line(
 def build_sequence(
     kb: KnowledgeBase,
     *,
-    genotype_class: str | None = None,
+    genotype_class: GenotypeClass | None = None,
     sequence_id: str | None = None,
     kit_pdgfra_status: KitPdgfraStatus | None = None,
     patient: Patient | None = None,

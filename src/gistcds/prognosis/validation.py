@@ -10,6 +10,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.domain.results.prognosis import ArmEndpoint
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis.curves import LANDMARK_ABS_TOL, MEDIAN_REL_TOL
@@ -18,7 +19,7 @@ from gistcds.prognosis.simulate import simulate
 
 SIM_PATIENTS = 1_000_000
 SIM_SEED = 20261126
-SIM_GENOTYPES = ("KIT_exon11", "KIT_exon9")
+SIM_GENOTYPES: tuple[GenotypeClass, ...] = ("KIT_exon11", "KIT_exon9")
 
 
 def _fmt(x: float | None, spec: str = ".1f") -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.knowledge import Cited, KBModel
 
 
@@ -25,7 +26,7 @@ class Weights(Cited):
 
 
 class Genotype(KBModel):
-    genotype: str = Field(description="the class the genotype engine should return")
+    genotype: GenotypeClass = Field(description="the class the genotype engine should return")
     weight: float = Field(gt=0)
     variants: str = Field(description="the 'variants' cell written (GENE:change; ...)")
     tested_genes: str
