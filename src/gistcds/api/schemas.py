@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -90,11 +90,11 @@ class KbVersion(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
+    status: Literal["ok"]
 
 
 class Ready(BaseModel):
-    status: str
+    status: Literal["ready", "unavailable"]
     database: str = Field(description="sqlite or postgresql")
 
 

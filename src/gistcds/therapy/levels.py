@@ -10,6 +10,7 @@ carry no level (a trial is not a graded recommendation).
 from __future__ import annotations
 
 from gistcds.domain.facts import ClinicalFacts
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.domain.results.therapy import Caution, LevelSystem, OptionLevel, Recommendation
 from gistcds.knowledge.schema import evidence_levels as L
 
@@ -38,7 +39,11 @@ def _from_position(
 
 
 def _level(
-    system: LevelSystem, drug: str | None, genotype: str, cells: list[L.Cell], rec: Recommendation
+    system: LevelSystem,
+    drug: str | None,
+    genotype: GenotypeClass | None,
+    cells: list[L.Cell],
+    rec: Recommendation,
 ) -> OptionLevel:
     for cell in cells:
         got: L.Level | None = getattr(cell, system)
@@ -72,12 +77,12 @@ def option_levels(rec: Recommendation, facts: ClinicalFacts, table: L.Table) -> 
     """The levels of one option, one per system and drug."""
     if rec.kind == "trial":
         return []
-    genotype = facts.genotype
+    genotype = None if facts.genotype == "none" else facts.genotype  # "none": engine not run
     if not rec.regimen:  # no drug: a genotype x drug level does not apply
         return [_level(s, None, genotype, [], rec) for s in SYSTEMS if s != "variant_level"]
     out: list[OptionLevel] = []
     for drug in _drug_keys(rec, table):
-        cells = table.cells_for(genotype, drug, facts.alterations)
+        cells = table.cells_for(facts.genotype, drug, facts.alterations)
         out.extend(_level(s, drug, genotype, cells, rec) for s in SYSTEMS)
     return out
 

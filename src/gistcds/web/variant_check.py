@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from gistcds.api.deps import Caller, any_role, get_kb
 from gistcds.api.errors import documented
+from gistcds.domain.results.genotype import GenotypeClass
 from gistcds.errors import InputError
 from gistcds.knowledge import KnowledgeBase
 
@@ -30,7 +31,9 @@ class VariantCheck(BaseModel):
     hgvs_p: str | None = Field(None, description="normalised protein HGVS, when given as such")
     exon: int | None = None
     region: str | None = None
-    genotype_class: str | None = Field(None, description="the class this variant alone gives")
+    genotype_class: GenotypeClass | None = Field(
+        None, description="the class this variant alone gives"
+    )
     message: str = Field(description="one line for the person typing")
 
 

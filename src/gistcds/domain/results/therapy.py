@@ -10,6 +10,7 @@ from pydantic import Field
 from gistcds.domain.confidence import Confidence
 from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
+from gistcds.domain.results.genotype import GenotypeClass
 
 RecommendationKind = Literal[
     "systemic", "local", "trial", "diagnostic", "supportive", "surveillance"
@@ -52,7 +53,9 @@ class OptionLevel(Out):
 
     system: LevelSystem
     drug: str | None = Field(default=None, description="INN (combinations joined by +)")
-    genotype: str | None = Field(default=None, description="genotype class the level is for")
+    genotype: GenotypeClass | None = Field(
+        default=None, description="genotype class the level is for"
+    )
     value: str
     context: str | None = None
     note: str | None = None
