@@ -11,7 +11,8 @@ the items share this process's memory, so that chunks may write into one output 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:  # imported when a pool starts: a single patient's simulation runs serially
@@ -67,55 +68,64 @@ class ThreadExecutor:
         return list(self._pool.map(fn, items))
 
 
-class DaskExecutor:
-    """Items as Dask tasks: on ``address``'s scheduler, or on a local cluster started here.
+CONNECT_TIMEOUT_S = 5  # seconds; Dask's own default waits 30 s, then reports an OSError
 
-    Use as a context manager so a local cluster is shut down afterwards. A scheduler that
-    cannot be reached fails within ``CONNECT_TIMEOUT_S`` seconds with an ``InputError``
-    naming the address (Dask's own default waits 30 s and then reports an ``OSError``).
-    """
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A ``distributed.Client`` on ``scheduler``, or on a local cluster started here (both
+    closed afterwards). An address that cannot be reached fails within
+    ``CONNECT_TIMEOUT_S`` with an ``InputError`` naming it."""
+    from gistcds.errors import InputError, Problem
+
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask is a dev/dist dependency
+        raise InputError(
+            [Problem("--engine", "dask needs the 'dist' extra: pip install 'gistcds[dist]'")]
+        ) from exc
+    cluster: Any = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            message = (
+                f"cannot reach a Dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT_S} s "
+                f"({type(exc).__name__}); is it running, and is the address tcp://HOST:PORT?"
+            )
+            raise InputError([Problem("--scheduler", message)]) from None
+    else:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)  # type: ignore[no-untyped-call]
+    try:
+        yield client
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+        if cluster is not None:
+            cluster.close()
+
+
+class DaskExecutor:
+    """Items as Dask tasks, through ``dask_client`` (``address``'s scheduler or a local
+    cluster). Use as a context manager so a local cluster is shut down afterwards."""
 
     in_process = False
-    CONNECT_TIMEOUT_S = 5  # as gistcds.cohort.cluster
 
     def __init__(self, address: str | None = None, n_workers: int | None = None) -> None:
         self.address = address
         self.n_workers = n_workers
         self._client: Any = None
-        self._cluster: Any = None
+        self._stack = ExitStack()
 
     def __enter__(self) -> DaskExecutor:
-        from distributed import Client, LocalCluster
-
-        if self.address:
-            self._client = self._connect(Client, self.address)
-        else:
-            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=self.n_workers or 2,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
-            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
+        self._client = self._stack.enter_context(dask_client(self.address, self.n_workers))
         return self
 
-    def _connect(self, client: Any, address: str) -> Any:
-        from gistcds.errors import InputError, Problem
-
-        try:
-            return client(address, timeout=self.CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError, ValueError) as exc:
-            message = (
-                f"cannot reach a Dask scheduler at {address!r} within {self.CONNECT_TIMEOUT_S} s "
-                f"({type(exc).__name__}); is it running, and is the address tcp://HOST:PORT?"
-            )
-            raise InputError([Problem("--scheduler", message)]) from None
-
     def __exit__(self, *exc: object) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        self._stack.close()
+        self._client = None
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         if self._client is None:

@@ -199,7 +199,7 @@ def _over_parts(
 
     if engine == "pandas":
         return [one(_pandas_table(path, spec))]
-    from gistcds.cohort.cluster import dask_client
+    from gistcds.executors import dask_client
 
     ddf = _dask_frame(path, spec)
     with dask_client(*client_opts):
@@ -221,7 +221,7 @@ def map_columns(
         return []
     if engine == "pandas":
         return [fn(_pandas_table(path, spec))]
-    from gistcds.cohort.cluster import dask_client
+    from gistcds.executors import dask_client
 
     ddf = _dask_frame(path, spec)
     with dask_client(*client_opts):

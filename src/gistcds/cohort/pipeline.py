@@ -244,7 +244,7 @@ def _dask_slices(
     path: Path, kb: KnowledgeBase, scheduler: str | None, workers: int | None
 ) -> Iterator[Slice]:
     """Slices scored on Dask, in file order, a few in flight at a time (bounded memory)."""
-    from gistcds.cohort.cluster import dask_client
+    from gistcds.executors import dask_client
 
     ids = _ids_of(path)
     repeated, rep_problems = repeats(ids, len(ids))
