@@ -168,7 +168,7 @@ def main() -> int:
     ]
     geno = GenotypeResult.model_validate({"class": "KIT_exon11"})
     facts = clinical_facts(patient, geno, RiskPanel(), [], kb)
-    best_p, med_p, _ = best_of(20, lambda: estimate_prognosis(patient, facts, geno, recs, kb))
+    best_p, med_p, _ = best_of(20, lambda: estimate_prognosis(facts, geno, recs, kb))
     print(
         f"per-patient prognosis (2 options x PFS/OS, 400 draws each): "
         f"{best_p * 1000:.1f} ms best / {med_p * 1000:.1f} ms median"

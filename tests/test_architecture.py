@@ -9,6 +9,13 @@ An engine never imports another engine's modules (shared state goes through Clin
 built by ``history`` and handed over by ``assess``); only a package face
 (``gistcds.<engine>``) of another engine is allowed, and no engine uses one today.
 
+Engines read the patient record only where the clinical state is made: ``history`` builds
+ClinicalFacts from the record and from the results of ``genomics``, ``risk`` and
+``response``, which read the record themselves (their results exist before the facts do).
+Every other engine (therapy, trials, toxicity, followup, prognosis) takes ClinicalFacts and
+other engines' results handed over by ``assess``, and never imports the record's models
+(``domain.patient``, ``domain.toxicity_input``).
+
 Every existing exception is listed below with its owner; each list must only shrink: an
 entry that no longer applies fails the test too, so the fix also removes the entry.
 """
@@ -42,6 +49,8 @@ LAYERS: dict[str, int] = {
     "trials": 2,
     "assess": 3,
 }
+RECORD_READERS = frozenset({"history", "genomics", "risk", "response"})
+RECORD_MODULES = ("gistcds.domain.patient", "gistcds.domain.toxicity_input")
 OUTPUT_LAYER = 4  # cli, cli_*, report, leaflet, io, cohort, api, store, fhir, __main__ ...
 ENGINE_LAYER = 2
 
@@ -124,6 +133,53 @@ def test_the_import_check_sees_a_violation() -> None:
         ("gistcds.report.model", "gistcds.knowledge"),
     ]
     assert _violations(edges) == set(edges[:3])
+
+
+def _named_imports(path: Path) -> Iterator[str]:
+    """Every gistcds module imported, ``from gistcds.domain import patient`` included (as
+    ``gistcds.domain.patient``)."""
+    yield from _imports(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").split(".")[0] == "gistcds"
+        ):
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+
+
+def _record_reads(edges: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Engines other than the record readers importing a model of the patient record."""
+    return {
+        (module, target)
+        for module, target in edges
+        if _layer(module) == ENGINE_LAYER
+        and module.split(".")[1] not in RECORD_READERS
+        and any(target == r or target.startswith(f"{r}.") for r in RECORD_MODULES)
+    }
+
+
+def test_engines_read_facts_not_the_record() -> None:
+    edges = ((m, t) for m, path in _modules() for t in _named_imports(path))
+    found = sorted(_record_reads(edges))
+    assert found == [], f"engines importing the patient record (read ClinicalFacts): {found}"
+
+
+def test_the_record_check_sees_a_violation() -> None:
+    """On made-up edges: prognosis or toxicity importing the record's models (however
+    written) is caught; history, the record-reading engines, an engine importing the facts
+    and assess importing the record are not."""
+    edges = [
+        ("gistcds.prognosis.factors", "gistcds.domain.patient"),
+        ("gistcds.toxicity.engine", "gistcds.domain.toxicity_input"),
+        ("gistcds.followup.plan", "gistcds.domain.patient.Patient"),
+        ("gistcds.history.read", "gistcds.domain.patient"),
+        ("gistcds.risk.inputs", "gistcds.domain.patient"),
+        ("gistcds.prognosis.engine", "gistcds.domain.facts"),
+        ("gistcds.therapy.engine", "gistcds.domain.patients_like_me"),
+        ("gistcds.assess", "gistcds.domain.patient"),
+    ]
+    assert _record_reads(edges) == set(edges[:3])
 
 
 def _long_functions() -> Iterator[tuple[str, int]]:

@@ -88,6 +88,19 @@ BREAKS: list[tuple[str, str, str, tuple[str, ...]]] = [
         "genotype_classes: [KIT_exon111]",
         ("prognosis_arms.yaml", "KIT_exon111"),
     ),
+    # a prognostic factor's condition names a ClinicalFacts field, with values of its type
+    (
+        "prognosis_factors.yaml",
+        r"\{field: site,",
+        "{field: primary_site,",
+        ("prognosis_factors.yaml", "'primary_site'", "ClinicalFacts"),
+    ),
+    (
+        "prognosis_factors.yaml",
+        r"\{field: genotype, op: eq, value: KIT_exon9\}",
+        "{field: genotype, op: eq, value: KIT_exon99}",
+        ("prognosis_factors.yaml", "'KIT_exon99'", "'genotype'"),
+    ),
     # ids of other tables: arms, factors, evidence groups, drug classes
     (
         "prognosis_sequences.yaml",

@@ -503,19 +503,23 @@ def test_p11_one_hazard_ratio_per_dimension(kb: KnowledgeBase) -> None:
     EORTC all-genotype HR 0.82 (Verweij 2004) and the exon 9 HR 0.39 (Debiec-Rychter 2006),
     and applied both (0.32): the same 800-vs-400 mg effect counted twice. Only the more
     specific factor of a dimension may be applied; the other is listed with the reason."""
+    from gistcds.genomics import interpret_genotype
+    from gistcds.history import clinical_facts
     from gistcds.prognosis.evidence import evidence
     from gistcds.prognosis.factors import factor_effects
     from gistcds.prognosis.selection import Selection
+    from gistcds.risk import assess_risk
 
     ev = evidence(kb)
     sel = Selection(ev.arms["eortc62005_imatinib400_pfs"], False, (), ())
     p = metastatic(molecular=mol(KIT9))
+    facts = clinical_facts(p, interpret_genotype(p, kb), assess_risk(p, kb), [], kb)
+    assert facts.genotype == "KIT_exon9"
     effects, hrs = factor_effects(
         ev,
         sel,
         endpoint="PFS",
-        patient=p,
-        genotype_class="KIT_exon9",
+        facts=facts,
         drug="imatinib",
         dose=800,
         line=1,

@@ -168,12 +168,13 @@ def test_every_curve_family_is_applied_to_the_simulated_times(kb: Any) -> None:
 def test_patient_hazard_ratios_reach_the_simulated_line(kb: Any) -> None:
     """A KIT exon 13 patient: the engine shows the KIT exon 11 arm (CALGB 150105 TTP, median
     24.7 months) under MetaGIST's HR 2.56; the simulated first line must be that curve, not
-    the unadjusted arm (for an exponential arm the median divides by the HR)."""
-    from gistcds.domain.patient import Patient
+    the unadjusted arm (for an exponential arm the median divides by the HR); the factor's
+    condition reads the patient's facts (genotype KIT exon 13)."""
+    from gistcds.domain.facts import ClinicalFacts
 
-    patient = Patient.model_validate({"id": "x", "metastatic": {"sites": ["liver"]}})
+    facts = ClinicalFacts(genotype="KIT_exon13", setting="metastatic", advanced_disease=True)
     plain = build_sequence(kb, genotype_class="KIT_exon13")
-    adjusted = build_sequence(kb, genotype_class="KIT_exon13", patient=patient)
+    adjusted = build_sequence(kb, genotype_class="KIT_exon13", facts=facts)
     assert plain.lines[0].hazard_ratio == 1.0 and plain.lines[0].adjusted_by == ()
     first = adjusted.lines[0]
     assert first.arm_id == "calgb150105_kit11_ttp"

@@ -97,6 +97,17 @@ def test_regorafenib_hy_law_labs_discontinue(kb):  # type: ignore[no-untyped-def
     assert (t.action, t.rule_id) == ("discontinue", "RE-06")
 
 
+@pytest.mark.parametrize("named", ["imatinib 400 mg", "Gleevec", "imatinib"])
+def test_event_drug_is_read_as_its_inn_like_the_lines(kb, named):  # type: ignore[no-untyped-def]
+    """An event's drug goes through the same name matcher as the therapy lines: "imatinib
+    400 mg" used to miss the imatinib label table (no advice, a warning) while the
+    tolerance facts read the same event as imatinib."""
+    out = run(kb, "imatinib", 400, ae("Neutrophil count decreased", 3, drug=named))
+    (t,) = out.toxicity
+    assert (t.drug, t.action, t.dose_mg_per_day) == ("imatinib", "hold", 400)
+    assert not any("no label dose-modification table" in w for w in out.warnings)
+
+
 def test_event_without_drug_on_two_current_drugs_warns(kb):  # type: ignore[no-untyped-def]
     record = patient(
         therapy_lines=[

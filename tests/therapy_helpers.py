@@ -136,4 +136,4 @@ def prognosis_for(
     from gistcds.risk import assess_risk
 
     facts = facts_of(p, g, assess_risk(p, kb), assess_response(p, kb), kb)
-    return estimate_prognosis(p, facts, g, recs, kb)
+    return estimate_prognosis(facts, g, recs, kb)

@@ -33,10 +33,10 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     # The label ordering holds for the final list: re-applied after the removals.
     guided = order_by_label(guided, facts, kb)
     options = with_trials(guided, facts, kb)
-    followup, followup_from = plan_followup_from(patient, facts, kb)
-    prognosis = estimate_prognosis(patient, facts, genotype, guided, kb)
+    followup, followup_from = plan_followup_from(facts, kb)
+    prognosis = estimate_prognosis(facts, genotype, guided, kb)
     offered = [i.drug for r in guided if r.kind == "systemic" for i in r.regimen]
-    side_effects = assess_toxicity(patient, offered, kb)
+    side_effects = assess_toxicity(facts, offered, kb)
     held = interruption_cautions(side_effects.toxicity, facts, kb)
     return Assessment(
         patient_id=patient.id,

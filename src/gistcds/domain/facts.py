@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from gistcds.domain.empty import new_dict
-from gistcds.domain.patient import Sex, Site
+from gistcds.domain.patient import Setting, Sex, Site
 from gistcds.domain.results.genotype import (
     GenotypeClass,
     SecondaryRegion,
@@ -35,6 +35,7 @@ from gistcds.domain.results.response import ResponseCategory, TargetCategory
 from gistcds.domain.results.risk import AfipCategory, NihCategory
 
 __all__ = [
+    "AdverseEventFact",
     "ClinicalFacts",
     "ComedicationMatch",
     "Event",
@@ -68,13 +69,14 @@ class _Frozen(BaseModel):
 
 
 class LineFact(_Frozen):
-    """One advanced-disease line as the rules read it (drug named by its INN)."""
+    """One therapy line as the rules read it (drug named by its INN)."""
 
     drug: str
     dose_mg_per_day: float | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     stop: LineStop
+    setting: Setting | None = Field(default=None, description="as recorded")
 
     @property
     def ongoing(self) -> bool:
@@ -97,6 +99,25 @@ class ToleranceFact(_Frozen):
     @property
     def intolerant_without_progression(self) -> bool:
         return self.stopped_for_toxicity and not self.progressed
+
+
+class AdverseEventFact(_Frozen):
+    """One recorded adverse event (CTCAE v5.0), in record order."""
+
+    term: str = Field(description="the CTCAE v5.0 term as the knowledge base spells it")
+    grade: int = Field(description="CTCAE grade 1-5")
+    drug: str | None = Field(
+        default=None, description="INN of the drug the record attributes it to; None if none"
+    )
+    onset: dt.date | None = None
+    resolved: dt.date | None = Field(default=None, description="None while ongoing")
+    recurrence: int | None = Field(
+        default=None, description="as recorded: 1 = first occurrence on this drug, 2 = ..."
+    )
+
+    @property
+    def ongoing(self) -> bool:
+        return self.resolved is None
 
 
 class ComedicationMatch(_Frozen):
@@ -149,6 +170,13 @@ class ClinicalFacts(_Frozen):
     nodes: Literal["N0", "N1", "NX"] | Unknown = "unknown"
     site: Site | None = None
     size_cm: float | None = Field(default=None, description="primary tumour size")
+    mitotic_count: float | None = Field(
+        default=None,
+        description="mitoses in the recorded area (per 5 mm2 or 50 HPF, read as equivalent)",
+    )
+    resection_date: dt.date | None = Field(
+        default=None, description="date of the primary's resection, as recorded"
+    )
     # --- risk (risk engine) ----------------------------------------------------------------
     risk_nih: NihCategory | Unknown = "unknown"
     risk_modified_nih: NihCategory | Unknown = "unknown"
@@ -162,6 +190,19 @@ class ClinicalFacts(_Frozen):
         default="unknown", description="as recorded (Child-Pugh / NCI-ODWG grade)"
     )
     creatinine_clearance_ml_min: float | None = None
+    neutrophils_10e9_per_l: float | None = Field(default=None, description="lab, as recorded")
+    hemoglobin_g_per_dl: float | None = Field(default=None, description="lab, as recorded")
+    albumin_g_per_l: float | None = Field(default=None, description="lab, as recorded")
+    platelets_10e9_per_l: float | None = Field(default=None, description="lab, as recorded")
+    alt_x_uln: float | None = Field(
+        default=None, description="ALT / its upper limit of normal; None without either"
+    )
+    bilirubin_x_uln: float | None = Field(
+        default=None, description="bilirubin / its upper limit of normal; None without either"
+    )
+    adverse_events: tuple[AdverseEventFact, ...] = Field(
+        default=(), description="every recorded adverse event, in record order"
+    )
     comedications: tuple[ComedicationMatch, ...] = ()
     comedication_effects: tuple[str, ...] = Field(
         default=(), description="CYP3A4 effect classes among the comedications"
@@ -195,9 +236,22 @@ class ClinicalFacts(_Frozen):
         default=(), description="adjuvant or neoadjuvant", json_schema_extra=_DRUGS
     )
     adjuvant_ongoing: bool = False
+    adjuvant_end: dt.date | None = Field(
+        default=None, description="the latest end date of an adjuvant line"
+    )
     adjuvant_last_stop: LineStop | NoneYet = "none"
     neoadjuvant_given: bool = False
     neoadjuvant_ongoing: bool = False
+    therapy_lines: tuple[LineFact, ...] = Field(
+        default=(),
+        description="every recorded line in record order, any setting (``lines`` holds the "
+        "advanced-disease ones)",
+    )
+    prior_non_tki_chemotherapy: bool | None = Field(
+        default=None,
+        description="not read: the record has no field for it (always None, so a factor "
+        "testing it is 'not supplied')",
+    )
     tolerance: tuple[ToleranceFact, ...] = Field(
         default=(), description="per drug: worst grade, life-threatening events, stops"
     )

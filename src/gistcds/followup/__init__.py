@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gistcds.domain.facts import ClinicalFacts
-    from gistcds.domain.patient import Patient
     from gistcds.domain.results.therapy import FollowupAnchor, FollowupVisit
     from gistcds.knowledge import KnowledgeBase
 
@@ -21,7 +20,7 @@ def plan_followup(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit
 
 
 def plan_followup_from(
-    patient: Patient, facts: ClinicalFacts, kb: KnowledgeBase
+    facts: ClinicalFacts, kb: KnowledgeBase
 ) -> tuple[list[FollowupVisit], FollowupAnchor | None]:
     """The visits and what their months count from (surgery on the record's resection
     date, the end of adjuvant therapy, or now); no schedule: no visits, no anchor."""
@@ -30,4 +29,4 @@ def plan_followup_from(
     rule = schedule(facts, kb)
     if rule is None:
         return [], None
-    return plan(facts, kb), anchor(rule, patient)
+    return plan(facts, kb), anchor(rule, facts)

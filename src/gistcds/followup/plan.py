@@ -2,15 +2,12 @@
 
 The conditions test the patient's ClinicalFacts (so "high risk" is defined once, in
 ``history.yaml``); this module only selects and expands, and says what the months count
-from (the schedule's ``counts_from``, dated from the record when it can be).
+from (the schedule's ``counts_from``, dated by the facts' resection date or adjuvant end).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from gistcds.domain.facts import ClinicalFacts
-from gistcds.domain.patient import Patient
 from gistcds.domain.results.therapy import FollowupAnchor, FollowupVisit
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.conditions import matches
@@ -52,12 +49,11 @@ def plan(facts: ClinicalFacts, kb: KnowledgeBase) -> list[FollowupVisit]:
     return _visits(rule) if rule is not None else []
 
 
-def anchor(rule: schema.ScheduleRule, patient: Patient) -> FollowupAnchor:
+def anchor(rule: schema.ScheduleRule, facts: ClinicalFacts) -> FollowupAnchor:
     """The event the schedule counts from, with its date when the record gives one."""
-    day: dt.date | None = None
-    if rule.counts_from == "surgery" and patient.primary is not None:
-        day = patient.primary.resection_date
+    day = None
+    if rule.counts_from == "surgery":
+        day = facts.resection_date
     elif rule.counts_from == "adjuvant_end":
-        ends = [ln.end for ln in patient.therapy_lines if ln.setting == "adjuvant" and ln.end]
-        day = max(ends) if ends else None
+        day = facts.adjuvant_end
     return FollowupAnchor(event=rule.counts_from, date=day)

@@ -75,14 +75,23 @@ def canonical_drug(name: str, drugs: therapy_drugs.Table) -> str:
 
 
 def with_canonical_drugs(patient: Patient, drugs: therapy_drugs.Table) -> Patient:
-    """The patient with every therapy line's drug named by its INN, so that every engine
-    (genotype timing, therapy, prognosis) reads "Gleevec" or "STI571" as imatinib."""
+    """The patient with every therapy line's and adverse event's drug named by its INN, so
+    that every engine (genotype timing, therapy, prognosis, toxicity) reads "Gleevec" or
+    "imatinib 400 mg" as imatinib."""
     lines = [
         ln
         if canonical_drug(ln.drug, drugs) == ln.drug
         else ln.model_copy(update={"drug": canonical_drug(ln.drug, drugs)})
         for ln in patient.therapy_lines
     ]
-    if all(a is b for a, b in zip(lines, patient.therapy_lines, strict=True)):
+    events = [
+        ev
+        if ev.drug is None or canonical_drug(ev.drug, drugs) == ev.drug
+        else ev.model_copy(update={"drug": canonical_drug(ev.drug, drugs)})
+        for ev in patient.adverse_events
+    ]
+    same_lines = all(a is b for a, b in zip(lines, patient.therapy_lines, strict=True))
+    same_events = all(a is b for a, b in zip(events, patient.adverse_events, strict=True))
+    if same_lines and same_events:
         return patient
-    return patient.model_copy(update={"therapy_lines": lines})
+    return patient.model_copy(update={"therapy_lines": lines, "adverse_events": events})

@@ -11,12 +11,12 @@ from typing import Any
 
 from gistcds.domain.alterations import primary_alterations
 from gistcds.domain.calendar import months_between
-from gistcds.domain.facts import LineFact, LineStop
 from gistcds.domain.patient import Patient, Setting, TherapyLine
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.history.names import canonical_drug, known_drug, match_agents
+from gistcds.history.record import line_fact, line_stop, record_facts
 from gistcds.history.tolerance import tolerance_facts
 from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
 
@@ -43,12 +43,6 @@ def advanced_lines(patient: Patient, policy: history.AdvancedLines) -> list[Ther
     ]
 
 
-def _stop(line: TherapyLine) -> LineStop:
-    if line.stop_reason is not None:
-        return line.stop_reason.value
-    return "ongoing" if line.end is None else "other"
-
-
 def _line_facts(
     patient: Patient, policy: history.AdvancedLines, drugs: therapy_drugs.Table
 ) -> dict[str, Any]:
@@ -62,12 +56,9 @@ def _line_facts(
     last = lines[-1] if lines else None
     last_drug = names[-1] if names else "none"
     last_dose = last.dose_mg_per_day if last else None
-    stops = [_stop(ln) for ln in lines]
+    stops = [line_stop(ln) for ln in lines]
     return {
-        "lines": [
-            LineFact(drug=n, dose_mg_per_day=ln.dose_mg_per_day, start=ln.start, end=ln.end, stop=s)
-            for n, ln, s in zip(names, lines, stops, strict=True)
-        ],
+        "lines": [line_fact(ln, n) for n, ln in zip(names, lines, strict=True)],
         "n_lines": sum(1 for i, d in enumerate(names) if i == 0 or names[i - 1] != d),
         "drugs_received": sorted(set(names)),
         "drugs_progressed": sorted(
@@ -96,10 +87,10 @@ def _perioperative_facts(patient: Patient, drugs: therapy_drugs.Table) -> dict[s
     neoadjuvant = [ln for ln in periop if ln.setting == Setting.neoadjuvant]
     return {
         "adjuvant_drugs": sorted({canonical_drug(ln.drug, drugs) for ln in periop}),
-        "adjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in adjuvant),
-        "adjuvant_last_stop": _stop(adjuvant[-1]) if adjuvant else "none",
+        "adjuvant_ongoing": any(line_stop(ln) == "ongoing" for ln in adjuvant),
+        "adjuvant_last_stop": line_stop(adjuvant[-1]) if adjuvant else "none",
         "neoadjuvant_given": bool(neoadjuvant),
-        "neoadjuvant_ongoing": any(_stop(ln) == "ongoing" for ln in neoadjuvant),
+        "neoadjuvant_ongoing": any(line_stop(ln) == "ongoing" for ln in neoadjuvant),
     }
 
 
@@ -237,5 +228,6 @@ def read_facts(
         **_line_facts(patient, policy, drugs),
         **_perioperative_facts(patient, drugs),
         **_imaging_facts(response, lines[-1] if lines else None),
+        **record_facts(patient, drugs),
         "tolerance": tolerance_facts(patient, drugs),
     }

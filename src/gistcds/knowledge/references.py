@@ -7,7 +7,8 @@ reports, by file and path, every reference that does not resolve:
   factors and evidence groups, therapy rule ids); a list holds several, a mapping keys;
 - every rule condition (a field named ``when``) tests ClinicalFacts fields with values
   of the field's type (genotype classes, risk categories, events...), and drug facts
-  with drugs the knowledge base knows;
+  with drugs the knowledge base knows; so does every prognostic factor's condition
+  (``ref("fact")``: a ClinicalFacts field, ``eq``/``in`` values of its type);
 - drug classes replace hand-kept drug lists: each row of ``genomics_sensitivity.yaml``
   rates exactly the ``gist_tki`` drugs of ``therapy_drugs.yaml``, and the drugs the
   output names in ``genotype.sensitivity`` are among them;
@@ -32,7 +33,7 @@ __all__ = ["RefKind", "check_references", "ref"]
 
 RefKind = Literal[
     "drug", "regimen_drug", "arm_drug", "prognosis_arm", "prognosis_factor",
-    "prognosis_group", "therapy_rule", "rated_drug",
+    "prognosis_group", "therapy_rule", "rated_drug", "fact",
 ]  # fmt: skip
 
 Problem = str
@@ -87,6 +88,10 @@ def _resolvers(tables: dict[str, BaseModel]) -> dict[str, tuple[set[str], str]]:
             "prognosis_factors.yaml",
         ),
         "therapy_rule": (rule_ids, "therapy_rules.yaml"),
+        "fact": (
+            set(ClinicalFacts.model_fields) | set(prognosis_factors.OPTION_FIELDS),
+            "ClinicalFacts (domain/facts.py) or the option's own fields",
+        ),
     }
 
 
@@ -224,6 +229,26 @@ def _field_refs(
             yield from _check_condition(value, f"{file}: {path}", resolve, drug_classes)
 
 
+def _factor_values(tables: dict[str, BaseModel]) -> Iterator[Problem]:
+    """The ``eq``/``in`` values of a prognostic factor's condition are values of the fact
+    it names (``genotype: KIT_exon99`` or ``site: stomack`` would never hold)."""
+    from gistcds.knowledge.schema import prognosis_factors
+
+    table = _get(tables, "prognosis_factors", prognosis_factors.Table)
+    for i, factor in enumerate(table.factors if table else []):
+        for j, cond in enumerate(factor.conditions):
+            if cond.op not in ("eq", "in") or cond.field not in ClinicalFacts.model_fields:
+                continue
+            annotation = ClinicalFacts.model_fields[cond.field].annotation
+            values = cond.value if isinstance(cond.value, list) else [cond.value]
+            for v in values:
+                if _bad_value(v, annotation):
+                    yield (
+                        f"prognosis_factors.yaml: factors[{i}].conditions[{j}] ({factor.id}): "
+                        f"{v!r} is not a value of fact {cond.field!r}"
+                    )
+
+
 def _drug_lists(tables: dict[str, BaseModel]) -> Iterator[Problem]:
     """Rows of genomics_sensitivity.yaml rate exactly the gist_tki drugs; the output's
     sensitivity fields are among them."""
@@ -278,6 +303,7 @@ def check_references(tables: dict[str, BaseModel]) -> list[Problem]:
     problems: list[Problem] = []
     for name, table in sorted(tables.items()):
         problems.extend(_field_refs(f"{name}.yaml", table, resolve, classes))
+    problems.extend(_factor_values(tables))
     problems.extend(_drug_lists(tables))
     problems.extend(_groups(tables))
     return problems

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gistcds.domain.facts import ClinicalFacts
-    from gistcds.domain.patient import Patient
     from gistcds.domain.results.genotype import GenotypeResult
     from gistcds.domain.results.prognosis import Prognosis
     from gistcds.domain.results.therapy import Recommendation
@@ -26,7 +25,6 @@ __all__ = ["estimate_prognosis"]
 
 
 def estimate_prognosis(
-    patient: Patient,
     facts: ClinicalFacts,
     genotype: GenotypeResult | None,
     recommendations: list[Recommendation],
@@ -36,4 +34,4 @@ def estimate_prognosis(
     patient without advanced disease (see ``engine.estimate_prognosis``)."""
     from gistcds.prognosis.engine import estimate_prognosis as estimate
 
-    return estimate(patient, facts, genotype, recommendations, kb)
+    return estimate(facts, genotype, recommendations, kb)

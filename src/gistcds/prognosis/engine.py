@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Literal
 
 from gistcds.domain.facts import ClinicalFacts
-from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import (
     OptionPrognosis,
@@ -67,7 +66,7 @@ def _sequence(
         dose=main.dose_mg_per_day,
         ongoing_since=ongoing.start if ongoing is not None else None,
         kit_pdgfra_status=c.status,
-        patient=c.patient,
+        facts=c.facts,
     )
 
 
@@ -176,7 +175,6 @@ def os_reconciliation(
 
 
 def estimate_prognosis(
-    patient: Patient,
     facts: ClinicalFacts,
     genotype: GenotypeResult | None,
     recommendations: list[Recommendation],
@@ -185,12 +183,14 @@ def estimate_prognosis(
     """PFS/OS for the recommended next systemic line (and each alternative).
 
     Null for a patient without advanced disease (the arms are all from advanced GIST).
-    The line history and what counts as progression come from ``facts``; the patient's
-    own values (age, labs...) decide which published prognostic factors apply.
+    The line history, what counts as progression and the patient's own values (age,
+    labs...) that decide which published prognostic factors apply all come from ``facts``
+    (history engine); ``genotype`` is the genotype engine's result (arm route, secondary
+    mutations).
     """
     if not facts.advanced_disease:
         return None
-    c = Context(evidence(kb), patient, facts, genotype)
+    c = Context(evidence(kb), facts, genotype)
     systemic = [r for r in recommendations if r.kind == "systemic" and r.regimen]
     if not systemic:
         return Prognosis(

@@ -1,5 +1,8 @@
 """Published prognostic factors: does the patient have them, and may they be applied?
 
+A factor's conditions name ClinicalFacts fields (history engine) or the option's own dose;
+the patient's values are read from the facts, never from the record.
+
 A factor is applied only with a published hazard ratio, when the patient has it, and
 when the chosen arm is the baseline it was estimated against and does not already fix
 it (an arm ``stratified_by`` dose is not adjusted again for dose). Every factor relevant
@@ -11,10 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from gistcds.domain.patient import Patient
-from gistcds.domain.results.genotype import GenotypeClass
+from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.prognosis import Endpoint, FactorEffect, FactorUse
-from gistcds.knowledge.schema.prognosis_factors import Condition, Factor, PatientField
+from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
 from gistcds.prognosis.evidence import Z95, Evidence
 from gistcds.prognosis.notes import Note
 from gistcds.prognosis.selection import Selection, factor_in_context
@@ -28,28 +30,19 @@ class AppliedHR:
     log_se: float  # 0 when no CI was published
 
 
-def patient_value(
-    field: PatientField,
-    patient: Patient,
-    genotype_class: GenotypeClass | None,
-    dose: float | None,
-) -> Value:
-    labs, primary = patient.labs, patient.primary
-    values: dict[str, Value] = {
-        "sex": patient.sex.value if patient.sex else None,
-        "ecog": patient.ecog,
-        "age_years": patient.age_years,
-        "neutrophils_10e9_per_l": labs.neutrophils_10e9_per_l if labs else None,
-        "hemoglobin_g_per_dl": labs.hemoglobin_g_per_dl if labs else None,
-        "albumin_g_per_l": labs.albumin_g_per_l if labs else None,
-        "primary_site": primary.site.value if primary and primary.site else None,
-        "primary_size_cm": primary.size_cm if primary else None,
-        "mitoses_count": primary.mitoses.count if primary and primary.mitoses else None,
-        "genotype_class": genotype_class,
-        "dose_mg_per_day": dose,
-        "prior_non_tki_chemotherapy": None,
-    }
-    return values[field]
+_UNSUPPLIED = ("none", "unknown")
+"""The facts' words for "not recorded" (``genotype: none``, ``resection: unknown``)."""
+
+
+def patient_value(field: str, facts: ClinicalFacts, dose: float | None) -> Value:
+    """The patient's value of a factor's field: the option's dose, else the fact of that
+    name as a plain value (None when not recorded, or not a single value)."""
+    if field == "dose_mg_per_day":
+        return dose
+    value = facts.view[field]
+    if value in _UNSUPPLIED or not isinstance(value, float | int | str):
+        return None
+    return value
 
 
 _SHOWN: dict[str, tuple[str, str]] = {
@@ -59,26 +52,24 @@ _SHOWN: dict[str, tuple[str, str]] = {
     "neutrophils_10e9_per_l": ("neutrophils", " x 10^9/L"),
     "hemoglobin_g_per_dl": ("haemoglobin", " g/dL"),
     "albumin_g_per_l": ("albumin", " g/L"),
-    "primary_site": ("primary site", ""),
-    "primary_size_cm": ("primary size", " cm"),
-    "mitoses_count": ("mitotic count", ""),
-    "genotype_class": ("genotype", ""),
+    "site": ("primary site", ""),
+    "size_cm": ("primary size", " cm"),
+    "mitotic_count": ("mitotic count", ""),
+    "genotype": ("genotype", ""),
     "dose_mg_per_day": ("dose", " mg/day"),
     "prior_non_tki_chemotherapy": ("prior chemotherapy", ""),
 }
 
 
-def supplied_value(
-    factor: Factor, patient: Patient, genotype_class: GenotypeClass | None, dose: float | None
-) -> str | None:
+def supplied_value(factor: Factor, facts: ClinicalFacts, dose: float | None) -> str | None:
     """The patient's own values the factor reads, as supplied ('age 84 years'), or None
     when any of them is missing."""
     parts = []
     for cond in factor.conditions:
-        value = patient_value(cond.field, patient, genotype_class, dose)
+        value = patient_value(cond.field, facts, dose)
         if value is None:
             return None
-        name, unit = _SHOWN[cond.field]
+        name, unit = _SHOWN.get(cond.field, (cond.field.replace("_", " "), ""))
         shown = f"{value:g}" if isinstance(value, float) else str(value)
         parts.append(f"{name} {shown}{unit}")
     return ", ".join(dict.fromkeys(parts)) or None
@@ -137,13 +128,9 @@ def _holds(cond: Condition, value: Value) -> bool | None:
     return ops[cond.op]
 
 
-def has_factor(
-    factor: Factor, patient: Patient, genotype_class: GenotypeClass | None, dose: float | None
-) -> bool | None:
+def has_factor(factor: Factor, facts: ClinicalFacts, dose: float | None) -> bool | None:
     """True/False, or None when a value or the published cut-off is missing."""
-    results = [
-        _holds(c, patient_value(c.field, patient, genotype_class, dose)) for c in factor.conditions
-    ]
+    results = [_holds(c, patient_value(c.field, facts, dose)) for c in factor.conditions]
     if any(r is False for r in results):
         return False
     if any(r is None for r in results):
@@ -185,8 +172,7 @@ def factor_effects(
     sel: Selection,
     *,
     endpoint: Endpoint,
-    patient: Patient,
-    genotype_class: GenotypeClass | None,
+    facts: ClinicalFacts,
     drug: str,
     dose: float | None,
     line: int,
@@ -201,7 +187,7 @@ def factor_effects(
     decisions: dict[str, tuple[bool | None, bool, str]] = {}
     taken: dict[str, str] = {}
     for factor in sorted(relevant, key=lambda f: -len(f.conditions)):
-        present = has_factor(factor, patient, genotype_class, dose)
+        present = has_factor(factor, facts, dose)
         ok, reason = _decide(factor, present, sel)
         if ok and factor.dimension in taken:
             ok, reason = (
@@ -216,7 +202,7 @@ def factor_effects(
         decisions[factor.id] = (present, ok, reason)
     for factor in relevant:
         present, ok, reason = decisions[factor.id]
-        value = supplied_value(factor, patient, genotype_class, dose)
+        value = supplied_value(factor, facts, dose)
         use, reason = _use(factor, present, ok, value, reason)
         effects.append(
             FactorEffect(
@@ -249,8 +235,7 @@ def unshown_dose_effects(
     sel: Selection,
     *,
     endpoint: Endpoint,
-    patient: Patient,
-    genotype_class: GenotypeClass | None,
+    facts: ClinicalFacts,
     drug: str,
     line: int,
 ) -> list[Note]:
@@ -272,9 +257,7 @@ def unshown_dose_effects(
         if not factor_in_context(f, endpoint, drug, line):
             continue
         others = [c for c in f.conditions if c.field != "dose_mg_per_day"]
-        if others and all(
-            _holds(c, patient_value(c.field, patient, genotype_class, None)) is True for c in others
-        ):
+        if others and all(_holds(c, patient_value(c.field, facts, None)) is True for c in others):
             candidates.append(f)
     if not candidates:
         return []

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gistcds.domain.facts import ClinicalFacts
-from gistcds.domain.patient import Patient
 from gistcds.domain.results.genotype import GenotypeClass, GenotypeResult, KitPdgfraStatus
 from gistcds.domain.results.prognosis import Endpoint, OptionPrognosis, SurvivalEstimate
 from gistcds.domain.results.therapy import Recommendation
@@ -35,7 +34,6 @@ class Context:
     """What every option of one patient is estimated against."""
 
     ev: Evidence
-    patient: Patient
     facts: ClinicalFacts
     genotype: GenotypeResult | None
 
@@ -114,7 +112,7 @@ def _endpoint(
     c: Context, drug: str, dose: float | None, line: int, endpoint: Endpoint, progressed: bool
 ) -> tuple[SurvivalEstimate | None, Note | None]:
     """The estimate for one endpoint, or why there is none."""
-    ev, patient, gclass, kit_pdgfra_status = c.ev, c.patient, c.gclass, c.status
+    ev, facts, gclass, kit_pdgfra_status = c.ev, c.facts, c.gclass, c.status
     sel = select_arm(
         ev,
         drug=drug,
@@ -131,8 +129,7 @@ def _endpoint(
         ev,
         sel,
         endpoint=endpoint,
-        patient=patient,
-        genotype_class=gclass,
+        facts=facts,
         drug=drug,
         dose=dose,
         line=line,
@@ -148,8 +145,7 @@ def _endpoint(
             ev,
             sel,
             endpoint=endpoint,
-            patient=patient,
-            genotype_class=gclass,
+            facts=facts,
             drug=drug,
             line=line,
         ),

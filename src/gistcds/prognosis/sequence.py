@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gistcds.domain.patient import Patient
+from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
@@ -291,13 +291,13 @@ def patient_sequence(
     dose: float | None,
     ongoing_since: dt.date | None = None,
     kit_pdgfra_status: KitPdgfraStatus | None = None,
-    patient: Patient | None = None,
+    facts: ClinicalFacts | None = None,
 ) -> tuple[SequenceSimulation | None, Note | None]:
     """The simulated sequence from ``line`` on, or None and the reason it cannot run.
 
-    With ``patient`` (and the genotype's ``kit_pdgfra_status``) each line is drawn from the
-    curve the prognosis engine would show for that patient: same arm route, same published
-    hazard ratios.
+    With the patient's ``facts`` (and the genotype's ``kit_pdgfra_status``) each line is
+    drawn from the curve the prognosis engine would show for that patient: same arm route,
+    same published hazard ratios.
     """
     ev = evidence(kb)
     lookup = genotype_class or "not_tested"
@@ -311,7 +311,7 @@ def patient_sequence(
             genotype_class=genotype_class,
             sequence_id=chosen.id,
             kit_pdgfra_status=kit_pdgfra_status,
-            patient=patient,
+            facts=facts,
         )
     except ValueError as exc:
         return None, Note(

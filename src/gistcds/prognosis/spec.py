@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from gistcds.domain.patient import Patient
+from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus, is_genotype_class
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.prognosis_sequences import Sequence, Step
@@ -72,7 +72,7 @@ def _line(
     step: Step,
     gclass: GenotypeClass | None,
     status: KitPdgfraStatus | None,
-    patient: Patient | None,
+    facts: ClinicalFacts | None,
 ) -> tuple[LineSpec, list[Note], set[str]]:
     """Line ``i``: its arm and, for a patient, the published hazard ratios that apply;
     with the notes and sources it adds."""
@@ -91,13 +91,12 @@ def _line(
     sources = set(sel.fitted.arm.source_ids)
     hr: float = 1.0
     adjusted_by: tuple[str, ...] = ()
-    if patient is not None:
+    if facts is not None:
         effects, applied = factor_effects(
             ev,
             sel,
             endpoint="PFS",
-            patient=patient,
-            genotype_class=gclass,
+            facts=facts,
             drug=step.drug,
             dose=step.dose_mg_per_day,
             line=i,
@@ -126,14 +125,15 @@ def build_sequence(
     genotype_class: GenotypeClass | None = None,
     sequence_id: str | None = None,
     kit_pdgfra_status: KitPdgfraStatus | None = None,
-    patient: Patient | None = None,
+    facts: ClinicalFacts | None = None,
 ) -> SequenceSpec:
     """The sequence (by id, or the one listed for the genotype) with each line's PFS arm.
 
     Each line's arm is chosen as the prognosis engine chooses the curve it shows (same
-    genotype route, ``kit_pdgfra_status`` included); with a ``patient``, the published
-    hazard ratios that apply to that patient on that line are applied too, so that a
-    simulated line is the curve shown for it, not the unadjusted arm.
+    genotype route, ``kit_pdgfra_status`` included); with a patient's ``facts``, the
+    published hazard ratios that apply to that patient on that line are applied too (their
+    conditions read the facts, the genotype factors included), so that a simulated line is
+    the curve shown for it, not the unadjusted arm.
     """
     ev = evidence(kb)
     seqs = ev.sequences
@@ -144,7 +144,7 @@ def build_sequence(
     lines: list[LineSpec] = []
     sources: set[str] = set(chosen.source_ids)
     for i, step in enumerate(chosen.steps, start=1):
-        line, line_notes, line_sources = _line(ev, i, step, gclass, kit_pdgfra_status, patient)
+        line, line_notes, line_sources = _line(ev, i, step, gclass, kit_pdgfra_status, facts)
         lines.append(line)
         notes.extend(line_notes)
         sources |= line_sources

@@ -1,5 +1,5 @@
 """Side effects: adverse events -> label dose modifications, supportive care, counselling,
-monitoring and the patient's guide per drug. Pure functions of the patient and the KB."""
+monitoring and the patient's guide per drug. Pure functions of the ClinicalFacts and the KB."""
 
 from gistcds.toxicity.engine import ToxicityResult, assess_toxicity
 from gistcds.toxicity.ranking import apply_tolerance, interruption_cautions

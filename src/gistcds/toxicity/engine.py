@@ -1,18 +1,20 @@
 """The toxicity engine: the patient's current adverse events -> label advice, plus counselling,
-monitoring and the plain-language guide for every drug the patient takes or is offered."""
+monitoring and the plain-language guide for every drug the patient takes or is offered.
+
+It reads the patient's ClinicalFacts (``history`` engine: every therapy line, the adverse
+events with their drug by INN, the labs), never the record."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gistcds.domain.patient import Patient, TherapyLine
+from gistcds.domain.facts import AdverseEventFact, ClinicalFacts, LineFact
 from gistcds.domain.results.toxicity import (
     CounsellingItem,
     MonitoringItem,
     PatientGuide,
     ToxicityAdvice,
 )
-from gistcds.domain.toxicity_input import AdverseEvent
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.ctcae_terms import Table as Terms
 from gistcds.knowledge.schema.therapy_drugs import Table as Drugs
@@ -45,39 +47,33 @@ def drug_inn(name: str, drugs: Drugs) -> str:
     return key
 
 
-def current_lines(patient: Patient) -> list[TherapyLine]:
-    """Lines still running: no end date and no stop reason."""
-    return [t for t in patient.therapy_lines if t.end is None and t.stop_reason is None]
+def current_lines(facts: ClinicalFacts) -> list[LineFact]:
+    """Lines still running (any setting): no end date and no stop reason."""
+    return [t for t in facts.therapy_lines if t.ongoing]
 
 
-def _dose_of(patient: Patient, drug: str, drugs: Drugs) -> float | None:
+def _dose_of(facts: ClinicalFacts, drug: str) -> float | None:
     """The recorded daily dose of the latest line of ``drug`` (current lines first)."""
-    lines = [t for t in patient.therapy_lines if drug_inn(t.drug, drugs) == drug]
-    running = [t for t in lines if t.end is None and t.stop_reason is None]
+    lines = [t for t in facts.therapy_lines if t.drug == drug]
+    running = [t for t in lines if t.ongoing]
     for line in reversed(running or lines):
         if line.dose_mg_per_day is not None:
             return line.dose_mg_per_day
     return None
 
 
-def _labs(patient: Patient) -> dict[str, float]:
+def _labs(facts: ClinicalFacts) -> dict[str, float]:
     """The laboratory values the label rows test, with x ULN where the upper limit is given."""
-    labs = patient.labs
-    out: dict[str, float] = {}
-    if labs is None:
-        return out
-    if labs.alt_u_per_l is not None and labs.alt_uln_u_per_l:
-        out["alt_x_uln"] = labs.alt_u_per_l / labs.alt_uln_u_per_l
-    if labs.bilirubin_umol_per_l is not None and labs.bilirubin_uln_umol_per_l:
-        out["bilirubin_x_uln"] = labs.bilirubin_umol_per_l / labs.bilirubin_uln_umol_per_l
-    if labs.platelets_10e9_per_l is not None:
-        out["platelets_10e9_per_l"] = labs.platelets_10e9_per_l
-    if labs.neutrophils_10e9_per_l is not None:
-        out["anc_10e9_per_l"] = labs.neutrophils_10e9_per_l
-    return out
+    values = {
+        "alt_x_uln": facts.alt_x_uln,
+        "bilirubin_x_uln": facts.bilirubin_x_uln,
+        "platelets_10e9_per_l": facts.platelets_10e9_per_l,
+        "anc_10e9_per_l": facts.neutrophils_10e9_per_l,
+    }
+    return {name: v for name, v in values.items() if v is not None}
 
 
-def _occurrence(events: list[tuple[AdverseEvent, str]], i: int, terms: Terms) -> int:
+def _occurrence(events: list[tuple[AdverseEventFact, str]], i: int, terms: Terms) -> int:
     """The recorded recurrence, else 1 + earlier events of the same group on the same drug."""
     ev, drug = events[i]
     if ev.recurrence is not None:
@@ -96,14 +92,14 @@ def _occurrence(events: list[tuple[AdverseEvent, str]], i: int, terms: Terms) ->
     return 1 + len(earlier)
 
 
-def _attribute(patient: Patient, drugs: Drugs) -> tuple[list[tuple[AdverseEvent, str]], list[str]]:
+def _attribute(facts: ClinicalFacts) -> tuple[list[tuple[AdverseEventFact, str]], list[str]]:
     """Each event with its drug (the recorded one, or the only current drug)."""
-    current = list(dict.fromkeys(drug_inn(t.drug, drugs) for t in current_lines(patient)))
-    out: list[tuple[AdverseEvent, str]] = []
+    current = list(dict.fromkeys(t.drug for t in current_lines(facts)))
+    out: list[tuple[AdverseEventFact, str]] = []
     warnings: list[str] = []
-    for i, ev in enumerate(patient.adverse_events):
+    for i, ev in enumerate(facts.adverse_events):
         if ev.drug is not None:
-            out.append((ev, drug_inn(ev.drug, drugs)))
+            out.append((ev, ev.drug))
         elif len(current) == 1:
             out.append((ev, current[0]))
         else:
@@ -114,14 +110,15 @@ def _attribute(patient: Patient, drugs: Drugs) -> tuple[list[tuple[AdverseEvent,
     return out, warnings
 
 
-def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdvice], list[str]]:
+def advise_events(
+    facts: ClinicalFacts, kb: KnowledgeBase
+) -> tuple[list[ToxicityAdvice], list[str]]:
     """Label advice for every ongoing adverse event attributed to a drug."""
     terms = kb.get(Terms)
-    drugs = kb.get(Drugs)
     mods = kb.get(DoseMods)
     management = kb.get(Management)
-    events, warnings = _attribute(patient, drugs)
-    labs = _labs(patient)
+    events, warnings = _attribute(facts)
+    labs = _labs(facts)
     advice: list[ToxicityAdvice] = []
     for i, (ev, drug) in enumerate(events):
         if not ev.ongoing:
@@ -130,8 +127,8 @@ def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdv
         if table is None:
             warnings.append(f"{ev.term} on {drug}: no label dose-modification table in the KB")
             continue
-        recorded = _dose_of(patient, drug, drugs)
-        facts = EventFacts(
+        recorded = _dose_of(facts, drug)
+        event = EventFacts(
             term=ev.term,
             group=terms.by_term(ev.term).group,
             grade=ev.grade,
@@ -140,9 +137,9 @@ def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdv
             dose_mg_per_day=recorded if recorded is not None else table.start_dose,
             dose_recorded=recorded is not None,
             labs=labs,
-            metastatic=patient.is_metastatic,
+            metastatic=facts.setting == "metastatic",
         )
-        found = advise_event(table, management, facts)
+        found = advise_event(table, management, event)
         if found is None:
             warnings.append(f"{ev.term} grade {ev.grade} on {drug}: no label row found")
         else:
@@ -150,9 +147,11 @@ def advise_events(patient: Patient, kb: KnowledgeBase) -> tuple[list[ToxicityAdv
     return advice, warnings
 
 
-def _drugs_in_scope(patient: Patient, offered: list[str], drugs: Drugs) -> list[tuple[str, bool]]:
+def _drugs_in_scope(
+    facts: ClinicalFacts, offered: list[str], drugs: Drugs
+) -> list[tuple[str, bool]]:
     """(drug, taken now) for current drugs first, then the offered ones, each once."""
-    current = [drug_inn(t.drug, drugs) for t in current_lines(patient)]
+    current = [t.drug for t in current_lines(facts)]
     seen: dict[str, bool] = {}
     for d in current:
         seen.setdefault(d, True)
@@ -162,15 +161,15 @@ def _drugs_in_scope(patient: Patient, offered: list[str], drugs: Drugs) -> list[
 
 
 def assess_toxicity(
-    patient: Patient, offered: list[str], kb: KnowledgeBase, guide_offered: int = 1
+    facts: ClinicalFacts, offered: list[str], kb: KnowledgeBase, guide_offered: int = 1
 ) -> ToxicityResult:
     """Advice for current adverse events; counselling and monitoring for every drug taken or
     offered; a plain guide for the drugs taken and the first ``guide_offered`` offered ones."""
     drugs = kb.get(Drugs)
     counselling = kb.get(Counselling)
     monitoring = kb.get(Monitoring)
-    advice, warnings = advise_events(patient, kb)
-    scope = _drugs_in_scope(patient, offered, drugs)
+    advice, warnings = advise_events(facts, kb)
+    scope = _drugs_in_scope(facts, offered, drugs)
     items: list[CounsellingItem] = []
     checks: list[MonitoringItem] = []
     guides: list[PatientGuide] = []

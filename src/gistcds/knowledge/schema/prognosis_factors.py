@@ -17,26 +17,18 @@ from gistcds.domain.results.prognosis import Endpoint
 from gistcds.knowledge import Cited, KBModel
 from gistcds.knowledge.references import ref
 
-PatientField = Literal[
-    "sex",
-    "ecog",
-    "age_years",
-    "neutrophils_10e9_per_l",
-    "hemoglobin_g_per_dl",
-    "albumin_g_per_l",
-    "primary_site",
-    "primary_size_cm",
-    "mitoses_count",
-    "genotype_class",
-    "dose_mg_per_day",
-    "prior_non_tki_chemotherapy",
-]
+OPTION_FIELDS = ("dose_mg_per_day",)
+"""Fields a condition may test besides the ClinicalFacts: the option's own daily dose."""
 
 
 class Condition(KBModel):
-    """``field op value``; ``op: unknown_threshold`` when the source gives no cut-off."""
+    """``field op value``; ``op: unknown_threshold`` when the source gives no cut-off.
 
-    field: PatientField
+    ``field`` names a ClinicalFacts field (history engine: ``age_years``, ``site``,
+    ``genotype``, ``albumin_g_per_l`` ...) or one of ``OPTION_FIELDS``; the knowledge
+    base's reference pass checks the name and, for ``eq``/``in``, the values' type."""
+
+    field: str = ref("fact", pattern=r"^[a-z0-9_]+$")
     op: Literal["eq", "in", "ge", "gt", "le", "lt", "unknown_threshold"]
     value: float | str | list[str] | None = None
 

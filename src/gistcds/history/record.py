@@ -1,0 +1,84 @@
+"""Record facts the later engines read instead of the record: every therapy line (any
+setting), the adverse events, the labs and the dates follow-up counts from.
+
+Only reading and naming (drugs by their INN, x ULN ratios); nothing is interpreted here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gistcds.domain.facts import AdverseEventFact, LineFact, LineStop
+from gistcds.domain.patient import Patient, Setting, TherapyLine
+from gistcds.history.names import canonical_drug
+from gistcds.knowledge.schema import therapy_drugs
+
+__all__ = ["line_fact", "line_stop", "record_facts"]
+
+
+def line_stop(line: TherapyLine) -> LineStop:
+    """How the line ended: its stop reason; ``ongoing`` without one and without an end
+    date; ``other`` with an end date but no reason."""
+    if line.stop_reason is not None:
+        return line.stop_reason.value
+    return "ongoing" if line.end is None else "other"
+
+
+def line_fact(line: TherapyLine, drug: str) -> LineFact:
+    """The line with its drug named ``drug`` (the INN)."""
+    return LineFact(
+        drug=drug,
+        dose_mg_per_day=line.dose_mg_per_day,
+        start=line.start,
+        end=line.end,
+        stop=line_stop(line),
+        setting=line.setting,
+    )
+
+
+def _lab_facts(patient: Patient) -> dict[str, Any]:
+    labs = patient.labs
+    if labs is None:
+        return {}
+    alt, alt_uln = labs.alt_u_per_l, labs.alt_uln_u_per_l
+    bili, bili_uln = labs.bilirubin_umol_per_l, labs.bilirubin_uln_umol_per_l
+    return {
+        "neutrophils_10e9_per_l": labs.neutrophils_10e9_per_l,
+        "hemoglobin_g_per_dl": labs.hemoglobin_g_per_dl,
+        "albumin_g_per_l": labs.albumin_g_per_l,
+        "platelets_10e9_per_l": labs.platelets_10e9_per_l,
+        "alt_x_uln": alt / alt_uln if alt is not None and alt_uln else None,
+        "bilirubin_x_uln": bili / bili_uln if bili is not None and bili_uln else None,
+    }
+
+
+def _events(patient: Patient, drugs: therapy_drugs.Table) -> list[AdverseEventFact]:
+    return [
+        AdverseEventFact(
+            term=e.term,
+            grade=e.grade,
+            drug=canonical_drug(e.drug, drugs) if e.drug is not None else None,
+            onset=e.onset,
+            resolved=e.resolved,
+            recurrence=e.recurrence,
+        )
+        for e in patient.adverse_events
+    ]
+
+
+def record_facts(patient: Patient, drugs: therapy_drugs.Table) -> dict[str, Any]:
+    """The record facts for one patient (field names of ClinicalFacts)."""
+    primary = patient.primary
+    adjuvant_ends = [
+        ln.end for ln in patient.therapy_lines if ln.setting == Setting.adjuvant and ln.end
+    ]
+    return {
+        **_lab_facts(patient),
+        "mitotic_count": primary.mitoses.count if primary and primary.mitoses else None,
+        "resection_date": primary.resection_date if primary is not None else None,
+        "adjuvant_end": max(adjuvant_ends) if adjuvant_ends else None,
+        "therapy_lines": [
+            line_fact(ln, canonical_drug(ln.drug, drugs)) for ln in patient.therapy_lines
+        ],
+        "adverse_events": _events(patient, drugs),
+    }
