@@ -78,15 +78,15 @@ def main() -> None:
     from gistcds.report.model import build_report
     from gistcds.report.text import render_text
 
-    cases: list[tuple[str, Any, Callable[[], Any]]] = []
+    cases: list[tuple[str, Callable[[], Any]]] = []
     for path in EXAMPLES:
         patient = load_patient(str(path))
-        cases.append((path.stem, patient, lambda p=patient: assess(p, kb)))
+        cases.append((path.stem, lambda p=patient: assess(p, kb)))
     sys.path.insert(0, str(ROOT / "tests"))
     from test_report_model import full_case
 
-    fp, fa, fkb = full_case()
-    cases.append(("synthetic-full (6 figures)", fp, lambda: fa))
+    fa, fkb = full_case()
+    cases.append(("synthetic-full (6 figures)", lambda: fa))
 
     header = (
         f"{'patient':30} {'assess ms':>9} {'text ms':>8} {'html ms':>8} {'pdf ms':>8}"
@@ -96,7 +96,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     ratios_html, ratios_pdf = [], []
-    for name, patient, run_assess in cases:
+    for name, run_assess in cases:
         case_kb = fkb if name.startswith("synthetic") else kb
         t_assess = median_ms(run_assess, runs * 4)
         if name.startswith("synthetic"):
@@ -106,13 +106,11 @@ def main() -> None:
                 for p in (load_patient(str(x)) for x in EXAMPLES)
             )
         assessment = run_assess()
-        data = build_report(patient, assessment, case_kb)
+        data = build_report(assessment, case_kb)
         t_text = median_ms(
             lambda d=data: render_text(d, Console(width=100, file=io.StringIO())), runs
         )
-        t_html = median_ms(
-            lambda a=assessment, p=patient, k=case_kb: render_html(build_report(p, a, k)), runs
-        )
+        t_html = median_ms(lambda a=assessment, k=case_kb: render_html(build_report(a, k)), runs)
         html = render_html(data)
         t_pdf = median_ms(lambda h=html: html_to_pdf(h), runs)
         pages = _pages(html_to_pdf(html))

@@ -182,6 +182,43 @@ def test_the_record_check_sees_a_violation() -> None:
     assert _record_reads(edges) == set(edges[:3])
 
 
+def _report_record_reads(edges: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Modules of ``report/`` importing a model of the patient record."""
+    return {
+        (module, target)
+        for module, target in edges
+        if module.startswith("gistcds.report.")
+        and any(target == r or target.startswith(f"{r}.") for r in RECORD_MODULES)
+    }
+
+
+def test_the_report_never_reads_the_patient_record() -> None:
+    """The report renders the assessment only (issue 13 item 3): what it shows of the
+    record comes with the assessment (``Assessment.record``), so nothing under ``report/``
+    imports the record's models, not even for a type hint."""
+    modules = list(_modules())
+    assert any(m.startswith("gistcds.report.") for m, _ in modules)  # the check sees report/
+    edges = ((m, t) for m, path in modules for t in _named_imports(path))
+    found = sorted(_report_record_reads(edges))
+    assert found == [], f"report modules importing the patient record: {found}"
+
+
+def test_the_report_check_sees_a_violation() -> None:
+    """On made-up edges: a report module importing the record's models (however written)
+    is caught; one importing the assessment (which carries the record summary), and the
+    CLI or the service importing the record, are not."""
+    edges = [
+        ("gistcds.report.model", "gistcds.domain.patient"),
+        ("gistcds.report.build_findings", "gistcds.domain.patient.Patient"),
+        ("gistcds.report.plots.timeline", "gistcds.domain.toxicity_input"),
+        ("gistcds.report.model", "gistcds.domain.assessment"),
+        ("gistcds.report.model", "gistcds.domain.results.record"),
+        ("gistcds.cli_assess", "gistcds.domain.patient"),
+        ("gistcds.api.service", "gistcds.domain.patient"),
+    ]
+    assert _report_record_reads(edges) == set(edges[:3])
+
+
 def _long_functions() -> Iterator[tuple[str, int]]:
     for _, path in _modules():
         rel = path.relative_to(SRC).as_posix()

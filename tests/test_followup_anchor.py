@@ -47,7 +47,7 @@ def test_resected_example_counts_from_its_surgery_date(kb: KnowledgeBase) -> Non
     a = assess(patient, kb)
     assert a.followup_from == FollowupAnchor(event="surgery", date=dt.date(2026, 9, 1))
     assert json.loads(a.to_json())["followup_from"] == {"event": "surgery", "date": "2026-09-01"}
-    data = build_report(patient, a, kb, GENERATED)
+    data = build_report(a, kb, GENERATED)
     assert data.followup is not None
     assert data.followup.anchor == "Dates count from surgery on 2026-09-01."
     # FU-03-04: first CT 6 months after surgery
@@ -63,7 +63,7 @@ def test_without_the_date_the_report_says_the_dates_count_from_today(
     patient = Patient.model_validate(doc, context={"today": TODAY})
     a = assess(patient, kb)
     assert a.followup_from == FollowupAnchor(event="surgery", date=None)
-    view = build_report(patient, a, kb, GENERATED).followup
+    view = build_report(a, kb, GENERATED).followup
     assert view is not None
     assert view.anchor.startswith("Dates count from 2026-11-26, the date of this report")
     assert "counts from surgery, whose date is not recorded" in view.anchor

@@ -43,14 +43,13 @@ class _Collect(HTMLParser):
             self.th_scopes.append(a.get("scope"))
 
 
-def _example_case(path: Path) -> tuple[Patient, Assessment, KnowledgeBase]:
+def _example_case(path: Path) -> tuple[Assessment, KnowledgeBase]:
     from gistcds.assess import assess
     from gistcds.io.patient_json import load_patient
     from gistcds.knowledge import load_kb
 
     kb = load_kb()
-    patient = load_patient(str(path))
-    return patient, assess(patient, kb), kb
+    return assess(load_patient(str(path)), kb), kb
 
 
 CASES = {"synthetic-full": full_case, "synthetic-empty": empty_case} | {
@@ -59,10 +58,10 @@ CASES = {"synthetic-full": full_case, "synthetic-empty": empty_case} | {
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def rendered(request: pytest.FixtureRequest) -> tuple[str, Patient, Assessment, KnowledgeBase]:
-    patient, assessment, kb = CASES[request.param]()
-    html = render_html(build_report(patient, assessment, kb, GENERATED))
-    return html, patient, assessment, kb
+def rendered(request: pytest.FixtureRequest) -> tuple[str, Assessment, KnowledgeBase]:
+    assessment, kb = CASES[request.param]()
+    html = render_html(build_report(assessment, kb, GENERATED))
+    return html, assessment, kb
 
 
 def test_examples_exist() -> None:
@@ -70,7 +69,7 @@ def test_examples_exist() -> None:
 
 
 def test_html_is_well_formed_xml_and_html(
-    rendered: tuple[str, Patient, Assessment, KnowledgeBase],
+    rendered: tuple[str, Assessment, KnowledgeBase],
 ) -> None:
     html = rendered[0]
     root = ET.fromstring(html)  # raises on any unclosed tag or bad entity
@@ -85,7 +84,7 @@ def test_html_is_well_formed_xml_and_html(
 
 
 def test_sections_appear_in_the_issue_order(
-    rendered: tuple[str, Patient, Assessment, KnowledgeBase],
+    rendered: tuple[str, Assessment, KnowledgeBase],
 ) -> None:
     html = rendered[0]
     positions = [html.index(f'<section id="{sid}"') for sid, _ in SECTIONS]
@@ -93,9 +92,9 @@ def test_sections_appear_in_the_issue_order(
 
 
 def test_every_cited_source_is_in_the_bibliography(
-    rendered: tuple[str, Patient, Assessment, KnowledgeBase],
+    rendered: tuple[str, Assessment, KnowledgeBase],
 ) -> None:
-    html, _, assessment, kb = rendered
+    html, assessment, kb = rendered
     root = ET.fromstring(html)
     listed = {
         li.get("data-source-id"): "".join(li.itertext())
@@ -123,7 +122,7 @@ def test_every_cited_source_is_in_the_bibliography(
 
 
 def test_self_contained_no_external_resource(
-    rendered: tuple[str, Patient, Assessment, KnowledgeBase],
+    rendered: tuple[str, Assessment, KnowledgeBase],
 ) -> None:
     html = rendered[0]
     parser = _Collect()
@@ -147,7 +146,7 @@ def test_self_contained_no_external_resource(
 
 
 def test_accessible_headings_table_headers_and_figures(
-    rendered: tuple[str, Patient, Assessment, KnowledgeBase],
+    rendered: tuple[str, Assessment, KnowledgeBase],
 ) -> None:
     html = rendered[0]
     root = ET.fromstring(html)
@@ -167,17 +166,17 @@ def test_accessible_headings_table_headers_and_figures(
 
 
 def test_disclaimer_kb_version_and_date(
-    rendered: tuple[str, Patient, Assessment, KnowledgeBase],
+    rendered: tuple[str, Assessment, KnowledgeBase],
 ) -> None:
-    html, _, assessment, _ = rendered
+    html, assessment, _ = rendered
     assert "Decision support for qualified clinicians, not a medical device." in html
     assert assessment.knowledge_base_version in html
     assert "2026-11-26 09:30 UTC" in html
 
 
 def test_full_case_shows_every_part_and_all_six_figures() -> None:
-    patient, assessment, kb = full_case()
-    html = render_html(build_report(patient, assessment, kb, GENERATED))
+    assessment, kb = full_case()
+    html = render_html(build_report(assessment, kb, GENERATED))
     for title in (
         "Spider plot",
         "Waterfall plot",
@@ -205,8 +204,8 @@ def test_full_case_shows_every_part_and_all_six_figures() -> None:
 
 
 def test_empty_case_says_not_assessed_everywhere() -> None:
-    patient, assessment, kb = empty_case()
-    html = render_html(build_report(patient, assessment, kb, GENERATED))
+    assessment, kb = empty_case()
+    html = render_html(build_report(assessment, kb, GENERATED))
     assert "<svg" not in html
     body = html.lower()
     body = body[body.index('<section id="patient"') :]  # the sections (the summary repeats them)
@@ -226,7 +225,7 @@ def test_plots_draw_the_response_engines_lesion_trajectories() -> None:
     from gistcds.domain.results.response import LesionPoint, LesionSeries
     from gistcds.report.plots import lesion_trajectories, waterfall
 
-    patient, assessment, kb = full_case()
+    assessment, kb = full_case()
     assert assessment.response_summary is not None
 
     def series(lid: str, kind: str, counted: bool, change: float) -> LesionSeries:
@@ -256,7 +255,7 @@ def test_plots_draw_the_response_engines_lesion_trajectories() -> None:
         }
     )
     rich = assessment.model_copy(update={"response_summary": summary})
-    data = build_report(patient, rich, kb, GENERATED)
+    data = build_report(rich, kb, GENERATED)
     traj, origin = lesion_trajectories(data)
     assert origin == "response engine"
     assert traj == {"L1": [(dt.date(2023, 4, 15), -50.0)], "N1": [(dt.date(2023, 4, 15), -20.0)]}
@@ -264,12 +263,12 @@ def test_plots_draw_the_response_engines_lesion_trajectories() -> None:
     assert svg is not None and "L1 -50.0 %" in svg and "N1 -20.0 %" in svg
     assert "sum -39.4 %" in svg  # the engine's waterfall figure
     bare = assessment.model_copy(update={"response_summary": None})
-    assert lesion_trajectories(build_report(patient, bare, kb, GENERATED)) == ({}, "")
+    assert lesion_trajectories(build_report(bare, kb, GENERATED)) == ({}, "")
 
 
 def test_unverified_is_printed_beside_the_statement() -> None:
-    patient, assessment, kb = full_case()
-    body = render_html(build_report(patient, assessment, kb, GENERATED))
+    assessment, kb = full_case()
+    body = render_html(build_report(assessment, kb, GENERATED))
     # option 3 (regorafenib), the NCCN position, a caution, a follow-up visit, a sensitivity
     assert body.count(">unverified</span>") >= 5
     therapy = body[body.index('id="therapy"') : body.index('id="cautions"')]
@@ -295,7 +294,7 @@ def test_response_plots_draw_the_kbs_thresholds_and_fit_print() -> None:
     kb = load_kb()
     doc = json.loads((EXAMPLES / "progression-after-imatinib.json").read_text())
     patient = Patient.model_validate(doc, context={"today": TODAY})
-    data = build_report(patient, assess(patient, kb), kb, GENERATED)
+    data = build_report(assess(patient, kb), kb, GENERATED)
     t = kb.get(Table)
     pd, pr = t.recist.pd_increase_from_nadir_pct.value, t.recist.pr_decrease_from_baseline_pct.value
     choi_size, choi_density = (

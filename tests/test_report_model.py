@@ -2,7 +2,8 @@
 
 ``full_case()`` fills every part of an Assessment with the engines' own result models
 (prognosis alternatives, a sequence simulation, the response summary, unverified
-statements). ``empty_case()`` fills nothing. Both use a
+statements, the summary of a full record). ``empty_case()`` fills nothing but the summary
+of a record with only an id. Both use a
 small synthetic knowledge base whose sources are labelled as synthetic (DOI prefix
 10.5555, the Crossref test prefix), so snapshots do not move when the real KB grows.
 """
@@ -56,6 +57,7 @@ from gistcds.domain.results.therapy import (
     Recommendation,
     RegimenItem,
 )
+from gistcds.history import record_summary
 from gistcds.knowledge import KnowledgeBase, Source
 from gistcds.report.model import (
     NOT_APPLICABLE,
@@ -368,6 +370,7 @@ def full_assessment() -> Assessment:
         patient_id="synthetic-full-001",
         knowledge_base_version="2026.11+synthetic",
         gistcds_version="0.1.0",
+        record=record_summary(full_patient()),
         risk=RiskPanel(
             nih=NihResult(category="high", rationale="size > 10 cm", source_ids=[s[0]]),
             modified_nih=NihResult(category="high", rationale="size > 10 cm", source_ids=[s[1]]),
@@ -661,15 +664,16 @@ def empty_assessment() -> Assessment:
         patient_id="synthetic-empty-002",
         knowledge_base_version="2026.11+synthetic",
         gistcds_version="0.1.0",
+        record=record_summary(empty_patient()),
     )
 
 
-def full_case() -> tuple[Patient, Assessment, KnowledgeBase]:
-    return full_patient(), full_assessment(), synthetic_kb()
+def full_case() -> tuple[Assessment, KnowledgeBase]:
+    return full_assessment(), synthetic_kb()
 
 
-def empty_case() -> tuple[Patient, Assessment, KnowledgeBase]:
-    return empty_patient(), empty_assessment(), synthetic_kb()
+def empty_case() -> tuple[Assessment, KnowledgeBase]:
+    return empty_assessment(), synthetic_kb()
 
 
 # --------------------------------------------------------------------------- tests
@@ -688,8 +692,8 @@ def test_every_cited_source_is_numbered_once_in_reading_order() -> None:
 def test_risk_disagreement_is_the_risk_engines() -> None:
     """The report shows the risk engine's concordance (issue 13 item 3) and judges nothing:
     without it, systems that differ are shown side by side without a disagreement."""
-    patient, assessment, kb = full_case()
-    data = build_report(patient, assessment, kb, generated=GENERATED)
+    assessment, kb = full_case()
+    data = build_report(assessment, kb, generated=GENERATED)
     assert data.risk is not None and data.risk.disagreement
     assert data.risk.disagreement.startswith("The systems do not agree")
     assert data.risk.disagreement_flag == "warn" and data.risk.disagreement_refs
@@ -698,7 +702,7 @@ def test_risk_disagreement_is_the_risk_engines() -> None:
     bare = assessment.model_copy(
         update={"risk": assessment.risk.model_copy(update={"concordance": None})}
     )
-    quiet = build_report(patient, bare, kb, generated=GENERATED)
+    quiet = build_report(bare, kb, generated=GENERATED)
     assert quiet.risk is not None and quiet.risk.disagreement is None
     assert not any(r.flag for r in quiet.risk.rows)
 
@@ -759,14 +763,12 @@ def test_response_summary_and_genotype_facts_are_shown() -> None:
 
 
 def test_sequence_reason_is_shown_when_null() -> None:
-    patient, assessment, kb = full_case()
+    assessment, kb = full_case()
     assert assessment.prognosis is not None
     prognosis = assessment.prognosis.model_copy(
         update={"sequence": None, "sequence_reason": "No sequence covers this genotype."}
     )
-    data = build_report(
-        patient, assessment.model_copy(update={"prognosis": prognosis}), kb, GENERATED
-    )
+    data = build_report(assessment.model_copy(update={"prognosis": prognosis}), kb, GENERATED)
     assert data.sequence is None
     assert data.sequence_missing == f"{NOT_ASSESSED}: no sequence covers this genotype"
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from gistcds.domain.assessment import Assessment
+from gistcds.knowledge import KnowledgeBase
 from gistcds.report.html import html_to_pdf, render_html
 from gistcds.report.model import build_report
 from test_report_model import GENERATED, empty_case, full_case
@@ -61,9 +63,9 @@ def _page_stats(pdf: bytes, tmp_path: Path) -> tuple[int, float, tuple[int, int]
         return pages, float(ImageStat.Stat(grey).var[0]), grey.size
 
 
-def _pdf(case: tuple[object, ...]) -> bytes:
-    patient, assessment, kb = case
-    return html_to_pdf(render_html(build_report(patient, assessment, kb, GENERATED)))  # type: ignore[arg-type]
+def _pdf(case: tuple[Assessment, KnowledgeBase]) -> bytes:
+    assessment, kb = case
+    return html_to_pdf(render_html(build_report(assessment, kb, GENERATED)))
 
 
 def test_full_report_pdf_has_pages_and_a_non_blank_first_page(tmp_path: Path) -> None:
@@ -94,8 +96,8 @@ def test_example_pdf_through_assess(tmp_path: Path) -> None:
     from gistcds.knowledge import load_kb
 
     kb = load_kb()
-    patient = load_patient(str(EXAMPLE))
-    pages, variance, _ = _page_stats(_pdf((patient, assess(patient, kb), kb)), tmp_path)
+    assessment = assess(load_patient(str(EXAMPLE)), kb)
+    pages, variance, _ = _page_stats(_pdf((assessment, kb)), tmp_path)
     assert pages >= 1
     assert variance > 100, variance
 

@@ -99,7 +99,7 @@ def _render(doc: dict[str, object]) -> tuple[str, str]:
 
     kb = load_kb()
     patient = Patient.model_validate(doc, context={"today": TODAY})
-    data = build_report(patient, assess(patient, kb), kb, GENERATED)
+    data = build_report(assess(patient, kb), kb, GENERATED)
     console = Console(width=100, file=io.StringIO(), color_system=None, record=True)
     render_text(data, console)
     return console.export_text(), visible_text(render_html(data))

@@ -38,7 +38,7 @@ def progression() -> ReportData:
     kb = load_kb()
     doc = json.loads((EXAMPLES / "progression-after-imatinib.json").read_text())
     patient = Patient.model_validate(doc, context={"today": TODAY})
-    return build_report(patient, assess(patient, kb), kb, GENERATED)
+    return build_report(assess(patient, kb), kb, GENERATED)
 
 
 def _texts(svg: str) -> list[str]:

@@ -27,12 +27,12 @@ from gistcds.report.text import render_text, terminal_width
 GENERATED = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
 
-def _example(name: str, kb: KnowledgeBase) -> tuple[Patient, Assessment]:
+def _example(name: str, kb: KnowledgeBase) -> Assessment:
     from gistcds.assess import assess
 
     doc = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
     patient = Patient.model_validate(doc, context=validation_context(doc, TODAY))
-    return patient, assess(patient, kb)
+    return assess(patient, kb)
 
 
 def _text(data: ReportData, width: int = 100) -> str:
@@ -45,8 +45,8 @@ def test_summary_comes_first_and_answers_in_one_screen(kb: KnowledgeBase) -> Non
     """Localized high-risk GIST (examples/localized-high-risk-resected.json): every risk
     system on its line, the genotype and its drugs, the first option with its dose, the
     response status and the next follow-up date, before any other section."""
-    patient, assessment = _example("localized-high-risk-resected", kb)
-    data = build_report(patient, assessment, kb, GENERATED)
+    assessment = _example("localized-high-risk-resected", kb)
+    data = build_report(assessment, kb, GENERATED)
     topics = [line.topic for line in data.summary]
     assert topics == ["Risk"] * 4 + ["Genotype", "First option", "Response", "Next follow-up"]
     texts = [line.text for line in data.summary]
@@ -76,8 +76,8 @@ def test_summary_comes_first_and_answers_in_one_screen(kb: KnowledgeBase) -> Non
 def test_summary_names_the_cautions_that_matter_most(kb: KnowledgeBase) -> None:
     """Progression on imatinib (examples/progression-after-imatinib.json): the two most
     severe cautions, then a pointer to the rest; the response is the engine's reading."""
-    patient, assessment = _example("progression-after-imatinib", kb)
-    data = build_report(patient, assessment, kb, GENERATED)
+    assessment = _example("progression-after-imatinib", kb)
+    data = build_report(assessment, kb, GENERATED)
     cautions = [line for line in data.summary if line.topic == "Caution"]
     assert len(cautions) == 3 and cautions[-1].text.endswith("cautions in all, listed below.")
     severities = [c.severity for c in assessment.cautions]
@@ -133,9 +133,9 @@ def test_add_months_is_calendar_arithmetic(
 def test_side_effects_section_shows_the_toxicity_engines_advice(kb: KnowledgeBase) -> None:
     """Grade 3 hand-foot skin reaction on regorafenib (examples/regorafenib-hand-foot.json):
     the label's action, the counselling rates and the monitoring, cited."""
-    patient, assessment = _example("regorafenib-hand-foot", kb)
+    assessment = _example("regorafenib-hand-foot", kb)
     assert assessment.toxicity and assessment.counselling and assessment.monitoring
-    data = build_report(patient, assessment, kb, GENERATED)
+    data = build_report(assessment, kb, GENERATED)
     se = data.side_effects
     assert se is not None
     hfs = next(r for r in se.actions if r.cells[0].startswith("Palmar-plantar"))
@@ -155,9 +155,9 @@ def test_side_effects_section_shows_the_toxicity_engines_advice(kb: KnowledgeBas
 
 
 def test_without_side_effect_data_the_section_says_so(kb: KnowledgeBase) -> None:
-    patient, assessment = _example("localized-high-risk-resected", kb)
+    assessment = _example("localized-high-risk-resected", kb)
     bare = assessment.model_copy(update={"toxicity": [], "counselling": [], "monitoring": []})
-    data = build_report(patient, bare, kb, GENERATED)
+    data = build_report(bare, kb, GENERATED)
     assert data.side_effects is None
     assert data.side_effects_missing.capitalize() in _text(data)
 
@@ -180,14 +180,14 @@ def test_terminal_width_follows_columns(
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: Path(p).stem)
 def test_every_example_reads_at_80_columns(path: Path, kb: KnowledgeBase) -> None:
     """At 80 columns nothing is cut off (no ellipsis) and no line is wider."""
-    patient, assessment = _example(path.stem, kb)
-    text = _text(build_report(patient, assessment, kb, GENERATED), width=80)
+    assessment = _example(path.stem, kb)
+    text = _text(build_report(assessment, kb, GENERATED), width=80)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "…" not in text
     assert "1. Summary" in text and lines[-1].startswith("Decision support")
     # the genotype tables break no word (once "juxtamembra" / "ne" on two lines)
-    g = build_report(patient, assessment, kb, GENERATED).genotype
+    g = build_report(assessment, kb, GENERATED).genotype
     rows = [*g.variants, *g.secondary] if g else []
     words = {w for r in rows for cell in r.cells for w in cell.split() if len(w) <= 20}
     # no percentage cut from its number in the response table (once "38 HU (-2.6" / "%)")
@@ -206,7 +206,7 @@ def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: Knowl
     doc["age_years"] = 84
     doc.setdefault("labs", {})["albumin_g_per_l"] = 28
     patient = Patient.model_validate(doc, context=validation_context(doc, TODAY))
-    data = build_report(patient, assess(patient, kb), kb, GENERATED)
+    data = build_report(assess(patient, kb), kb, GENERATED)
     text = _text(data, width=160)
     assert "age 84 years" in text and "albumin 28 g/L" in text
     assert "supplied, not used" in text
@@ -216,8 +216,8 @@ def test_supplied_prognostic_factors_are_shown_as_supplied_not_unknown(kb: Knowl
 def test_engine_warnings_are_headed_as_warnings(kb: KnowledgeBase) -> None:
     """The progression example's warning (generalized progression on the latest CT) is
     something to act on, not something that "could not be assessed"."""
-    patient, assessment = _example("progression-after-imatinib", kb)
-    data = build_report(patient, assessment, kb, GENERATED)
+    assessment = _example("progression-after-imatinib", kb)
+    data = build_report(assessment, kb, GENERATED)
     assert any("generalized progression" in w for w in data.warnings)
     text = _text(data)
     assert "What could not be assessed" not in text

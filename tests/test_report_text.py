@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from gistcds.domain.assessment import Assessment
+from gistcds.knowledge import KnowledgeBase
 from gistcds.report.model import SECTIONS, build_report
 from gistcds.report.text import WIDTH, render_text
 from test_report_model import GENERATED, empty_case, full_case
@@ -26,10 +28,10 @@ EXAMPLES = sorted((ROOT / "examples" / "patients").glob("*.json"))
 UPDATE = os.environ.get("GISTCDS_UPDATE_SNAPSHOTS") == "1"
 
 
-def _text(case: tuple[object, ...]) -> str:
-    patient, assessment, kb = case
+def _text(case: tuple[Assessment, KnowledgeBase]) -> str:
+    assessment, kb = case
     console = Console(width=WIDTH, file=io.StringIO(), color_system=None, record=True)
-    render_text(build_report(patient, assessment, kb, GENERATED), console)  # type: ignore[arg-type]
+    render_text(build_report(assessment, kb, GENERATED), console)
     return console.export_text()
 
 
@@ -76,11 +78,11 @@ def test_every_example_renders_in_100_columns(path: Path) -> None:
     kb = load_kb()
     patient = load_patient(str(path))
     assessment = assess(patient, kb)
-    text = _text((patient, assessment, kb))
+    text = _text((assessment, kb))
     _check_shape(text)
     assert patient.id in text
     flat = " ".join(text.split())  # line breaks and no-break spaces as plain spaces
-    data = build_report(patient, assessment, kb, GENERATED)
+    data = build_report(assessment, kb, GENERATED)
     assert {r.source_id for r in data.references} <= set(iter_source_ids(assessment))
     for ref in data.references:
         source = kb.sources[ref.source_id]

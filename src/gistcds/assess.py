@@ -8,7 +8,7 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.plausibility import implausible_values
 from gistcds.followup import plan_followup_from
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
-from gistcds.history import canonical_drug_names, clinical_facts
+from gistcds.history import canonical_drug_names, clinical_facts, record_summary
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
@@ -21,6 +21,7 @@ from gistcds.trials import pregnancy_trial_cautions, with_trials
 def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     """Run every engine in dependency order; deterministic for a given KB."""
     kb = kb or load_kb()
+    record = record_summary(patient)  # what the report echoes: the record as given
     # One vocabulary for every engine: drug INNs and HGNC gene symbols from the KB.
     patient = canonical_gene_symbols(canonical_drug_names(patient, kb), kb)
     genotype = interpret_genotype(patient, kb)
@@ -65,4 +66,5 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
             *(response_summary.warnings if response_summary else []),
             *side_effects.warnings,
         ],
+        record=record,
     )

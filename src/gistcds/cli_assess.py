@@ -114,7 +114,7 @@ def run_assess(args: AssessArgs) -> int:
         else:
             from gistcds.report.text import print_report
 
-            print_report(patient, assessment, kb, generated=generated)
+            print_report(assessment, kb, generated=generated)
         # json and fhir keep stdout parseable: the paths go to stderr then
         stream = sys.stdout if args.fmt == "text" else sys.stderr
         for out in args.report:
@@ -123,7 +123,7 @@ def run_assess(args: AssessArgs) -> int:
 
             with busy(f"writing {out}"):
                 written = write_output(
-                    "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+                    "--report", out, partial(write_report, out, assessment, kb, generated)
                 )
             print(f"report written: {written}", file=stream)
         if args.leaflet:

@@ -121,14 +121,14 @@ def _emit(
     else:
         from gistcds.report.text import print_report
 
-        print_report(patient, assessment, kb, generated=generated)
+        print_report(assessment, kb, generated=generated)
     if report:
         from gistcds.report.html import write_report
 
         stream = sys.stdout if fmt is FhirFormat.text else sys.stderr
         for out in report:
             written = write_output(
-                "--report", out, partial(write_report, out, patient, assessment, kb, generated)
+                "--report", out, partial(write_report, out, assessment, kb, generated)
             )
             print(f"report written: {written}", file=stream)
 

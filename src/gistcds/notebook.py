@@ -27,11 +27,10 @@ __all__ = ["Assessment", "assess_patient"]
 
 
 class Assessment(_Assessment):
-    """An assessment that remembers its patient and knowledge base, so that it can render
-    the clinical report (``_repr_html_`` in Jupyter, :meth:`report_html`). Everything else
-    is the output model of CONTRACT.md: ``to_json()``, ``prognosis.pfs.to_frame()``..."""
+    """An assessment that remembers its knowledge base, so that it can render the clinical
+    report (``_repr_html_`` in Jupyter, :meth:`report_html`). Everything else is the output
+    model of CONTRACT.md: ``to_json()``, ``prognosis.pfs.to_frame()``..."""
 
-    _patient: Patient | None = PrivateAttr(default=None)
     _kb: Any = PrivateAttr(default=None)
 
     def report_html(self, generated: dt.datetime | None = None) -> str:
@@ -39,9 +38,9 @@ class Assessment(_Assessment):
         from gistcds.report.html import render_html
         from gistcds.report.model import build_report
 
-        if self._patient is None or self._kb is None:
-            raise ValueError("the patient is not known: use gistcds.assess_patient()")
-        return render_html(build_report(self._patient, self, self._kb, generated))
+        if self._kb is None:
+            raise ValueError("the knowledge base is not known: use gistcds.assess_patient()")
+        return render_html(build_report(self, self._kb, generated))
 
     def _repr_html_(self) -> str:
         """The report in an isolated frame, so its styles leave the notebook alone."""
@@ -79,5 +78,5 @@ def assess_patient(
         _fields_set=plain.model_fields_set,
         **{name: getattr(plain, name) for name in type(plain).model_fields},
     )
-    result._patient, result._kb = record, kb
+    result._kb = kb
     return result

@@ -87,10 +87,13 @@ def record_json(record: StoredAssessment) -> bytes:
 
 
 def stored_inputs(record: StoredAssessment) -> tuple[Patient, Assessment]:
-    """The stored patient and assessment as models, for the report renderers."""
+    """The stored patient and assessment as models, for the report renderers. An assessment
+    stored before ``Assessment.record`` existed gets it from the stored input, so its report
+    shows the patient section as it did."""
     from pydantic import ValidationError
 
     from gistcds.errors import InputError
+    from gistcds.history import record_summary
     from gistcds.io.patient_json import patient_from_obj
 
     try:
@@ -102,6 +105,8 @@ def stored_inputs(record: StoredAssessment) -> tuple[Patient, Assessment]:
             f"this assessment was stored by gistcds {record.gistcds_version} and cannot be "
             f"rendered by {__version__}; its JSON is unchanged at /api/v1/assessments/{record.id}",
         ) from None
+    if assessment.record is None:
+        assessment = assessment.model_copy(update={"record": record_summary(patient)})
     return patient, assessment
 
 
@@ -110,7 +115,7 @@ def render_report(record: StoredAssessment, kb: KnowledgeBase, pdf: bool) -> byt
     from gistcds.report.html import html_to_pdf, render_html
     from gistcds.report.model import build_report
 
-    patient, assessment = stored_inputs(record)
+    _, assessment = stored_inputs(record)
     generated = record.created.astimezone(dt.UTC).replace(microsecond=0)
-    html = render_html(build_report(patient, assessment, kb, generated))
+    html = render_html(build_report(assessment, kb, generated))
     return html_to_pdf(html) if pdf else html.encode("utf-8")

@@ -8,6 +8,7 @@ from gistcds.domain.empty import new_list
 from gistcds.domain.results.base import Out
 from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.prognosis import Prognosis
+from gistcds.domain.results.record import RecordSummary
 from gistcds.domain.results.response import ResponseSummary, TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.domain.results.therapy import (
@@ -53,6 +54,12 @@ class Assessment(Out):
     )
     warnings: list[str] = Field(
         default_factory=new_list, description="what the engines could not do, in plain words"
+    )
+    record: RecordSummary | None = Field(
+        default=None,
+        description="what the report shows of the patient's record (the Patient section, "
+        "the treatment timeline, why a part does not apply); null in an assessment stored "
+        "before this field existed",
     )
 
     def to_json(self, indent: int | None = 2) -> str:

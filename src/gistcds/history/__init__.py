@@ -6,6 +6,9 @@ the named facts the rule tables test and applies the derived rules of
 candidacy, frailty, organ function). Therapy, follow-up, prognosis and every later engine
 take the result as input: no engine rebuilds the clinical state or imports another
 engine's internals to get it.
+
+``record_summary`` copies what the report shows of the record (``RecordSummary``): the
+outputs render the assessment and never read the raw record.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ if TYPE_CHECKING:
     from gistcds.domain.facts import ClinicalFacts
     from gistcds.domain.patient import Patient
     from gistcds.domain.results.genotype import GenotypeResult
+    from gistcds.domain.results.record import RecordSummary
     from gistcds.domain.results.response import TimepointResponse
     from gistcds.domain.results.risk import RiskPanel
     from gistcds.knowledge import KnowledgeBase
 
-__all__ = ["canonical_drug_names", "clinical_facts"]
+__all__ = ["canonical_drug_names", "clinical_facts", "record_summary"]
 
 
 def canonical_drug_names(patient: Patient, kb: KnowledgeBase) -> Patient:
@@ -57,3 +61,11 @@ def clinical_facts(
         kb.get(therapy_interactions.Table),
     )
     return ClinicalFacts.model_validate(apply_derived(table.derived, read))
+
+
+def record_summary(patient: Patient) -> RecordSummary:
+    """What the report shows of the record (the Patient section, the treatment timeline,
+    the "not applicable" reasons), so that no output reads the raw record."""
+    from gistcds.history.summary import record_summary as summary
+
+    return summary(patient)

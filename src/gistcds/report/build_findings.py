@@ -1,11 +1,12 @@
-"""Views of what the record and the engines found: patient, genotype, risk, response."""
+"""Views of what the record and the engines found: patient (from the assessment's record
+summary), genotype, risk, response."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.patient import Patient
+from gistcds.domain.results.record import RecordSummary
 from gistcds.domain.results.response import ResponseSummary, TimepointResponse
 from gistcds.domain.results.risk import RiskPanel, SystemResult
 from gistcds.knowledge import KnowledgeBase
@@ -39,16 +40,16 @@ SYSTEM_NAMES: dict[str, str] = {
 }
 
 
-def _primary_text(p: Patient) -> str:
-    pr = p.primary
+def _primary_text(r: RecordSummary) -> str:
+    pr = r.primary
     if pr is None:
         return "not recorded"
     bits = [label(pr.site) if pr.site else "site not recorded"]
     if pr.size_cm is not None:
         bits.append(f"{pr.size_cm:g} cm")
-    if pr.mitoses is not None:
-        unit = "5 mm²" if pr.mitoses.per.value == "5mm2" else "50 HPF"
-        bits.append(f"{pr.mitoses.count:g} mitoses per {unit}")
+    if pr.mitoses_count is not None:
+        unit = "5 mm²" if pr.mitoses_per == "5mm2" else "50 HPF"
+        bits.append(f"{pr.mitoses_count:g} mitoses per {unit}")
     if pr.rupture is not None:
         bits.append("ruptured" if pr.rupture else "not ruptured")
     if pr.resection is not None:
@@ -59,47 +60,47 @@ def _primary_text(p: Patient) -> str:
     return ", ".join(bits)
 
 
-def _labs_text(p: Patient) -> str:
-    if p.labs is None:
+def _labs_text(r: RecordSummary) -> str:
+    if r.labs is None:
         return ""
     labs = []
-    if p.labs.neutrophils_10e9_per_l is not None:
-        labs.append(f"neutrophils {p.labs.neutrophils_10e9_per_l:g} ×10⁹/L")
-    if p.labs.platelets_10e9_per_l is not None:
-        labs.append(f"platelets {p.labs.platelets_10e9_per_l:g} ×10⁹/L")
-    if p.labs.hemoglobin_g_per_dl is not None:
-        labs.append(f"haemoglobin {p.labs.hemoglobin_g_per_dl:g} g/dL")
-    if p.labs.albumin_g_per_l is not None:
-        labs.append(f"albumin {p.labs.albumin_g_per_l:g} g/L")
+    if r.labs.neutrophils_10e9_per_l is not None:
+        labs.append(f"neutrophils {r.labs.neutrophils_10e9_per_l:g} ×10⁹/L")
+    if r.labs.platelets_10e9_per_l is not None:
+        labs.append(f"platelets {r.labs.platelets_10e9_per_l:g} ×10⁹/L")
+    if r.labs.hemoglobin_g_per_dl is not None:
+        labs.append(f"haemoglobin {r.labs.hemoglobin_g_per_dl:g} g/dL")
+    if r.labs.albumin_g_per_l is not None:
+        labs.append(f"albumin {r.labs.albumin_g_per_l:g} g/L")
     return ", ".join(labs)
 
 
-def patient_rows(p: Patient) -> list[tuple[str, str]]:
+def patient_rows(patient_id: str, r: RecordSummary) -> list[tuple[str, str]]:
     """Summary lines; ``id`` is the only identifier the report ever shows."""
-    rows: list[tuple[str, str]] = [("Patient id", p.id)]
-    rows.append(("Age", f"{p.age_years:g} years" if p.age_years is not None else "not recorded"))
-    rows.append(("Sex", label(p.sex) if p.sex is not None else "not recorded"))
-    rows.append(("ECOG", str(p.ecog) if p.ecog is not None else "not recorded"))
-    rows.append(("Primary tumour", _primary_text(p)))
-    m = p.metastatic
-    if m is None or (not m.sites and m.diagnosed is None):
+    rows: list[tuple[str, str]] = [("Patient id", patient_id)]
+    rows.append(("Age", f"{r.age_years:g} years" if r.age_years is not None else "not recorded"))
+    rows.append(("Sex", label(r.sex) if r.sex is not None else "not recorded"))
+    rows.append(("ECOG", str(r.ecog) if r.ecog is not None else "not recorded"))
+    rows.append(("Primary tumour", _primary_text(r)))
+    if not r.metastatic_sites and r.metastatic_diagnosed is None:
         rows.append(("Metastatic sites", "none recorded"))
     else:
-        sites = ", ".join(label(s) for s in m.sites) or "sites not recorded"
-        when = f" (diagnosed {m.diagnosed.isoformat()})" if m.diagnosed else ""
+        sites = ", ".join(label(s) for s in r.metastatic_sites) or "sites not recorded"
+        diagnosed = r.metastatic_diagnosed
+        when = f" (diagnosed {diagnosed.isoformat()})" if diagnosed else ""
         rows.append(("Metastatic sites", sites + when))
-    mol = p.molecular
+    mol = r.molecular
     if mol is not None:
         tested = ", ".join(mol.tested_genes) or "no gene listed as tested"
         extra = f"; SDHB IHC {label(mol.sdhb_ihc)}" if mol.sdhb_ihc else ""
         rows.append(("Molecular testing", tested + extra))
     else:
         rows.append(("Molecular testing", "not recorded"))
-    if labs := _labs_text(p):
+    if labs := _labs_text(r):
         rows.append(("Laboratory", labs))
-    if p.comedications:
-        rows.append(("Comedications", ", ".join(p.comedications)))
-    rows.append(("Previous therapy lines", str(len(p.therapy_lines))))
+    if r.comedications:
+        rows.append(("Comedications", ", ".join(r.comedications)))
+    rows.append(("Previous therapy lines", str(len(r.therapy_lines))))
     return rows
 
 
@@ -330,9 +331,9 @@ def response(a: Assessment, cites: Citations, kb: KnowledgeBase) -> ResponseView
     return ResponseView(rows, summary, problems, notes, cites.cite(ids), thresholds(kb))
 
 
-def response_missing(a: Assessment, patient: Patient) -> str:
+def response_missing(a: Assessment, record: RecordSummary) -> str:
     s = a.response_summary
-    if len(patient.imaging) >= 2:
+    if record.imaging_timepoints >= 2:
         return NOT_ASSESSED
     why = NOT_APPLICABLE + ": fewer than two CT time points"
     if s is not None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.patient import Patient
+from gistcds.domain.results.record import RecordSummary
 from gistcds.domain.results.therapy import Caution, Recommendation, RegimenItem
 from gistcds.domain.results.toxicity import ToxicityAdvice
 from gistcds.report.citations import Citations
@@ -169,7 +169,8 @@ def side_effects(a: Assessment, cites: Citations) -> SideEffectsView | None:
     return SideEffectsView(actions, counselling, monitoring)
 
 
-def timeline(p: Patient) -> list[TimelineLine]:
+def timeline(record: RecordSummary) -> list[TimelineLine]:
+    """The recorded therapy lines, oldest first, as the timeline table and plot show them."""
     return [
         TimelineLine(
             number=i,
@@ -184,5 +185,5 @@ def timeline(p: Patient) -> list[TimelineLine]:
             else ("ongoing" if not t.end else "—"),
             progression=label(t.progression) if t.progression else "—",
         )
-        for i, t in enumerate(p.therapy_lines, 1)
+        for i, t in enumerate(record.therapy_lines, 1)
     ]

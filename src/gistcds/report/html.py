@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.patient import Patient
 from gistcds.knowledge import KnowledgeBase
 from gistcds.report.model import ReportData, build_report
 
@@ -154,7 +153,6 @@ def html_to_pdf(html: str) -> bytes:
 
 def write_report(
     path: str | Path,
-    patient: Patient,
     assessment: Assessment,
     kb: KnowledgeBase,
     generated: dt.datetime | None = None,
@@ -166,7 +164,7 @@ def write_report(
         from gistcds.errors import InputError, Problem
 
         raise InputError([Problem("--report", f"must end in .html or .pdf, got {str(path)!r}")])
-    data = build_report(patient, assessment, kb, generated)
+    data = build_report(assessment, kb, generated)
     html = render_html(data)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":

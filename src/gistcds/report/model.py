@@ -1,4 +1,4 @@
-"""The report's content, built once from (Patient, Assessment, KB) for every renderer.
+"""The report's content, built once from (Assessment, KB) for every renderer.
 
 Terminal, HTML and PDF read the same ``ReportData`` so they say the same thing in the
 same order. Nothing here computes clinical content: it arranges what the engines
@@ -6,6 +6,11 @@ returned (read through their typed result models), numbers the citations, and la
 parts that are absent ("not assessed") or do not apply ("not applicable"). A statement
 whose ``confidence`` is ``unverified`` carries that word beside it in every format.
 Every text goes through one plain-language pass (``format.plain``) at the end.
+
+The patient's record is read only as the assessment carries it (``Assessment.record``,
+the history engine's ``RecordSummary``), never as a ``Patient``: the report renders the
+assessment and nothing else. An assessment without one (stored before the field existed)
+shows only the patient id, as an empty record would.
 
 Layout: ``views`` (the dataclasses), ``citations``, ``format``, the builders
 ``build_findings`` (patient, genotype, risk, response), ``build_options`` (options,
@@ -20,7 +25,7 @@ import datetime as dt
 from typing import Any
 
 from gistcds.domain.assessment import DISCLAIMER, Assessment
-from gistcds.domain.patient import Patient
+from gistcds.domain.results.record import RecordSummary
 from gistcds.knowledge import KnowledgeBase
 from gistcds.report import build_findings as findings
 from gistcds.report import build_followup
@@ -75,16 +80,16 @@ def _plain(value: Any, cites: Citations) -> Any:
     return value
 
 
-def _missing(patient: Patient, a: Assessment, recs: bool) -> dict[str, str]:
-    metastatic = patient.is_metastatic
+def _missing(record: RecordSummary, a: Assessment, recs: bool) -> dict[str, str]:
+    metastatic = record.metastatic
     return {
         "genotype_missing": NOT_ASSESSED + ": no molecular result recorded"
-        if patient.molecular is None
+        if record.molecular is None
         else NOT_ASSESSED,
         "risk_missing": NOT_APPLICABLE + ": no primary-tumour data"
-        if patient.primary is None
+        if record.primary is None
         else NOT_ASSESSED,
-        "response_missing": findings.response_missing(a, patient),
+        "response_missing": findings.response_missing(a, record),
         "cautions_missing": "none found: no interaction or contraindication in the record"
         if recs
         else NOT_ASSESSED,
@@ -96,7 +101,6 @@ def _missing(patient: Patient, a: Assessment, recs: bool) -> dict[str, str]:
 
 
 def build_report(
-    patient: Patient,
     assessment: Assessment,
     kb: KnowledgeBase,
     generated: dt.datetime | None = None,
@@ -104,9 +108,10 @@ def build_report(
     """Arrange one assessment for the renderers; citations numbered in reading order, and
     only what a section cites is listed."""
     a = assessment
+    record = a.record or RecordSummary()
     generated = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     cites = Citations(kb)
-    missing = _missing(patient, a, bool(a.recommendations))
+    missing = _missing(record, a, bool(a.recommendations))
     genotype = findings.genotype(a, cites)
     risk = findings.risk(a, cites)
     response = findings.response(a, cites, kb)
@@ -134,7 +139,7 @@ def build_report(
         gistcds_version=a.gistcds_version,
         disclaimer=a.disclaimer or DISCLAIMER,
         summary=lines,
-        patient_rows=findings.patient_rows(patient),
+        patient_rows=findings.patient_rows(a.patient_id, record),
         genotype=genotype,
         risk=risk,
         response=response,
@@ -144,7 +149,7 @@ def build_report(
         prognosis=prognosis,
         sequence=sequence,
         followup=followup,
-        timeline=options.timeline(patient),
+        timeline=options.timeline(record),
         warnings=list(a.warnings),
         references=[],
         assessment=a,

@@ -18,7 +18,6 @@ from rich.panel import Panel
 from rich.text import Text
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.patient import Patient
 from gistcds.knowledge import KnowledgeBase
 from gistcds.report.model import ReportData, build_report
 from gistcds.report.text_sections import RENDERERS, heading
@@ -107,7 +106,6 @@ def render_text(data: ReportData, console: Console) -> None:
 
 
 def print_report(
-    patient: Patient,
     assessment: Assessment,
     kb: KnowledgeBase,
     console: Console | None = None,
@@ -115,15 +113,14 @@ def print_report(
 ) -> None:
     """Build and print the terminal report (the terminal's width unless a console is given)."""
     console = console or Console(width=terminal_width())
-    render_text(build_report(patient, assessment, kb, generated), console)
+    render_text(build_report(assessment, kb, generated), console)
 
 
 def print_summary(assessment: Assessment, console: Console | None = None) -> None:
-    """Backward-compatible entry point: the report without the patient record.
+    """Backward-compatible entry point: ``print_report`` with the bundled knowledge base.
 
-    Prefer ``print_report``; without the record the patient summary and the
-    treatment timeline show only the id.
+    Prefer ``print_report`` with the knowledge base the assessment was made with.
     """
     from gistcds.knowledge import load_kb
 
-    print_report(Patient(id=assessment.patient_id), assessment, load_kb(), console)
+    print_report(assessment, load_kb(), console)

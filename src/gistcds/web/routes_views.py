@@ -40,9 +40,9 @@ def report_data(record: StoredAssessment, kb: Any) -> Any:
     """The report's view model of a stored assessment, dated when it was stored."""
     from gistcds.report.model import build_report
 
-    patient, assessment = stored_inputs(record)
+    _, assessment = stored_inputs(record)
     generated = record.created.astimezone(dt.UTC).replace(microsecond=0)
-    return build_report(patient, assessment, kb, generated)
+    return build_report(assessment, kb, generated)
 
 
 def _page_parts(record: StoredAssessment, kb: Any) -> tuple[Any, Any, Any, Any]:
