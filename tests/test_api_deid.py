@@ -99,6 +99,17 @@ def test_ages_over_89_are_grouped_and_sentences_lose_quoted_free_text() -> None:
     }
 
 
+def test_an_echoed_short_free_text_is_dropped_whole() -> None:
+    """The record echo (Assessment.record) quotes input strings whole: a dropped free-text
+    string of one or two characters goes too, without blanking sentences that contain it."""
+    doc = {"id": "p-78", "comedications": ["é ", "imatinib"]}
+    out, dropped = deidentify_input(doc, SECRET)
+    assert out == {"comedications": ["imatinib"]} and dropped == {"é "}
+    output = {"record": {"comedications": ["é ", "imatinib"]}, "notes": ["café closed"]}
+    result = deidentify_output(output, "p-78", dropped, SECRET)
+    assert result == {"record": {"comedications": ["imatinib"]}, "notes": ["café closed"]}
+
+
 WORDS = st.text(
     alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]), max_size=30
 )

@@ -11,7 +11,8 @@ web page both call it. What it does:
 - ages over 89 are reported as 90 (the HIPAA Safe Harbor grouping, 45 CFR 164.514(b)(2));
 - no free text: an input string that is not a single code-like word (``liver``,
   ``imatinib``, ``p.W557_K558del``, ``L1``) is dropped, and so is any output string that
-  quotes a dropped input string or the patient id. The rest of the output is gistcds's own
+  quotes a dropped input string (3+ characters; any length when the output string is
+  that input string whole) or the patient id. The rest of the output is gistcds's own
   wording from the knowledge base, kept with its dates shifted.
 """
 
@@ -124,7 +125,10 @@ def deidentify_output(
         shifted = _shift_date(text, days)
         if shifted is not None:
             return shifted
-        if any(n in text for n in needles):
+        # An output string that *is* a dropped input string goes however short it is (the
+        # record echo quotes input strings whole); inside a sentence, only needles of 3+
+        # characters are searched for, so a 2-letter fragment does not blank every sentence.
+        if text in dropped or any(n in text for n in needles):
             return None
         return _shift_in_text(text, days)
 
