@@ -22,6 +22,7 @@ from gistcds.cli_base import (
     EXIT_INTERNAL,
     EXIT_OK,
     HELP_OPTION_NAMES,
+    exit_now,
     fast_help,
     guarded,
     quiet_broken_pipe,
@@ -85,11 +86,16 @@ def main(argv: list[str] | None = None) -> Any:
 
             plain = parse_assess_args(args[1:])
             if plain is not None:
+                # The process (not a caller's main(argv)) writing to stdout/stderr only:
+                # no interpreter teardown (cli_base.exit_now).
+                whole = argv is None and not plain.report and not plain.leaflet
                 try:
                     code = run_assess(plain)
                 except (KeyboardInterrupt, EOFError):  # as typer answers them
                     print("\nAborted!", file=sys.stderr)
                     code = EXIT_INTERNAL
+                if whole:
+                    exit_now(code)
                 raise SystemExit(code)
         app = build_app()
         return app(args=args, prog_name="gistcds")
