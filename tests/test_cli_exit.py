@@ -72,3 +72,20 @@ def test_console_script_input_error_keeps_exit_2_and_its_message(tmp_path: Path)
     )
     assert (p.returncode, p.stdout) == (2, "")
     assert p.stderr.split() == ["age:", "unknown", "field,", "got", "-3"]
+
+
+def test_console_script_report_and_leaflet_files_are_complete(tmp_path: Path) -> None:
+    report, leaflet = tmp_path / "r.html", tmp_path / "l.html"
+    args = ["assess", PATIENT, "--format", "json", "--report", str(report)]
+    p = subprocess.run(
+        [GISTCDS, *args, "--leaflet", str(leaflet)],
+        capture_output=True,
+        text=True,
+        env=_buffered_env(),
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["patient_id"]
+    assert p.stderr.splitlines() == [f"report written: {report}", f"leaflet written: {leaflet}"]
+    for page in (report, leaflet):
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")

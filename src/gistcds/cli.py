@@ -87,11 +87,12 @@ def main(argv: list[str] | None = None) -> Any:
 
             plain = parse_assess_args(args[1:])
             if plain is not None:
-                # The process (not a caller's main(argv)) writing to stdout/stderr only:
-                # no interpreter teardown (cli_base.exit_now) and no cyclic garbage
-                # collection: its passes over the ~200 model classes being built free
-                # nothing worth it (the same peak memory) and cost about a tenth of the run.
-                whole = argv is None and not plain.report and not plain.leaflet
+                # The whole process (not a caller's main(argv)): no interpreter teardown
+                # (cli_base.exit_now; reports and leaflets are written and closed by then)
+                # and no cyclic garbage collection: its passes over the ~200 model classes
+                # being built (and a PDF's layout) free nothing worth it, the peak memory is
+                # the same, and they cost about a tenth of the JSON command.
+                whole = argv is None
                 if whole:
                     gc.disable()
                 try:

@@ -87,11 +87,11 @@ def quiet_broken_pipe() -> int:
 def exit_now(code: int) -> NoReturn:
     """End the process with ``code``, skipping the interpreter's teardown.
 
-    For a command whose only output went to stdout and stderr, the teardown (freeing every
-    module and object, then a full garbage collection over all of them) is work nobody
-    sees, about a seventh of a cold ``assess`` (``benchmarks/bench_startup.py``). Exit
-    handlers (``atexit``: logging's flush, temporary folders) still run and both streams are
-    flushed first; a flush the reader refuses raises here as it would at a normal exit."""
+    Once a command has written and closed its files, the teardown (freeing every module and
+    object, then a full garbage collection over all of them) is work nobody sees, about a
+    fifth of a cold ``assess`` (``benchmarks/bench_startup.py``). Exit handlers (``atexit``:
+    logging's flush, temporary folders) still run and both streams are flushed first; a
+    flush the reader refuses raises here as it would at a normal exit."""
     import atexit
 
     atexit._run_exitfuncs()
