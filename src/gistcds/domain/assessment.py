@@ -1,7 +1,5 @@
 """The assessment: CONTRACT.md "Assessment output", composed from each engine's part."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.domain.empty import new_list

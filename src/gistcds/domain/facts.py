@@ -15,8 +15,6 @@ Two kinds of field:
   is None.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from functools import cached_property
 from typing import Any, Literal

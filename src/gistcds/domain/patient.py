@@ -9,8 +9,6 @@ path of the offending value, so the CLI can print ``path: message, got value``.
 tests can fix it; otherwise it is the machine's date.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -354,7 +352,7 @@ class Patient(Strict):
         return out
 
     @model_validator(mode="after")
-    def _check_dates(self, info: ValidationInfo) -> Patient:
+    def _check_dates(self, info: ValidationInfo) -> "Patient":
         today = today_of(info)
         problems: list[InitErrorDetails] = []
         for loc, d in self.dated():

@@ -11,8 +11,6 @@ readers fill from the KB. A record with adverse events validated without a vocab
 refused (the term cannot be checked), never accepted unchecked.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Protocol, runtime_checkable
 
@@ -89,7 +87,7 @@ class AdverseEvent(_Strict):
         return v.strip().lower() if isinstance(v, str) else v
 
     @model_validator(mode="after")
-    def _dates_in_order(self, info: ValidationInfo) -> AdverseEvent:
+    def _dates_in_order(self, info: ValidationInfo) -> "AdverseEvent":
         ctx = info.context if isinstance(info.context, dict) else {}
         given = ctx.get("today")
         today = given if isinstance(given, dt.date) else dt.date.today()

@@ -32,6 +32,8 @@ def estimate_prognosis(
 ) -> Prognosis | None:
     """PFS/OS for the recommended next systemic line (and each alternative); null for a
     patient without advanced disease (see ``engine.estimate_prognosis``)."""
+    if not facts.advanced_disease:
+        return None  # before the engine's import: numpy is only for advanced disease
     from gistcds.prognosis.engine import estimate_prognosis as estimate
 
     return estimate(facts, genotype, recommendations, kb)

@@ -3,10 +3,12 @@
 ``match_trials(facts_for_trials(facts), table)`` lists the trials whose
 encoded eligibility the patient does not contradict, open ones first, each with the
 reasons it fits and what could not be checked. ``read_ctgov_export`` and ``merge_export``
-refresh the table from a ClinicalTrials.gov API v2 JSON export (``gistcds trials import``).
+refresh the table from a ClinicalTrials.gov API v2 JSON export (``gistcds trials import``);
+they are imported on first use, so an assessment does not load the export reader.
 """
 
-from gistcds.trials.ctgov import merge_export, read_ctgov_export
+from typing import TYPE_CHECKING, Any
+
 from gistcds.trials.match import TrialFacts, TrialMatch, match_trials
 from gistcds.trials.options import (
     facts_for_trials,
@@ -26,3 +28,14 @@ __all__ = [
     "trial_options",
     "with_trials",
 ]
+
+if TYPE_CHECKING:
+    from gistcds.trials.ctgov import merge_export, read_ctgov_export
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("merge_export", "read_ctgov_export"):
+        from gistcds.trials import ctgov
+
+        return getattr(ctgov, name)
+    raise AttributeError(f"module 'gistcds.trials' has no attribute {name!r}")

@@ -1,7 +1,5 @@
 """Shared base for output models."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 

@@ -1,7 +1,5 @@
 """Genotype interpretation results (genomics/ engine fills these)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal, TypeGuard, get_args
 

@@ -5,8 +5,6 @@ Contract fields (CONTRACT.md): ``prognosis.pfs`` / ``prognosis.os`` with ``media
 Everything else here explains where the numbers come from.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
@@ -39,7 +37,7 @@ class Noted(Out):
     )
 
     @model_validator(mode="after")
-    def _one_code_per_note(self) -> Noted:
+    def _one_code_per_note(self) -> "Noted":
         if self.note_codes and len(self.note_codes) != len(self.notes):
             raise ValueError("note_codes must give one code per note")
         return self
@@ -146,7 +144,7 @@ class SurvivalEstimate(Noted):
         default=None, description="which published figure sets data_until_months"
     )
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> "pd.DataFrame":
         """The curve as a pandas DataFrame: ``months``, ``survival`` and the ``lower`` /
         ``upper`` band at the same months (NaN where the band has no point). pandas is
         imported only here."""

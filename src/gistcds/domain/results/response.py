@@ -6,8 +6,6 @@ report or the therapy engine needs across time points: best overall response, fi
 progression, baseline problems, and plot data (spider and waterfall).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

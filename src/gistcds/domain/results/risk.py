@@ -5,8 +5,6 @@ Every system result carries the inputs it used, its category, a one-line rationa
 to the patient is null in ``RiskPanel`` and ``RiskPanel.not_reported`` says why.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field

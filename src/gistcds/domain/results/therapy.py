@@ -1,7 +1,5 @@
 """Therapy options and cautions (therapy/ engine fills these)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

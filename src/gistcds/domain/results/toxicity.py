@@ -1,8 +1,6 @@
 """Side effects (toxicity/ engine fills these): label dose modifications for current adverse
 events, counselling with cited rates, monitoring, and the plain-language guide per drug."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

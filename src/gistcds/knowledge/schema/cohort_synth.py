@@ -5,8 +5,6 @@ frequency it draws from is a record here with its source and an honest ``confide
 a generator setting that no source gives is marked ``unverified`` and says so.
 """
 
-from __future__ import annotations
-
 from pydantic import Field, model_validator
 
 from gistcds.domain.results.genotype import GenotypeClass
@@ -68,7 +66,7 @@ class Table(KBModel):
     follow_up_months: Months
 
     @model_validator(mode="after")
-    def _sane(self) -> Table:
+    def _sane(self) -> "Table":
         if self.size_cm.low >= self.size_cm.high:
             raise ValueError("size_cm: low must be below high")
         return self

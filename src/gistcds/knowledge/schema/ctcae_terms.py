@@ -1,8 +1,6 @@
 """Schema of ``ctcae_terms.yaml``: the CTCAE v5.0 terms gistcds accepts, each mapped to the
 event group the label dose-modification tables speak of (neutropenia, hepatotoxicity...)."""
 
-from __future__ import annotations
-
 import difflib
 
 from pydantic import Field, model_validator
@@ -26,7 +24,7 @@ class Table(KBModel):
     terms: list[Term] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Table:
+    def _consistent(self) -> "Table":
         seen: dict[str, str] = {}
         for t in self.terms:
             if t.group not in self.groups:

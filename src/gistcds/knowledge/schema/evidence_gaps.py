@@ -5,8 +5,6 @@ texts concerned (they must resolve like any citation). A gap has no ``confidence
 states what the review did not establish, so ``gistcds kb stats`` does not count it.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -13,8 +13,6 @@ rates variant-level resistance) and the therapy engine (which shows the option l
 match a variant to a cell the same way without reaching into each other.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 from pydantic import Field, model_validator
@@ -57,7 +55,7 @@ class Table(KBModel):
     cells: list[Cell]
 
     @model_validator(mode="after")
-    def _one_cell_per_key(self) -> Table:
+    def _one_cell_per_key(self) -> "Table":
         seen: set[tuple[str, str, tuple[str, ...]]] = set()
         for cell in self.cells:
             for g in cell.genotypes:

@@ -1,8 +1,6 @@
 """Schema of ``followup.yaml``: surveillance schedules chosen by conditions over the
 patient's ClinicalFacts (the language of :mod:`gistcds.knowledge.conditions`)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -22,7 +20,7 @@ class Segment(KBModel):
     exam: str
 
     @model_validator(mode="after")
-    def _order(self) -> Segment:
+    def _order(self) -> "Segment":
         if self.to_month < self.from_month:
             raise ValueError("to_month must not be before from_month")
         return self
@@ -51,7 +49,7 @@ class Table(KBModel):
     schedules: list[ScheduleRule]
 
     @model_validator(mode="after")
-    def _check(self) -> Table:
+    def _check(self) -> "Table":
         known = ClinicalFacts.names()
         for s in self.schedules:
             check_condition(s.when, known, f"schedule {s.id}")

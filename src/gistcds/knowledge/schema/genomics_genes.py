@@ -6,8 +6,6 @@ which codon membership is computed, plus the functional region and what a varian
 means for the genotype class (primary driver region, acquired-resistance region).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -45,7 +43,7 @@ class Exon(Cited):
     exon_level_note: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Exon:
+    def _consistent(self) -> "Exon":
         if self.c_end < self.c_start or self.last_codon < self.first_codon:
             raise ValueError("exon range reversed")
         return self

@@ -4,8 +4,6 @@ Kept as data so that every rule the engine applies (what counts as a TKI, which 
 define which class, what quadruple wild type requires) carries its citation.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,8 +1,6 @@
 """Schema of ``genomics_sensitivity.yaml``: drug sensitivity per genotype class and per
 acquired-mutation region, how the two combine, and cited prognostic remarks."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -65,7 +63,7 @@ class Table(KBModel):
     remarks: list[Remark]
 
     @model_validator(mode="after")
-    def _complete(self) -> Table:
+    def _complete(self) -> "Table":
         missing = set(GenotypeClassName.__args__) - set(self.primary)  # type: ignore[attr-defined]
         if missing:
             raise ValueError(f"primary rows missing for {sorted(missing)}")

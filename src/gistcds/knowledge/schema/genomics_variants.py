@@ -8,8 +8,6 @@ contract's enum and (b) replace single drug cells of the class's sensitivity row
 matching call wins, so exact changes come before codon patterns.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -39,7 +37,7 @@ class Match(KBModel):
     match: Literal["exact", "overlaps"] = "exact"
 
     @model_validator(mode="after")
-    def _consistent(self) -> Match:
+    def _consistent(self) -> "Match":
         if self.end < self.start:
             raise ValueError("end before start")
         if self.match == "exact" and self.alt_not:
@@ -77,7 +75,7 @@ class Table(KBModel):
     calls: list[VariantCall]
 
     @model_validator(mode="after")
-    def _unique(self) -> Table:
+    def _unique(self) -> "Table":
         ids = [c.id for c in self.calls]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

@@ -8,8 +8,6 @@ the language of :mod:`gistcds.knowledge.conditions` over the fields of
 :class:`gistcds.domain.facts.ClinicalFacts`.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
@@ -67,7 +65,7 @@ class Table(KBModel):
     derived: list[Derived]
 
     @model_validator(mode="after")
-    def _check(self) -> Table:
+    def _check(self) -> "Table":
         facts = ClinicalFacts.names()
         derived = ClinicalFacts.derived_names()
         set_so_far: set[str] = set()

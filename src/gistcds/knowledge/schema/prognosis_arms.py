@@ -7,8 +7,6 @@ that was not found in a source is simply absent; nothing is filled in by guessin
 specific first; ``all`` appears only where all-comers data may stand in for the class.
 """
 
-from __future__ import annotations
-
 from pydantic import Field, model_validator
 
 from gistcds.domain.empty import new_list
@@ -62,7 +60,7 @@ class Arm(Cited):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _has_data(self) -> Arm:
+    def _has_data(self) -> "Arm":
         if self.median_months is None and not self.landmarks:
             raise ValueError("an arm needs a median or at least one landmark")
         if self.median_ci is not None and self.median_months is not None:
@@ -106,7 +104,7 @@ class Table(KBModel):
     genotype_map: list[GenotypeMap]
 
     @model_validator(mode="after")
-    def _consistent(self) -> Table:
+    def _consistent(self) -> "Table":
         ids = [a.id for a in self.arms]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:

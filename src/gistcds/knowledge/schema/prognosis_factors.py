@@ -6,8 +6,6 @@ clinician and never applied. ``condition`` says when a patient has the factor;
 estimated, so it is applied only on top of a matching arm (never double-counted).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -33,7 +31,7 @@ class Condition(KBModel):
     value: float | str | list[str] | None = None
 
     @model_validator(mode="after")
-    def _value_present(self) -> Condition:
+    def _value_present(self) -> "Condition":
         if self.op != "unknown_threshold" and self.value is None:
             raise ValueError(f"op {self.op!r} needs a value")
         return self
@@ -74,7 +72,7 @@ class Table(KBModel):
     outside_trial_populations: list[OutsideTrials] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
-    def _unique(self) -> Table:
+    def _unique(self) -> "Table":
         ids = [f.id for f in self.factors]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:

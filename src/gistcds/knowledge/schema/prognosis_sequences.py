@@ -6,8 +6,6 @@ progression; ``post_last_line.arm`` is the survival curve drawn after the last l
 the simulated sequence is compared with (reported, never tuned to).
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.domain.empty import new_list

@@ -6,8 +6,6 @@ overall time-point table (as rows), the Choi size reference chosen for progressi
 and the plain-word messages shown when the two criteria disagree.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -144,7 +142,7 @@ class Readings(Cited):
     messages: dict[ReadingCode, ReadingMessage]
 
     @model_validator(mode="after")
-    def _complete(self) -> Readings:
+    def _complete(self) -> "Readings":
         for name, keys, allowed in (
             ("agreement", set(self.agreement), Overall.__args__),  # type: ignore[attr-defined]
             ("discordance", set(self.discordance), DiscordanceKind.__args__),  # type: ignore[attr-defined]
@@ -166,7 +164,7 @@ class Table(KBModel):
     readings: Readings
 
     @model_validator(mode="after")
-    def _complete(self) -> Table:
+    def _complete(self) -> "Table":
         kinds = {m.kind for m in self.discordance}
         missing = set(DiscordanceKind.__args__) - kinds  # type: ignore[attr-defined]
         if missing:

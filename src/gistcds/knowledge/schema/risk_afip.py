@@ -5,8 +5,6 @@ through ``site_columns``: the printed column labels for duodenum and jejunum/ile
 suspected to be transposed (reference §3.3), so the mapping is one explicit, cited choice.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -62,7 +60,7 @@ class Table(KBModel):
     variants: list[Variant] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
-    def _complete(self) -> Table:
+    def _complete(self) -> "Table":
         ids = {g.id for g in self.groups}
         for name, column in self.columns.items():
             if set(column.cells) != ids:

@@ -1,7 +1,5 @@
 """Schema of ``risk_ajcc8.yaml``: AJCC 8th edition TNM and stage groups for GIST."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -4,8 +4,6 @@ One place for the cut-offs (2/5/10 cm; 5/10 mitoses) and for the closed-upper-bo
 convention, so NIH, modified NIH, AFIP and AJCC cannot drift apart.
 """
 
-from __future__ import annotations
-
 from pydantic import Field, model_validator
 
 from gistcds.knowledge import Cited, KBModel
@@ -21,7 +19,7 @@ class Bands(Cited):
     convention: str
 
     @model_validator(mode="after")
-    def _consistent(self) -> Bands:
+    def _consistent(self) -> "Bands":
         if any(b >= a for a, b in zip(self.upper_bounds[1:], self.upper_bounds, strict=False)):
             raise ValueError("upper_bounds must be strictly increasing")
         n = len(self.upper_bounds) + 1

@@ -7,8 +7,6 @@ of each decision threshold, and disagree when one threshold separates them. Noda
 (AJCC N1, stage IV) is a conflict of its own: the recurrence systems do not read nodal status.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -54,7 +52,7 @@ class Table(KBModel):
     messages: dict[Code, Message]
 
     @model_validator(mode="after")
-    def _consistent(self) -> Table:
+    def _consistent(self) -> "Table":
         ids = {t.id for t in self.tiers}
         bad = {
             tier

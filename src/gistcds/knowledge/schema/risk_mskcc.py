@@ -1,7 +1,5 @@
 """Schema of ``risk_mskcc.yaml``: the MSKCC nomogram (Gold 2009), and why it is not computed."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from gistcds.knowledge import Cited, KBModel

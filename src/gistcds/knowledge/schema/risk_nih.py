@@ -4,8 +4,6 @@ Each grid is written cell by cell: one row per size band, one entry per mitosis 
 (labels from ``risk_bands.yaml``), so every published cell is visible and testable.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Schema of ``risk_rupture.yaml``: the tumour-rupture definition (Nishida 2019, Oslo criteria)."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel

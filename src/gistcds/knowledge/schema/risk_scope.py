@@ -1,7 +1,5 @@
 """Schema of ``risk_scope.yaml``: which risk systems apply to which patient, and why not."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel

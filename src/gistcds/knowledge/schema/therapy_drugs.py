@@ -6,8 +6,6 @@ id of the other tables here, and the classes replace hand-kept lists (the genoty
 engine's TKI exposure, the drugs it rates, the pregnancy caution's drugs).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -39,7 +37,7 @@ class Drug(Cited):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _steps_have_schedules(self) -> Drug:
+    def _steps_have_schedules(self) -> "Drug":
         known = {s.dose_mg_per_day for s in self.schedules}
         missing = [d for d in self.reduction_steps if d not in known]
         if missing:
@@ -67,7 +65,7 @@ class Table(KBModel):
     drugs: list[Drug]
 
     @model_validator(mode="after")
-    def _unique(self) -> Table:
+    def _unique(self) -> "Table":
         names = [d.inn for d in self.drugs]
         names += [a.inn for a in self.other_agents]
         if len(names) != len(set(names)):

@@ -1,7 +1,5 @@
 """Schema of ``therapy_hepatic.yaml``: each TKI label's dosing statement for hepatic impairment."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -33,7 +31,7 @@ class Table(KBModel):
     rules: list[LabelRule]
 
     @model_validator(mode="after")
-    def _one_rule_per_cell(self) -> Table:
+    def _one_rule_per_cell(self) -> "Table":
         ids = [r.id for r in self.rules]
         if len(ids) != len(set(ids)):
             raise ValueError("duplicate hepatic rule id")

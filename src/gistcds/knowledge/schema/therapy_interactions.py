@@ -1,7 +1,5 @@
 """Schema of ``therapy_interactions.yaml``: CYP3A4 perpetrators and each TKI label's advice."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -16,8 +16,6 @@ When the restrictions leave no unrestricted treatment option, the ``no_suitable_
 options (supportive care, clinical-trial referral) come first and say why.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -47,7 +45,7 @@ class Restriction(Cited):
     note: str | None = Field(default=None, description="where the label wording was read")
 
     @model_validator(mode="after")
-    def _ceiling(self) -> Restriction:
+    def _ceiling(self) -> "Restriction":
         if (self.level == "dose_ceiling") != (self.max_dose_mg_per_day is not None):
             raise ValueError(f"{self.id}: max_dose_mg_per_day goes with level dose_ceiling only")
         check_condition(self.when, THERAPY_FACTS, f"restriction {self.id}")
@@ -60,7 +58,7 @@ class BlockOption(OptionSpec):
     when: Condition = Field(default_factory=new_dict)
 
     @model_validator(mode="after")
-    def _when(self) -> BlockOption:
+    def _when(self) -> "BlockOption":
         check_condition(self.when, THERAPY_FACTS, f"no_suitable_option {self.title!r}")
         return self
 
@@ -74,7 +72,7 @@ class Table(KBModel):
     )
 
     @model_validator(mode="after")
-    def _unique(self) -> Table:
+    def _unique(self) -> "Table":
         ids = [r.id for r in self.restrictions]
         if len(ids) != len(set(ids)):
             raise ValueError("duplicate label restriction id")

@@ -8,8 +8,6 @@ every clinical choice lives in the YAML. ``post_cautions`` may also test
 classes in ``therapy_drugs.yaml``).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -54,7 +52,7 @@ class RegimenSpec(KBModel):
     schedule: str | None = None
 
     @model_validator(mode="after")
-    def _one_dose(self) -> RegimenSpec:
+    def _one_dose(self) -> "RegimenSpec":
         if self.dose_mg_per_day is not None and self.dose_from is not None:
             raise ValueError("give dose_mg_per_day or dose_from, not both")
         return self
@@ -127,7 +125,7 @@ class Table(KBModel):
     )
 
     @model_validator(mode="after")
-    def _check(self) -> Table:
+    def _check(self) -> "Table":
         known = THERAPY_FACTS
         ids: set[str] = set()
         for r in [*self.rules, *self.post_cautions]:

@@ -2,8 +2,6 @@
 rates the pivotal trial or the label reports (null where no rate was found, never guessed),
 advice for the clinician and the same in plain words for the patient leaflet."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel

@@ -1,8 +1,6 @@
 """Schema of ``toxicity_dose_modifications.yaml``: each drug's label dose-modification table,
 one row per (event group, grade, occurrence), in the order the engine tries them."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -24,7 +22,7 @@ class LabCondition(KBModel):
     below: float | None = None
 
     @model_validator(mode="after")
-    def _one_bound(self) -> LabCondition:
+    def _one_bound(self) -> "LabCondition":
         if (self.above is None) == (self.below is None):
             raise ValueError("give exactly one of above / below")
         return self
@@ -52,7 +50,7 @@ class Rule(Cited):
     evidence: str = Field(min_length=1, description="where in which label, e.g. US PI 2.2")
 
     @model_validator(mode="after")
-    def _coherent(self) -> Rule:
+    def _coherent(self) -> "Rule":
         if any(g < 1 or g > 5 for g in self.grades):
             raise ValueError(f"{self.id}: grades must be 1-5")
         if self.occurrence_max is not None and self.occurrence_max < self.occurrence_min:
@@ -88,7 +86,7 @@ class DrugTable(Cited):
     rules: list[Rule] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _levels_ordered(self) -> DrugTable:
+    def _levels_ordered(self) -> "DrugTable":
         if self.levels != sorted(self.levels, reverse=True):
             raise ValueError(f"{self.drug}: levels must be highest first")
         if self.start_dose not in self.levels:

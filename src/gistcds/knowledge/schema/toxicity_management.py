@@ -1,8 +1,6 @@
 """Schema of ``toxicity_management.yaml``: published supportive measures per event group,
 for one drug or for every drug (``drugs: ["*"]``), from a grade on."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel

@@ -1,7 +1,5 @@
 """Schema of ``toxicity_monitoring.yaml``: the checks each drug's label asks for, and when."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from gistcds.knowledge import Cited, KBModel

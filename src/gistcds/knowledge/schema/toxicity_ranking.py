@@ -6,8 +6,6 @@ shows (``message`` placeholders: ``{drug}``, ``{grade}``, ``{dose}``, ``{reduced
 interruption caution come from the drug's label table (``toxicity_dose_modifications.yaml``).
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -40,7 +38,7 @@ class Table(KBModel):
     rules: list[Rule] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_rule_per_effect(self) -> Table:
+    def _one_rule_per_effect(self) -> "Table":
         effects = [r.effect for r in self.rules]
         if len(effects) != len(set(effects)):
             raise ValueError("one rule per effect")

@@ -7,8 +7,6 @@ export whose free-text eligibility was not encoded (the matcher then says so). `
 uses the ClinicalTrials.gov ``overallStatus`` values and is true only as of ``status_date``.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -65,7 +63,7 @@ class Eligibility(KBModel):
     parsed: bool = Field(default=True, description="false: only the registry text is known")
 
     @model_validator(mode="after")
-    def _lines(self) -> Eligibility:
+    def _lines(self) -> "Eligibility":
         if self.max_prior_lines is not None and self.max_prior_lines < self.min_prior_lines:
             raise ValueError("max_prior_lines below min_prior_lines")
         return self
@@ -99,7 +97,7 @@ class Table(KBModel):
     trials: list[Trial]
 
     @model_validator(mode="after")
-    def _unique(self) -> Table:
+    def _unique(self) -> "Table":
         ids = [t.registry_id for t in self.trials]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
