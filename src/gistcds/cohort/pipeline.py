@@ -1,12 +1,14 @@
 """Scoring a file slice by slice: in this process (pandas engine) or on Dask.
 
-In process, the table is read whole (pyarrow's multi-threaded CSV reader), then scored in
-slices on a pool of threads while this thread writes the finished slices in order, so the
-cores share validation, scoring and writing. On Dask, the file is streamed in slices (never whole
-in memory), each slice scored on a worker by the same ``score_slice`` and written here in
-file order. Output goes to a temporary file renamed at the end, so a failed run leaves
-nothing behind; repeated ids are found first (one sort of the id column), so a row is
-never written before it is known to be good.
+In process, a CSV file is read in pieces, a few at a time in parallel by pyarrow's
+multi-threaded reader; each piece is scored on a pool of threads while this thread writes
+the finished ones in file order, so reading, validation, scoring and writing overlap and
+memory stays bounded. On Dask, the file is read in slices the same way, each slice scored
+on a worker by the same ``score_slice`` and written here in file order. Output goes to a
+temporary file renamed at the end, so a failed run leaves nothing behind; repeated ids are
+found by one sort of the id column once it is read, and a repeat fails the run before the
+temporary file is renamed (``--skip-invalid``, which must leave repeats out of what it
+writes, knows them before writing).
 """
 
 from __future__ import annotations
@@ -41,11 +43,6 @@ from gistcds.knowledge import KnowledgeBase, load_kb
 __all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local", "run_stream"]
 
 LOCAL_SLICE_ROWS = 262_144
-# Below this size a CSV is read whole by pyarrow's multi-threaded reader (its streaming
-# reader decodes on one thread: on an idle 2-core machine 1 M rows score in 0.87 s read
-# whole vs 1.20 s streamed, bench_cohort_score.py); above it, streamed in slices so that
-# memory stays bounded whatever the file's size.
-STREAM_ABOVE_BYTES = 256 * 1024 * 1024
 THREADS = max(2, os.cpu_count() or 1)
 DASK_SLICE_ROWS = 500_000
 
@@ -174,18 +171,16 @@ def _add_repeats(state: _Run, found: Future[Any] | None) -> None:
 def run_stream(
     path: Path, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
 ) -> ScoreSummary:
-    """Score a file: one up to ``STREAM_ABOVE_BYTES`` is read whole (``run_local``); a larger
-    one is scored as it is read: slices from pyarrow's streaming reader are scored on a
-    pool of threads and written in file order, so reading, scoring and writing overlap
-    (the reader decodes ahead on its own threads). Repeated ids are looked for once the
-    last slice is read, beside the last writes. ``skip_invalid`` must know the repeats
-    before writing, and a file without rows still gets its header: both go through
-    ``run_local`` on the whole table."""
-    if path.stat().st_size <= STREAM_ABOVE_BYTES:
-        return run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+    """Score a file as it is read: its slices (a CSV's pieces, read a few at a time in
+    parallel, ``tableio.iter_csv_pieces``) are scored on a pool of threads and written in
+    file order, so reading, scoring and writing overlap and memory stays bounded whatever
+    the file's size. Repeated ids are looked for once the last slice is read, beside the
+    last writes. ``skip_invalid`` must know the repeats before writing, and a file without
+    rows still gets its header: both go through ``run_local`` on the whole table."""
     batches = tableio.iter_batches(path, LOCAL_SLICE_ROWS)
     first = None if skip_invalid else next(batches, None)
     if first is None or first.num_rows == 0:
+        batches.close()
         return run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
     state = _Run(out, fmt, skip_invalid)
     ids: list[pa.ChunkedArray] = []
