@@ -26,9 +26,10 @@ import pyarrow as pa
 
 from gistcds.cohort import tableio
 from gistcds.cohort.genotype import INPUT_COLUMNS as GENOTYPE_INPUT
-from gistcds.cohort.schema import COLUMNS
+from gistcds.cohort.schema import COLUMNS, RowProblem
 from gistcds.cohort.score import (
     FIRST_ROW,
+    Mask,
     ScoreSummary,
     Slice,
     repeats,
@@ -225,49 +226,48 @@ def _scoring_columns(t: pa.Table) -> pa.Table:
     return t.select([c for c in t.column_names if c in wanted])
 
 
-def _ids_of(path: Path) -> pa.ChunkedArray:
-    """Only the id column of the file (one column in memory, for the repeated-id check)."""
-    parts = []
-    for t in tableio.iter_batches(path, DASK_SLICE_ROWS):
-        if "id" not in t.column_names:
-            return pa.chunked_array([], pa.string())
-        parts.append(text_column(t.select(["id"]), "id"))
-    return pa.chunked_array(parts, pa.string())
+def _ids_of(t: pa.Table) -> pa.Array | None:
+    """The id column of a slice as trimmed text (None without one: validation reports it)."""
+    return text_column(t.select(["id"]), "id") if "id" in t.column_names else None
+
+
+def _known_repeats(path: Path) -> tuple[Mask, list[RowProblem]]:
+    """The repeated ids of the whole file, from its id column alone (one column in memory):
+    what ``--skip-invalid`` must know before it writes a row."""
+    ids = [i for t in tableio.iter_batches(path, DASK_SLICE_ROWS) if (i := _ids_of(t)) is not None]
+    all_ids = pa.chunked_array(ids, pa.string())
+    return repeats(all_ids, len(all_ids))
 
 
 def _dask_slices(
-    path: Path, kb: KnowledgeBase, scheduler: str | None, workers: int | None
+    path: Path,
+    kb: KnowledgeBase,
+    client_opts: tuple[str | None, int | None],
+    known: Mask | None,
+    ids: list[pa.Array],
 ) -> Iterator[Slice]:
-    """Slices scored on Dask, in file order, a few in flight at a time (bounded memory)."""
+    """Slices scored on Dask, in file order, a few in flight at a time (bounded memory);
+    rows flagged in ``known`` (the repeated ids, when known beforehand) are marked bad, and
+    the id column of every slice is appended to ``ids``."""
     from gistcds.executors import dask_client
 
-    ids = _ids_of(path)
-    repeated, rep_problems = repeats(ids, len(ids))
-    with dask_client(scheduler, workers) as client:
+    with dask_client(*client_opts) as client:
         window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
-        pending: list[Any] = []
+        pending: deque[tuple[pa.Table, Any]] = deque()
         row = FIRST_ROW
         for t in tableio.iter_batches(path, DASK_SLICE_ROWS):
-            rep = repeated[row - FIRST_ROW : row - FIRST_ROW + t.num_rows]
-            if rep.size < t.num_rows:  # no id column: validation reports it
-                rep = np.zeros(t.num_rows, dtype=bool)
+            if (slice_ids := _ids_of(t)) is not None:
+                ids.append(slice_ids)
+            rep = np.zeros(t.num_rows, dtype=bool)
+            if known is not None and known.size >= row - FIRST_ROW + t.num_rows:
+                rep = known[row - FIRST_ROW : row - FIRST_ROW + t.num_rows]
             job = (str(kb.directory), _scoring_columns(t), row, rep)
             pending.append((t, client.submit(_remote, job, pure=False)))
             row += t.num_rows
             if len(pending) >= window:
-                part = _joined(*pending.pop(0))
-                if rep_problems and row > FIRST_ROW:  # report repeats once, with the first
-                    part.problems.extend(rep_problems)
-                    part.n_problems += len(rep_problems)
-                    rep_problems = []
-                yield part
+                yield _joined(*pending.popleft())
         for t, fut in pending:
-            part = _joined(t, fut)
-            if rep_problems:
-                part.problems.extend(rep_problems)
-                part.n_problems += len(rep_problems)
-                rep_problems = []
-            yield part
+            yield _joined(t, fut)
 
 
 def _joined(table: pa.Table, fut: Any) -> Slice:
@@ -280,14 +280,22 @@ def _joined(table: pa.Table, fut: Any) -> Slice:
 def run_dask(
     path: Path, out: Path, fmt: str, kb: KnowledgeBase, opts: tuple[str | None, int | None, bool]
 ) -> ScoreSummary:
-    """Stream the file through Dask workers and write the slices in order."""
+    """Stream the file once through Dask workers and write the slices in order; repeated
+    ids are found from the id columns kept on the way, and fail the run before the output is
+    renamed into place. ``--skip-invalid`` must leave repeats out of what it writes, so it
+    reads the id column first (``_known_repeats``): only then is the file read twice."""
     scheduler, workers, skip_invalid = opts
     state = _Run(out, fmt, skip_invalid)
+    known, problems = _known_repeats(path) if skip_invalid else (None, [])
+    ids: list[pa.Array] = []
     try:
-        for part in _dask_slices(path, kb, scheduler, workers):
-            rows = state.take(part)
-            if rows is not None:
-                state.writer.write(rows)
+        for part in _dask_slices(path, kb, (scheduler, workers), known, ids):
+            _write_next(state, part)
+        if known is None and ids:
+            all_ids = pa.chunked_array(ids, pa.string())
+            problems = repeats(all_ids, len(all_ids))[1]
+        state.summary.problems.extend(problems)
+        state.summary.n_problems += len(problems)
         return state.finish()
     finally:
         state.cleanup()
