@@ -174,10 +174,11 @@ def run_stream(
 ) -> ScoreSummary:
     """Score a file as it is read: its slices (a CSV's pieces, read a few at a time in
     parallel, ``tableio.iter_csv_pieces``) are scored on a pool of threads and written in
-    file order, so reading, scoring and writing overlap and memory stays bounded whatever
-    the file's size. Repeated ids are looked for once the last slice is read, beside the
-    last writes. ``skip_invalid`` must know the repeats before writing, and a file without
-    rows still gets its header: both go through ``run_local`` on the whole table."""
+    file order by one output thread, so reading, scoring and writing overlap and memory
+    stays bounded whatever the file's size. Repeated ids are looked for once the last slice
+    is read, beside the last writes. ``skip_invalid`` must know the repeats before writing,
+    and a file without rows still gets its header: both go through ``run_local`` on the
+    whole table."""
     batches = tableio.iter_batches(path, LOCAL_SLICE_ROWS)
     first = None if skip_invalid else next(batches, None)
     if first is None or first.num_rows == 0:
@@ -187,25 +188,35 @@ def run_stream(
     ids: list[pa.ChunkedArray] = []
     row = FIRST_ROW
     try:
-        with ThreadPoolExecutor(max_workers=THREADS) as pool:
-            pending: deque[Future[Slice]] = deque()
-            for t in itertools.chain([first], batches):
-                if "id" in t.column_names:
-                    ids.append(t.column("id"))
-                pending.append(pool.submit(score_slice, t, kb, row))
-                row += t.num_rows
-                while len(pending) > THREADS or (pending and pending[0].done()):
-                    _write_next(state, pending.popleft().result())
-            found = None
-            if ids:
-                all_ids = pa.chunked_array([c for col in ids for c in col.chunks])
-                found = pool.submit(repeats, all_ids, row - FIRST_ROW)
-            while pending:
-                _write_next(state, pending.popleft().result())
+        with ThreadPoolExecutor(THREADS) as pool, ThreadPoolExecutor(1) as out_thread:
+            writes: deque[Future[None]] = deque()
+            try:
+                for t in itertools.chain([first], batches):
+                    if "id" in t.column_names:
+                        ids.append(t.column("id"))
+                    part = pool.submit(score_slice, t, kb, row)
+                    writes.append(out_thread.submit(_write_scored, state, part))
+                    row += t.num_rows
+                    while len(writes) > 2 * THREADS:  # a few slices in memory at a time
+                        writes.popleft().result()
+                found = None
+                if ids:
+                    all_ids = pa.chunked_array([c for col in ids for c in col.chunks])
+                    found = pool.submit(repeats, all_ids, row - FIRST_ROW)
+                while writes:
+                    writes.popleft().result()
+            finally:
+                for w in writes:  # after a failure: nothing more to write
+                    w.cancel()
             _add_repeats(state, found)
         return state.finish()
     finally:
         state.cleanup()
+
+
+def _write_scored(state: _Run, part: Future[Slice]) -> None:
+    """Write a slice once it is scored (on the one output thread, so in file order)."""
+    _write_next(state, part.result())
 
 
 def _remote(args: tuple[str, pa.Table, int, np.ndarray]) -> Slice:
