@@ -24,9 +24,11 @@ def _plain(table: pa.Table) -> pa.Table:
     return tableio.plain(table.combine_chunks())
 
 
-def _write(path: Path, rows: list[tuple[str, str, str] | None], terminator: str) -> None:
+def _write(
+    path: Path, rows: list[tuple[str, str, str] | None], terminator: str, bom: bool = False
+) -> None:
     """The rows as CSV, None as a blank line (which the reader skips)."""
-    with path.open("w", newline="") as fh:
+    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
         w = csv.writer(fh, lineterminator=terminator)
         w.writerow(["id", "site", "note"])
         for r in rows:
@@ -41,18 +43,20 @@ def _write(path: Path, rows: list[tuple[str, str, str] | None], terminator: str)
     rows=st.lists(st.one_of(row, st.none()), min_size=1, max_size=30),
     terminator=st.sampled_from(["\n", "\r\n"]),
     per_piece=st.integers(min_value=1, max_value=7),
+    bom=st.booleans(),
 )
 def test_pieces_equal_the_whole_file(
-    rows: list[tuple[str, str, str] | None], terminator: str, per_piece: int
+    rows: list[tuple[str, str, str] | None], terminator: str, per_piece: int, bom: bool
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.csv"
-        _write(path, rows, terminator)
+        _write(path, rows, terminator, bom)
         whole = tableio.read_path(path)
         pieces = list(tableio.iter_csv_pieces(path, per_piece))
         n = len([r for r in rows if r is not None])
         assert sum(p.num_rows for p in pieces) == whole.num_rows == n
         assert [p.schema for p in pieces] == [whole.schema] * len(pieces)
+        assert whole.column_names == ["id", "site", "note"]
         assert _plain(pa.concat_tables(pieces, promote_options="permissive")).equals(_plain(whole))
 
 

@@ -1,14 +1,14 @@
 """Scoring a file slice by slice: in this process (pandas engine) or on Dask.
 
 In process, a CSV file is read in pieces, a few at a time in parallel by pyarrow's
-multi-threaded reader; each piece is scored on a pool of threads while this thread writes
-the finished ones in file order, so reading, validation, scoring and writing overlap and
-memory stays bounded. On Dask, the file is read in slices the same way, each slice scored
-on a worker by the same ``score_slice`` and written here in file order. Output goes to a
-temporary file renamed at the end, so a failed run leaves nothing behind; repeated ids are
-found by one sort of the id column once it is read, and a repeat fails the run before the
-temporary file is renamed (``--skip-invalid``, which must leave repeats out of what it
-writes, knows them before writing).
+multi-threaded reader; each piece is scored on a pool of threads and one output thread
+writes the finished ones in file order, so reading, validation, scoring and writing
+overlap and memory stays bounded. On Dask, the file is read in slices the same way, each
+slice scored on a worker by the same ``score_slice`` and written here in file order.
+Output goes to a temporary file renamed at the end, so a failed run leaves nothing
+behind; repeated ids are found by one sort of the id column once it is read, and a repeat
+fails the run before the temporary file is renamed (``--skip-invalid``, which must leave
+repeats out of what it writes, knows them before writing).
 """
 
 from __future__ import annotations
