@@ -131,3 +131,56 @@ def test_the_report_is_the_same_on_dask(
         assert "Section left out" not in html
         pages.append(re.sub(r"<dd>[^<]*UTC</dd>", "", html))
     assert pages[0] == pages[1]
+
+
+def _values(df: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as their values (the order of categories follows the slices)."""
+    return df.astype(
+        {c: object for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    )
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_score_on_dask_reads_the_file_once_and_equals_pandas(
+    tmp_path: Path,
+    client_opts: tuple[str | None, int | None],
+    monkeypatch: pytest.MonkeyPatch,
+    skip_invalid: bool,
+) -> None:
+    """The Dask engine reads the input once (the id column is kept on the way for the
+    repeated-id check; only --skip-invalid reads it first), and writes, counts and refuses
+    exactly as the pandas engine does: a good file, then one with a bad cell and a repeated
+    id in later slices."""
+    from gistcds.cohort import pipeline, tableio
+    from gistcds.cohort.score import run
+    from gistcds.errors import InputError
+
+    example = (Path(__file__).parents[1] / "examples" / "cohort" / "registry.csv").read_text()
+    good = tmp_path / "good.csv"
+    good.write_text(example)
+    lines = example.splitlines(keepends=True)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("".join([*lines, lines[5], lines[9].replace('"stomach"', '"stomack"', 1)]))
+    monkeypatch.setattr(pipeline, "DASK_SLICE_ROWS", 60)
+    reads: list[Path] = []
+    real = tableio.iter_batches
+    monkeypatch.setattr(tableio, "iter_batches", lambda p, n: reads.append(p) or real(p, n))
+    for src in (good, bad):
+        got = {}
+        for engine in ("pandas", "dask"):
+            out = tmp_path / f"{src.stem}-{engine}.parquet"
+            reads.clear()
+            try:
+                summary = run(src, out, engine, client_opts[0], skip_invalid)  # type: ignore[arg-type]
+                got[engine] = (summary.scored, summary.skipped, _values(pd.read_parquet(out)))
+            except InputError as exc:
+                got[engine] = (str(exc), not out.exists())
+            if engine == "dask":
+                assert len(reads) == (2 if skip_invalid else 1)
+        if src is bad and not skip_invalid:
+            message, nothing_written = got["dask"]
+            assert got["pandas"] == got["dask"] and nothing_written
+            assert "repeated id, got 'SYN00000004'" in message and "stomack" in message
+        else:
+            assert got["pandas"][:2] == got["dask"][:2] == (400, 2 if src is bad else 0)
+            pd.testing.assert_frame_equal(got["pandas"][2], got["dask"][2])

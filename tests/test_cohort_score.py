@@ -280,20 +280,20 @@ def _rows(copies: int) -> str:
 def test_streamed_and_whole_file_paths_write_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    """A file above ``STREAM_ABOVE_BYTES`` is streamed in slices (here of 4 rows): its output
-    equals the whole-file path's, and a bad row and a repeated id in later slices are
-    refused with the same messages."""
-    from gistcds.cohort import pipeline
+    """A file streamed in pieces (here of about 4 rows, read in parallel) is written as the
+    whole table is (``run_local``, what ``--skip-invalid`` uses), and a bad row and a
+    repeated id in later pieces are refused with the same messages."""
+    from gistcds.cohort import pipeline, tableio
 
     kb = load_kb()
     good = _write(tmp_path, _rows(6))
     bad = _write(tmp_path, _rows(3) + BAD + "a1,stomach,3,2,5mm2,false,,false,W\n", "bad.csv")
     whole, streamed = tmp_path / f"whole.{fmt}", tmp_path / f"streamed.{fmt}"
-    expected = pipeline.run_stream(good, whole, fmt, kb, False)  # small: read whole
+    expected = pipeline.run_local(tableio.read_path(good), whole, fmt, kb, False)
     with pytest.raises(InputError) as whole_err:
-        pipeline.run_stream(bad, whole, fmt, kb, False)
-    monkeypatch.setattr(pipeline, "STREAM_ABOVE_BYTES", 0)
+        pipeline.run_local(tableio.read_path(bad), whole, fmt, kb, False)
     monkeypatch.setattr(pipeline, "LOCAL_SLICE_ROWS", 4)
+    assert len(list(tableio.iter_batches(good, 4))) > 5
     got = pipeline.run_stream(good, streamed, fmt, kb, False)
     assert (got.scored, got.skipped) == (expected.scored, expected.skipped) == (30, 0)
     read = pd.read_parquet if fmt == "parquet" else pd.read_csv

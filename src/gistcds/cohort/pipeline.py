@@ -1,12 +1,14 @@
 """Scoring a file slice by slice: in this process (pandas engine) or on Dask.
 
-In process, the table is read whole (pyarrow's multi-threaded CSV reader), then scored in
-slices on a pool of threads while this thread writes the finished slices in order, so the
-cores share validation, scoring and writing. On Dask, the file is streamed in slices (never whole
-in memory), each slice scored on a worker by the same ``score_slice`` and written here in
-file order. Output goes to a temporary file renamed at the end, so a failed run leaves
-nothing behind; repeated ids are found first (one sort of the id column), so a row is
-never written before it is known to be good.
+In process, a CSV file is read in pieces, a few at a time in parallel by pyarrow's
+multi-threaded reader; each piece is scored on a pool of threads and one output thread
+writes the finished ones in file order, so reading, validation, scoring and writing
+overlap and memory stays bounded. On Dask, the file is read in slices the same way, each
+slice scored on a worker by the same ``score_slice`` and written here in file order.
+Output goes to a temporary file renamed at the end, so a failed run leaves nothing
+behind; repeated ids are found by one sort of the id column once it is read, and a repeat
+fails the run before the temporary file is renamed (``--skip-invalid``, which must leave
+repeats out of what it writes, knows them before writing).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ import pyarrow as pa
 
 from gistcds.cohort import tableio
 from gistcds.cohort.genotype import INPUT_COLUMNS as GENOTYPE_INPUT
-from gistcds.cohort.schema import COLUMNS
+from gistcds.cohort.schema import COLUMNS, RowProblem
 from gistcds.cohort.score import (
     FIRST_ROW,
+    Mask,
     ScoreSummary,
     Slice,
     repeats,
@@ -41,11 +44,6 @@ from gistcds.knowledge import KnowledgeBase, load_kb
 __all__ = ["DASK_SLICE_ROWS", "LOCAL_SLICE_ROWS", "run_dask", "run_local", "run_stream"]
 
 LOCAL_SLICE_ROWS = 262_144
-# Below this size a CSV is read whole by pyarrow's multi-threaded reader (its streaming
-# reader decodes on one thread: on an idle 2-core machine 1 M rows score in 0.87 s read
-# whole vs 1.20 s streamed, bench_cohort_score.py); above it, streamed in slices so that
-# memory stays bounded whatever the file's size.
-STREAM_ABOVE_BYTES = 256 * 1024 * 1024
 THREADS = max(2, os.cpu_count() or 1)
 DASK_SLICE_ROWS = 500_000
 
@@ -174,42 +172,51 @@ def _add_repeats(state: _Run, found: Future[Any] | None) -> None:
 def run_stream(
     path: Path, out: Path, fmt: str, kb: KnowledgeBase, skip_invalid: bool
 ) -> ScoreSummary:
-    """Score a file: one up to ``STREAM_ABOVE_BYTES`` is read whole (``run_local``); a larger
-    one is scored as it is read: slices from pyarrow's streaming reader are scored on a
-    pool of threads and written in file order, so reading, scoring and writing overlap
-    (the reader decodes ahead on its own threads). Repeated ids are looked for once the
-    last slice is read, beside the last writes. ``skip_invalid`` must know the repeats
-    before writing, and a file without rows still gets its header: both go through
-    ``run_local`` on the whole table."""
-    if path.stat().st_size <= STREAM_ABOVE_BYTES:
-        return run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
+    """Score a file as it is read: its slices (a CSV's pieces, read a few at a time in
+    parallel, ``tableio.iter_csv_pieces``) are scored on a pool of threads and written in
+    file order by one output thread, so reading, scoring and writing overlap and memory
+    stays bounded whatever the file's size. Repeated ids are looked for once the last slice
+    is read, beside the last writes. ``skip_invalid`` must know the repeats before writing,
+    and a file without rows still gets its header: both go through ``run_local`` on the
+    whole table."""
     batches = tableio.iter_batches(path, LOCAL_SLICE_ROWS)
     first = None if skip_invalid else next(batches, None)
     if first is None or first.num_rows == 0:
+        batches.close()
         return run_local(tableio.read_path(path), out, fmt, kb, skip_invalid)
     state = _Run(out, fmt, skip_invalid)
     ids: list[pa.ChunkedArray] = []
     row = FIRST_ROW
     try:
-        with ThreadPoolExecutor(max_workers=THREADS) as pool:
-            pending: deque[Future[Slice]] = deque()
-            for t in itertools.chain([first], batches):
-                if "id" in t.column_names:
-                    ids.append(t.column("id"))
-                pending.append(pool.submit(score_slice, t, kb, row))
-                row += t.num_rows
-                while len(pending) > THREADS or (pending and pending[0].done()):
-                    _write_next(state, pending.popleft().result())
-            found = None
-            if ids:
-                all_ids = pa.chunked_array([c for col in ids for c in col.chunks])
-                found = pool.submit(repeats, all_ids, row - FIRST_ROW)
-            while pending:
-                _write_next(state, pending.popleft().result())
+        with ThreadPoolExecutor(THREADS) as pool, ThreadPoolExecutor(1) as out_thread:
+            writes: deque[Future[None]] = deque()
+            try:
+                for t in itertools.chain([first], batches):
+                    if "id" in t.column_names:
+                        ids.append(t.column("id"))
+                    part = pool.submit(score_slice, t, kb, row)
+                    writes.append(out_thread.submit(_write_scored, state, part))
+                    row += t.num_rows
+                    while len(writes) > 2 * THREADS:  # a few slices in memory at a time
+                        writes.popleft().result()
+                found = None
+                if ids:
+                    all_ids = pa.chunked_array([c for col in ids for c in col.chunks])
+                    found = pool.submit(repeats, all_ids, row - FIRST_ROW)
+                while writes:
+                    writes.popleft().result()
+            finally:
+                for w in writes:  # after a failure: nothing more to write
+                    w.cancel()
             _add_repeats(state, found)
         return state.finish()
     finally:
         state.cleanup()
+
+
+def _write_scored(state: _Run, part: Future[Slice]) -> None:
+    """Write a slice once it is scored (on the one output thread, so in file order)."""
+    _write_next(state, part.result())
 
 
 def _remote(args: tuple[str, pa.Table, int, np.ndarray]) -> Slice:
@@ -230,49 +237,48 @@ def _scoring_columns(t: pa.Table) -> pa.Table:
     return t.select([c for c in t.column_names if c in wanted])
 
 
-def _ids_of(path: Path) -> pa.ChunkedArray:
-    """Only the id column of the file (one column in memory, for the repeated-id check)."""
-    parts = []
-    for t in tableio.iter_batches(path, DASK_SLICE_ROWS):
-        if "id" not in t.column_names:
-            return pa.chunked_array([], pa.string())
-        parts.append(text_column(t.select(["id"]), "id"))
-    return pa.chunked_array(parts, pa.string())
+def _ids_of(t: pa.Table) -> pa.Array | None:
+    """The id column of a slice as trimmed text (None without one: validation reports it)."""
+    return text_column(t.select(["id"]), "id") if "id" in t.column_names else None
+
+
+def _known_repeats(path: Path) -> tuple[Mask, list[RowProblem]]:
+    """The repeated ids of the whole file, from its id column alone (one column in memory):
+    what ``--skip-invalid`` must know before it writes a row."""
+    ids = [i for t in tableio.iter_batches(path, DASK_SLICE_ROWS) if (i := _ids_of(t)) is not None]
+    all_ids = pa.chunked_array(ids, pa.string())
+    return repeats(all_ids, len(all_ids))
 
 
 def _dask_slices(
-    path: Path, kb: KnowledgeBase, scheduler: str | None, workers: int | None
+    path: Path,
+    kb: KnowledgeBase,
+    client_opts: tuple[str | None, int | None],
+    known: Mask | None,
+    ids: list[pa.Array],
 ) -> Iterator[Slice]:
-    """Slices scored on Dask, in file order, a few in flight at a time (bounded memory)."""
+    """Slices scored on Dask, in file order, a few in flight at a time (bounded memory);
+    rows flagged in ``known`` (the repeated ids, when known beforehand) are marked bad, and
+    the id column of every slice is appended to ``ids``."""
     from gistcds.executors import dask_client
 
-    ids = _ids_of(path)
-    repeated, rep_problems = repeats(ids, len(ids))
-    with dask_client(scheduler, workers) as client:
+    with dask_client(*client_opts) as client:
         window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
-        pending: list[Any] = []
+        pending: deque[tuple[pa.Table, Any]] = deque()
         row = FIRST_ROW
         for t in tableio.iter_batches(path, DASK_SLICE_ROWS):
-            rep = repeated[row - FIRST_ROW : row - FIRST_ROW + t.num_rows]
-            if rep.size < t.num_rows:  # no id column: validation reports it
-                rep = np.zeros(t.num_rows, dtype=bool)
+            if (slice_ids := _ids_of(t)) is not None:
+                ids.append(slice_ids)
+            rep = np.zeros(t.num_rows, dtype=bool)
+            if known is not None and known.size >= row - FIRST_ROW + t.num_rows:
+                rep = known[row - FIRST_ROW : row - FIRST_ROW + t.num_rows]
             job = (str(kb.directory), _scoring_columns(t), row, rep)
             pending.append((t, client.submit(_remote, job, pure=False)))
             row += t.num_rows
             if len(pending) >= window:
-                part = _joined(*pending.pop(0))
-                if rep_problems and row > FIRST_ROW:  # report repeats once, with the first
-                    part.problems.extend(rep_problems)
-                    part.n_problems += len(rep_problems)
-                    rep_problems = []
-                yield part
+                yield _joined(*pending.popleft())
         for t, fut in pending:
-            part = _joined(t, fut)
-            if rep_problems:
-                part.problems.extend(rep_problems)
-                part.n_problems += len(rep_problems)
-                rep_problems = []
-            yield part
+            yield _joined(t, fut)
 
 
 def _joined(table: pa.Table, fut: Any) -> Slice:
@@ -285,14 +291,22 @@ def _joined(table: pa.Table, fut: Any) -> Slice:
 def run_dask(
     path: Path, out: Path, fmt: str, kb: KnowledgeBase, opts: tuple[str | None, int | None, bool]
 ) -> ScoreSummary:
-    """Stream the file through Dask workers and write the slices in order."""
+    """Stream the file once through Dask workers and write the slices in order; repeated
+    ids are found from the id columns kept on the way, and fail the run before the output is
+    renamed into place. ``--skip-invalid`` must leave repeats out of what it writes, so it
+    reads the id column first (``_known_repeats``): only then is the file read twice."""
     scheduler, workers, skip_invalid = opts
     state = _Run(out, fmt, skip_invalid)
+    known, problems = _known_repeats(path) if skip_invalid else (None, [])
+    ids: list[pa.Array] = []
     try:
-        for part in _dask_slices(path, kb, scheduler, workers):
-            rows = state.take(part)
-            if rows is not None:
-                state.writer.write(rows)
+        for part in _dask_slices(path, kb, (scheduler, workers), known, ids):
+            _write_next(state, part)
+        if known is None and ids:
+            all_ids = pa.chunked_array(ids, pa.string())
+            problems = repeats(all_ids, len(all_ids))[1]
+        state.summary.problems.extend(problems)
+        state.summary.n_problems += len(problems)
         return state.finish()
     finally:
         state.cleanup()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import os
+from collections.abc import Generator
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,7 +54,7 @@ def _fail(where: str, message: str) -> InputError:
 def header_names(head: bytes, where: str) -> list[str]:
     """The CSV header's column names; a header delimited by something other than commas
     is refused with a message that says what was found."""
-    first = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    first = _first_line(head)
     names = next(csv.reader([first]), [])
     if len(names) > 1:
         return [n.strip() for n in names]
@@ -69,10 +70,21 @@ def header_names(head: bytes, where: str) -> list[str]:
     return [n.strip() for n in names]
 
 
-def _csv_options(
-    names: list[str], block_size: int | None = None
-) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
-    read = pacsv.ReadOptions(block_size=block_size) if block_size else pacsv.ReadOptions()
+def _first_line(head: bytes) -> str:
+    return head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+
+
+CsvOptions = tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]
+
+
+def _csv_options(head: bytes, where: str) -> CsvOptions:
+    """The reader's options for a CSV starting with ``head`` (its header checked by
+    ``header_names``). Column types are given by name both trimmed and as written (as the
+    reader names a column), so no column is left to type inference, which could type a
+    column differently in each piece of a file read in pieces."""
+    written = next(csv.reader([_first_line(head)]), [])
+    names = [*header_names(head, where), *written]
+    read = pacsv.ReadOptions()
     parse = pacsv.ParseOptions(delimiter=",")
     # every column as text, kept as written: validation, not the reader, decides what a
     # cell means (an id "007" stays "007"). The cohort's own low-cardinality columns are
@@ -90,7 +102,7 @@ def _csv_options(
 
 
 def _read_csv(source: IO[bytes] | Path, head: bytes, where: str) -> pa.Table:
-    read, parse, convert = _csv_options(header_names(head, where))
+    read, parse, convert = _csv_options(head, where)
     try:
         return pacsv.read_csv(
             source, read_options=read, parse_options=parse, convert_options=convert
@@ -170,9 +182,9 @@ def read_bytes(data: bytes, fmt: str, where: str = "body") -> pa.Table:
     raise _fail(where, f"unknown table format {fmt!r} (csv, parquet or jsonl)")
 
 
-def iter_batches(path: Path, rows: int) -> Iterator[pa.Table]:
+def iter_batches(path: Path, rows: int) -> Generator[pa.Table, None, None]:
     """The table in consecutive slices of about ``rows`` rows, never all in memory at once
-    (CSV through pyarrow's streaming reader, Parquet by row batches)."""
+    (CSV in pieces read in parallel, ``iter_csv_pieces``; Parquet by row batches)."""
     kind = _check_path(path)
     where = str(path)
     if kind == "parquet":
@@ -182,24 +194,102 @@ def iter_batches(path: Path, rows: int) -> Iterator[pa.Table]:
     if kind == "jsonl":
         yield _read_jsonl(path, where)
         return
+    yield from iter_csv_pieces(path, rows)
+
+
+def _line_ends(path: Path, piece: int) -> list[int]:
+    """Where each piece of about ``piece`` bytes ends: just after a line end that is outside
+    quotes (an even number of ``"`` since the previous end), so every piece holds whole
+    rows, a quoted cell spanning lines included; the last one ends at the end of the file.
+    The first pieces are smaller (1/8, 1/4, 1/2 of ``piece``), so that the caller can
+    start on the first rows while the rest is read."""
+    import mmap
+
+    import numpy as np
+
+    ends: list[int] = []
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        start, size = 0, len(mm)
+        while start + (step := max(1, piece >> max(0, 3 - len(ends)))) < size:
+            end, quotes = start, 0
+            cut = mm.find(b"\n", start + step)
+            while cut != -1:
+                if mm.find(b'"', end, cut) != -1:  # count quotes only where there are some
+                    view = np.frombuffer(mm, np.uint8, cut - end, end)
+                    quotes += int(np.count_nonzero(view == ord('"')))
+                    del view  # the map cannot close while a view of it exists
+                end = cut + 1
+                if quotes % 2 == 0:
+                    break
+                cut = mm.find(b"\n", end)
+            if cut == -1:
+                break
+            ends.append(end)
+            start = end
+        if start < size:
+            ends.append(size)
+    return ends
+
+
+def iter_csv_pieces(path: Path, rows: int) -> Generator[pa.Table, None, None]:
+    """A CSV file in pieces of about ``rows`` rows, in file order, read a few at a time on a
+    pool of threads by pyarrow's multi-threaded reader with the whole file's options, so
+    reading overlaps with what the caller does with the earlier pieces and memory stays
+    bounded. Pieces are cut at line ends outside quotes (``_line_ends``); the first holds the
+    header, the others get its column names as pyarrow parsed them."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    where = str(path)
     with path.open("rb") as fh:
-        names = header_names(fh.read(_SNIFF_BYTES), where)
-    read, parse, convert = _csv_options(names, block_size=1 << 24)
+        head = fh.read(_SNIFF_BYTES)
+    read, parse, convert = _csv_options(head, where)
+    # pieces of about ``rows`` rows, at the mean line length of the first bytes
+    header_end = head.find(b"\n") + 1  # 0: no line end in sight, one piece
+    per_row = len(head) / max(1, head.count(b"\n"))
+    ends = _line_ends(path, max(1, int(rows * per_row))) if header_end else [path.stat().st_size]
+    source = pa.memory_map(str(path))
+    data = source.read_buffer()
     try:
-        reader = pacsv.open_csv(
-            path, read_options=read, parse_options=parse, convert_options=convert
+        opts = [(read, parse, convert)]
+        if len(ends) > 1:  # the header's names, parsed by pyarrow as the first piece's are
+            header = _csv_piece(data.slice(0, header_end), opts[0], where)
+            assert header is not None  # the first piece is never skipped
+            opts.append((pacsv.ReadOptions(column_names=header.column_names), parse, convert))
+        with ThreadPoolExecutor(max_workers=_PIECE_THREADS) as pool:
+            pending: list[Future[pa.Table | None]] = []
+            for i, (start, end) in enumerate(zip([0, *ends], ends, strict=False)):
+                piece = data.slice(start, end - start)
+                pending.append(pool.submit(_csv_piece, piece, opts[min(i, 1)], where))
+                if len(pending) > _PIECE_THREADS:
+                    yield from _present(pending.pop(0).result())
+            for fut in pending:
+                yield from _present(fut.result())
+    finally:
+        source.close()
+
+
+_PIECE_THREADS = max(2, os.cpu_count() or 1)
+
+
+def _present(table: pa.Table | None) -> list[pa.Table]:
+    return [] if table is None else [table]
+
+
+def _csv_piece(
+    buf: pa.Buffer,
+    opts: CsvOptions,
+    where: str,
+) -> pa.Table | None:
+    """One piece read as the whole file would be; None for a piece of blank lines only
+    (which the whole file's reader skips too)."""
+    read, parse, convert = opts
+    try:
+        return pacsv.read_csv(
+            pa.BufferReader(buf), read_options=read, parse_options=parse, convert_options=convert
         )
-        pending: list[pa.RecordBatch] = []
-        size = 0
-        for batch in reader:
-            pending.append(batch)
-            size += batch.num_rows
-            if size >= rows:
-                yield pa.Table.from_batches(pending)
-                pending, size = [], 0
-        if pending:
-            yield pa.Table.from_batches(pending)
     except (pa.ArrowInvalid, OSError) as exc:
+        if read.column_names and not buf.to_pybytes().strip(b"\r\n"):
+            return None
         raise _fail(where, f"cannot read CSV: {exc}") from exc
 
 
