@@ -138,3 +138,25 @@ def test_a_request_past_the_deadline_is_503(store: Any, monkeypatch: pytest.Monk
         assert r.status_code == 503
         assert time.monotonic() - started < 1.4
         assert r.json()["error"] == "unavailable"
+
+
+def test_the_test_client_runs_on_httpx2_without_a_deprecation_warning() -> None:
+    """starlette's TestClient warns (StarletteDeprecationWarning, in every service test
+    run) when it has to fall back to httpx; the dev extra installs httpx2, its client
+    library now. The service itself keeps httpx for its own calls (api/cds_fetch.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings\n"
+        "from starlette.exceptions import StarletteDeprecationWarning as W\n"
+        "warnings.simplefilter('error', W)\n"
+        "import fastapi.testclient\n"
+    )
+    check = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stderr[-2000:]

@@ -41,9 +41,23 @@ def test_genotype_is_case_insensitive(spelt: str) -> None:
 
 
 def test_genotype_without_a_published_sequence_is_a_user_error() -> None:
+    """PDGFRA D842V has no sequence in the knowledge base (after avapritinib nothing is
+    published, and NAVIGATOR's median PFS was not reached: knowledge/evidence_gaps.yaml
+    GAP-4). It once fell through to the imatinib sequence and failed on its second line
+    ("line 2 (sunitinib): No published PFS ..."); it must say plainly that no sequence
+    exists and which genotypes have one, in one line."""
     p = run("simulate", "--genotype", "pdgfra_d842v", "--patients", "10")
-    assert p.returncode == 2
-    assert p.stderr.startswith("--genotype: ") and "PDGFRA D842V" in p.stderr
+    assert p.returncode == 2 and p.stdout == ""
+    (line,) = p.stderr.splitlines()
+    assert line.startswith(
+        "--genotype: the knowledge base has no published treatment sequence for PDGFRA D842V"
+    )
+    assert "sunitinib" not in line
+    listed = line.split("genotypes with one: ", 1)[1]
+    assert listed.startswith("KIT exon 9; KIT exon 11; ") and "PDGFRA D842V" not in listed
+    # an explicit --sequence is still simulated (or refused) as asked
+    q = run("simulate", "--genotype", "pdgfra_d842v", "--sequence", "standard_kit")
+    assert q.returncode == 2 and "line 2 (sunitinib)" in q.stderr
 
 
 def test_genotype_check_raises_input_error() -> None:

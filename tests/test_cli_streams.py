@@ -64,6 +64,16 @@ def test_refusal_at_write_time_is_a_user_error(tmp_path: Path) -> None:
     assert "internal error" not in p.stderr
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_refusal_by_the_system_is_found_before_any_work(fmt: str) -> None:
+    """As root, permission checks pass for /proc and the terminal report used to be
+    printed before the write failed; the folder is now tried before the assessment."""
+    p = run("assess", PATIENT, "--format", fmt, "--report", "/proc/gistcds-report.html")
+    assert (p.returncode, p.stdout) == (2, ""), p.stderr
+    (line,) = p.stderr.splitlines()
+    assert line.startswith("--report: /proc/gistcds-report.html: cannot write")
+
+
 def test_report_path_that_is_a_folder(tmp_path: Path) -> None:
     folder = tmp_path / "r.html"
     folder.mkdir()

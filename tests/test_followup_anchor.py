@@ -163,3 +163,53 @@ def test_fhir_reads_the_resection_of_the_primary_only(kb: KnowledgeBase) -> None
     back, report = bundle_to_patient(bundle, kb, today=TODAY)
     assert back.primary is not None and back.primary.resection_date is None
     assert any("not a cancer-related surgical" in str(x) for x in report.by_status("ignored"))
+
+
+def _careplan_when(a: Assessment, patient: Patient, kb: KnowledgeBase) -> list[str]:
+    from gistcds.fhir.write_assessment import assessment_to_bundle
+
+    bundle = assessment_to_bundle(a, patient, kb=kb)
+    (plan,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "CarePlan" and e["resource"]["id"] == "followup"
+    ]
+    return [act["detail"]["scheduledString"] for act in plan["activity"]]
+
+
+def test_fhir_careplan_and_cds_card_say_what_the_months_count_from(kb: KnowledgeBase) -> None:
+    """The CarePlan and the CDS Hooks card once said "month 6" with no anchor; they now give
+    the date and the event as the report does (``followup.dates``, one wording)."""
+    from gistcds.cdshooks import deterministic_uuid, patient_view_cards
+
+    patient = Patient.model_validate(_doc(), context={"today": TODAY})
+    a = assess(patient, kb)
+    when = _careplan_when(a, patient, kb)
+    assert when[0] == "2027-03-01 (month 6 from surgery on 2026-09-01)"
+    assert all("from surgery on 2026-09-01" in w for w in when)
+    (card, *_) = patient_view_cards(a, patient, "Patient/x", deterministic_uuid("h"), today=TODAY)
+    assert "**Follow-up, 2027-03-01 (month 6 from surgery on 2026-09-01):** CT" in card["detail"]
+    (order,) = [
+        s for s in card["suggestions"] if s["uuid"] == deterministic_uuid("h")("order-followup")
+    ]
+    assert order["label"].endswith("(2027-03-01)")
+    assert order["actions"][0]["description"].endswith(
+        "; due 2027-03-01 (month 6 from surgery on 2026-09-01)"
+    )
+    # a year later the card proposes the first visit not yet past, as the report does
+    (later, *_) = patient_view_cards(
+        a, patient, "Patient/x", deterministic_uuid("h"), today=dt.date(2027, 11, 26)
+    )
+    assert "**Follow-up, 2028-03-01 (month 18 from surgery on 2026-09-01):**" in later["detail"]
+
+
+def test_careplan_without_a_recorded_date_says_so(kb: KnowledgeBase) -> None:
+    doc = _doc()
+    del doc["primary"]["resection_date"]
+    patient = Patient.model_validate(doc, context={"today": TODAY})
+    a = assess(patient, kb)
+    assert _careplan_when(a, patient, kb)[0] == "month 6 from surgery (its date is not recorded)"
+    metastatic = json.loads((EXAMPLES / "metastatic-kit11-untreated.json").read_text("utf-8"))
+    patient = Patient.model_validate(metastatic, context={"today": TODAY})
+    a = assess(patient, kb)
+    assert _careplan_when(a, patient, kb)[0] == "month 3 from the date of the assessment"

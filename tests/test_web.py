@@ -204,3 +204,37 @@ def test_a_researcher_sees_only_de_identified_records(app: Any) -> None:
         assert refused.status_code == 403, url
         assert KIT11["id"] not in refused.text
     assert client.get("/research").status_code == 403
+
+
+_PAGES = [
+    "/", "/account", "/assessments/x", "/assessments/x/report.pdf", "/patients/p/history",
+    "/compare?id=a&id=b", "/research", "/form/hgvs",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", _PAGES)
+def test_every_page_sends_a_stranger_to_sign_in(app: Any, url: str) -> None:
+    answer = TestClient(app).get(url, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/login")
+
+
+def test_an_unknown_assessment_is_the_404_page_wherever_it_is_asked_for(app: Any) -> None:
+    client, _ = signed_in(app)
+    for url in ("/assessments/nope", "/assessments/nope/report.pdf", "/compare?id=a&id=b"):
+        answer = client.get(url)
+        assert answer.status_code == 404, url
+        assert "No assessment with this id." in answer.text
+
+
+def test_the_sign_in_prelude_and_the_lookup_are_written_once() -> None:
+    """Each handler calls ``require`` (which raises; ``guarded`` answers) and ``stored`` (the
+    REST routes' lookup): no handler repeats "if isinstance(caller, Response): return
+    caller", and the pages have no 404 lookup of their own (the form's "start from this
+    assessment" link in routes_pages stays lenient: an unknown id gives an empty form)."""
+    import inspect
+
+    from gistcds.web import routes_pages, routes_views
+
+    for module in (routes_pages, routes_views):
+        assert "isinstance(caller, Response)" not in inspect.getsource(module), module.__name__
+    assert "get_assessment(" not in inspect.getsource(routes_views)

@@ -170,7 +170,23 @@ def output_problems(option: str, paths: list[str], mkdir: bool = False) -> list[
             problems.append(Problem(option, f"{out}: {folder} is not a folder"))
         elif not os.access(folder, os.W_OK):
             problems.append(Problem(option, f"{out}: cannot write to {folder} (permission denied)"))
+        elif (refused := _refusal(folder)) is not None:
+            problems.append(Problem(option, f"{out}: cannot write ({refused})"))
     return problems
+
+
+def _refusal(folder: Path) -> str | None:
+    """Why the system refuses a new file in ``folder``, found by making (and dropping) an
+    unnamed temporary one; None when it accepts. ``os.access`` says yes to root for any
+    folder, /proc and read-only mounts included, which would be found only after the work
+    (and the terminal report) is done."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
 
 
 def write_output(option: str, out: str, write: Callable[[], Path]) -> Path:

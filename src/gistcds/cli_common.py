@@ -5,15 +5,29 @@ and the options several commands take. Imported only when a command runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
 
 import typer
+
+# typer (0.2x) raises the usage errors of its own copy of click; it exports no name for them
+from typer._click.exceptions import (
+    BadOptionUsage,
+    BadParameter,
+    ClickException,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperCommand, TyperGroup
 
 from gistcds.cli_base import HELP_OPTION_NAMES
+from gistcds.errors import Problem
 
 __all__ = [
     "Command",
@@ -23,6 +37,7 @@ __all__ = [
     "add_command",
     "new_group",
     "set_option_help",
+    "usage_problem",
 ]
 
 
@@ -95,11 +110,94 @@ class Command(TyperCommand):
         ]
 
 
+def _option(param: Any) -> str:
+    """An option by its long name (``--format``), an argument by its placeholder (``FILE``)."""
+    opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+    if param.param_type_name == "option":
+        return str(opts[0] if opts else param.opts[0])
+    return str(param.metavar or param.name or "value").upper()
+
+
+def _bad_value(exc: BadParameter) -> str:
+    """typer checks a value with pydantic: the house wording of ``io.validation``, and a
+    choice as ``must be one of a, b, got 'x'``."""
+    from pydantic import ValidationError
+
+    from gistcds.io.validation import error_message
+
+    cause = exc.__cause__
+    if not isinstance(cause, ValidationError) or not cause.errors():
+        return _sentence(exc.message)
+    err = cause.errors(include_url=False)[0]
+    desc = getattr(exc.param, "type_descriptor", None)
+    if desc is not None and desc.is_choice:
+        choices = ", ".join(str(getattr(c, "value", c)) for c in desc.choices or ())
+        words = f"must be one of {choices}"
+    else:
+        words = error_message(err)
+    # the value as typed, quoted as the CLI's own option errors quote it
+    return f"{words}, got {str(err.get('input'))!r}"
+
+
+def _sentence(message: str) -> str:
+    """click's "Missing argument 'TABLE'." as a clause: lower case, no full stop."""
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:]
+
+
+def usage_problem(exc: ClickException) -> Problem:
+    """A usage error of typer or click as the CLI's own errors read (docs/cli.md): one
+    ``where: what`` line naming the option, argument or command, instead of typer's
+    boxed panel with the usage above it."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "gistcds"
+    see = f" (see '{command} -h')"
+    if isinstance(exc, MissingParameter) and exc.param is not None:
+        return Problem(_option(exc.param), "required" + see)
+    if isinstance(exc, BadParameter) and exc.param is not None:
+        return Problem(_option(exc.param), _bad_value(exc))
+    if isinstance(exc, NoSuchOption):
+        return Problem(exc.option_name, f"{command} has no such option" + see)
+    if isinstance(exc, BadOptionUsage):
+        if exc.message.endswith("requires an argument."):
+            return Problem(exc.option_name, "needs a value")
+        return Problem(exc.option_name, _sentence(exc.message) + see)
+    if isinstance(exc, UsageError):
+        message = _sentence(exc.format_message())
+        if message.startswith("got unexpected extra argument"):  # "...(s) (a b)"
+            message = "unexpected extra argument(s): " + message.rsplit("(", 1)[-1].rstrip(")")
+        return Problem(command, message + see)
+    return Problem("", _sentence(exc.format_message()))
+
+
+@contextmanager
+def _usage_errors_in_words() -> Iterator[None]:
+    """Print a usage error as :func:`usage_problem` words it and exit with its code (2);
+    ``no_args_is_help`` (typer's help for a bare group) goes on to typer unchanged."""
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise
+    except ClickException as exc:
+        print(usage_problem(exc), file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+
+
 class Group(TyperGroup):
-    """A gistcds command group, help as for :class:`Command`."""
+    """A gistcds command group, help as for :class:`Command`. Usage errors anywhere below
+    it (its own options, a sub-command's options and arguments) read as the CLI's own
+    errors: this is the one place they are worded."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _placeholders(super().get_params(ctx))
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _usage_errors_in_words():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _usage_errors_in_words():
+            return super().invoke(ctx)
 
 
 def new_group(help_text: str, **kwargs: Any) -> typer.Typer:

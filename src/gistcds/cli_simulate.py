@@ -19,6 +19,7 @@ from gistcds.cli_common import OutputFormat, add_command, set_option_help
 
 if TYPE_CHECKING:
     from gistcds.domain.results.genotype import GenotypeClass
+    from gistcds.errors import Problem
     from gistcds.knowledge import KnowledgeBase
     from gistcds.prognosis.simulate import SimulationSummary
 
@@ -77,6 +78,27 @@ def genotype_class(value: str) -> GenotypeClass:
     return match
 
 
+def _no_sequence(cls: GenotypeClass, kb: KnowledgeBase) -> list[Problem]:
+    """A genotype no sequence of the knowledge base lists (PDGFRA D842V) is refused in
+    words, naming the genotypes that have one, rather than run through the first
+    sequence until a line without evidence for it fails."""
+    from gistcds.errors import Problem
+    from gistcds.prognosis.evidence import evidence
+    from gistcds.report.format import GENOTYPE_NAMES
+
+    listed = {c for s in evidence(kb).sequences.sequences for c in s.genotype_classes}
+    if cls in listed:
+        return []
+    having = "; ".join(GENOTYPE_NAMES.get(c, c) for c in genotype_classes() if c in listed)
+    return [
+        Problem(
+            "--genotype",
+            f"the knowledge base has no published treatment sequence for "
+            f"{GENOTYPE_NAMES.get(cls, cls)}, so none is simulated; genotypes with one: {having}",
+        )
+    ]
+
+
 def _check(genotype: str, sequence: str | None, patients: int, kb: KnowledgeBase) -> GenotypeClass:
     from gistcds.errors import InputError, Problem
 
@@ -88,6 +110,8 @@ def _check(genotype: str, sequence: str | None, patients: int, kb: KnowledgeBase
         problems += exc.problems
     if sequence is not None and sequence not in (ids := sequence_ids(kb)):
         problems.append(Problem("--sequence", f"must be one of {', '.join(ids)}, got {sequence!r}"))
+    if sequence is None and cls is not None:
+        problems += _no_sequence(cls, kb)
     if patients > MAX_PATIENTS:
         problems.append(
             Problem(

@@ -11,13 +11,15 @@ Cards, most important first (the spec's guidance: few, short, actionable):
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
-from gistcds.domain.results.therapy import Recommendation
+from gistcds.domain.results.therapy import FollowupVisit, Recommendation
+from gistcds.followup.dates import coming, visit_label, visit_when
 
 __all__ = [
     "CARD_TOPIC",
@@ -108,7 +110,13 @@ def _option_phrase(rec: Recommendation) -> str:
     return f"{rec.title} ({'; '.join(doses)})" if doses else rec.title
 
 
-def _detail(a: Assessment, rec: Recommendation) -> str:
+def _next_visit(a: Assessment, today: dt.date) -> FollowupVisit | None:
+    """The first visit not yet past, as the report's "next follow-up" picks it."""
+    ahead = coming(a.followup, a.followup_from, today)
+    return ahead[0] if ahead else None
+
+
+def _detail(a: Assessment, rec: Recommendation, visit: FollowupVisit | None) -> str:
     parts = []
     g = a.genotype
     if g is not None:
@@ -131,15 +139,19 @@ def _detail(a: Assessment, rec: Recommendation) -> str:
         " (unverified)" if rec.evidence.confidence == "unverified" else ""
     )
     parts.append(f"**Option 1:** {_option_phrase(rec)}. {rec.rationale} Evidence: {level}.")
-    if a.followup:
-        v = a.followup[0]
-        parts.append(f"**Follow-up:** {v.exam} at month {v.month:g}.")
+    if visit is not None:
+        when = visit_when(a.followup_from, visit.month)
+        parts.append(f"**Follow-up, {when}:** {visit.exam}.")
     parts.append(f"_{a.disclaimer}_")
     return "\n\n".join(parts)
 
 
 def _suggestions(
-    a: Assessment, rec: Recommendation, patient_ref: str, new_uuid: Uuid
+    a: Assessment,
+    rec: Recommendation,
+    visit: FollowupVisit | None,
+    patient_ref: str,
+    new_uuid: Uuid,
 ) -> list[dict[str, Any]]:
     out = []
     if rec.regimen:
@@ -166,17 +178,20 @@ def _suggestions(
                 "actions": actions,
             }
         )
-    if a.followup:
-        v = a.followup[0]
+    if visit is not None:
+        v = visit
+        short = visit_label(a.followup_from, v.month)
+        exam = label(v.exam.split(":")[0], 80 - len(f"Order  ({short})"))  # the date stays
         out.append(
             {
-                "label": label(f"Order {v.exam.split(':')[0]} (month {v.month:g})"),
+                "label": f"Order {exam} ({short})",
                 "uuid": new_uuid("order-followup"),
                 "isRecommended": not rec.regimen,
                 "actions": [
                     {
                         "type": "create",
-                        "description": f"Propose {v.exam} at month {v.month:g}",
+                        "description": f"Propose {v.exam}; due "
+                        + visit_when(a.followup_from, v.month),
                         "resource": {
                             "resourceType": "ServiceRequest",
                             "status": "draft",
@@ -214,13 +229,16 @@ def patient_view_cards(
     report_url: str | None = None,
     source_url: str | None = None,
     app_context: str | None = None,
+    today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """The patient-view cards for one assessment (see the module docstring); with
-    ``app_context`` the report link is a SMART app link to ``report_url``."""
+    ``app_context`` the report link is a SMART app link to ``report_url``. The follow-up
+    suggested is the first visit not past on ``today`` (default: the date of the call)."""
     cards: list[dict[str, Any]] = []
     links = _links(report_url, app_context)
     if a.recommendations:
         rec = a.recommendations[0]
+        visit = _next_visit(a, today or dt.date.today())
         on = _current_drug(patient)
         head = _genotype_phrase(a) + (f" on {on}" if on else "")
         resp = _response_phrase(a)
@@ -228,12 +246,12 @@ def patient_view_cards(
         card: dict[str, Any] = {
             "uuid": new_uuid("option-1"),
             "summary": _short(summary),
-            "detail": _detail(a, rec),
+            "detail": _detail(a, rec, visit),
             "indicator": "info",
             "source": card_source("therapy-option", "Ranked therapy option", source_url),
             "overrideReasons": _OVERRIDES,
         }
-        suggestions = _suggestions(a, rec, patient_ref, new_uuid)
+        suggestions = _suggestions(a, rec, visit, patient_ref, new_uuid)
         if suggestions:
             card["suggestions"] = suggestions
             card["selectionBehavior"] = "any"

@@ -10,6 +10,7 @@ from gistcds.domain.results.therapy import OptionLevel, Recommendation
 from gistcds.fhir.terminology import LOCAL, drug_coding
 from gistcds.fhir.urls import ext, mcode
 from gistcds.fhir.write_common import BundleBuilder, qty, ref
+from gistcds.followup.dates import visit_when
 from gistcds.knowledge import KnowledgeBase, Source
 
 __all__ = ["citation", "write_plan"]
@@ -198,7 +199,7 @@ def write_plan(b: BundleBuilder, a: Assessment, subject: Any, cond: Any, kb: Kno
                             "kind": "ServiceRequest",
                             "code": {"text": v.exam},
                             "status": "not-started",
-                            "scheduledString": f"month {v.month:g}",
+                            "scheduledString": visit_when(a.followup_from, v.month),
                             "description": v.exam,
                         }
                     }

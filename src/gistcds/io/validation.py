@@ -144,6 +144,12 @@ def _plain(msg: str) -> str:
     return re.sub(r" or instance of \w+", "", msg)
 
 
+def error_message(err: ErrorDetails) -> str:
+    """The house wording of one pydantic error, without the value (``must be >= 1``): for
+    callers that show the value their own way (the CLI's option errors)."""
+    return _message(err)
+
+
 def problems_from(error: ValidationError, prefix: Sequence[str | int] = ()) -> list[Problem]:
     """One Problem per pydantic error, each naming its JSON path and the value given."""
     out: list[Problem] = []

@@ -9,13 +9,12 @@ import itertools
 
 from gistcds.domain.assessment import Assessment
 from gistcds.domain.results.therapy import FollowupAnchor, FollowupVisit
+from gistcds.followup.dates import EVENT_NAMES, coming, counted_from, start_date
 from gistcds.report.citations import Citations
 from gistcds.report.format import add_months, month_text
 from gistcds.report.views import FollowupView, Row
 
 __all__ = ["followup"]
-
-_EVENT = {"surgery": "surgery", "adjuvant_end": "the end of adjuvant therapy"}
 
 
 def _groups(visits: list[FollowupVisit]) -> list[list[FollowupVisit]]:
@@ -56,10 +55,10 @@ def _start(anchor: FollowupAnchor | None, today: dt.date) -> tuple[dt.date, str,
     report = f"Dates count from {today.isoformat()}, the date of this report"
     if anchor is None or anchor.event == "now":
         return today, f"{report} (the schedule starts now).", ""
-    event = _EVENT[anchor.event]
-    if anchor.date is not None:
-        short = f"from {event} on {anchor.date.isoformat()}"
-        return anchor.date, f"Dates count {short}.", short
+    event = EVENT_NAMES[anchor.event]
+    short = counted_from(anchor)  # the CarePlan and the cards say it the same way
+    if short:
+        return start_date(anchor, today), f"Dates count {short}.", short
     where = "date of resection" if anchor.event == "surgery" else "adjuvant line's end date"
     return (
         today,
@@ -75,12 +74,12 @@ def followup(a: Assessment, cites: Citations, today: dt.date) -> FollowupView | 
         return None
     start, anchor_text, short = _start(a.followup_from, today)
     visits = sorted(a.followup, key=lambda v: v.month)
-    coming = [v for v in visits if add_months(start, v.month) >= today]
-    past = len(visits) - len(coming)
-    if past and coming:
+    ahead = coming(visits, a.followup_from, today)
+    past = len(visits) - len(ahead)
+    if past and ahead:
         verb = "visits of the schedule are" if past > 1 else "visit of the schedule is"
         anchor_text += f" {past} earlier {verb} past and not listed."
-    shown = coming or visits
+    shown = ahead or visits
     rows = [
         Row(
             [_when([v.month for v in group], start, today), group[0].exam],
@@ -89,11 +88,11 @@ def followup(a: Assessment, cites: Citations, today: dt.date) -> FollowupView | 
         )
         for group in _groups(shown)
     ]
-    if not coming:
+    if not ahead:
         last = add_months(start, visits[-1].month).isoformat()
         anchor_text += f" Every visit of the schedule is past (the last on {last})."
         return FollowupView(anchor_text, rows, f"none left: the schedule ended on {last}")
-    first = coming[0]
+    first = ahead[0]
     when = _day(start, first.month, today)
     return FollowupView(
         anchor=anchor_text,

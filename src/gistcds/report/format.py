@@ -7,12 +7,11 @@ to the names clinicians use, writes units one way, and does calendar arithmetic.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Any
 
-from gistcds.domain.calendar import DAYS_PER_MONTH
+from gistcds.domain.calendar import add_months  # one calendar for the report and the outputs
 
 __all__ = [
     "GENOTYPE_NAMES",
@@ -122,18 +121,6 @@ def pct(value: float | None, signed: bool = True) -> str:
 
 def prob(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
-
-
-def add_months(start: dt.date, months: float) -> dt.date:
-    """Calendar arithmetic only: ``months`` after ``start`` (whole months by the calendar,
-    the day clamped to the month's last; a fraction as its share of an average month)."""
-    whole = int(months)
-    y, m = divmod(start.month - 1 + whole, 12)
-    year, month = start.year + y, m + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    out = dt.date(year, month, day)
-    frac = months - whole
-    return out + dt.timedelta(days=round(frac * DAYS_PER_MONTH)) if frac else out
 
 
 def month_text(day: dt.date) -> str:

@@ -25,6 +25,7 @@ from gistcds.web.session import (
     HOME,
     SESSION_COOKIE,
     Forbidden,
+    SignInFirst,
     check_csrf,
     hx,
     page,
@@ -46,12 +47,15 @@ Handler = Callable[..., Awaitable[Response]]
 
 
 def guarded(fn: Handler) -> Handler:
-    """Answer ``Forbidden`` (CSRF, role) with the error page."""
+    """Answer ``SignInFirst`` with the sign-in redirect and ``Forbidden`` (CSRF, role, no
+    such record) with the error page: a handler just calls ``require`` and ``stored``."""
 
     @functools.wraps(fn)
     async def wrapper(request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             return await fn(request, *args, **kwargs)
+        except SignInFirst:
+            return RedirectResponse("/login", status_code=303)
         except Forbidden as exc:
             return page(
                 request, "error.html", exc.status, session_caller(request), message=exc.message
@@ -103,8 +107,6 @@ async def logout(request: Request) -> Response:
 @guarded
 async def account(request: Request) -> Response:
     caller = require(request)
-    if isinstance(caller, Response):
-        return caller
     return page(request, "account.html", caller=caller)
 
 
@@ -127,8 +129,6 @@ def _form_page(
 @guarded
 async def home(request: Request) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
     flat: Flat = {}
     from_id = request.query_params.get("from")
     if from_id:
@@ -196,8 +196,6 @@ def _safe(name: str) -> str:
 @guarded
 async def form_post(request: Request) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
     form = await request.form()
     check_csrf(request, form)
     flat = _flat_of(form)
@@ -234,8 +232,6 @@ def _read_upload(data: bytes, name: str, kb: Any) -> dict[str, Any]:
 @guarded
 async def import_file(request: Request) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
     form = await request.form()
     check_csrf(request, form)
     upload = form.get("file")
@@ -262,8 +258,6 @@ async def import_file(request: Request) -> Response:
 @guarded
 async def hgvs_fragment(request: Request) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
     params = request.query_params
     gene = next((v for k, v in params.items() if k.endswith(".gene")), "")
     text = next((v for k, v in params.items() if k.endswith(".hgvs_p")), "")

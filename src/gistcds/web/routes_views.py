@@ -16,24 +16,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from gistcds.api.deid import deidentify_record
-from gistcds.api.deps import Caller
 from gistcds.api.routes_research import DEID_SECRET
 from gistcds.api.service import render_report, run_blocking, stored_inputs
 from gistcds.store import StoredAssessment
 from gistcds.web.compare import compare
 from gistcds.web.routes_pages import guarded
-from gistcds.web.session import Forbidden, page, require
+from gistcds.web.session import Forbidden, page, require, stored
 from gistcds.web.view import report_parts, summary
 
 router = APIRouter(include_in_schema=False)
-
-
-def _record(caller: Caller, assessment_id: str, action: str) -> StoredAssessment:
-    record = caller.store.get_assessment(assessment_id[:64])
-    if record is None:
-        raise Forbidden(404, "No assessment with this id.")
-    caller.audit(action, record_id=record.id, patient_id=record.patient_id)
-    return record
 
 
 def report_data(record: StoredAssessment, kb: Any) -> Any:
@@ -57,9 +48,7 @@ def _page_parts(record: StoredAssessment, kb: Any) -> tuple[Any, Any, Any, Any]:
 @guarded
 async def assessment_page(request: Request, assessment_id: str) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
-    record = await run_blocking(_record, caller, assessment_id, "assessment.read")
+    record = await run_blocking(stored, caller, assessment_id, "assessment.read")
     data, strip, css, body = await run_blocking(_page_parts, record, request.app.state.kb)
     return page(
         request,
@@ -77,9 +66,7 @@ async def assessment_page(request: Request, assessment_id: str) -> Response:
 @guarded
 async def assessment_pdf(request: Request, assessment_id: str) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
-    record = await run_blocking(_record, caller, assessment_id, "report.pdf")
+    record = await run_blocking(stored, caller, assessment_id, "report.pdf")
     body = await run_blocking(render_report, record, request.app.state.kb, True)
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in record.id)
     headers = {"Content-Disposition": f'attachment; filename="gistcds-{name}.pdf"'}
@@ -90,8 +77,6 @@ async def assessment_pdf(request: Request, assessment_id: str) -> Response:
 @guarded
 async def history(request: Request, patient_id: str) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
     records = caller.store.patient_assessments(patient_id[:128], 100)
     caller.audit("patient.list", patient_id=patient_id[:128], count=len(records))
     return page(request, "history.html", caller=caller, patient_id=patient_id, records=records)
@@ -101,12 +86,10 @@ async def history(request: Request, patient_id: str) -> Response:
 @guarded
 async def compare_page(request: Request) -> Response:
     caller = require(request, "clinician")
-    if isinstance(caller, Response):
-        return caller
     ids = [v for k, v in request.query_params.multi_items() if k == "id"]
     if len(ids) != 2 or ids[0] == ids[1]:
         raise Forbidden(400, "Choose two different assessments to compare.")
-    older, newer = sorted([_record(caller, i, "assessment.read") for i in ids], key=lambda r: r.seq)
+    older, newer = sorted([stored(caller, i, "assessment.read") for i in ids], key=lambda r: r.seq)
     if older.patient_id != newer.patient_id:
         raise Forbidden(400, "These assessments are of two different patients.")
     kb = request.app.state.kb
@@ -119,8 +102,6 @@ async def compare_page(request: Request) -> Response:
 @guarded
 async def research(request: Request) -> Response:
     caller = require(request, "researcher")
-    if isinstance(caller, Response):
-        return caller
     records = caller.store.all_assessments(50)
     secret = caller.store.secret(DEID_SECRET)
     caller.audit("research.list", count=len(records))

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from gistcds import __version__
 from gistcds.api.deps import Caller, make_caller, principal_for_token
 from gistcds.api.settings import Settings
-from gistcds.store import Store
+from gistcds.store import Store, StoredAssessment
 
 SESSION_COOKIE = "gistcds_session"
 CSRF_COOKIE = "gistcds_csrf"
@@ -40,12 +40,29 @@ HOME = {"clinician": "/", "researcher": "/research", "admin": "/account"}
 
 
 class Forbidden(Exception):
-    """A request the page refuses (CSRF, role); answered with the error page."""
+    """A request the page refuses (CSRF, role, no such record); answered with the error
+    page."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+class SignInFirst(Exception):
+    """No signed-in session: answered with the redirect to ``/login``."""
+
+
+def stored(caller: Caller, assessment_id: str, action: str) -> StoredAssessment:
+    """The stored assessment, its read audited, by the REST routes' own lookup
+    (``found_assessment``); the 404 page when there is none."""
+    from gistcds.api.errors import ApiError
+    from gistcds.api.routes_assessments import found_assessment
+
+    try:
+        return found_assessment(caller, assessment_id[:64], action)
+    except ApiError as exc:
+        raise Forbidden(exc.status, "No assessment with this id.") from None
 
 
 def _env() -> Any:
@@ -89,11 +106,12 @@ def session_caller(request: Request) -> Caller | None:
     return None if principal is None else make_caller(request, store, principal)
 
 
-def require(request: Request, *roles: str) -> Caller | Response:
-    """The caller when signed in with one of ``roles``; else the sign-in redirect or a 403."""
+def require(request: Request, *roles: str) -> Caller:
+    """The caller when signed in with one of ``roles``; raises :class:`SignInFirst` (the
+    sign-in redirect) or :class:`Forbidden` (403), which ``routes_pages.guarded`` answers."""
     found = session_caller(request)
     if found is None:
-        return RedirectResponse("/login", status_code=303)
+        raise SignInFirst
     if roles and found.role not in roles:
         route = getattr(request.scope.get("route"), "path", "-")
         found.audit("access.denied", outcome="denied", route=route)
