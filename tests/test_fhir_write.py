@@ -63,7 +63,9 @@ def test_staging_observations_follow_mcode(example: Any) -> None:
 def test_genotype_as_genomics_reporting_implications(example: Any) -> None:
     a, res = example
     dx = res["genotype-class"]
-    assert dx["component"][0]["valueCodeableConcept"]["text"] == "KIT_exon11"
+    phenotype = dx["component"][0]["valueCodeableConcept"]
+    assert phenotype["coding"][0]["code"] == "KIT_exon11"  # the contract's id as the code
+    assert phenotype["text"] == phenotype["coding"][0]["display"] == "KIT exon 11"
     assert dx["derivedFrom"][0] == {"reference": "Observation/var-kit"}
     assert "value" not in str(list(dx))  # GR: value[x] 0..0
     imatinib = res["implication-imatinib"]

@@ -121,6 +121,34 @@ def test_no_identifier_in_clinical_text(name: str, doc: dict[str, object]) -> No
     assert leaks(html) == [], f"{name} (HTML)"
 
 
+def _card_texts(doc: dict[str, object]) -> str:
+    from gistcds.assess import assess
+    from gistcds.cdshooks.cards import deterministic_uuid, patient_view_cards
+    from gistcds.domain.patient import Patient
+
+    patient = Patient.model_validate(doc, context={"today": TODAY})
+    cards = patient_view_cards(
+        assess(patient), patient, "Patient/x", deterministic_uuid("t"), today=TODAY
+    )
+    texts = [c["summary"] + "\n" + c["detail"] for c in cards]
+    texts += [s["label"] for c in cards for s in c.get("suggestions", [])]
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("name,doc", CASES, ids=[c[0] for c in CASES])
+def test_no_identifier_in_cds_cards(name: str, doc: dict[str, object]) -> None:
+    """The CDS Hooks cards are clinical text too: same plain names as the report."""
+    from pydantic import ValidationError
+
+    from gistcds.errors import InputError
+
+    try:
+        text = _card_texts(doc)
+    except (InputError, ValidationError):
+        pytest.skip(f"{name}: invalid input by design")
+    assert leaks(text) == [], name
+
+
 def test_the_scanner_finds_what_it_should() -> None:
     sample = (
         "very_low; see genotype.sensitivity; See docs/prognosis.md; FU-03-04; et al..; (MF-01); "

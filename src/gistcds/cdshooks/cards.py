@@ -20,6 +20,8 @@ from gistcds.domain.assessment import Assessment
 from gistcds.domain.patient import Patient
 from gistcds.domain.results.therapy import FollowupVisit, Recommendation
 from gistcds.followup.dates import coming, visit_label, visit_when
+from gistcds.report.format import label as plain_label
+from gistcds.report.format import plain
 
 __all__ = [
     "CARD_TOPIC",
@@ -87,8 +89,7 @@ def _genotype_phrase(a: Assessment) -> str:
     g = a.genotype
     if g is None or g.genotype_class in ("not_tested", "unclassified"):
         return "GIST"
-    klass = g.genotype_class.replace("_exon", " exon ").replace("_", " ")
-    return f"{klass} GIST"
+    return f"{plain_label(g.genotype_class)} GIST"
 
 
 def _current_drug(patient: Patient) -> str | None:
@@ -121,7 +122,7 @@ def _detail(a: Assessment, rec: Recommendation, visit: FollowupVisit | None) -> 
     g = a.genotype
     if g is not None:
         driver = f" {g.primary_driver}" if g.primary_driver else ""
-        parts.append(f"**Genotype:** {g.genotype_class}{driver}.")
+        parts.append(f"**Genotype:** {plain_label(g.genotype_class)}{driver}.")
     if a.response and a.response_summary is not None:
         tp = a.response[-1]
         figures = []
@@ -138,7 +139,8 @@ def _detail(a: Assessment, rec: Recommendation, visit: FollowupVisit | None) -> 
     level = rec.evidence.level + (
         " (unverified)" if rec.evidence.confidence == "unverified" else ""
     )
-    parts.append(f"**Option 1:** {_option_phrase(rec)}. {rec.rationale} Evidence: {level}.")
+    rationale = plain(rec.rationale)
+    parts.append(f"**Option 1:** {_option_phrase(rec)}. {rationale} Evidence: {level}.")
     if visit is not None:
         when = visit_when(a.followup_from, visit.month)
         parts.append(f"**Follow-up, {when}:** {visit.exam}.")
@@ -259,13 +261,14 @@ def patient_view_cards(
             card["links"] = links
         cards.append(card)
     for i, c in enumerate(x for x in a.cautions if x.severity in ("critical", "warning")):
+        message = plain(c.message)
         cards.append(
             {
                 "uuid": new_uuid(f"caution-{i}-{c.code}"),
                 "summary": _short(
-                    c.message.split(": ", 1)[0] if len(c.message) > MAX_SUMMARY else c.message
+                    message.split(": ", 1)[0] if len(message) > MAX_SUMMARY else message
                 ),
-                "detail": c.message,
+                "detail": message,
                 "indicator": c.severity,
                 "source": card_source("caution", "Caution", source_url),
                 **({"links": links} if links else {}),
@@ -277,9 +280,9 @@ def patient_view_cards(
             {
                 "uuid": new_uuid("missing-tests"),
                 "summary": _short(
-                    "Missing before a TKI can be chosen: " + "; ".join(g.missing_tests)
+                    "Missing before a TKI can be chosen: " + "; ".join(map(plain, g.missing_tests))
                 ),
-                "detail": "\n".join(f"- {t}" for t in g.missing_tests),
+                "detail": "\n".join(f"- {plain(t)}" for t in g.missing_tests),
                 "indicator": "warning",
                 "source": card_source("missing-test", "Missing test", source_url),
                 **({"links": links} if links else {}),

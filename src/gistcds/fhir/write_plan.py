@@ -12,6 +12,7 @@ from gistcds.fhir.urls import ext, mcode
 from gistcds.fhir.write_common import BundleBuilder, qty, ref
 from gistcds.followup.dates import visit_when
 from gistcds.knowledge import KnowledgeBase, Source
+from gistcds.report.format import plain
 
 __all__ = ["citation", "write_plan"]
 
@@ -127,7 +128,7 @@ def _action(
     action: dict[str, Any] = {
         "prefix": str(n),
         "title": rec.title,
-        "description": f"{rec.rationale} Evidence: {level}.",
+        "description": f"{plain(rec.rationale)} Evidence: {level}.",
         "code": [{"coding": [{"system": LOCAL, "code": rec.kind}], "text": rec.kind}],
         "documentation": [citation(s) for s in kb.cite(rec.evidence.source_ids)],
     }
@@ -176,7 +177,7 @@ def write_plan(b: BundleBuilder, a: Assessment, subject: Any, cond: Any, kb: Kno
             "code": {"coding": [{"system": LOCAL, "code": c.code}], "text": c.code},
             "severity": _SEVERITY[c.severity],
             "patient": subject,
-            "detail": c.message,
+            "detail": plain(c.message),
         }
         sources = kb.cite(c.source_ids)
         if sources and _url(sources[0]):

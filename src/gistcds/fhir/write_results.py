@@ -11,6 +11,7 @@ from gistcds.fhir.mapping import FhirRefs
 from gistcds.fhir.terminology import LOCAL, codeable, coding, drug_coding
 from gistcds.fhir.write_common import BundleBuilder, obs, qty
 from gistcds.knowledge import KnowledgeBase
+from gistcds.report.format import label, plain
 
 __all__ = ["write_genotype", "write_prognosis", "write_response"]
 
@@ -101,7 +102,8 @@ def write_genotype(
     if g is None or not derived:
         return  # GR implications need derivedFrom (1..*); nothing was tested
     klass = g.genotype_class
-    phenotype = {"coding": [{"system": LOCAL, "code": klass, "display": klass}], "text": klass}
+    name = label(klass)  # the code stays the contract's id; people read the name
+    phenotype = {"coding": [{"system": LOCAL, "code": klass, "display": name}], "text": name}
     dx = b.add(
         obs(
             b.unique("Observation", "genotype-class"),
@@ -112,7 +114,7 @@ def write_genotype(
             component=[
                 {"code": codeable("associated_phenotype"), "valueCodeableConcept": phenotype}
             ],
-            note=[{"text": g.rationale}] if g.rationale else None,
+            note=[{"text": plain(g.rationale)}] if g.rationale else None,
         )
     )
     del dx
