@@ -261,6 +261,10 @@ def test_adding_a_drug_touches_yaml_only(tmp_path: Path) -> None:
     offered = [r for r in a.recommendations if any(i.drug == "testinib" for i in r.regimen)]
     assert offered and offered[0].regimen[0].schedule == "100 mg once daily (test drug)"
     assert not any(c.code == "unknown_drug_name" for c in a.cautions)  # "Testivec" is known
+    from gistcds.report.model import build_report
+
+    view = build_report(a, kb).genotype
+    assert view is not None and "testinib" in [row.drug for row in view.sensitivity]
 
 
 def test_every_citation_has_one_full_stop_after_each_part(kb: Any) -> None:
