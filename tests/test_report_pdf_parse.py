@@ -74,3 +74,29 @@ def test_custom_properties_are_resolved_for_the_pdf_only_where_defined() -> None
     assert "h1 { color: #111; border: 1px solid #ddd; }" in out
     assert "var(--other)" in out and ":root" not in out
     assert _without_custom_properties("p { color: red; }") == "p { color: red; }"
+
+
+def test_the_collector_is_paused_only_in_the_main_thread_and_restored() -> None:
+    import gc
+    import threading
+
+    from gistcds.report.pdf import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), _collector_paused():
+        raise RuntimeError("a failed render")
+    assert gc.isenabled()
+
+    seen: list[bool] = []
+
+    def worker() -> None:
+        with _collector_paused():
+            seen.append(gc.isenabled())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == [True]  # another thread leaves the process-wide collector alone
