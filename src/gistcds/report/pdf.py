@@ -21,7 +21,8 @@ own unmodified path):
 
 This reaches into three WeasyPrint internals (``HTML.wrapper_element``,
 ``HTML.etree_element`` and ``HTML._ua_stylesheets``), so pyproject.toml pins WeasyPrint's
-major version; a test renders each report both ways and compares the pages.
+major version; tests/test_report_pdf_parse.py renders the full case both ways and compares
+the pages.
 """
 
 from __future__ import annotations
