@@ -105,6 +105,7 @@ def test_example_pdf_through_assess(tmp_path: Path) -> None:
 def test_pdf_rendering_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every URL WeasyPrint would load goes to our fetcher, which refuses it."""
     import gistcds.report.html as report_html
+    import gistcds.report.pdf as report_pdf
 
     asked: list[str] = []
 
@@ -112,7 +113,7 @@ def test_pdf_rendering_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         asked.append(url)
         raise ValueError("refused")
 
-    monkeypatch.setattr(report_html, "_refuse_fetch", refuse)
+    monkeypatch.setattr(report_pdf, "_refuse_fetch", refuse)
     html = (
         '<html><head><link rel="stylesheet" href="http://127.0.0.1:9/s.css"/></head>'
         '<body><p>x</p><img src="http://127.0.0.1:9/x.png" alt="x"/></body></html>'

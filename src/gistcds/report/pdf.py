@@ -1,0 +1,201 @@
+"""The PDF of a rendered report, through WeasyPrint (imported here only, lazily).
+
+A warm PDF costs what WeasyPrint does per element and per line, so this module hands it
+less to do, without changing what is drawn (a test compares the pages with WeasyPrint's
+own unmodified path):
+
+- the report is well-formed XHTML, read by the C XML parser instead of WeasyPrint's
+  HTML5 parser (pure Python);
+- the report's stylesheet is parsed once per process, with its custom properties
+  resolved, and given to WeasyPrint as a parsed object;
+- WeasyPrint's user-agent stylesheet gives every element of the document six
+  pseudo-elements (``::marker`` and the footnote and note calls and markers), each with
+  its own computed style: about a sixth of a warm PDF for a report that has no footnote
+  and no list item outside ``li``. The report uses the same user-agent stylesheet with
+  those rules limited to the elements they can apply to;
+- fonts are configured once per thread;
+- Python's cyclic garbage collector is paused while the main thread renders: WeasyPrint
+  allocates some hundred thousand objects per report, and each of the collections they
+  trigger walks every object the process holds (knowledge base, modules), about a seventh
+  of a warm PDF. The render's garbage is collected as usual afterwards.
+
+This reaches into three WeasyPrint internals (``HTML.wrapper_element``,
+``HTML.etree_element`` and ``HTML._ua_stylesheets``), so pyproject.toml pins WeasyPrint's
+major version; tests/test_report_pdf_parse.py renders the full case both ways and compares
+the pages.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any, NoReturn
+
+__all__ = ["html_to_pdf", "render_document"]
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+# Rules of WeasyPrint's html5_ua.css that match every element and create a pseudo-element
+# with a computed style for each: ::marker applies only to list items, footnote and note
+# pseudo-elements only to elements floated into footnotes or notes, which a report has none.
+_UA_MARKER = "\n::marker {"
+_UA_MARKER_LIMITED = "\nli::marker, summary::marker {"
+_UA_NOTE_RULES = ("footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback")
+_UA_NOTES = re.compile(rf"^::(?:{'|'.join(_UA_NOTE_RULES)}) \{{[^}}\n]*\}}\n", re.MULTILINE)
+
+_fonts = threading.local()
+
+
+def _font_config() -> Any:
+    """WeasyPrint's font configuration, shared by the PDFs of one thread (building one per
+    document costs about a fifth of a warm PDF; one per thread, as the service renders
+    reports in several)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    raise ValueError(f"gistcds reports fetch nothing ({url})")
+
+
+def _no_fetch() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL (API of WeasyPrint 61 to 70+)."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before the URLFetcher class: a plain function
+        return _refuse_fetch
+
+    class _Refuse(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            return _refuse_fetch(url)
+
+    return _Refuse(allowed_protocols=())
+
+
+@lru_cache(maxsize=4)
+def _without_custom_properties(css: str) -> str:
+    """The stylesheet with every ``var(--name)`` replaced by its value from ``:root`` and
+    the ``:root`` block dropped: WeasyPrint resolves custom properties per element and
+    property, about a tenth of a PDF's layout work. (The web page keeps the variables.)"""
+    root = re.search(r":root\s*\{([^}]*)\}", css)
+    if root is None:
+        return css
+    values = dict(re.findall(r"--([\w-]+)\s*:\s*([^;]+);", root.group(1)))
+    out = css[: root.start()] + css[root.end() :]
+    return re.sub(r"var\(--([\w-]+)\)", lambda m: values.get(m.group(1), m.group(0)), out)
+
+
+@lru_cache(maxsize=4)
+def _stylesheet(css: str) -> Any:
+    """The report's stylesheet parsed once per process (WeasyPrint's CSS objects are
+    read-only once built; its own user-agent stylesheet is one shared object too)."""
+    import weasyprint
+
+    return weasyprint.CSS(string=_without_custom_properties(css), url_fetcher=_no_fetch())
+
+
+def _limited_ua(text: str) -> str | None:
+    """WeasyPrint's user-agent stylesheet with the every-element pseudo-element rules
+    limited to the elements they apply to; None if the file is not as expected."""
+    limited, notes = _UA_NOTES.subn("", text)
+    if notes != len(_UA_NOTE_RULES) or limited.count(_UA_MARKER) != 1:
+        return None
+    return limited.replace(_UA_MARKER, _UA_MARKER_LIMITED)
+
+
+@lru_cache(maxsize=1)
+def _user_agent_stylesheets() -> list[Any] | None:
+    from importlib.resources import files
+
+    import weasyprint
+    from weasyprint.html import UA_COUNTER_STYLE
+
+    text = (files("weasyprint") / "css" / "html5_ua.css").read_text(encoding="utf-8")
+    limited = _limited_ua(text)
+    if limited is None:
+        return None
+    return [weasyprint.CSS(string=limited, counter_style=UA_COUNTER_STYLE)]
+
+
+@lru_cache(maxsize=1)
+def _report_html_class() -> type:
+    import weasyprint
+
+    ua = _user_agent_stylesheets()
+
+    class ReportHTML(weasyprint.HTML):  # type: ignore[misc]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            if ua is None or forms:
+                return super()._ua_stylesheets(forms)  # type: ignore[no-any-return]
+            return ua
+
+    return ReportHTML
+
+
+def render_document(html: str) -> Any:
+    """The report laid out in pages (a WeasyPrint ``Document``). The report is
+    well-formed XHTML (a test holds it so), so the C XML parser reads it in milliseconds,
+    where WeasyPrint's own HTML5 parser takes a tenth of a warm PDF and, on its first use
+    in a process, about a fifth of a cold one. WeasyPrint sees the same tree its parser
+    would give (HTML tags without namespace, SVG tags in the SVG namespace) with the
+    ``<style>`` element taken out and its stylesheet given parsed; anything that is not
+    XML is left to WeasyPrint whole."""
+    import xml.etree.ElementTree as ET
+
+    import cssselect2
+    import weasyprint
+
+    fetcher = _no_fetch()
+    try:
+        root = ET.fromstring(html)
+    except ET.ParseError:
+        doc = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
+        return doc.render(font_config=_font_config())
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(XHTML):
+            element.tag = element.tag[len(XHTML) :]
+    sheets = []
+    for parent in list(root.iter()):
+        for style in parent.findall("style"):
+            if style.get("media") is not None:
+                continue
+            sheets.append(_stylesheet(style.text or ""))
+            parent.remove(style)
+    doc = _report_html_class()(string="<html></html>", url_fetcher=fetcher, base_url=None)
+    doc.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    doc.etree_element = doc.wrapper_element.etree_element
+    return doc.render(font_config=_font_config(), stylesheets=sheets)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block, in the main thread only: the
+    collector is process-wide, and threads that render one report after another (the web
+    service) could otherwise keep it off for good."""
+    pause = gc.isenabled() and threading.current_thread() is threading.main_thread()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            gc.enable()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of a rendered report (WeasyPrint; no URL is ever fetched)."""
+    # WeasyPrint logs every unsupported CSS property at WARNING; keep stderr for us.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    with _collector_paused():
+        pdf = render_document(html).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
