@@ -99,8 +99,8 @@ def _driver_rationale(dc: DriverCall, f: Findings, result: GenotypeResult) -> li
         assert d0.exon is not None
         result.primary_driver = f"{d0.variant.gene} {d0.out.hgvs_p or d0.variant.hgvs_p}"
         why.append(
-            f"Primary driver {result.primary_driver} in exon {d0.exon.exon} "
-            f"({d0.exon.region_label}); {_TIMING_WORDS.get(d0.out.timing, 'sample date unknown')}."
+            f"Primary driver {result.primary_driver} in exon {d0.exon.exon}, "
+            f"{d0.exon.region_label}; {_TIMING_WORDS.get(d0.out.timing, 'sample date unknown')}."
         )
         result.class_source_ids = _ids(
             d0.exon.source_ids,

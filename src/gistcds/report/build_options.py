@@ -56,17 +56,17 @@ def _level_rows(rec: Recommendation, cites: Citations) -> list[Row]:
         unverified = any(lv.confidence == "unverified" for lv in levels)
         rows.append(
             Row(
-                [f"levels {drug}" if drug else "levels", text, ""],
+                [f"Levels ({drug})" if drug else "Levels", text, ""],
                 cites.cite(ids),
                 unverified=unverified,
             )
         )
     if rec.trial_ids:
-        rows.append(Row(["registry", ", ".join(rec.trial_ids), ""]))
+        rows.append(Row(["Registry", ", ".join(rec.trial_ids), ""]))
     for note in rec.label_restrictions:  # organ function, pregnancy: the label's words
         text = f"{note.drug}: {label(note.level)}. {note.statement}"
         flag = "alert" if note.level in ("contraindicated", "not_recommended") else "warn"
-        rows.append(Row(["label", text, ""], cites.cite(note.source_ids), flag=flag))
+        rows.append(Row(["Label", text, ""], cites.cite(note.source_ids), flag=flag))
     return rows
 
 
