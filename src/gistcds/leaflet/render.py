@@ -101,8 +101,9 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 def _pdf(html: str) -> bytes:
     import logging
 
-    import weasyprint
+    from gistcds.report.weasy_import import import_weasyprint
 
+    weasyprint = import_weasyprint()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:

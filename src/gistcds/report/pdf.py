@@ -13,6 +13,7 @@ own unmodified path):
   its own computed style: about a sixth of a warm PDF for a report that has no footnote
   and no list item outside ``li``. The report uses the same user-agent stylesheet with
   those rules limited to the elements they can apply to;
+- WeasyPrint is imported without its library search (``report/weasy_import.py``);
 - fonts are configured once per thread;
 - Python's cyclic garbage collector is paused while the main thread renders: WeasyPrint
   allocates some hundred thousand objects per report, and each of the collections they
@@ -151,8 +152,10 @@ def render_document(html: str) -> Any:
     import xml.etree.ElementTree as ET
 
     import cssselect2
-    import weasyprint
 
+    from gistcds.report.weasy_import import import_weasyprint
+
+    weasyprint = import_weasyprint()
     fetcher = _no_fetch()
     try:
         root = ET.fromstring(html)
