@@ -3,6 +3,7 @@ libraries load as with the usual import, and a failed quick import falls back si
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the quick path 
 _LIBS = ("gobject", "pango", "harfbuzz", "fontconfig")
 
 _LOADED = """
-import sys
+import json
 {setup}
-print(sorted({{line.split()[-1] for line in open("/proc/self/maps")
-              if any(k in line for k in {libs!r}) and ".so" in line}}))
+print(json.dumps(sorted({{line.split()[-1] for line in open("/proc/self/maps")
+                         if any(k in line for k in {libs!r}) and ".so" in line}})))
 """
 
 
@@ -34,7 +35,7 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 def _loaded(setup: str) -> list[str]:
     done = _run(_LOADED.format(setup=setup, libs=_LIBS))
     assert done.returncode == 0, done.stderr
-    libraries: list[str] = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 (our own print)
+    libraries: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
     return libraries
 
 
