@@ -98,3 +98,17 @@ def test_bad_column_and_bad_event_name_the_column_and_row(tmp_path: Path) -> Non
     code, _, err = _run("cohort", "survival", str(EXAMPLE), "--time", "os_months",
                         "--event", "os_event", "--arm", "no_such_arm")  # fmt: skip
     assert code == 2 and "--arm: no arm 'no_such_arm'" in err
+
+
+def test_a_median_whose_upper_limit_is_not_reached_reads_nr() -> None:
+    """A median reached with the upper confidence limit never crossed: "(111.6–NR)", not a
+    doubled dash."""
+    from gistcds.cohort.render import _median
+    from gistcds.cohort.survival import GroupCurve
+
+    def group(median: float | None, ci: tuple[float | None, float | None]) -> GroupCurve:
+        return GroupCurve("g", 10, 5, median, ci, {}, [], [], [], [])
+
+    assert _median(group(136.8, (111.6, None))) == "136.8 (111.6–NR)"
+    assert _median(group(20.04, (12.0, 30.55))) == "20.0 (12.0–30.6)"
+    assert _median(group(None, (None, None))) == "not reached"

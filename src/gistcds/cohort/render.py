@@ -86,8 +86,13 @@ def _table(head: list[str], rows: list[list[str]], caption: str = "", cls: str =
 
 
 def _median(g: object) -> str:
+    """``136.8 (111.6–NR)``: a confidence limit the curve never crosses is not reached (NR),
+    as oncology tables write it; a dash there read as a doubled range dash."""
     m, (lo, hi) = getattr(g, "median"), getattr(g, "median_ci")  # noqa: B009
-    return f"{_f(m)} ({_f(lo)}–{_f(hi)})" if m is not None else "not reached"
+    if m is None:
+        return "not reached"
+    lower, upper = ("NR" if x is None else f"{x:.1f}" for x in (lo, hi))
+    return f"{m:.1f} ({lower}–{upper})"
 
 
 def survival_text(res: SurvivalResult) -> str:
