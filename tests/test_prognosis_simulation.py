@@ -111,7 +111,15 @@ def test_in_place_serial_path_equals_chunk_by_chunk(kb: Any) -> None:
 
 def test_d842v_standard_sequence_is_refused(kb: Any) -> None:
     with pytest.raises(ValueError, match="sunitinib"):
+        build_sequence(kb, genotype_class="PDGFRA_D842V", sequence_id="standard_kit")
+
+
+def test_a_genotype_no_sequence_lists_gets_none_rather_than_the_first(kb: Any) -> None:
+    """The default choice never lends a genotype another genotype's sequence: D842V is
+    not given the imatinib-first sequence (it used to be, and failed only at line 2)."""
+    with pytest.raises(ValueError, match="no published treatment sequence lists PDGFRA_D842V"):
         build_sequence(kb, genotype_class="PDGFRA_D842V")
+    assert build_sequence(kb, genotype_class=None).sequence_id == "standard_kit"  # all comers
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

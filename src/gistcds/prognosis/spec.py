@@ -53,17 +53,21 @@ class SequenceSpec:
 def _chosen(
     seqs: SequencesTable, sequence_id: str | None, genotype_class: GenotypeClass | None
 ) -> Sequence:
-    """The sequence by id, else the one listed for the genotype, else the first."""
+    """The sequence by id, else the one listed for the genotype; the first for all comers
+    (no genotype). A genotype no sequence lists has none: another genotype's sequence
+    is not its evidence (PDGFRA D842V would be given imatinib first)."""
     if sequence_id is not None:
         chosen = next((s for s in seqs.sequences if s.id == sequence_id), None)
         if chosen is None:
             known = ", ".join(s.id for s in seqs.sequences)
             raise ValueError(f"unknown sequence {sequence_id!r} (known: {known})")
         return chosen
-    return next(
-        (s for s in seqs.sequences if genotype_class in s.genotype_classes),
-        seqs.sequences[0],
-    )
+    if genotype_class is None:
+        return seqs.sequences[0]
+    chosen = next((s for s in seqs.sequences if genotype_class in s.genotype_classes), None)
+    if chosen is None:
+        raise ValueError(f"no published treatment sequence lists {genotype_class}")
+    return chosen
 
 
 def _line(
