@@ -57,3 +57,14 @@ def test_not_recorded_facts_are_not_supplied() -> None:
     factor = _factor(Condition(field="genotype", op="eq", value="KIT_exon9"))
     assert has_factor(factor, facts, None) is None
     assert supplied_value(factor, facts, None) is None
+
+
+def test_none_is_a_value_where_the_fact_means_it() -> None:
+    """``resection: none`` (not operated on) and ``last_pattern: none`` are recorded values a
+    factor may test; only facts typed "none = not yet" (genotype, last_stop) read as unsupplied."""
+    facts = ClinicalFacts(genotype="KIT_exon11", resection="none", last_stop="none")
+    assert patient_value("resection", facts, None) == "none"
+    assert patient_value("last_pattern", facts, None) == "none"
+    assert patient_value("last_stop", facts, None) is None
+    factor = _factor(Condition(field="resection", op="eq", value="none"))
+    assert has_factor(factor, facts, None) is True

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
+from typing import get_args
 
-from gistcds.domain.facts import ClinicalFacts
+from gistcds.domain.facts import ClinicalFacts, NoneYet
 from gistcds.domain.results.prognosis import Endpoint, FactorEffect, FactorUse
 from gistcds.knowledge.schema.prognosis_factors import Condition, Factor
 from gistcds.prognosis.evidence import Z95, Evidence
@@ -30,8 +32,13 @@ class AppliedHR:
     log_se: float  # 0 when no CI was published
 
 
-_UNSUPPLIED = ("none", "unknown")
-"""The facts' words for "not recorded" (``genotype: none``, ``resection: unknown``)."""
+@cache
+def _none_means_not_yet() -> frozenset[str]:
+    """Fields whose ``none`` is the facts' word for "not recorded yet" (``genotype: none``:
+    not run); elsewhere ``none`` is a value (``resection: none``: not operated on)."""
+    return frozenset(
+        name for name, f in ClinicalFacts.model_fields.items() if NoneYet in get_args(f.annotation)
+    )
 
 
 def patient_value(field: str, facts: ClinicalFacts, dose: float | None) -> Value:
@@ -40,9 +47,9 @@ def patient_value(field: str, facts: ClinicalFacts, dose: float | None) -> Value
     if field == "dose_mg_per_day":
         return dose
     value = facts.view[field]
-    if value in _UNSUPPLIED or not isinstance(value, float | int | str):
+    if value == "unknown" or (value == "none" and field in _none_means_not_yet()):
         return None
-    return value
+    return value if isinstance(value, float | int | str) else None
 
 
 _SHOWN: dict[str, tuple[str, str]] = {
