@@ -17,14 +17,13 @@ from gistcds.domain.results.toxicity import (
 )
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.ctcae_terms import Table as Terms
-from gistcds.knowledge.schema.therapy_drugs import Table as Drugs
 from gistcds.knowledge.schema.toxicity_counselling import Table as Counselling
 from gistcds.knowledge.schema.toxicity_dose_modifications import Table as DoseMods
 from gistcds.knowledge.schema.toxicity_management import Table as Management
 from gistcds.knowledge.schema.toxicity_monitoring import Table as Monitoring
 from gistcds.toxicity.rules import EventFacts, advise_event
 
-__all__ = ["ToxicityResult", "assess_toxicity", "current_lines", "drug_inn"]
+__all__ = ["ToxicityResult", "assess_toxicity", "current_lines"]
 
 
 @dataclass(frozen=True)
@@ -34,17 +33,6 @@ class ToxicityResult:
     monitoring: list[MonitoringItem] = field(default_factory=list)
     guides: list[PatientGuide] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def drug_inn(name: str, drugs: Drugs) -> str:
-    """INN for a drug name or brand (the therapy KB's synonyms), else the name itself."""
-    key = name.strip().lower()
-    names = [(d.inn, d.synonyms) for d in drugs.drugs]
-    names += [(a.inn, a.synonyms) for a in drugs.other_agents]
-    for inn, synonyms in names:
-        if key == inn or key in (s.lower() for s in synonyms):
-            return inn
-    return key
 
 
 def current_lines(facts: ClinicalFacts) -> list[LineFact]:
@@ -147,16 +135,15 @@ def advise_events(
     return advice, warnings
 
 
-def _drugs_in_scope(
-    facts: ClinicalFacts, offered: list[str], drugs: Drugs
-) -> list[tuple[str, bool]]:
-    """(drug, taken now) for current drugs first, then the offered ones, each once."""
+def _drugs_in_scope(facts: ClinicalFacts, offered: list[str]) -> list[tuple[str, bool]]:
+    """(drug, taken now) for current drugs first, then the offered ones, each once; both
+    are INNs (the facts' lines by the history engine, the offered from the KB's regimens)."""
     current = [t.drug for t in current_lines(facts)]
     seen: dict[str, bool] = {}
     for d in current:
         seen.setdefault(d, True)
     for d in offered:
-        seen.setdefault(drug_inn(d, drugs), False)
+        seen.setdefault(d, False)
     return list(seen.items())
 
 
@@ -165,11 +152,10 @@ def assess_toxicity(
 ) -> ToxicityResult:
     """Advice for current adverse events; counselling and monitoring for every drug taken or
     offered; a plain guide for the drugs taken and the first ``guide_offered`` offered ones."""
-    drugs = kb.get(Drugs)
     counselling = kb.get(Counselling)
     monitoring = kb.get(Monitoring)
     advice, warnings = advise_events(facts, kb)
-    scope = _drugs_in_scope(facts, offered, drugs)
+    scope = _drugs_in_scope(facts, offered)
     items: list[CounsellingItem] = []
     checks: list[MonitoringItem] = []
     guides: list[PatientGuide] = []
