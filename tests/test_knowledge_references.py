@@ -101,6 +101,25 @@ BREAKS: list[tuple[str, str, str, tuple[str, ...]]] = [
         "{field: genotype, op: eq, value: KIT_exon99}",
         ("prognosis_factors.yaml", "'KIT_exon99'", "'genotype'"),
     ),
+    # a population the trials did not enrol names a ClinicalFacts field, with a value of it
+    (
+        "prognosis_factors.yaml",
+        r"fact: creatinine_clearance_ml_min",
+        "fact: creatinine_clearance",
+        ("prognosis_factors.yaml", "'creatinine_clearance'", "ClinicalFacts"),
+    ),
+    (
+        "prognosis_factors.yaml",
+        r"fact: hepatic_class\n    op: eq\n    value: severe",
+        "fact: hepatic_class\n    op: eq\n    value: sever",
+        ("prognosis_factors.yaml", "severe_hepatic_impairment", "'sever'", "'hepatic_class'"),
+    ),
+    (
+        "prognosis_factors.yaml",
+        r"fact: ecog\n    op: ge",
+        "fact: dose_mg_per_day\n    op: ge",
+        ("prognosis_factors.yaml", "'dose_mg_per_day'", "ClinicalFacts"),
+    ),
     # ids of other tables: arms, factors, evidence groups, drug classes
     (
         "prognosis_sequences.yaml",

@@ -33,7 +33,7 @@ __all__ = ["RefKind", "check_references", "ref"]
 
 RefKind = Literal[
     "drug", "regimen_drug", "arm_drug", "prognosis_arm", "prognosis_factor",
-    "prognosis_group", "therapy_rule", "rated_drug", "fact",
+    "prognosis_group", "therapy_rule", "rated_drug", "fact", "clinical_fact",
 ]  # fmt: skip
 
 Problem = str
@@ -92,6 +92,7 @@ def _resolvers(tables: dict[str, BaseModel]) -> dict[str, tuple[set[str], str]]:
             set(ClinicalFacts.model_fields) | set(prognosis_factors.OPTION_FIELDS),
             "ClinicalFacts (domain/facts.py) or the option's own fields",
         ),
+        "clinical_fact": (set(ClinicalFacts.model_fields), "ClinicalFacts (domain/facts.py)"),
     }
 
 
@@ -230,23 +231,28 @@ def _field_refs(
 
 
 def _factor_values(tables: dict[str, BaseModel]) -> Iterator[Problem]:
-    """The ``eq``/``in`` values of a prognostic factor's condition are values of the fact
-    it names (``genotype: KIT_exon99`` or ``site: stomack`` would never hold)."""
+    """The ``eq``/``in`` values of a prognostic factor's condition, and of a population
+    the trials did not enrol, are values of the fact they name (``genotype: KIT_exon99``
+    or ``site: stomack`` would never hold)."""
     from gistcds.knowledge.schema import prognosis_factors
 
     table = _get(tables, "prognosis_factors", prognosis_factors.Table)
+    tests: list[tuple[str, str, str, Any]] = []  # (where, fact, op, value)
     for i, factor in enumerate(table.factors if table else []):
         for j, cond in enumerate(factor.conditions):
-            if cond.op not in ("eq", "in") or cond.field not in ClinicalFacts.model_fields:
-                continue
-            annotation = ClinicalFacts.model_fields[cond.field].annotation
-            values = cond.value if isinstance(cond.value, list) else [cond.value]
-            for v in values:
-                if _bad_value(v, annotation):
-                    yield (
-                        f"prognosis_factors.yaml: factors[{i}].conditions[{j}] ({factor.id}): "
-                        f"{v!r} is not a value of fact {cond.field!r}"
-                    )
+            where = f"factors[{i}].conditions[{j}] ({factor.id})"
+            tests.append((where, cond.field, cond.op, cond.value))
+    for i, state in enumerate(table.outside_trial_populations if table else []):
+        tests.append(
+            (f"outside_trial_populations[{i}] ({state.id})", state.fact, state.op, state.value)
+        )
+    for where, fact, op, value in tests:
+        if op not in ("eq", "in") or fact not in ClinicalFacts.model_fields:
+            continue  # names are the ref pass's; numbers are compared, not typed
+        annotation = ClinicalFacts.model_fields[fact].annotation
+        for v in value if isinstance(value, list) else [value]:
+            if _bad_value(v, annotation):
+                yield f"prognosis_factors.yaml: {where}: {v!r} is not a value of fact {fact!r}"
 
 
 def _drug_lists(tables: dict[str, BaseModel]) -> Iterator[Problem]:

@@ -56,11 +56,12 @@ class Factor(Cited):
 
 class OutsideTrials(Cited):
     """A patient state the survival trials did not enrol (issue 12): estimates for such a
-    patient carry a caveat. ``fact`` is a ClinicalFacts field (history engine)."""
+    patient carry a caveat. ``fact`` is a ClinicalFacts field (history engine); the
+    reference pass checks the name and, for ``eq``, the value's type."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
-    fact: Literal["ecog", "hepatic_class", "creatinine_clearance_ml_min"]
+    fact: str = ref("clinical_fact", pattern=r"^[a-z0-9_]+$")
     op: Literal["eq", "ge", "lt"]
     value: float | str
     evidence: str = Field(description="what the sources say about the trials, in words")
