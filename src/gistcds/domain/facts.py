@@ -226,6 +226,11 @@ class ClinicalFacts(_Frozen):
         description="the line's own progression pattern, else the one the response engine "
         "found at a PD on the current line",
     )
+    last_recorded_progression: Literal["focal", "generalized", "none"] = Field(
+        default="none",
+        description="the progression pattern recorded on the latest advanced line itself "
+        "(its `progression` field, whatever its stop reason); none if not recorded",
+    )
     last_best_response: Literal["CR", "PR", "SD", "PD", "NE"] | None = None
     last_dose_reducible: bool = Field(
         default=False, description="a lower label dose step exists for the last drug and dose"

@@ -1,0 +1,191 @@
+"""Unusual patients read as a sarcoma oncologist would (review of 2026-11-29, part 4:
+docs/review.md "Unusual patients"). Each test is one finding, written failing first; its
+docstring names what the output said, what it should say and the source of the rule.
+
+Sources: imatinib label dose-modification table (US PI 2 / EU SmPC 4.2, reference
+toxicity.md §1.2 [V]: withhold at ANC < 1.0 and/or platelets < 50 x 10^9/L, resume at
+ANC >= 1.5 and platelets >= 75; withhold at bilirubin > 3 x IULN or transaminases > 5 x
+IULN); hepatic-impairment grading of the imatinib EU SmPC (bilirubin bands, toxicity.md
+§1.3 [V]), ripretinib and avapritinib labels (bilirubin/AST bands, §4.3, §5.3 [S]) against
+the Child-Pugh grading of the sunitinib and regorafenib labels (§2.3, §3.3 [V]).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gistcds.domain.assessment import Assessment
+from gistcds.knowledge import KnowledgeBase
+from review_helpers import D842V, KIT11, codes, line, metastatic, mol, run
+
+
+def _guideline(a: Assessment) -> list[str]:
+    return [r.rule_id for r in a.recommendations if not r.rule_id.startswith("trial:")]
+
+
+def _regimens(a: Assessment) -> list[tuple[str, float | None]]:
+    return [(i.drug, i.dose_mg_per_day) for r in a.recommendations for i in r.regimen]
+
+
+def _ongoing(drug: str, dose: float, **kw: Any) -> dict[str, Any]:
+    return {**line(drug, dose, None), "start": "2023-01-10", **kw}
+
+
+def _caution(a: Assessment, code: str) -> str:
+    return next(c.message for c in a.cautions if c.code == code)
+
+
+BILI_4X = {"bilirubin_umol_per_l": 84, "bilirubin_uln_umol_per_l": 21}
+
+
+# --- U-01: progression recorded on a line still marked ongoing ------------------------
+
+
+def test_u01_generalized_progression_on_an_open_line_is_progression(kb: KnowledgeBase) -> None:
+    """Imatinib 400 with `progression: generalized` but no stop reason and no end date.
+    Before: 'Continue imatinib at the current dose' and 'do not interrupt' -- the record's
+    own statement of progression was ignored. Now: the progression options (escalation or
+    switch, PR-01/PR-02) with a caution that the line is still recorded as open."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[_ongoing("imatinib", 400, progression="generalized")],
+        ),
+        kb,
+    )
+    assert "MF-10" not in _guideline(a)
+    assert {"PR-01", "PR-02"} <= set(_guideline(a))
+    assert "do_not_interrupt" not in codes(a)
+    assert "progression_on_open_line" in codes(a)
+
+
+def test_u01_focal_progression_on_an_open_line_goes_to_local_treatment(
+    kb: KnowledgeBase,
+) -> None:
+    """Same with `progression: focal`: the focal-progression rule (FP-01: local treatment,
+    keep the TKI) applies, not plain continuation."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[_ongoing("imatinib", 400, progression="focal")]
+        ),
+        kb,
+    )
+    assert _guideline(a)[0] == "FP-01"
+
+
+def test_u01_open_line_without_progression_still_continues(kb: KnowledgeBase) -> None:
+    """Control: an open line with no progression recorded keeps MF-10 (continue)."""
+    a = run(metastatic(molecular=mol(KIT11), therapy_lines=[_ongoing("imatinib", 400)]), kb)
+    assert _guideline(a)[0] == "MF-10"
+    assert "progression_on_open_line" not in codes(a)
+
+
+# --- U-02: bilirubin > 3 x ULN recorded, hepatic impairment not graded ----------------
+
+
+def test_u02_bilirubin_over_3x_uln_caps_imatinib_like_a_recorded_severe_grade(
+    kb: KnowledgeBase,
+) -> None:
+    """Progression on imatinib 400, bilirubin 4 x ULN, `hepatic_impairment` not given.
+    Before: imatinib 800 mg offered first with no hepatic word (the label rules read only
+    the recorded grade). The imatinib EU SmPC grades liver dysfunction by bilirubin alone
+    (severe > 3-10 x ULN): the 400 mg/day ceiling applies as for a recorded severe grade,
+    and the output says the grade was read from bilirubin."""
+    a = run(
+        metastatic(molecular=mol(KIT11), labs=BILI_4X, therapy_lines=[line("imatinib", 400)]),
+        kb,
+    )
+    assert ("imatinib", 800.0) not in _regimens(a)
+    assert "label_dose_ceiling_imatinib" in codes(a)
+    assert "bilirubin" in _caution(a, "hepatic_grade_from_bilirubin")
+
+
+def test_u02_bilirubin_grade_marks_avapritinib_and_ripretinib(kb: KnowledgeBase) -> None:
+    """D842V, bilirubin 4 x ULN: the avapritinib label (bilirubin > 3 x ULN: dose not
+    established) applies as for a recorded severe grade."""
+    a = run(metastatic(molecular=mol(D842V), labs=BILI_4X), kb)
+    ava = next(r for r in a.recommendations if r.regimen and r.regimen[0].drug == "avapritinib")
+    assert [x.rule_id for x in ava.label_restrictions] == ["LBL-avapritinib-hepatic-severe"]
+
+
+def test_u02_child_pugh_labels_are_not_read_from_bilirubin(kb: KnowledgeBase) -> None:
+    """After imatinib and sunitinib, bilirubin 4 x ULN, grade not recorded. The regorafenib
+    label's restriction is for Child-Pugh C, which bilirubin alone does not establish:
+    regorafenib is not demoted on bilirubin alone, but the output asks for the Child-Pugh
+    class before starting it (before: nothing at all)."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            labs=BILI_4X,
+            therapy_lines=[line("imatinib", 400), line("sunitinib", 50)],
+        ),
+        kb,
+    )
+    assert _regimens(a)[0] == ("regorafenib", 160.0)
+    assert "label_not_recommended_regorafenib" not in codes(a)
+    assert "Child-Pugh" in _caution(a, "hepatic_grade_child_pugh_needed")
+
+
+def test_u02_recorded_grade_wins_over_bilirubin(kb: KnowledgeBase) -> None:
+    """A recorded grade is the clinician's: 'none' with a high bilirubin (e.g. Gilbert's)
+    gives no hepatic restriction and no bilirubin-derived grade."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            labs=BILI_4X,
+            hepatic_impairment="none",
+            therapy_lines=[line("imatinib", 400)],
+        ),
+        kb,
+    )
+    assert ("imatinib", 800.0) in _regimens(a)
+    assert "hepatic_grade_from_bilirubin" not in codes(a)
+
+
+# --- U-03: labs beyond the imatinib label's withhold thresholds, no event recorded -----
+
+
+def test_u03_ongoing_imatinib_with_counts_below_the_label_threshold(kb: KnowledgeBase) -> None:
+    """On imatinib 400, ANC 0.7 and platelets 40 x 10^9/L, no adverse event recorded.
+    Before: 'Continue imatinib at the current dose', nothing about the counts. The label
+    withholds imatinib at ANC < 1.0 and/or platelets < 50 until ANC >= 1.5 and platelets
+    >= 75: the output says so (critical)."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            labs={"neutrophils_10e9_per_l": 0.7, "platelets_10e9_per_l": 40},
+            therapy_lines=[_ongoing("imatinib", 400)],
+        ),
+        kb,
+    )
+    msg = _caution(a, "imatinib_label_withhold_labs")
+    assert "1.5" in msg and "75" in msg
+    assert next(c for c in a.cautions if c.code == "imatinib_label_withhold_labs").severity == (
+        "critical"
+    )
+
+
+def test_u03_counts_below_the_threshold_before_starting_imatinib(kb: KnowledgeBase) -> None:
+    """Untreated, ANC 0.7 and platelets 40: imatinib 400 stays the option, with a caution
+    that the counts are below the level at which the label withholds imatinib (the label
+    gives no rule for starting with such counts: find the cause, discuss)."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), labs={"neutrophils_10e9_per_l": 0.7, "platelets_10e9_per_l": 40}
+        ),
+        kb,
+    )
+    assert _regimens(a)[0] == ("imatinib", 400.0)
+    assert "imatinib_start_below_label_thresholds" in codes(a)
+
+
+def test_u03_normal_counts_no_lab_caution(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            labs={"neutrophils_10e9_per_l": 1.6, "platelets_10e9_per_l": 80},
+            therapy_lines=[_ongoing("imatinib", 400)],
+        ),
+        kb,
+    )
+    assert not {"imatinib_label_withhold_labs", "imatinib_start_below_label_thresholds"} & codes(a)
