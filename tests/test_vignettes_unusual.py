@@ -189,3 +189,66 @@ def test_u03_normal_counts_no_lab_caution(kb: KnowledgeBase) -> None:
         kb,
     )
     assert not {"imatinib_label_withhold_labs", "imatinib_start_below_label_thresholds"} & codes(a)
+
+
+def test_u01_best_response_pd_on_an_open_line_is_progression(kb: KnowledgeBase) -> None:
+    """Imatinib 400 with best response PD (primary progression) and no stop reason. Before:
+    'Continue imatinib at the current dose' and 'do not interrupt'. Now read as progression
+    (escalation or switch), with the open-line caution."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[_ongoing("imatinib", 400, best_response="PD")]
+        ),
+        kb,
+    )
+    assert "MF-10" not in _guideline(a)
+    assert "PR-02" in _guideline(a)
+    assert "progression_on_open_line" in codes(a)
+
+
+# --- U-04: contradictory therapy records ----------------------------------------------
+
+
+def test_u04_earlier_line_still_open_is_warned(kb: KnowledgeBase) -> None:
+    """Imatinib recorded as ongoing (no end, no stop reason) and a later sunitinib line.
+    Before: 'Continue sunitinib', nothing about the open imatinib line. Now a warning
+    naming both paths (a combination is allowed; otherwise record how imatinib ended)."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[
+                _ongoing("imatinib", 400),
+                {**_ongoing("sunitinib", 50), "start": "2024-02-01"},
+            ],
+        ),
+        kb,
+    )
+    assert any(
+        w.startswith("therapy_lines[0]: imatinib is recorded as ongoing") for w in a.warnings
+    )
+
+
+def test_u04_metastatic_line_before_the_metastatic_diagnosis_is_warned(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            metastatic={"diagnosed": "2024-01-01", "sites": ["liver"]},
+            therapy_lines=[_ongoing("imatinib", 400)],
+        ),
+        kb,
+    )
+    assert any(w.startswith("therapy_lines[0].start: 2023-01-10 is before") for w in a.warnings)
+
+
+def test_u04_consistent_history_has_no_record_warning(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[
+                {**line("imatinib", 400), "start": "2023-01-10", "end": "2024-01-20"},
+                {**_ongoing("sunitinib", 50), "start": "2024-02-01"},
+            ],
+        ),
+        kb,
+    )
+    assert not [w for w in a.warnings if w.startswith("therapy_lines")]
