@@ -252,3 +252,63 @@ def test_u04_consistent_history_has_no_record_warning(kb: KnowledgeBase) -> None
         kb,
     )
     assert not [w for w in a.warnings if w.startswith("therapy_lines")]
+
+
+# --- U-05: reduced ejection fraction recorded ------------------------------------------
+
+
+def test_u05_lvef_30_before_sunitinib_is_said(kb: KnowledgeBase) -> None:
+    """Progression on imatinib 400, LVEF 30% recorded. Before: sunitinib offered with no word
+    about the recorded LVEF (no rule read `cardiac`). The sunitinib label's cardiac row
+    (interrupt/reduce at EF < 50% and > 20% below baseline; stop for heart failure) gives no
+    starting rule: the output says so and asks for cardiology review."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), cardiac={"lvef_pct": 30}, therapy_lines=[line("imatinib", 400)]
+        ),
+        kb,
+    )
+    assert "cardiology" in _caution(a, "reduced_lvef_before_tki")
+
+
+def test_u05_normal_lvef_no_caution(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), cardiac={"lvef_pct": 60}, therapy_lines=[line("imatinib", 400)]
+        ),
+        kb,
+    )
+    assert "reduced_lvef_before_tki" not in codes(a)
+
+
+# --- U-06: pre-operative imatinib dose in KIT exon 9 ---------------------------------
+
+
+def test_u06_rectal_kit9_preoperative_dose_not_settled(kb: KnowledgeBase) -> None:
+    """Unresected rectal 6 cm KIT exon 9 GIST. Before: 'Pre-operative imatinib 400 mg/day'
+    with nothing on the dose question that the adjuvant (LD-07) and advanced (MF-02) rules
+    raise for exon 9. Now: 400 mg stays (dose of the pre-operative trial, Kurokawa 2017) with
+    a caution that the dose is not established (MetaGIST: 800 mg longer PFS in advanced
+    exon 9; NCI PDQ: 'may benefit', extrapolated)."""
+    a = run(
+        metastatic(
+            metastatic=None,
+            molecular=mol(("KIT", "p.A502_Y503dup")),
+            primary={"site": "rectum", "size_cm": 6, "resection": "none"},
+        ),
+        kb,
+    )
+    assert _regimens(a)[0] == ("imatinib", 400.0)
+    assert "800" in _caution(a, "neoadjuvant_dose_kit_exon9")
+
+
+def test_u06_kit11_preoperative_no_dose_caution(kb: KnowledgeBase) -> None:
+    a = run(
+        metastatic(
+            metastatic=None,
+            molecular=mol(KIT11),
+            primary={"site": "rectum", "size_cm": 6, "resection": "none"},
+        ),
+        kb,
+    )
+    assert "neoadjuvant_dose_kit_exon9" not in codes(a)

@@ -225,6 +225,14 @@ SCENARIOS: dict[str, Scenario] = {
     "cytopenia-untreated": Scenario(
         metastatic(labs={"platelets_10e9_per_l": 40}), genotype("KIT_exon11")
     ),
+    "lvef-30-after-imatinib": Scenario(
+        metastatic(cardiac={"lvef_pct": 30}, therapy_lines=[line("imatinib", 400)]),
+        genotype("KIT_exon11"),
+    ),
+    "rectal-kit9-unresected": Scenario(
+        patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}),
+        genotype("KIT_exon9"),
+    ),
     "localized-sdh-high": Scenario(
         patient(primary={"site": "stomach", "size_cm": 9, "resection": "R0"}),
         genotype("SDH_deficient"),

@@ -198,6 +198,8 @@ class ClinicalFacts(_Frozen):
     bilirubin_x_uln: float | None = Field(
         default=None, description="bilirubin / its upper limit of normal; None without either"
     )
+    lvef_pct: float | None = Field(default=None, description="cardiac, as recorded")
+    qtc_ms: float | None = Field(default=None, description="cardiac, as recorded")
     adverse_events: tuple[AdverseEventFact, ...] = Field(
         default=(), description="every recorded adverse event, in record order"
     )
