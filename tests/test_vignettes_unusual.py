@@ -16,7 +16,7 @@ from typing import Any
 
 from gistcds.domain.assessment import Assessment
 from gistcds.knowledge import KnowledgeBase
-from review_helpers import D842V, KIT11, codes, line, metastatic, mol, run
+from review_helpers import D842V, KIT11, codes, lesion, line, metastatic, mol, run
 
 
 def _guideline(a: Assessment) -> list[str]:
@@ -312,3 +312,45 @@ def test_u06_kit11_preoperative_no_dose_caution(kb: KnowledgeBase) -> None:
         kb,
     )
     assert "neoadjuvant_dose_kit_exon9" not in codes(a)
+
+
+def test_u01_open_line_with_a_later_stable_ct_stays_on_treatment(kb: KnowledgeBase) -> None:
+    """Focal progression recorded on the open imatinib line, then a CT on the line read as
+    stable disease (e.g. after ablation of the progressing lesion): the disease is read as
+    controlled (MF-10), and the open-line caution still asks to tidy the record."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[_ongoing("imatinib", 400, progression="focal")],
+            imaging=[
+                {"date": "2024-01-10", "lesions": [lesion("L1", 40)]},
+                {"date": "2024-04-10", "lesions": [lesion("L1", 39)]},
+            ],
+        ),
+        kb,
+    )
+    assert _guideline(a)[0] == "MF-10"
+    assert "progression_on_open_line" in codes(a)
+
+
+def test_u03_ongoing_adjuvant_imatinib_with_neutropenia(kb: KnowledgeBase) -> None:
+    """Adjuvant imatinib under way, ANC 0.8: the label's withhold threshold applies in the
+    adjuvant setting too (the caution used to read only advanced-disease lines)."""
+    a = run(
+        metastatic(
+            metastatic=None,
+            molecular=mol(KIT11),
+            primary={
+                "site": "stomach",
+                "size_cm": 11,
+                "mitoses": {"count": 12, "per": "5mm2"},
+                "rupture": False,
+                "resection": "R0",
+            },
+            labs={"neutrophils_10e9_per_l": 0.8},
+            therapy_lines=[_ongoing("imatinib", 400, setting="adjuvant")],
+        ),
+        kb,
+    )
+    assert "imatinib_label_withhold_labs" in codes(a)
+    assert "imatinib_start_below_label_thresholds" not in codes(a)
