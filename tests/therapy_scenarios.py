@@ -203,6 +203,36 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         genotype("KIT_exon11"),
     ),
+    # review U-01..U-03 (tests/test_vignettes_unusual.py)
+    "progression-on-open-line": Scenario(
+        metastatic(therapy_lines=[{**line("imatinib", 400, None), "progression": "generalized"}]),
+        genotype("KIT_exon11"),
+    ),
+    "bilirubin-4x-after-sunitinib": Scenario(
+        metastatic(
+            labs={"bilirubin_umol_per_l": 84, "bilirubin_uln_umol_per_l": 21},
+            therapy_lines=[line("imatinib", 400), line("sunitinib", 50)],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "cytopenia-on-imatinib": Scenario(
+        metastatic(
+            labs={"neutrophils_10e9_per_l": 0.7},
+            therapy_lines=[line("imatinib", 400, None)],
+        ),
+        genotype("KIT_exon11"),
+    ),
+    "cytopenia-untreated": Scenario(
+        metastatic(labs={"platelets_10e9_per_l": 40}), genotype("KIT_exon11")
+    ),
+    "lvef-30-after-imatinib": Scenario(
+        metastatic(cardiac={"lvef_pct": 30}, therapy_lines=[line("imatinib", 400)]),
+        genotype("KIT_exon11"),
+    ),
+    "rectal-kit9-unresected": Scenario(
+        patient(primary={"site": "rectum", "size_cm": 6, "resection": "none"}),
+        genotype("KIT_exon9"),
+    ),
     "localized-sdh-high": Scenario(
         patient(primary={"site": "stomach", "size_cm": 9, "resection": "R0"}),
         genotype("SDH_deficient"),

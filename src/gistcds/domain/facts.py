@@ -198,6 +198,8 @@ class ClinicalFacts(_Frozen):
     bilirubin_x_uln: float | None = Field(
         default=None, description="bilirubin / its upper limit of normal; None without either"
     )
+    lvef_pct: float | None = Field(default=None, description="cardiac, as recorded")
+    qtc_ms: float | None = Field(default=None, description="cardiac, as recorded")
     adverse_events: tuple[AdverseEventFact, ...] = Field(
         default=(), description="every recorded adverse event, in record order"
     )
@@ -225,6 +227,11 @@ class ClinicalFacts(_Frozen):
         default="none",
         description="the line's own progression pattern, else the one the response engine "
         "found at a PD on the current line",
+    )
+    last_recorded_progression: Literal["focal", "generalized", "none"] = Field(
+        default="none",
+        description="the progression pattern recorded on the latest advanced line itself "
+        "(its `progression` field, whatever its stop reason); none if not recorded",
     )
     last_best_response: Literal["CR", "PR", "SD", "PD", "NE"] | None = None
     last_dose_reducible: bool = Field(

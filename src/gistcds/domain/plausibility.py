@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gistcds.domain.patient import Patient, Sex
+from gistcds.domain.patient import Patient, Setting, Sex
 
 __all__ = ["PLAUSIBLE", "implausible_values"]
 
@@ -54,9 +54,41 @@ def _values(p: Patient) -> Iterator[tuple[str, str, float | None]]:
         yield "pregnant.age_years", "age_years", p.age_years
 
 
+def _open_before_last(p: Patient) -> Iterator[str]:
+    """A line other than the latest still open (no end date, no stop reason): two TKIs at
+    once, or an earlier line whose end was not recorded (review U-04)."""
+    lines = p.therapy_lines
+    for i, line in enumerate(lines[:-1]):
+        if line.end is None and line.stop_reason is None:
+            later = len(lines) - 1
+            yield (
+                f"therapy_lines[{i}]: {line.drug} is recorded as ongoing (no end date, no stop "
+                f"reason) although a later line follows (therapy_lines[{later}], "
+                f"{lines[later].drug}); if both drugs are given together (a combination), "
+                "nothing is wrong; otherwise record how the earlier line ended. Assessed with "
+                "the latest line as the current one."
+            )
+
+
+def _metastatic_line_before_diagnosis(p: Patient) -> Iterator[str]:
+    """A metastatic-setting line started before the recorded date of metastatic diagnosis."""
+    diagnosed = p.metastatic.diagnosed if p.metastatic is not None else None
+    if diagnosed is None:
+        return
+    for i, line in enumerate(p.therapy_lines):
+        if line.setting is Setting.metastatic and line.start is not None and line.start < diagnosed:
+            yield (
+                f"therapy_lines[{i}].start: {line.start.isoformat()} is before "
+                f"metastatic.diagnosed ({diagnosed.isoformat()}) although the line's setting is "
+                "metastatic; check the dates or the setting (adjuvant, neoadjuvant). Assessed "
+                "as given."
+            )
+
+
 def implausible_values(p: Patient) -> list[str]:
-    """One plain sentence per implausible value, starting with its JSON path."""
-    out = []
+    """One plain sentence per implausible value or contradictory record, starting with its
+    JSON path."""
+    out = [*_open_before_last(p), *_metastatic_line_before_diagnosis(p)]
     for key, path, value in _values(p):
         if value is None:
             continue

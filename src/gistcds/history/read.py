@@ -71,6 +71,9 @@ def _line_facts(
         "last_drug": last_drug,
         "last_dose": last_dose,
         "last_stop": stops[-1] if stops else "none",
+        "last_recorded_progression": last.progression.value
+        if last is not None and last.progression is not None
+        else "none",
         "last_best_response": last.best_response.value if last and last.best_response else None,
         "last_dose_reducible": drugs.reduced_dose(last_drug, last_dose) is not None,
         "unknown_drugs": [

@@ -72,8 +72,11 @@ def record_facts(patient: Patient, drugs: therapy_drugs.Table) -> dict[str, Any]
     adjuvant_ends = [
         ln.end for ln in patient.therapy_lines if ln.setting == Setting.adjuvant and ln.end
     ]
+    cardiac = patient.cardiac
     return {
         **_lab_facts(patient),
+        "lvef_pct": cardiac.lvef_pct if cardiac is not None else None,
+        "qtc_ms": cardiac.qtc_ms if cardiac is not None else None,
         "mitotic_count": primary.mitoses.count if primary and primary.mitoses else None,
         "resection_date": primary.resection_date if primary is not None else None,
         "adjuvant_end": max(adjuvant_ends) if adjuvant_ends else None,

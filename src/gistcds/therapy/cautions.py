@@ -89,11 +89,13 @@ def _hepatic(
 ) -> list[Caution]:
     """The label's hepatic-impairment statement for each drug in play, for the patient's
     class (none or not recorded: nothing). The dose is shown, never changed."""
-    category = facts.hepatic_class
-    if category in (None, "none", "unknown"):
-        return []
     out: list[Caution] = []
     for rule in t.hepatic.rules:
+        # Child-Pugh labels read the recorded grade only; the others also the grade the
+        # history rules derive from bilirubin (hepatic_class).
+        category = facts.hepatic_impairment if rule.grading == "child_pugh" else facts.hepatic_class
+        if category in (None, "none", "unknown"):
+            continue
         if rule.drug in in_play and category in rule.categories:
             message = rule.message.replace("{category}", category).replace(
                 "{dose}", _doses_in_play(rule.drug, recs, facts)

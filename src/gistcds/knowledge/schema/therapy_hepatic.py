@@ -19,6 +19,12 @@ class LabelRule(Cited):
     classification: str = Field(
         min_length=1, description="how the label grades impairment (Child-Pugh, NCI-ODWG)"
     )
+    grading: Literal["child_pugh", "bilirubin_ast"] = Field(
+        default="bilirubin_ast",
+        description="child_pugh: the rule reads only a recorded grade (Child-Pugh needs more "
+        "than laboratory values); bilirubin_ast: it also reads the grade derived from the "
+        "recorded bilirubin (history.yaml hepatic_class) when no grade is recorded",
+    )
     message: str = Field(
         description="the label's statement; {category} is replaced by the patient's category "
         "and {dose} by the dose(s) the recommended options propose for the drug"
