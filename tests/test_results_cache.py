@@ -24,7 +24,7 @@ from gistcds.assess import assess
 from gistcds.domain.patient import Patient
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.knowledge import results as store
-from gistcds.prognosis import band, sequence
+from gistcds.prognosis import band, band_draws, evidence, sequence, sequence_run
 
 PATIENT = EXAMPLES / "metastatic-kit11-untreated.json"
 
@@ -68,19 +68,27 @@ def _assess_all(kb: KnowledgeBase) -> dict[str, str | None]:
     return out
 
 
-def test_stored_results_change_no_output(cache: Path) -> None:
+def _refuse(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("computed again, not read from the cache")
+
+
+def test_stored_results_change_no_output(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every example and shared case: the figures computed and stored (first run), read back
-    (second run, nothing memoised in-process) and computed with the cache off are equal."""
-    kb = load_kb()
+    (second run: nothing memoised in the process, nothing computed) and computed with the
+    cache off are equal."""
+    kb = dataclasses.replace(load_kb())  # same cache key, nothing memoised on it yet
     assert kb.cache_key
-    off = dataclasses.replace(kb, cache_key="")
     first = _assess_all(kb)
     assert _stored(cache), "the advanced patients' bands were stored"
     band.band.cache_clear()
     sequence._simulate.cache_clear()
-    # a fresh knowledge base: nothing memoised on the old one (fitted arms included)
-    second = _assess_all(load_kb())
-    assert band.band.cache_info().misses > 0  # the figures came from disk, not the memo
+    with monkeypatch.context() as m:
+        m.setattr(band_draws, "draw_band", _refuse)
+        m.setattr(sequence_run, "summarise_run", _refuse)
+        m.setattr(evidence, "fit_points", _refuse)
+        second = _assess_all(dataclasses.replace(kb))  # fitted arms read from disk too
+    assert band.band.cache_info().misses > 0
+    off = dataclasses.replace(kb, cache_key="")  # a knowledge base not from the cache
     band.band.cache_clear()
     sequence._simulate.cache_clear()
     without = _assess_all(off)
