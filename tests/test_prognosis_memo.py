@@ -15,8 +15,8 @@ import pytest
 from conftest import example
 from gistcds.assess import assess
 from gistcds.domain.patient import Patient
-from gistcds.prognosis import estimate, sequence
-from gistcds.prognosis.estimate import _BAND_Q, _hazen_band
+from gistcds.prognosis import band, sequence
+from gistcds.prognosis.band_draws import _BAND_Q, _hazen_band
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 39, 40, 41, 400, 401])
@@ -55,14 +55,14 @@ def _assessed(kb: Any, name: str) -> str:
     "name", ["metastatic-kit11-untreated.json", "progression-after-imatinib.json"]
 )
 def test_memoised_output_equals_a_fresh_computation(kb: Any, name: str) -> None:
-    estimate._band.cache_clear()
+    band.band.cache_clear()
     sequence._simulate.cache_clear()
     fresh = _assessed(kb, name)
-    assert estimate._band.cache_info().misses > 0
+    assert band.band.cache_info().misses > 0
     assert sequence._simulate.cache_info().misses > 0
-    hits = estimate._band.cache_info().hits, sequence._simulate.cache_info().hits
+    hits = band.band.cache_info().hits, sequence._simulate.cache_info().hits
     again = _assessed(kb, name)
-    assert estimate._band.cache_info().hits > hits[0]
+    assert band.band.cache_info().hits > hits[0]
     assert sequence._simulate.cache_info().hits > hits[1]
     assert again == fresh
 
@@ -72,7 +72,7 @@ def test_memoised_output_equals_a_fresh_computation(kb: Any, name: str) -> None:
 def test_sequence_percentiles_are_numpys(n: int, seed: int) -> None:
     """The sequence summary's quantiles (issue 19 item 11: without numpy.ma) equal
     ``np.percentile`` bit for bit, ties and repeated values included."""
-    from gistcds.prognosis.sequence import percentiles
+    from gistcds.prognosis.sequence_run import percentiles
 
     rng = np.random.default_rng(seed)
     qs = (10, 25, 50, 75, 90)

@@ -12,20 +12,24 @@ A published 100 % (no event yet) does not enter the two-parameter estimates, whe
 clipped value would dominate the fit; it is checked against the limits like the others.
 
 Curves are frozen dataclasses of floats: cheap to cache, pickle and hand to Dask.
-All functions are vectorised over numpy arrays.
+All functions are vectorised over numpy arrays; numpy is imported where a curve is fitted
+or evaluated, not with this module, so a process that reads stored fits and bands (see
+``band``) never imports it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    FloatArray = NDArray[np.float64]
 
 Family = Literal["exponential", "weibull", "loglogistic", "piecewise_exponential"]
-FloatArray = NDArray[np.float64]
 
 # Acceptance limits of a fit (the method's definition, not a clinical number).
 MEDIAN_REL_TOL = 0.05
@@ -46,6 +50,8 @@ class Curve:
 
     def cumhaz(self, t: FloatArray | float) -> FloatArray:
         """H(t) = -log S(t)."""
+        import numpy as np
+
         tt = np.maximum(np.asarray(t, dtype=np.float64), 0.0)
         if self.family in ("exponential", "weibull"):
             return np.asarray((tt / self.scale) ** self.shape, dtype=np.float64)
@@ -58,6 +64,8 @@ class Curve:
         return np.asarray(base[i] + haz[i] * (tt - knots[i]), dtype=np.float64)
 
     def survival(self, t: FloatArray | float) -> FloatArray:
+        import numpy as np
+
         return np.exp(-self.cumhaz(t))
 
     def quantile_cumhaz(self, h: FloatArray) -> FloatArray:
@@ -65,6 +73,8 @@ class Curve:
 
         With h drawn from a unit exponential this samples event times (H(T) ~ Exp(1)).
         """
+        import numpy as np
+
         hh = np.asarray(h, dtype=np.float64)
         if self.family == "exponential":
             return np.asarray(hh * self.scale, dtype=np.float64)
@@ -88,6 +98,8 @@ class Curve:
         Same result as ``quantile_cumhaz(e)``; the closed-form families need no temporary
         array (simulation hot path).
         """
+        import numpy as np
+
         if self.family == "exponential":
             e *= self.scale
             return e
@@ -105,9 +117,13 @@ class Curve:
 
     def sample(self, u: FloatArray) -> FloatArray:
         """Event times for uniform draws u in (0, 1] (inverse transform)."""
+        import numpy as np
+
         return self.quantile_cumhaz(-np.log(u))
 
     def median(self) -> float:
+        import numpy as np
+
         return float(self.quantile_cumhaz(np.array([math.log(2.0)]))[0])
 
 
@@ -138,6 +154,8 @@ def _score(med_err: float | None, lm: tuple[float, ...]) -> float:
 
 
 def _linear_fit(x: FloatArray, y: FloatArray) -> tuple[float, float]:
+    import numpy as np
+
     slope, intercept = np.polyfit(x, y, 1)
     return float(slope), float(intercept)
 
@@ -161,6 +179,8 @@ def _piecewise(points: list[tuple[float, float]]) -> Curve:
 
 def fit_points(median: float | None, landmarks: list[tuple[float, float]]) -> FitReport:
     """Choose and fit a family to a median (or None) and landmarks [(months, S)]."""
+    import numpy as np
+
     points = sorted(([(median, 0.5)] if median is not None else []) + list(landmarks))
     if not points:
         raise ValueError("nothing to fit")

@@ -1,22 +1,11 @@
 """One survival estimate: fitted arm curve, published HRs, Monte Carlo bands.
 
-Uncertainty: each draw scales the arm's time axis by exp(z), z ~ N(0, se(log median))
-(se from the published 95 % CI of the median, each side of the median from its own limit,
-else from n), and draws each applied
-hazard ratio as exp(N(log HR, se)) when its CI is published. The band is the pointwise
-2.5-97.5 % range of the drawn curves. Draws are seeded from the arm id, so the same
-knowledge base gives the same band on every run and machine.
+The band's numbers come from ``band`` (memoised, stored beside the knowledge base; drawn
+by ``band_draws``, where the method is described); this module reads them against the
+arm's published data: which figures are published, fitted or extrapolated, and why.
 """
 
 from __future__ import annotations
-
-import math
-import zlib
-from dataclasses import dataclass
-from functools import lru_cache
-from statistics import NormalDist
-
-import numpy as np
 
 from gistcds.domain.results.prognosis import (
     EvidenceArm,
@@ -25,119 +14,19 @@ from gistcds.domain.results.prognosis import (
     LandmarkEstimate,
     SurvivalEstimate,
 )
-from gistcds.prognosis.curves import Curve
+from gistcds.prognosis.band import HORIZON_MONTHS, LANDMARK_MONTHS, Band, band
 from gistcds.prognosis.evidence import FittedArm
 from gistcds.prognosis.factors import AppliedHR
 from gistcds.prognosis.notes import Note, fields
 
-# Presentation and Monte Carlo settings (method, not clinical numbers).
-HORIZON_MONTHS = 120
-STEP_MONTHS = 1.0
-DRAWS = 400
-SEED = 20261126
-LANDMARK_MONTHS = (12.0, 24.0, 60.0)
-_GRID = np.arange(0.0, HORIZON_MONTHS + STEP_MONTHS / 2, STEP_MONTHS)
-_LN2 = math.log(2.0)
-# The median's time-scale draws are the normal quantiles at (i + 0.5) / DRAWS, not random:
-# with 400 random draws the 2.5 % and 97.5 % points wander by about 10 %, so the band would
-# not reproduce the published CI it is built from (P-02). Hazard-ratio draws stay random.
-# Percentiles use the matching (Hazen) plotting positions.
-_Z_GRID = np.array([NormalDist().inv_cdf((i + 0.5) / DRAWS) for i in range(DRAWS)])
-_GRID_LIST: tuple[float, ...] = tuple(_GRID.tolist())
-_BAND_Q = (2.5, 97.5)  # the band's percentiles (Hazen plotting positions, see above)
-_BAND_CACHE = 256  # distinct (arm, hazard ratios) bands kept; about 25 kB each, 6 MB at most
-
-
-def _rng(key: str) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence([SEED, zlib.crc32(key.encode())]))
-
-
-def _pairs(s: np.ndarray) -> tuple[tuple[float, float], ...]:
-    return tuple((a, round(b, 4)) for a, b in zip(_GRID_LIST, s.tolist(), strict=True))
-
-
-def _hazen_band(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The 2.5 and 97.5 % points of ``draws`` along the last axis: exactly
-    ``np.percentile(draws, _BAND_Q, axis=-1, method="hazen")`` (the same order statistics
-    and numpy's own interpolation formula, checked in the tests), from one sort, which
-    numpy does several times faster than its partition on rows of a few hundred."""
-    ordered = np.sort(draws, axis=-1)
-    if np.isnan(ordered[..., -1]).any():  # numpy's NaN rule: leave it to numpy
-        lo, hi = np.percentile(draws, _BAND_Q, axis=-1, method="hazen")
-        return lo, hi
-    n = draws.shape[-1]
-    out = []
-    for q in np.asarray(_BAND_Q) / 100:
-        virtual = n * q + (0.5 + q * (1 - 0.5 - 0.5)) - 1  # numpy's Hazen virtual index
-        below = math.floor(virtual)
-        gamma = virtual - below
-        if virtual >= n - 1:
-            below, above = n - 1, n - 1
-        elif virtual < 0:
-            below, above = 0, 0
-        else:
-            above = below + 1
-        a, b = ordered[..., below], ordered[..., above]
-        diff = b - a
-        # numpy's _lerp: from the nearer end, for the same rounding
-        out.append(b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma)
-    return out[0], out[1]
-
-
-@dataclass(frozen=True)
-class _Band:
-    """The numbers of one estimate: a pure function of the arm's curve, the sides of
-    its median's se, the applied hazard ratios and the seed key (memoised: patients who
-    share an arm and the same hazard ratios share these figures)."""
-
-    point: tuple[tuple[float, float], ...]  # (month, survival rounded) on _GRID
-    lower: tuple[tuple[float, float], ...]
-    upper: tuple[tuple[float, float], ...]
-    lm_point: tuple[float, ...]
-    lm_lower: tuple[float, ...]
-    lm_upper: tuple[float, ...]
-    median: float
-    median_lower: float
-    median_upper: float
-
-
-@lru_cache(maxsize=_BAND_CACHE)
-def _band(
-    curve: Curve, se_sides: tuple[float, float], hrs: tuple[tuple[float, float], ...], key: str
-) -> _Band:
-    rng = _rng(key)
-    se_lo, se_hi = se_sides
-    z = _Z_GRID
-    # split normal: each side of the published CI keeps its own width (P-02)
-    scale = np.exp(np.where(z < 0, z * se_lo, z * se_hi))  # time-axis multiplier per draw
-    hr_point = math.prod(hr for hr, _ in hrs) if hrs else 1.0
-    log_hr = np.zeros(DRAWS)
-    for hr, log_se in hrs:
-        log_hr += math.log(hr) + (rng.normal(0.0, log_se, DRAWS) if log_se else 0)
-    hr_draw = np.exp(log_hr)
-
-    point = np.exp(-hr_point * curve.cumhaz(_GRID))
-    # one row per time point, one column per draw: the band is per row
-    draws = np.exp(-hr_draw[None, :] * curve.cumhaz(_GRID[:, None] / scale[None, :]))
-    lower, upper = _hazen_band(draws)
-    lm_t = np.array(LANDMARK_MONTHS)
-    lm_point = np.exp(-hr_point * curve.cumhaz(lm_t))
-    lm_draws = np.exp(-hr_draw[None, :] * curve.cumhaz(lm_t[:, None] / scale[None, :]))
-    lm_lo, lm_hi = _hazen_band(lm_draws)
-    med = float(curve.quantile_cumhaz(np.array([_LN2 / hr_point]))[0])
-    med_draws = curve.quantile_cumhaz(_LN2 / hr_draw) * scale
-    med_lo, med_hi = (float(x) for x in _hazen_band(med_draws))
-    return _Band(
-        _pairs(point),
-        _pairs(lower),
-        _pairs(upper),
-        tuple(lm_point.tolist()),
-        tuple(lm_lo.tolist()),
-        tuple(lm_hi.tolist()),
-        med,
-        med_lo,
-        med_hi,
-    )
+__all__ = [
+    "HORIZON_MONTHS",
+    "LANDMARK_MONTHS",
+    "curve_basis",
+    "data_until",
+    "evidence_arm",
+    "survival_estimate",
+]
 
 
 def evidence_arm(fa: FittedArm) -> EvidenceArm:
@@ -229,7 +118,7 @@ def curve_basis(fa: FittedArm, applied: list[FactorEffect]) -> str:
     )
 
 
-def _landmarks(fa: FittedArm, band: _Band) -> list[LandmarkEstimate]:
+def _landmarks(fa: FittedArm, b: Band) -> list[LandmarkEstimate]:
     """1/2/5-year survival with bands, each flagged when it lies beyond the data."""
     limit = fa.observed_until
     # the same 5 % margin as the median: a point at the data's edge is not flagged
@@ -244,7 +133,7 @@ def _landmarks(fa: FittedArm, band: _Band) -> list[LandmarkEstimate]:
             basis=_landmark_basis(fa, t, b),
         )
         for t, p, lo, hi, b in zip(
-            LANDMARK_MONTHS, band.lm_point, band.lm_lower, band.lm_upper, beyond, strict=True
+            LANDMARK_MONTHS, b.lm_point, b.lm_lower, b.lm_upper, beyond, strict=True
         )
     ]
 
@@ -310,11 +199,14 @@ def survival_estimate(
     fallback: bool,
     adjustments: list[FactorEffect],
     notes: list[Note],
+    kb_key: str = "",
 ) -> SurvivalEstimate:
-    """Point curve, bands, median and 1/2/5-year survival for one arm and its HRs."""
-    band = _band(fa.curve, fa.se_sides, tuple((h.hazard_ratio, h.log_se) for h in hrs), key)
-    landmarks = _landmarks(fa, band)
-    med, med_lo, med_hi = band.median, band.median_lower, band.median_upper
+    """Point curve, bands, median and 1/2/5-year survival for one arm and its HRs (the
+    band stored under ``kb_key``, the knowledge base's cache key, when there is one)."""
+    hr_pairs = tuple((h.hazard_ratio, h.log_se) for h in hrs)
+    drawn = band(fa.curve, fa.se_sides, hr_pairs, key, kb_key)
+    landmarks = _landmarks(fa, drawn)
+    med, med_lo, med_hi = drawn.median, drawn.median_lower, drawn.median_upper
     shown, median_note = _median_note(fa, med, hrs)
     median = round(med, 1) if shown else None
     # cut at the data (issue 12): a 1/2/5-year figure beyond the published data is not
@@ -330,9 +222,9 @@ def survival_estimate(
         survival_2y=at[1],
         survival_5y=at[2],
         landmarks=landmarks,
-        curve=list(band.point),
-        lower=list(band.lower),
-        upper=list(band.upper),
+        curve=list(drawn.point),
+        lower=list(drawn.lower),
+        upper=list(drawn.upper),
         evidence=evidence_arm(fa),
         fallback=fallback,
         adjustments=adjustments,

@@ -2,7 +2,8 @@
 
 ``evidence(kb)`` validates nothing new (the KB loader did) but fits a curve per arm and
 caches the result per knowledge-base version, so a process fits each arm once however
-many patients it scores.
+many patients it scores. The fits are pure data, also stored beside the precompiled
+knowledge base (``kb.stored``): a later process reads them without numpy.
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ class Evidence:
     version: str
     # entries that apply only with a given KIT/PDGFRA status: (class, status) -> map
     status_map: dict[tuple[str, str], GenotypeMap] = field(default_factory=dict)
+    # the knowledge base's cache key: results computed from this evidence (bands, sequence
+    # runs) are stored under it ("" when the knowledge base did not come from the cache)
+    cache_key: str = ""
 
     def mapping_for(
         self,
@@ -121,10 +125,25 @@ class Evidence:
         return self.genotype_map.get(genotype_class)
 
 
-def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: SequencesTable) -> Evidence:
+def fit_arms(kb: KnowledgeBase) -> dict[str, FitReport]:
+    """Each arm's fitted curve, by arm id."""
+    return {
+        arm.id: fit_points(arm.median_months, [(lm.months, lm.survival) for lm in arm.landmarks])
+        for arm in kb.get(ArmsTable).arms
+    }
+
+
+def _build(
+    version: str,
+    arms: ArmsTable,
+    factors: FactorsTable,
+    seqs: SequencesTable,
+    fits: dict[str, FitReport],
+    cache_key: str,
+) -> Evidence:
     fitted = {}
     for arm in arms.arms:
-        report = fit_points(arm.median_months, [(lm.months, lm.survival) for lm in arm.landmarks])
+        report = fits[arm.id]
         se, basis = _se(arm)
         sides = _ci_sides(arm)
         fitted[arm.id] = FittedArm(
@@ -145,11 +164,22 @@ def _build(version: str, arms: ArmsTable, factors: FactorsTable, seqs: Sequences
         if m.kit_pdgfra_status is not None
         for c in m.genotype_classes
     }
-    return Evidence(fitted, gmap, {f.id: f for f in factors.factors}, seqs, version, smap)
+    factor_map = {f.id: f for f in factors.factors}
+    return Evidence(fitted, gmap, factor_map, seqs, version, smap, cache_key)
 
 
 def _from_kb(kb: KnowledgeBase) -> Evidence:
-    return _build(kb.version, kb.get(ArmsTable), kb.get(FactorsTable), kb.get(SequencesTable))
+    fits = kb.stored(
+        "prognosis.fits", fit_arms, modules=("gistcds.prognosis.curves",), packages=("numpy",)
+    )
+    return _build(
+        kb.version,
+        kb.get(ArmsTable),
+        kb.get(FactorsTable),
+        kb.get(SequencesTable),
+        fits,
+        kb.cache_key,
+    )
 
 
 def evidence(kb: KnowledgeBase) -> Evidence:

@@ -149,6 +149,7 @@ def _endpoint(
             drug=drug,
             line=line,
         ),
+        kb_key=ev.cache_key,
     )
     return est, None
 

@@ -14,33 +14,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from functools import lru_cache
-
-import numpy as np
 
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
 from gistcds.domain.results.prognosis import SequenceLine, SequenceSimulation
 from gistcds.knowledge import KnowledgeBase
+from gistcds.knowledge.results import remembered
 from gistcds.knowledge.schema.prognosis_arms import Arm
 from gistcds.knowledge.schema.prognosis_sequences import Sequence, Step
 from gistcds.prognosis.curves import Curve
 from gistcds.prognosis.evidence import Evidence, evidence
 from gistcds.prognosis.notes import Note, fields
-from gistcds.prognosis.simulate import run
-from gistcds.prognosis.spec import (
-    LineSpec,
-    SequenceSpec,
-    build_sequence,
-    first_line_os_comparable,
-)
+from gistcds.prognosis.spec import SequenceSpec, build_sequence, first_line_os_comparable
 
 # Monte Carlo settings (method, not clinical numbers): 20 000 patients give a Monte Carlo
 # standard error of the median OS well under 0.1 month, in a few milliseconds.
 PATIENTS = 20_000
 SEED = 20261126
-_LANDMARKS = (12.0, 24.0, 60.0)
+LANDMARKS = (12.0, 24.0, 60.0)
 
 CAVEAT = (
     "Population-level simulation: simulated trial-like patients move through the sequence, "
@@ -56,83 +48,52 @@ METHOD = (
 ).replace("_", "\u2009", 1)
 
 
-def percentiles(values: np.ndarray, qs: tuple[int, ...]) -> tuple[float, ...]:
-    """Exactly ``np.percentile(values, qs)`` (its default "linear" method): the same order
-    statistics and numpy's own interpolation formula, checked in the tests. numpy's
-    percentile finds its partition points with ``np.unique``, whose first call imports
-    ``numpy.ma``: about 2 % of a cold ``gistcds assess`` (benchmarks/bench_startup.py)."""
-    ordered = np.sort(values).tolist()
-    n = len(ordered)
-    if values.dtype.kind != "f" or n == 0 or math.isnan(ordered[-1]):
-        return tuple(float(x) for x in np.percentile(values, qs))  # numpy's own rules
-    out = []
-    for q in qs:
-        virtual = (n - 1) * (q / 100)
-        if virtual >= n - 1 or virtual < 0:  # numpy takes the end value itself
-            out.append(ordered[-1] if virtual >= n - 1 else ordered[0])
-            continue
-        below = math.floor(virtual)
-        gamma = virtual - below
-        a, b = ordered[below], ordered[below + 1]
-        diff = b - a
-        out.append(b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma)
-    return tuple(out)
-
-
 def _r(x: float, nd: int = 1) -> float:
     return round(float(x), nd)
 
 
 @dataclasses.dataclass(frozen=True)
-class _Summary:
+class RunSummary:
     """The figures the output takes from one simulation run (not the arrays)."""
 
     patients: int
     os_p10_q25_med_q75_p90: tuple[float, float, float, float, float]
-    os_survival: tuple[float, ...]  # at _LANDMARKS
+    os_survival: tuple[float, ...]  # at LANDMARKS
     # per line: patients who reached it, and (q25, median, q75) of the time on it
     lines: tuple[tuple[int, tuple[float, float, float] | None], ...]
 
 
 _SIM_CACHE = 256  # distinct simulated sequences kept (a few hundred bytes each)
+# the code a stored run depends on (the arguments carry the rest)
+_CODE = (
+    "gistcds.prognosis.sequence",
+    "gistcds.prognosis.sequence_run",
+    "gistcds.prognosis.simulate",
+    "gistcds.prognosis.spec",
+    "gistcds.prognosis.curves",
+    "gistcds.prognosis.evidence",
+    "numpy",
+)
 
 
 @lru_cache(maxsize=_SIM_CACHE)
 def _simulate(
-    lines: tuple[tuple[Curve, float], ...], proceed: tuple[float, ...], post: Curve
-) -> _Summary:
-    """Run the seeded simulation and keep its summary figures. A pure function of the
-    curves, hazard ratios and proceed probabilities (all ``run`` reads of the spec), so
-    patients on the same sequence under the same hazard ratios share one run."""
-    spec = SequenceSpec(
-        sequence_id="",
-        label="",
-        genotype_class=None,
-        lines=tuple(
-            LineSpec(0, "", None, "", curve, False, hazard_ratio=hr) for curve, hr in lines
-        ),
-        proceed=proceed,
-        post_arm_id="",
-        post=post,
-        compare_os_arm=None,
-        compare_os_median=None,
-    )
-    result = run(spec, PATIENTS, SEED)
-    os_ = result.os
-    p10, q25, med, q75, p90 = percentiles(os_, (10, 25, 50, 75, 90))
-    per_line: list[tuple[int, tuple[float, float, float] | None]] = []
-    for times in result.line_times:
-        q: tuple[float, float, float] | None = None
-        if times.size:  # one partition for the three quantiles
-            lo, mid, hi = percentiles(times, (25, 50, 75))
-            q = (lo, mid, hi)
-        per_line.append((int(times.size), q))
-    return _Summary(
-        int(os_.size),
-        (p10, q25, med, q75, p90),
-        tuple(float((os_ > x).mean()) for x in _LANDMARKS),
-        tuple(per_line),
-    )
+    lines: tuple[tuple[Curve, float], ...],
+    proceed: tuple[float, ...],
+    post: Curve,
+    kb_key: str = "",
+) -> RunSummary:
+    """The seeded simulation's summary figures: a pure function of the curves, hazard ratios
+    and proceed probabilities (all ``run`` reads of the spec), so patients on the same
+    sequence under the same hazard ratios share one run, in this process and, under the
+    knowledge base's cache key ``kb_key``, on disk (``gistcds.knowledge.results``)."""
+
+    def compute() -> RunSummary:
+        from gistcds.prognosis.sequence_run import summarise_run
+
+        return summarise_run(lines, proceed, post)
+
+    return remembered(kb_key, "sequence", (lines, proceed, post), compute, RunSummary, _CODE)
 
 
 def _start(
@@ -188,7 +149,7 @@ def _trim(ev: Evidence, full: SequenceSpec, k: int) -> _Trimmed:
     return _Trimmed(spec, comparable, compare_arm, first_arm)
 
 
-def _lines(ev: Evidence, spec: SequenceSpec, result: _Summary) -> list[SequenceLine]:
+def _lines(ev: Evidence, spec: SequenceSpec, result: RunSummary) -> list[SequenceLine]:
     """Each simulated line: its arm, time on it, the chance of going on, its sources."""
     transitions = {t.after_line: t for t in ev.sequences.transitions}
     out: list[SequenceLine] = []
@@ -319,7 +280,10 @@ def patient_sequence(
         )
     t = _trim(ev, full, line - 1)
     result = _simulate(
-        tuple((ls.curve, ls.hazard_ratio) for ls in t.spec.lines), t.spec.proceed, t.spec.post
+        tuple((ls.curve, ls.hazard_ratio) for ls in t.spec.lines),
+        t.spec.proceed,
+        t.spec.post,
+        ev.cache_key,
     )
     p10, q25, med, q75, p90 = result.os_p10_q25_med_q75_p90
     surv = result.os_survival
