@@ -20,8 +20,11 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def _text(html: str) -> str:
+    """The printed text: the body's, without the contents (not printed, report.css)."""
     body = ET.fromstring(html).find(f"{XHTML}body")
     assert body is not None
+    for nav in body.findall(f"{XHTML}nav"):
+        body.remove(nav)
     return re.sub(r"\s+", " ", "".join(body.itertext())).strip()
 
 
@@ -47,6 +50,8 @@ def test_one_link_per_citation_to_its_first_source_and_set_table_widths() -> Non
         widths = [float(w) for w in re.findall(r"width: ([\d.]+)%", group)]
         assert len(widths) >= 2 and sum(widths) == pytest.approx(100)
     assert "<colgroup>" not in page
+    # the contents list is not printed: the PDF's HTML leaves it out
+    assert '<nav aria-label="Contents"' in page and "<nav" not in pdf
 
 
 def test_every_link_in_the_pdf_leads_to_a_source_in_the_list() -> None:
