@@ -41,7 +41,7 @@ def _empty_below(doc: Any) -> list[float]:
 
 @pytest.mark.parametrize("name", sorted(n for n in CASES if n != "synthetic-empty"))
 def test_no_page_is_left_partly_empty(name: str) -> None:
-    html = render_html(build_report(*CASES[name](), generated=GENERATED))
+    html = render_html(build_report(*CASES[name](), generated=GENERATED), for_pdf=True)
     shares = _empty_below(render_document(html))
     assert shares, "every case with content fills more than one page"
     worst = max(shares)
@@ -57,3 +57,61 @@ def test_the_measure_sees_an_empty_page() -> None:
     )
     shares = _empty_below(render_document(html))
     assert len(shares) == 2 and min(shares) > 0.9
+
+
+def _lines_outside_the_colophon(page: Any) -> int:
+    from weasyprint.formatting_structure import boxes
+
+    count, stack = 0, [(b, False) for b in page._page_box.children]
+    while stack:
+        box, inside = stack.pop()
+        inside = inside or getattr(box, "element_tag", None) == "footer"
+        if isinstance(box, boxes.MarginBox):
+            continue
+        if isinstance(box, boxes.LineBox) and not inside:
+            count += 1
+        stack.extend((child, inside) for child in getattr(box, "children", []))
+    return count
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_closing_disclaimer_never_stands_alone_on_the_last_page(name: str) -> None:
+    """The colophon (disclaimer, versions) keeps company: the last page also holds the end of
+    the report before it (it once held the disclaimer alone)."""
+    html = render_html(build_report(*CASES[name](), generated=GENERATED), for_pdf=True)
+    doc = render_document(html)
+    assert _lines_outside_the_colophon(doc.pages[-1]) > 0
+
+
+def test_the_colophon_takes_the_last_source_along_whatever_the_lists_length() -> None:
+    """With the report's stylesheet, a reference list of every length from one to three
+    pages: the colophon never starts a page on its own (without the rule it does for some
+    lengths, as it did for the sdh-deficient example)."""
+    from gistcds.report.html import TEMPLATES
+
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    item = (
+        "<li>Author A, Author B, et al. A title long enough to fill most of a line of the "
+        "printed reference list. Journal. 2020. <span class='rid'>PMID 12345678</span></li>"
+    )
+    alone = []
+    for n in range(40, 100, 3):
+        html = (
+            f"<html><head><style>{css}</style></head><body><main><section><h2>References</h2>"
+            f"<ol class='refs'>{item * n}</ol></section></main><footer class='colophon'>"
+            "<p><strong>Decision support only.</strong></p><p>gistcds · generated</p>"
+            "</footer></body></html>"
+        )
+        if _lines_outside_the_colophon(render_document(html).pages[-1]) == 0:
+            alone.append(n)
+    assert not alone
+
+
+def test_the_colophon_measure_sees_a_colophon_alone() -> None:
+    html = (
+        "<html><body><main><p>one</p></main>"
+        '<footer style="break-before: page"><p>disclaimer</p></footer></body></html>'
+    )
+    doc = render_document(html)
+    assert _lines_outside_the_colophon(doc.pages[0]) == 1
+    assert _lines_outside_the_colophon(doc.pages[-1]) == 0

@@ -171,3 +171,34 @@ def test_html_report_imports_no_plotting_library_and_no_weasyprint() -> None:
         )
         assert out.exists() and "<svg" in out.read_text()
     assert proc.stderr.strip().splitlines()[-1] == "heavy:", proc.stderr
+
+
+def test_waterfall_values_stand_clear_of_their_bars_on_a_white_ground(
+    progression: ReportData,
+) -> None:
+    """Each bar's value sits LABEL_GAP points beyond the bar's end (issue 19 item 4: they
+    touched the bars), on a white rectangle that a threshold line passing there runs under,
+    with the axes' typographic minus."""
+    from gistcds.report.plots.response import LABEL_GAP
+
+    wf = waterfall(progression)
+    assert wf is not None
+    root = ET.fromstring(wf)
+    rects = [
+        (*(float(r.get(k, "0")) for k in ("x", "y", "width", "height")), r.get("fill"))
+        for r in root.iter(f"{SVG}rect")
+    ]
+    bars = [r for r in rects if r[4] != "#ffffff" and r[3] > 0]
+    grounds = [r for r in rects if r[4] == "#ffffff"]
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    values = [t for t in texts if t.endswith(" %") and not t.startswith(("RECIST", "Choi"))]
+    assert values and all(t[0] in "+−" and "-" not in t for t in values)
+    assert len(grounds) == len(values) <= len(bars)
+    assert LABEL_GAP >= 4  # about half a line of the 8 pt labels
+    for ground in grounds:
+        x, y, w, h, _ = ground
+        bar = min(bars, key=lambda b: abs((b[0] + b[2] / 2) - (x + w / 2)))
+        bar_top, bar_bottom = bar[1], bar[1] + bar[3]
+        # below a bar that goes down, above one that goes up, never over it
+        gap = y - bar_bottom if y >= bar_bottom else bar_top - (y + h)
+        assert gap >= LABEL_GAP - 0.01, (ground, bar)

@@ -117,5 +117,5 @@ def render_report(record: StoredAssessment, kb: KnowledgeBase, pdf: bool) -> byt
 
     _, assessment = stored_inputs(record)
     generated = record.created.astimezone(dt.UTC).replace(microsecond=0)
-    html = render_html(build_report(assessment, kb, generated))
+    html = render_html(build_report(assessment, kb, generated), for_pdf=pdf)
     return html_to_pdf(html) if pdf else html.encode("utf-8")

@@ -48,8 +48,9 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(data: ReportData) -> str:
-    """The report as one self-contained HTML (well-formed XML) document."""
+def render_html(data: ReportData, for_pdf: bool = False) -> str:
+    """The report as one self-contained HTML (well-formed XML) document; ``for_pdf`` gives
+    the variant the PDF is made from (same text, fewer boxes for WeasyPrint to lay out)."""
     from gistcds.report.plots import all_plots
 
     env = _environment()
@@ -57,7 +58,7 @@ def render_html(data: ReportData) -> str:
     template = env.get_template("report.html.j2")
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     num = {sid: i for i, (sid, _) in enumerate(data.sections, 1)}
-    return template.render(d=data, plots=all_plots(data), css=css, num=num)
+    return template.render(d=data, plots=all_plots(data), css=css, num=num, for_pdf=for_pdf)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -81,7 +82,7 @@ def write_report(
 
         raise InputError([Problem("--report", f"must end in .html or .pdf, got {str(path)!r}")])
     data = build_report(assessment, kb, generated)
-    html = render_html(data)
+    html = render_html(data, for_pdf=suffix == ".pdf")
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":
         out.write_bytes(html_to_pdf(html))

@@ -13,6 +13,10 @@ own unmodified path):
   its own computed style: about a sixth of a warm PDF for a report that has no footnote
   and no list item outside ``li``. The report uses the same user-agent stylesheet with
   those rules limited to the elements they can apply to;
+- the figures' SVG labels are laid out and drawn as one run each, not one letter at a
+  time (``report/weasy_svg_text.py``);
+- the HTML it renders is the report's PDF variant (``render_html(..., for_pdf=True)``):
+  one link per citation, set column widths for the tables whose columns are known;
 - WeasyPrint is imported without its library search (``report/weasy_import.py``);
 - fonts are configured once per thread;
 - Python's cyclic garbage collector is paused while the main thread renders: WeasyPrint
@@ -153,9 +157,11 @@ def render_document(html: str) -> Any:
 
     import cssselect2
 
+    from gistcds.report import weasy_svg_text
     from gistcds.report.weasy_import import import_weasyprint
 
     weasyprint = import_weasyprint()
+    weasy_svg_text.install()
     fetcher = _no_fetch()
     try:
         root = ET.fromstring(html)

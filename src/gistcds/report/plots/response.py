@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["density", "lesion_trajectories", "spider", "waterfall"]
 
+# space between a waterfall bar's end and its value label, in points
+LABEL_GAP = 4.5
 THRESHOLD_STYLE = {"RECIST": ("#D55E00", "3.6,1.8"), "Choi": ("#0072B2", "0.9,1.35")}
 
 
@@ -186,6 +188,16 @@ def spider(data: ReportData) -> str | None:
     return to_svg(fig, "spider", "Spider plot: change from baseline per lesion", desc)
 
 
+def _bar_label(fig: Figure, x: float, end: float, label: str, above: bool) -> None:
+    """A bar's value beyond its end, clear of the bar (LABEL_GAP points) and on a white
+    ground, so that a threshold line passing there does not run through the figures."""
+    height = TEXT_PT * 1.05
+    top = end - LABEL_GAP - height if above else end + LABEL_GAP
+    width = text_width(label, TEXT_PT) + 2
+    fig.rect(x - width / 2, top, width, height, "#ffffff")
+    fig.text(x, top, label, TEXT_PT, INK, "middle", "top")
+
+
 def waterfall(data: ReportData) -> str | None:
     """Best change from baseline per target lesion, and of the sum (waterfall)."""
     traj, _ = lesion_trajectories(data)
@@ -209,10 +221,8 @@ def waterfall(data: ReportData) -> str | None:
         colour = INK if k == "sum" else ("#0072B2" if v < 0 else "#D55E00")
         top, bottom = ax.y(max(v, 0.0)), ax.y(min(v, 0.0))
         fig.rect(ax.x(i - 0.35), top, ax.x(i + 0.35) - ax.x(i - 0.35), bottom - top, colour)
-        label_y = ax.y(v) - 3 if v >= 0 else ax.y(v) + 3
-        fig.text(
-            ax.x(i), label_y, f"{v:+.0f}%", TEXT_PT, INK, "middle", "bottom" if v >= 0 else "top"
-        )
+        label = f"{v:+.0f} %".replace("-", "−")  # the typographic minus of the axes
+        _bar_label(fig, ax.x(i), ax.y(v), label, above=v >= 0)
     ax.hline(0, INK, 0.8)
     ax.labels("Best change from baseline", "", "best change from baseline (%)", INK, TEXT_PT)
     desc = "Waterfall: " + ", ".join(f"{k} {v:+.1f} %" for k, v in items) + "."
