@@ -431,3 +431,15 @@ def test_v2_02_primary_exon11_only_has_no_activation_loop_caution(kb: KnowledgeB
         kb,
     )
     assert "activation_loop_order_not_settled" not in codes(a)
+
+
+def test_v2_01_imatinib_rechallenge_is_not_primary_resistance(kb: KnowledgeBase) -> None:
+    """Control: imatinib re-challenge after sunitinib stopped for progression within 3
+    months is not primary resistance of first-line imatinib: no early caution."""
+    lines = [
+        line("imatinib", 400, start="2021-01-10", end="2023-01-01"),
+        line("sunitinib", 50, start="2023-01-15", end="2024-01-01"),
+        _early(start="2024-01-10", end="2024-03-01"),
+    ]
+    a = run(metastatic(molecular=mol(KIT11), therapy_lines=lines), kb)
+    assert "early_progression_on_imatinib" not in codes(a)
