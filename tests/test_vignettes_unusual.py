@@ -443,3 +443,23 @@ def test_v2_01_imatinib_rechallenge_is_not_primary_resistance(kb: KnowledgeBase)
     ]
     a = run(metastatic(molecular=mol(KIT11), therapy_lines=lines), kb)
     assert "early_progression_on_imatinib" not in codes(a)
+
+
+def test_v2_01_early_progression_read_from_imaging(kb: KnowledgeBase) -> None:
+    """The fourth way a record states it: an open imatinib 400 line with no stop reason, and
+    a CT 10 weeks after the start with RECIST progression (40 -> 60 mm): early progression.
+    Control: the same CT 8 months after the start is not early."""
+    for ct_date, early in (("2023-03-20", True), ("2023-09-20", False)):
+        a = run(
+            metastatic(
+                molecular=mol(KIT11),
+                therapy_lines=[{**line("imatinib", 400, None), "start": "2023-01-10"}],
+                imaging=[
+                    {"date": "2023-01-05", "lesions": [lesion("L1", 40)]},
+                    {"date": ct_date, "lesions": [lesion("L1", 60)]},
+                ],
+            ),
+            kb,
+        )
+        assert "PR-01" in _guideline(a)
+        assert ("early_progression_on_imatinib" in codes(a)) is early, ct_date
