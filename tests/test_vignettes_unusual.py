@@ -354,3 +354,112 @@ def test_u03_ongoing_adjuvant_imatinib_with_neutropenia(kb: KnowledgeBase) -> No
     )
     assert "imatinib_label_withhold_labs" in codes(a)
     assert "imatinib_start_below_label_thresholds" not in codes(a)
+
+
+# --- part 5 (V2-01): early (primary) progression on imatinib 400 ----------------------
+
+
+def _early(**kw: Any) -> dict[str, Any]:
+    return {**line("imatinib", 400), "start": "2023-01-10", **kw}
+
+
+def test_v2_01_early_progression_says_the_order_is_not_settled(kb: KnowledgeBase) -> None:
+    """Imatinib 400 with primary progression, stated three ways (best response PD; stopped
+    for progression 2.5 months after the start; best response PD on a line still open).
+    Before: 'Imatinib 800 mg' first with no word that this is primary resistance. Now the
+    order stays (NCI PDQ: escalation or sunitinib, no order; no text read splits the
+    escalation figures by time to progression) and the caution says the choice is open and
+    asks for complete genotyping (Gounder & Maki 2011: early resistance = progression
+    within 3 months)."""
+    records = [
+        _early(end="2023-05-10", best_response="PD"),
+        _early(end="2023-03-25"),
+        _ongoing("imatinib", 400, best_response="PD"),
+    ]
+    for rec in records:
+        a = run(metastatic(molecular=mol(KIT11), therapy_lines=[rec]), kb)
+        assert {"PR-01", "PR-02"} <= set(_guideline(a)), rec
+        assert "early_progression_on_imatinib" in codes(a), rec
+        msg = _caution(a, "early_progression_on_imatinib")
+        assert "not a judgement" in msg and "genotyping" in msg
+
+
+def test_v2_01_late_progression_has_no_early_caution(kb: KnowledgeBase) -> None:
+    """Control: progression after 26 months with a partial response (secondary
+    resistance): escalation first, no early-progression caution."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11),
+            therapy_lines=[_early(end="2025-03-20", best_response="PR")],
+        ),
+        kb,
+    )
+    assert _guideline(a)[0] == "PR-01"
+    assert "early_progression_on_imatinib" not in codes(a)
+
+
+# --- part 5 (V2-02, was U-O3): KIT exon 11 + activation-loop secondary -----------------
+
+
+def test_v2_02_activation_loop_secondary_says_the_order_is_not_settled(
+    kb: KnowledgeBase,
+) -> None:
+    """KIT exon 11 with a ctDNA KIT N822K (exon 17) after progression on imatinib 400.
+    Before: sunitinib and imatinib 800 (both rated resistant) ranked before ripretinib
+    (rated sensitive) with no word on why. The sources read do not settle the order
+    (INTRIGUE ctDNA exploratory, Joensuu 2024; NCI PDQ: ripretinib not indicated before
+    later lines; no NCCN subgroup listing seen), so the order stays and the output says so."""
+    n822k = {"gene": "KIT", "hgvs_p": "N822K", "source": "ctdna", "date": "2025-03-01"}
+    a = run(
+        metastatic(
+            molecular=mol(KIT11, n822k),
+            therapy_lines=[_early(end="2025-03-20", best_response="PR")],
+        ),
+        kb,
+    )
+    assert "PR-09" in _guideline(a)
+    msg = _caution(a, "activation_loop_order_not_settled")
+    assert "do not settle the order" in msg and "imatinib 800 mg" in msg
+
+
+def test_v2_02_primary_exon11_only_has_no_activation_loop_caution(kb: KnowledgeBase) -> None:
+    """Control: no secondary mutation: no activation-loop caution."""
+    a = run(
+        metastatic(
+            molecular=mol(KIT11), therapy_lines=[_early(end="2025-03-20", best_response="PR")]
+        ),
+        kb,
+    )
+    assert "activation_loop_order_not_settled" not in codes(a)
+
+
+def test_v2_01_imatinib_rechallenge_is_not_primary_resistance(kb: KnowledgeBase) -> None:
+    """Control: imatinib re-challenge after sunitinib stopped for progression within 3
+    months is not primary resistance of first-line imatinib: no early caution."""
+    lines = [
+        line("imatinib", 400, start="2021-01-10", end="2023-01-01"),
+        line("sunitinib", 50, start="2023-01-15", end="2024-01-01"),
+        _early(start="2024-01-10", end="2024-03-01"),
+    ]
+    a = run(metastatic(molecular=mol(KIT11), therapy_lines=lines), kb)
+    assert "early_progression_on_imatinib" not in codes(a)
+
+
+def test_v2_01_early_progression_read_from_imaging(kb: KnowledgeBase) -> None:
+    """The fourth way a record states it: an open imatinib 400 line with no stop reason, and
+    a CT 10 weeks after the start with RECIST progression (40 -> 60 mm): early progression.
+    Control: the same CT 8 months after the start is not early."""
+    for ct_date, early in (("2023-03-20", True), ("2023-09-20", False)):
+        a = run(
+            metastatic(
+                molecular=mol(KIT11),
+                therapy_lines=[{**line("imatinib", 400, None), "start": "2023-01-10"}],
+                imaging=[
+                    {"date": "2023-01-05", "lesions": [lesion("L1", 40)]},
+                    {"date": ct_date, "lesions": [lesion("L1", 60)]},
+                ],
+            ),
+            kb,
+        )
+        assert "PR-01" in _guideline(a)
+        assert ("early_progression_on_imatinib" in codes(a)) is early, ct_date

@@ -355,6 +355,11 @@ SCENARIOS: dict[str, Scenario] = {
     "braf-without-kit-testing": Scenario(
         metastatic(molecular={"tested_genes": ["BRAF"], "variants": []}), genotype("BRAF_V600E")
     ),
+    # primary (early) resistance: best response PD on imatinib 400 (PR-01-EARLY)
+    "imatinib-primary-progression": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 400, best_response="PD")]),
+        genotype("KIT_exon11"),
+    ),
     "localized-n1": Scenario(
         patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
         genotype("KIT_exon11"),

@@ -234,6 +234,11 @@ class ClinicalFacts(_Frozen):
         "(its `progression` field, whatever its stop reason); none if not recorded",
     )
     last_best_response: Literal["CR", "PR", "SD", "PD", "NE"] | None = None
+    last_line_months: float | None = Field(
+        default=None,
+        description="months from the start to the end date of the latest advanced line, when "
+        "both are recorded (time on the line; with stop reason progression, time to progression)",
+    )
     last_dose_reducible: bool = Field(
         default=False, description="a lower label dose step exists for the last drug and dose"
     )

@@ -75,6 +75,9 @@ def _line_facts(
         if last is not None and last.progression is not None
         else "none",
         "last_best_response": last.best_response.value if last and last.best_response else None,
+        "last_line_months": round(months_between(last.start, last.end), 1)
+        if last is not None and last.start and last.end
+        else None,
         "last_dose_reducible": drugs.reduced_dose(last_drug, last_dose) is not None,
         "unknown_drugs": [
             f"therapy_lines[{i}].drug"
