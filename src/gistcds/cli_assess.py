@@ -19,8 +19,12 @@ import os
 import sys
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from gistcds.cli_base import EXIT_OK, guarded, output_problems, write_output
+
+if TYPE_CHECKING:
+    from gistcds.report.pdf_worker import PdfWorker
 
 __all__ = ["FORMATS", "AssessArgs", "parse_assess_args", "run_assess"]
 
@@ -97,47 +101,61 @@ def run_assess(args: AssessArgs) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     def body() -> int:
-        from gistcds.assess import assess
         from gistcds.errors import InputError
-        from gistcds.io.patient_json import load_patient
-        from gistcds.knowledge import load_kb
 
         bad = output_problems("--report", args.report, args.mkdir)
         bad += output_problems("--leaflet", [args.leaflet] if args.leaflet else [], args.mkdir)
         if bad:
             raise InputError(bad)
-        patient = load_patient(args.file)
-        kb = load_kb()
-        assessment = assess(patient, kb)
-        # one timestamp for the terminal report and every file of this run
-        generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        if args.fmt == "json":
-            sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
-        elif args.fmt == "fhir":
-            from gistcds.cli_fhir import write_fhir_assessment
+        worker = None
+        if any(out.lower().endswith(".pdf") for out in args.report):
+            # WeasyPrint loads in a child on another core while the patient is assessed
+            from gistcds.report.pdf_worker import start
 
-            write_fhir_assessment(assessment, patient, kb)
-        else:
-            from gistcds.report.text import print_report
-
-            print_report(assessment, kb, generated=generated)
-        # json and fhir keep stdout parseable: the paths go to stderr then
-        stream = sys.stdout if args.fmt == "text" else sys.stderr
-        for out in args.report:
-            from gistcds.cli_progress import busy
-            from gistcds.report.html import write_report
-
-            with busy(f"writing {out}"):
-                written = write_output(
-                    "--report", out, partial(write_report, out, assessment, kb, generated)
-                )
-            print(f"report written: {written}", file=stream)
-        if args.leaflet:
-            from gistcds.leaflet import write_leaflet
-
-            leaflet = args.leaflet
-            done = write_output("--leaflet", leaflet, lambda: write_leaflet(leaflet, assessment))
-            print(f"leaflet written: {done}", file=stream)
-        return EXIT_OK
+            worker = start()
+        try:
+            return _assess_and_write(args, worker)
+        finally:
+            if worker is not None:
+                worker.close()
 
     return guarded(body)
+
+
+def _assess_and_write(args: AssessArgs, worker: PdfWorker | None) -> int:
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import load_patient
+    from gistcds.knowledge import load_kb
+
+    patient = load_patient(args.file)
+    kb = load_kb()
+    assessment = assess(patient, kb)
+    # one timestamp for the terminal report and every file of this run
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if args.fmt == "json":
+        sys.stdout.write(assessment.model_dump_json(indent=2) + "\n")
+    elif args.fmt == "fhir":
+        from gistcds.cli_fhir import write_fhir_assessment
+
+        write_fhir_assessment(assessment, patient, kb)
+    else:
+        from gistcds.report.text import print_report
+
+        print_report(assessment, kb, generated=generated)
+    # json and fhir keep stdout parseable: the paths go to stderr then
+    stream = sys.stdout if args.fmt == "text" else sys.stderr
+    for out in args.report:
+        from gistcds.cli_progress import busy
+        from gistcds.report.html import write_report
+
+        write = partial(write_report, out, assessment, kb, generated, worker)
+        with busy(f"writing {out}"):
+            written = write_output("--report", out, write)
+        print(f"report written: {written}", file=stream)
+    if args.leaflet:
+        from gistcds.leaflet import write_leaflet
+
+        leaflet = args.leaflet
+        done = write_output("--leaflet", leaflet, lambda: write_leaflet(leaflet, assessment))
+        print(f"leaflet written: {done}", file=stream)
+    return EXIT_OK

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from gistcds.domain.assessment import Assessment
 from gistcds.knowledge import KnowledgeBase
+from gistcds.report.assets import TEMPLATES, report_css
 from gistcds.report.model import ReportData, build_report
 
 if TYPE_CHECKING:
     import jinja2
 
-TEMPLATES = Path(__file__).parent / "templates"
+    from gistcds.report.pdf_worker import PdfWorker
 
 
 def _first_upper(text: str) -> str:
@@ -56,9 +57,10 @@ def render_html(data: ReportData, for_pdf: bool = False) -> str:
     env = _environment()
     env.filters["capitalize"] = _first_upper
     template = env.get_template("report.html.j2")
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     num = {sid: i for i, (sid, _) in enumerate(data.sections, 1)}
-    return template.render(d=data, plots=all_plots(data), css=css, num=num, for_pdf=for_pdf)
+    return template.render(
+        d=data, plots=all_plots(data), css=report_css(), num=num, for_pdf=for_pdf
+    )
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -73,8 +75,10 @@ def write_report(
     assessment: Assessment,
     kb: KnowledgeBase,
     generated: dt.datetime | None = None,
+    pdf_worker: PdfWorker | None = None,
 ) -> Path:
-    """Write ``.html`` or ``.pdf`` (by suffix) and return the path written."""
+    """Write ``.html`` or ``.pdf`` (by suffix) and return the path written; a PDF comes
+    from ``pdf_worker`` when one is given and answers (``report/pdf_worker.py``)."""
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
@@ -85,7 +89,8 @@ def write_report(
     html = render_html(data, for_pdf=suffix == ".pdf")
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":
-        out.write_bytes(html_to_pdf(html))
+        pdf = pdf_worker.render(html) if pdf_worker is not None else None
+        out.write_bytes(pdf if pdf is not None else html_to_pdf(html))
     else:
         out.write_text(html, encoding="utf-8")
     return out

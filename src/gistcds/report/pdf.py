@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, NoReturn
 
-__all__ = ["html_to_pdf", "render_document"]
+__all__ = ["html_to_pdf", "render_document", "warm_up"]
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 # Rules of WeasyPrint's html5_ua.css that match every element and create a pseudo-element
@@ -145,6 +145,21 @@ def _report_html_class() -> type:
     return ReportHTML
 
 
+def warm_up(css: str | None = None) -> None:
+    """Everything a first PDF costs besides its own layout: WeasyPrint's import, the fonts,
+    the user-agent stylesheet and, given its text, the report's stylesheet (a process that
+    will render a PDF can do this before it has the report: ``report/pdf_worker.py``)."""
+    from gistcds.report import weasy_svg_text
+    from gistcds.report.weasy_import import import_weasyprint
+
+    import_weasyprint()
+    weasy_svg_text.install()
+    _font_config()
+    _report_html_class()
+    if css is not None:
+        _stylesheet(css.strip())
+
+
 def render_document(html: str) -> Any:
     """The report laid out in pages (a WeasyPrint ``Document``). The report is
     well-formed XHTML (a test holds it so), so the C XML parser reads it in milliseconds,
@@ -176,7 +191,7 @@ def render_document(html: str) -> Any:
         for style in parent.findall("style"):
             if style.get("media") is not None:
                 continue
-            sheets.append(_stylesheet(style.text or ""))
+            sheets.append(_stylesheet((style.text or "").strip()))
             parent.remove(style)
     doc = _report_html_class()(string="<html></html>", url_fetcher=fetcher, base_url=None)
     doc.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
