@@ -16,7 +16,17 @@ from typing import Any
 
 from gistcds.domain.assessment import Assessment
 from gistcds.knowledge import KnowledgeBase
-from review_helpers import D842V, KIT11, codes, lesion, line, metastatic, mol, run
+from review_helpers import (
+    D842V,
+    HIGH_RISK_GASTRIC,
+    KIT11,
+    codes,
+    lesion,
+    line,
+    metastatic,
+    mol,
+    run,
+)
 
 
 def _guideline(a: Assessment) -> list[str]:
@@ -340,13 +350,7 @@ def test_u03_ongoing_adjuvant_imatinib_with_neutropenia(kb: KnowledgeBase) -> No
         metastatic(
             metastatic=None,
             molecular=mol(KIT11),
-            primary={
-                "site": "stomach",
-                "size_cm": 11,
-                "mitoses": {"count": 12, "per": "5mm2"},
-                "rupture": False,
-                "resection": "R0",
-            },
+            primary=HIGH_RISK_GASTRIC,
             labs={"neutrophils_10e9_per_l": 0.8},
             therapy_lines=[_ongoing("imatinib", 400, setting="adjuvant")],
         ),
