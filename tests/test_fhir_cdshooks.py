@@ -68,7 +68,6 @@ def example_cards(kb: Any) -> list[dict[str, Any]]:
     patient, report = bundle_to_patient(input_bundle(), kb)
     return patient_view_cards(
         assess(patient, kb),
-        patient,
         report.refs.patient,
         deterministic_uuid("hook-1"),
         report_url="https://h.example/r/1",
@@ -104,7 +103,7 @@ def test_critical_caution_stays_critical(kb: Any) -> None:
 
     patient = _case("pdgfra-d842v-first-line")
     a = assess(patient, kb)
-    cards = patient_view_cards(a, patient, "Patient/x", deterministic_uuid("h"))
+    cards = patient_view_cards(a, "Patient/x", deterministic_uuid("h"))
     critical = [c for c in cards if c["indicator"] == "critical"]
     assert [c["detail"] for c in critical] == [
         x.message for x in a.cautions if x.severity == "critical"
@@ -124,7 +123,7 @@ def test_missing_tests_card(kb: Any) -> None:
     )
     a = assess(patient, kb)
     assert a.genotype is not None and a.genotype.missing_tests
-    cards = patient_view_cards(a, patient, "Patient/x", deterministic_uuid("h"))
+    cards = patient_view_cards(a, "Patient/x", deterministic_uuid("h"))
     (missing,) = [c for c in cards if c["source"]["topic"]["code"] == "missing-test"]
     assert missing["indicator"] == "warning"
     assert all(t in missing["detail"] for t in a.genotype.missing_tests)
@@ -195,3 +194,21 @@ def test_prefetch_templates_are_rendered_for_a_fhir_server() -> None:
     assert queries["patient"] == "Patient/pt-0001"
     assert queries["observations"] == "Observation?patient=pt-0001&_count=500"
     assert render_prefetch(PATIENT_VIEW, {"userId": "Practitioner/1"}) == {}
+
+
+def test_card_names_the_running_line_from_the_assessment(kb: Any) -> None:
+    """ "on <drug>" comes from the assessment's record summary (the history engine's
+    ``line_stop``), not from a second reading of the record: a stopped line is not "on"."""
+    from gistcds.assess import assess
+
+    stopped = assess(_case("third-line"), kb)
+    assert [t.ongoing for t in stopped.record.therapy_lines] == [False, False]
+    (first, *_) = patient_view_cards(stopped, "Patient/x", deterministic_uuid("h"))
+    assert " on " not in first["summary"].split(":")[0]
+
+    doc = json.loads((SHARED_CASES / "third-line.json").read_text())["patient"]
+    doc["therapy_lines"][-1].update(end=None, stop_reason=None, progression=None)
+    running = assess(patient_from_obj(doc), kb)
+    assert [t.ongoing for t in running.record.therapy_lines] == [False, True]
+    (first, *_) = patient_view_cards(running, "Patient/x", deterministic_uuid("h"))
+    assert first["summary"].split(":")[0].endswith(" on sunitinib")

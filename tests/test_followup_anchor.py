@@ -187,7 +187,7 @@ def test_fhir_careplan_and_cds_card_say_what_the_months_count_from(kb: Knowledge
     when = _careplan_when(a, patient, kb)
     assert when[0] == "2027-03-01 (month 6 from surgery on 2026-09-01)"
     assert all("from surgery on 2026-09-01" in w for w in when)
-    (card, *_) = patient_view_cards(a, patient, "Patient/x", deterministic_uuid("h"), today=TODAY)
+    (card, *_) = patient_view_cards(a, "Patient/x", deterministic_uuid("h"), today=TODAY)
     assert "**Follow-up, 2027-03-01 (month 6 from surgery on 2026-09-01):** CT" in card["detail"]
     (order,) = [
         s for s in card["suggestions"] if s["uuid"] == deterministic_uuid("h")("order-followup")
@@ -198,7 +198,7 @@ def test_fhir_careplan_and_cds_card_say_what_the_months_count_from(kb: Knowledge
     )
     # a year later the card proposes the first visit not yet past, as the report does
     (later, *_) = patient_view_cards(
-        a, patient, "Patient/x", deterministic_uuid("h"), today=dt.date(2027, 11, 26)
+        a, "Patient/x", deterministic_uuid("h"), today=dt.date(2027, 11, 26)
     )
     assert "**Follow-up, 2028-03-01 (month 18 from surgery on 2026-09-01):**" in later["detail"]
 

@@ -127,9 +127,7 @@ def _card_texts(doc: dict[str, object]) -> str:
     from gistcds.domain.patient import Patient
 
     patient = Patient.model_validate(doc, context={"today": TODAY})
-    cards = patient_view_cards(
-        assess(patient), patient, "Patient/x", deterministic_uuid("t"), today=TODAY
-    )
+    cards = patient_view_cards(assess(patient), "Patient/x", deterministic_uuid("t"), today=TODAY)
     texts = [c["summary"] + "\n" + c["detail"] for c in cards]
     texts += [s["label"] for c in cards for s in c.get("suggestions", [])]
     return "\n".join(texts)

@@ -103,7 +103,6 @@ def answer(
     context = json.dumps({"patientId": call.context["patientId"]}) if settings.cds_app_url else None
     cards = view_cards(
         assess(patient, kb),
-        patient,
         mapping.refs.patient,
         new_uuid,
         report_url=settings.cds_app_url,

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from gistcds.domain.assessment import Assessment
-from gistcds.domain.patient import Patient
 from gistcds.domain.results.therapy import FollowupVisit, Recommendation
 from gistcds.followup.dates import coming, visit_label, visit_when
 from gistcds.report.format import label as plain_label
@@ -92,8 +91,10 @@ def _genotype_phrase(a: Assessment) -> str:
     return f"{plain_label(g.genotype_class)} GIST"
 
 
-def _current_drug(patient: Patient) -> str | None:
-    ongoing = [t for t in patient.therapy_lines if t.end is None and t.stop_reason is None]
+def _current_drug(a: Assessment) -> str | None:
+    """The drug of the latest line still running, as the assessment's record summary says."""
+    lines = a.record.therapy_lines if a.record is not None else []
+    ongoing = [t for t in lines if t.ongoing]
     return ongoing[-1].drug if ongoing else None
 
 
@@ -225,7 +226,6 @@ def _links(report_url: str | None, app_context: str | None = None) -> list[dict[
 
 def patient_view_cards(
     a: Assessment,
-    patient: Patient,
     patient_ref: str,
     new_uuid: Uuid,
     report_url: str | None = None,
@@ -241,7 +241,7 @@ def patient_view_cards(
     if a.recommendations:
         rec = a.recommendations[0]
         visit = _next_visit(a, today or dt.date.today())
-        on = _current_drug(patient)
+        on = _current_drug(a)
         head = _genotype_phrase(a) + (f" on {on}" if on else "")
         resp = _response_phrase(a)
         summary = f"{head}: {resp + '; ' if resp else ''}{_option_phrase(rec)}"

@@ -14,6 +14,7 @@ from gistcds.domain.results.record import (
     PrimarySummary,
     RecordSummary,
 )
+from gistcds.history.record import line_stop
 
 __all__ = ["record_summary"]
 
@@ -65,6 +66,7 @@ def record_summary(patient: Patient) -> RecordSummary:
                 best_response=t.best_response,
                 stop_reason=t.stop_reason,
                 progression=t.progression,
+                ongoing=line_stop(t) == "ongoing",
             )
             for t in p.therapy_lines
         ],

@@ -83,6 +83,9 @@ class LineSummary(_Frozen):
     best_response: BestResponse | None = None
     stop_reason: StopReason | None = None
     progression: ProgressionPattern | None = None
+    ongoing: bool = Field(
+        default=False, description="still running: no end date and no stop reason recorded"
+    )
 
 
 class RecordSummary(_Frozen):
