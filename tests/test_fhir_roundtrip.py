@@ -82,6 +82,8 @@ def _vary(obj: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
             "platelets_10e9_per_l": data.draw(st.floats(1, 900, allow_nan=False), label="plt"),
             "alt_u_per_l": data.draw(st.floats(1, 900, allow_nan=False), label="alt"),
             "alt_uln_u_per_l": data.draw(st.sampled_from([35, 40, 45]), label="alt uln"),
+            "ast_u_per_l": data.draw(st.floats(1, 900, allow_nan=False), label="ast"),
+            "ast_uln_u_per_l": data.draw(st.sampled_from([34, 40]), label="ast uln"),
             "bilirubin_uln_umol_per_l": data.draw(st.sampled_from([17, 21]), label="bili uln"),
             "tsh_mu_per_l": data.draw(st.floats(0.01, 50, allow_nan=False), label="tsh"),
         }

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from gistcds.domain.assessment import Assessment
 from gistcds.knowledge import KnowledgeBase
 from review_helpers import (
@@ -150,6 +152,46 @@ def test_u02_recorded_grade_wins_over_bilirubin(kb: KnowledgeBase) -> None:
     )
     assert ("imatinib", 800.0) in _regimens(a)
     assert "hepatic_grade_from_bilirubin" not in codes(a)
+
+
+# --- U-O4: AST with a normal bilirubin, hepatic impairment not graded -----------------
+
+NORMAL_BILI = {"bilirubin_umol_per_l": 10, "bilirubin_uln_umol_per_l": 21}
+
+
+@pytest.mark.parametrize("ast", [(80, 40), (41, 40), (1000, 35)])
+def test_uo4_normal_bilirubin_with_raised_ast_is_mild(
+    kb: KnowledgeBase, ast: tuple[float, float]
+) -> None:
+    """Untreated KIT exon 11, bilirubin normal, AST above its upper limit, no grade recorded.
+    Before: no hepatic word (AST could not be entered). The NCI-ODWG grading of the imatinib
+    EU SmPC and the ripretinib label calls this mild: the imatinib label's mild-impairment
+    statement is shown, with the caution that the grade was read from the labs."""
+    labs = {**NORMAL_BILI, "ast_u_per_l": ast[0], "ast_uln_u_per_l": ast[1]}
+    a = run(metastatic(molecular=mol(KIT11), labs=labs), kb)
+    assert "mild hepatic impairment" in _caution(a, "hepatic_impairment_dose_imatinib")
+    assert "AST above ULN is mild" in _caution(a, "hepatic_grade_from_bilirubin")
+
+
+@pytest.mark.parametrize(
+    "labs",
+    [
+        {"ast_u_per_l": 80, "ast_uln_u_per_l": 40},  # no bilirubin: the class is unknown
+        {**NORMAL_BILI, "ast_u_per_l": 40, "ast_uln_u_per_l": 40},  # AST at ULN is not above
+        {**NORMAL_BILI, "ast_u_per_l": 80},  # no upper limit: no ratio
+    ],
+)
+def test_uo4_no_grade_without_bilirubin_or_a_raised_ast(
+    kb: KnowledgeBase, labs: dict[str, float]
+) -> None:
+    a = run(metastatic(molecular=mol(KIT11), labs=labs), kb)
+    assert not {"hepatic_grade_from_bilirubin", "hepatic_impairment_dose_imatinib"} & codes(a)
+
+
+def test_uo4_recorded_grade_wins_over_ast(kb: KnowledgeBase) -> None:
+    labs = {**NORMAL_BILI, "ast_u_per_l": 200, "ast_uln_u_per_l": 40}
+    a = run(metastatic(molecular=mol(KIT11), labs=labs, hepatic_impairment="none"), kb)
+    assert not {"hepatic_grade_from_bilirubin", "hepatic_impairment_dose_imatinib"} & codes(a)
 
 
 # --- U-03: labs beyond the imatinib label's withhold thresholds, no event recorded -----

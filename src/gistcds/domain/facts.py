@@ -198,6 +198,9 @@ class ClinicalFacts(_Frozen):
     bilirubin_x_uln: float | None = Field(
         default=None, description="bilirubin / its upper limit of normal; None without either"
     )
+    ast_x_uln: float | None = Field(
+        default=None, description="AST / its upper limit of normal; None without either"
+    )
     lvef_pct: float | None = Field(default=None, description="cardiac, as recorded")
     qtc_ms: float | None = Field(default=None, description="cardiac, as recorded")
     adverse_events: tuple[AdverseEventFact, ...] = Field(

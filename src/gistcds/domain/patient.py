@@ -235,6 +235,10 @@ class Labs(Strict):
     platelets_10e9_per_l: Number | None = Field(default=None, ge=0, le=5000)
     alt_u_per_l: Number | None = Field(default=None, ge=0, le=20000)
     alt_uln_u_per_l: Number | None = Field(default=None, gt=0, le=500)
+    # AST: the NCI-ODWG hepatic grading (imatinib, ripretinib labels) calls a normal
+    # bilirubin with AST above its upper limit "mild" (history.yaml hepatic_class)
+    ast_u_per_l: Number | None = Field(default=None, ge=0, le=20000)
+    ast_uln_u_per_l: Number | None = Field(default=None, gt=0, le=500)
     bilirubin_umol_per_l: Number | None = Field(default=None, ge=0, le=2000)
     bilirubin_uln_umol_per_l: Number | None = Field(default=None, gt=0, le=200)
     tsh_mu_per_l: Number | None = Field(default=None, ge=0, le=1000)

@@ -38,6 +38,7 @@ _FACTS = (
     "albumin",
     "platelets",
     "alt",
+    "ast",
     "bilirubin",
     "tsh",
     "lvef",

@@ -18,6 +18,7 @@ LABS: dict[str, tuple[str, dict[str, float]]] = {
     "albumin": ("labs.albumin_g_per_l", {"g/L": 1.0, "g/dL": 10.0}),
     "platelets": ("labs.platelets_10e9_per_l", {"10*9/L": 1.0, "10*3/uL": 1.0, "/nL": 1.0}),
     "alt": ("labs.alt_u_per_l", {"U/L": 1.0, "[IU]/L": 1.0}),
+    "ast": ("labs.ast_u_per_l", {"U/L": 1.0, "[IU]/L": 1.0}),
     "bilirubin": ("labs.bilirubin_umol_per_l", {"umol/L": 1.0}),
     "tsh": ("labs.tsh_mu_per_l", {"m[IU]/L": 1.0, "mIU/L": 1.0, "mU/L": 1.0, "u[IU]/mL": 1.0}),
     "lvef": ("cardiac.lvef_pct", {"%": 1.0}),
@@ -27,6 +28,7 @@ LABS: dict[str, tuple[str, dict[str, float]]] = {
 # upper limit of normal (Observation.referenceRange.high) kept for these labs
 ULN: dict[str, str] = {
     "alt": "labs.alt_uln_u_per_l",
+    "ast": "labs.ast_uln_u_per_l",
     "bilirubin": "labs.bilirubin_uln_umol_per_l",
 }
 _HEPATIC = {"none", "mild", "moderate", "severe"}

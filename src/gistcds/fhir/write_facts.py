@@ -19,6 +19,7 @@ LAB_FIELDS: dict[str, tuple[str, str, str | None]] = {
     "albumin_g_per_l": ("albumin", "g/L", None),
     "platelets_10e9_per_l": ("platelets", "10*9/L", None),
     "alt_u_per_l": ("alt", "U/L", "alt_uln_u_per_l"),
+    "ast_u_per_l": ("ast", "U/L", "ast_uln_u_per_l"),
     "bilirubin_umol_per_l": ("bilirubin", "umol/L", "bilirubin_uln_umol_per_l"),
     "tsh_mu_per_l": ("tsh", "m[IU]/L", None),
 }

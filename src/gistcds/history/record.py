@@ -42,6 +42,7 @@ def _lab_facts(patient: Patient) -> dict[str, Any]:
         return {}
     alt, alt_uln = labs.alt_u_per_l, labs.alt_uln_u_per_l
     bili, bili_uln = labs.bilirubin_umol_per_l, labs.bilirubin_uln_umol_per_l
+    ast, ast_uln = labs.ast_u_per_l, labs.ast_uln_u_per_l
     return {
         "neutrophils_10e9_per_l": labs.neutrophils_10e9_per_l,
         "hemoglobin_g_per_dl": labs.hemoglobin_g_per_dl,
@@ -49,6 +50,7 @@ def _lab_facts(patient: Patient) -> dict[str, Any]:
         "platelets_10e9_per_l": labs.platelets_10e9_per_l,
         "alt_x_uln": alt / alt_uln if alt is not None and alt_uln else None,
         "bilirubin_x_uln": bili / bili_uln if bili is not None and bili_uln else None,
+        "ast_x_uln": ast / ast_uln if ast is not None and ast_uln else None,
     }
 
 

@@ -163,6 +163,8 @@ SECTIONS: tuple[Section, ...] = (
             Field("platelets_10e9_per_l", "Platelets (10⁹/L)", "number"),
             Field("alt_u_per_l", "ALT (U/L)", "number"),
             Field("alt_uln_u_per_l", "ALT upper limit of normal (U/L)", "number"),
+            Field("ast_u_per_l", "AST (U/L)", "number"),
+            Field("ast_uln_u_per_l", "AST upper limit of normal (U/L)", "number"),
             Field("bilirubin_umol_per_l", "Bilirubin (µmol/L)", "number"),
             Field("bilirubin_uln_umol_per_l", "Bilirubin upper limit of normal (µmol/L)", "number"),
             Field("tsh_mu_per_l", "TSH (mU/L)", "number"),
