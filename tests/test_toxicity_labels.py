@@ -107,9 +107,10 @@ def test_label_cell(kb, drug, term, grade, occurrence, dose, action, resume, rul
 @pytest.mark.parametrize(
     ("labs", "action", "rule"),
     [
-        ({"alt_x_uln": 25.0}, "discontinue", "RE-05"),
-        ({"alt_x_uln": 4.0, "bilirubin_x_uln": 2.5}, "discontinue", "RE-06"),
-        ({"alt_x_uln": 4.0, "bilirubin_x_uln": 1.5}, "hold", "RE-09"),
+        ({"transaminases_x_uln": 25.0}, "discontinue", "RE-05"),
+        ({"transaminases_x_uln": 4.0, "bilirubin_x_uln": 2.5}, "discontinue", "RE-06"),
+        ({"transaminases_x_uln": 4.0, "bilirubin_x_uln": 1.5}, "hold", "RE-09"),
+        ({"alt_x_uln": 25.0}, "hold", "RE-09"),  # the rows read the higher of ALT and AST
         ({}, "hold", "RE-09"),
     ],
 )

@@ -71,7 +71,7 @@ def test_larotrectinib_schedule_is_twice_daily(kb):  # type: ignore[no-untyped-d
 
 
 def test_entrectinib_hys_law_pattern_stops(kb):  # type: ignore[no-untyped-def]
-    labs = {"alt_x_uln": 4.0, "bilirubin_x_uln": 2.0}
+    labs = {"transaminases_x_uln": 4.0, "bilirubin_x_uln": 2.0}
     advice = lookup(kb, "entrectinib", ALT, 2, 600, labs=labs)
     assert (advice.action, advice.rule_id) == ("discontinue", "EN-06")
 

@@ -97,6 +97,26 @@ def test_regorafenib_hy_law_labs_discontinue(kb):  # type: ignore[no-untyped-def
     assert (t.action, t.rule_id) == ("discontinue", "RE-06")
 
 
+@pytest.mark.parametrize(
+    ("alt", "ast", "rule"),
+    [((50, 40), (160, 40), "RE-06"), ((160, 40), (30, 40), "RE-06"), ((50, 40), (50, 40), "RE-09")],
+)
+def test_regorafenib_ast_or_alt_rows_read_the_higher_of_the_two(kb, alt, ast, rule):  # type: ignore[no-untyped-def]
+    """The label's "AST/ALT > 3 x ULN with bilirubin > 2 x ULN" holds on either enzyme: an
+    AST of 4 x ULN with a near-normal ALT stops regorafenib as an ALT of 4 x ULN does."""
+    labs = {
+        "alt_u_per_l": alt[0],
+        "alt_uln_u_per_l": alt[1],
+        "ast_u_per_l": ast[0],
+        "ast_uln_u_per_l": ast[1],
+        "bilirubin_umol_per_l": 50,
+        "bilirubin_uln_umol_per_l": 20,
+    }
+    out = run(kb, "regorafenib", 160, ae("Aspartate aminotransferase increased", 3), labs=labs)
+    (t,) = out.toxicity
+    assert t.rule_id == rule
+
+
 @pytest.mark.parametrize("named", ["imatinib 400 mg", "Gleevec", "imatinib"])
 def test_event_drug_is_read_as_its_inn_like_the_lines(kb, named):  # type: ignore[no-untyped-def]
     """An event's drug goes through the same name matcher as the therapy lines: "imatinib

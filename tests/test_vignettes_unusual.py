@@ -217,6 +217,25 @@ def test_u03_ongoing_imatinib_with_counts_below_the_label_threshold(kb: Knowledg
     )
 
 
+@pytest.mark.parametrize(
+    "labs",
+    [
+        {"ast_u_per_l": 240, "ast_uln_u_per_l": 40, "alt_u_per_l": 30, "alt_uln_u_per_l": 40},
+        {"alt_u_per_l": 240, "alt_uln_u_per_l": 40},
+    ],
+)
+def test_u03_transaminases_over_5x_on_imatinib_either_enzyme(
+    kb: KnowledgeBase, labs: dict[str, float]
+) -> None:
+    """The label withholds imatinib at transaminases > 5 x ULN: AST 6 x ULN with a normal
+    ALT meets it as ALT 6 x ULN does (review U-O4 follow-up)."""
+    a = run(
+        metastatic(molecular=mol(KIT11), labs=labs, therapy_lines=[_ongoing("imatinib", 400)]),
+        kb,
+    )
+    assert "transaminases > 5" in _caution(a, "imatinib_label_withhold_labs")
+
+
 def test_u03_counts_below_the_threshold_before_starting_imatinib(kb: KnowledgeBase) -> None:
     """Untreated, ANC 0.7 and platelets 40: imatinib 400 stays the option, with a caution
     that the counts are below the level at which the label withholds imatinib (the label

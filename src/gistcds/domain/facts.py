@@ -201,6 +201,11 @@ class ClinicalFacts(_Frozen):
     ast_x_uln: float | None = Field(
         default=None, description="AST / its upper limit of normal; None without either"
     )
+    transaminases_x_uln: float | None = Field(
+        default=None,
+        description="the higher of alt_x_uln and ast_x_uln (label rows on 'AST or ALT'); "
+        "None without either",
+    )
     lvef_pct: float | None = Field(default=None, description="cardiac, as recorded")
     qtc_ms: float | None = Field(default=None, description="cardiac, as recorded")
     adverse_events: tuple[AdverseEventFact, ...] = Field(

@@ -43,14 +43,17 @@ def _lab_facts(patient: Patient) -> dict[str, Any]:
     alt, alt_uln = labs.alt_u_per_l, labs.alt_uln_u_per_l
     bili, bili_uln = labs.bilirubin_umol_per_l, labs.bilirubin_uln_umol_per_l
     ast, ast_uln = labs.ast_u_per_l, labs.ast_uln_u_per_l
+    alt_x = alt / alt_uln if alt is not None and alt_uln else None
+    ast_x = ast / ast_uln if ast is not None and ast_uln else None
     return {
         "neutrophils_10e9_per_l": labs.neutrophils_10e9_per_l,
         "hemoglobin_g_per_dl": labs.hemoglobin_g_per_dl,
         "albumin_g_per_l": labs.albumin_g_per_l,
         "platelets_10e9_per_l": labs.platelets_10e9_per_l,
-        "alt_x_uln": alt / alt_uln if alt is not None and alt_uln else None,
+        "alt_x_uln": alt_x,
         "bilirubin_x_uln": bili / bili_uln if bili is not None and bili_uln else None,
-        "ast_x_uln": ast / ast_uln if ast is not None and ast_uln else None,
+        "ast_x_uln": ast_x,
+        "transaminases_x_uln": max((x for x in (alt_x, ast_x) if x is not None), default=None),
     }
 
 

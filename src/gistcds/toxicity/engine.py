@@ -54,6 +54,7 @@ def _labs(facts: ClinicalFacts) -> dict[str, float]:
     """The laboratory values the label rows test, with x ULN where the upper limit is given."""
     values = {
         "alt_x_uln": facts.alt_x_uln,
+        "transaminases_x_uln": facts.transaminases_x_uln,
         "bilirubin_x_uln": facts.bilirubin_x_uln,
         "platelets_10e9_per_l": facts.platelets_10e9_per_l,
         "anc_10e9_per_l": facts.neutrophils_10e9_per_l,

@@ -11,7 +11,13 @@ from gistcds.knowledge.references import ref
 
 Action = Literal["continue", "hold", "reduce", "discontinue"]
 ResumeDose = Literal["same", "reduced", "none"]
-LabTest = Literal["alt_x_uln", "bilirubin_x_uln", "platelets_10e9_per_l", "anc_10e9_per_l"]
+LabTest = Literal[
+    "alt_x_uln",
+    "transaminases_x_uln",  # the higher of ALT and AST x ULN: rows that say "AST or ALT"
+    "bilirubin_x_uln",
+    "platelets_10e9_per_l",
+    "anc_10e9_per_l",
+]
 
 
 class LabCondition(KBModel):
