@@ -162,6 +162,19 @@ def test_v3_05_labelled_top_doses_are_continued(
     assert "dose_above_label_maximum" not in codes(a)
 
 
+def test_v3_05_adjuvant_dose_above_label_is_named(kb: KnowledgeBase) -> None:
+    """Any setting: adjuvant imatinib recorded at 1200 mg/day gets the same caution; the
+    adjuvant option itself is the trial dose (400 mg/day)."""
+    a = run(
+        patient(
+            primary=_resected(11, 12), molecular=mol(KIT11), therapy_lines=[_adjuvant_ongoing(1200)]
+        ),
+        kb,
+    )
+    assert "therapy_lines[0].dose_mg_per_day" in _caution(a, "dose_above_label_maximum")
+    assert _regimens(a) == [("imatinib", 400.0)]
+
+
 def test_v3_05_past_line_above_label_is_named(kb: KnowledgeBase) -> None:
     """A past line above the label (imatinib 1000 mg/day, stopped for progression) is named
     in the caution; the progression options are still given (no escalation: the recorded
@@ -335,14 +348,25 @@ def test_v3_08_old_baseline_is_not_read_against_a_later_line(kb: KnowledgeBase) 
 # --- V3-10: ECOG 3 before first-line avapritinib (PDGFRA D842V) ---------------------------
 
 
-def test_v3_10_ecog3_untreated_d842v_says_the_order_is_not_settled(kb: KnowledgeBase) -> None:
-    """Untreated metastatic PDGFRA D842V at ECOG 3. Before: best supportive care first and
-    avapritinib second with no word, while an imatinib-sensitive genotype at ECOG 3 gets
-    imatinib first (ECOG-34-IM). No text read decides; now the output says the order is not
-    settled (both options kept)."""
-    a = run(metastatic(ecog=3, molecular=mol(D842V)), kb)
+@pytest.mark.parametrize("ecog", [3, 4])
+def test_v3_10_ecog3_untreated_d842v_says_the_order_is_not_settled(
+    kb: KnowledgeBase, ecog: int
+) -> None:
+    """Untreated metastatic PDGFRA D842V at ECOG 3 (or 4). Before: best supportive care
+    first and avapritinib second with no word, while an imatinib-sensitive genotype at ECOG 3
+    gets imatinib first (ECOG-34-IM). No text read decides; now the output says the order is
+    not settled (both options kept)."""
+    a = run(metastatic(ecog=ecog, molecular=mol(D842V)), kb)
     assert {"ECOG-34", "MF-03"} <= set(_guideline(a))
     assert "not settled" in _caution(a, "poor_performance_status_order_not_settled")
+
+
+def test_v3_10_same_caution_for_another_first_line_targeted_drug(kb: KnowledgeBase) -> None:
+    """The rule is general: untreated BRAF V600E (KIT/PDGFRA negative) at ECOG 4, with
+    dabrafenib + trametinib proposed, gets the same not-settled caution."""
+    molecular = mol(("BRAF", "p.V600E"), genes=("KIT", "PDGFRA", "BRAF"))
+    a = run(metastatic(ecog=4, molecular=molecular), kb)
+    assert "poor_performance_status_order_not_settled" in codes(a)
 
 
 @pytest.mark.parametrize(
