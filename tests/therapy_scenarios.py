@@ -360,6 +360,41 @@ SCENARIOS: dict[str, Scenario] = {
         metastatic(therapy_lines=[line("imatinib", 400, best_response="PD")]),
         genotype("KIT_exon11"),
     ),
+    # review part 6: adjuvant imatinib recorded as ongoing below high risk (LD-ADJ-NOT-HIGH)
+    "adjuvant-ongoing-low-risk": Scenario(
+        patient(
+            primary={"site": "stomach", "size_cm": 4, "resection": "R0"},
+            therapy_lines=[line("imatinib", 400, None, setting="adjuvant")],
+        ),
+        genotype("KIT_exon11"),
+        risk("low", "low", "very_low"),
+    ),
+    # review part 6: controlled disease on a dose above the label maximum (MF-10-DOSE)
+    "metastatic-dose-above-label": Scenario(
+        metastatic(therapy_lines=[line("imatinib", 1000, None)]), genotype("KIT_exon11")
+    ),
+    # review part 6: ECOG 3 before first-line avapritinib (ECOG-34-TARGETED)
+    "ecog-3-d842v-untreated": Scenario(
+        metastatic(ecog=3), genotype("PDGFRA_D842V", imatinib="resistant")
+    ),
+    # review part 6: best response PD recorded, the line's own CT reads PR (PR-BOR-CONTRADICTED)
+    "best-response-contradicted": Scenario(
+        metastatic(
+            therapy_lines=[
+                line("imatinib", 400, best_response="PD", start="2025-01-10", end="2025-09-01")
+            ],
+            imaging=[
+                {
+                    "date": "2025-01-05",
+                    "lesions": [
+                        {"id": "L1", "organ": "liver", "kind": "target", "longest_diameter_mm": 50}
+                    ],
+                }
+            ],
+        ),
+        genotype("KIT_exon11"),
+        response=response("PR", "PR"),
+    ),
     "localized-n1": Scenario(
         patient(primary={"site": "stomach", "size_cm": 7, "resection": "R0", "nodes": "N1"}),
         genotype("KIT_exon11"),

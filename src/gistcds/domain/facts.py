@@ -273,6 +273,15 @@ class ClinicalFacts(_Frozen):
     tolerance: tuple[ToleranceFact, ...] = Field(
         default=(), description="per drug: worst grade, life-threatening events, stops"
     )
+    doses_above_label: tuple[str, ...] = Field(
+        default=(),
+        description="lines (any setting) whose recorded dose exceeds the label's highest "
+        "daily dose of the drug: path, drug, dose and the label maximum",
+    )
+    last_dose_above_label: bool = Field(
+        default=False,
+        description="the latest advanced line's dose exceeds the label's highest daily dose",
+    )
     unknown_drugs: tuple[str, ...] = Field(
         default=(), description="JSON paths of drug names the knowledge base does not know"
     )
@@ -291,6 +300,11 @@ class ClinicalFacts(_Frozen):
         description="the response engine's one reading of the latest time point on the "
         "current line (response, stable, progression, pseudo_progression, review, "
         'not_evaluable); "none" without one',
+    )
+    line_best_recist: ResponseCategory | None = Field(
+        default=None,
+        description="best RECIST reading on the latest line, when the imaging baseline is "
+        "that line's own (none otherwise: baselines do not reset per line)",
     )
     months_on_line: float | None = Field(
         default=None,

@@ -16,7 +16,7 @@ from gistcds.domain.results.genotype import GenotypeResult
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.domain.results.risk import RiskPanel
 from gistcds.history.names import canonical_drug, known_drug, match_agents
-from gistcds.history.record import line_fact, line_stop, record_facts
+from gistcds.history.record import above_label, line_fact, line_stop, record_facts
 from gistcds.history.tolerance import tolerance_facts
 from gistcds.knowledge.schema import history, therapy_drugs, therapy_interactions
 
@@ -79,6 +79,7 @@ def _line_facts(
         if last is not None and last.start and last.end
         else None,
         "last_dose_reducible": drugs.reduced_dose(last_drug, last_dose) is not None,
+        "last_dose_above_label": above_label(last_drug, last_dose, drugs) is not None,
         "unknown_drugs": [
             f"therapy_lines[{i}].drug"
             for i, ln in enumerate(patient.therapy_lines)
@@ -126,6 +127,31 @@ def _imaging_facts(response: list[TimepointResponse], last: TherapyLine | None) 
         if latest is not None and last is not None and last.start
         else None,
     }
+
+
+_BEST_FIRST = ("CR", "PR", "SD", "PD", "NE")
+
+
+def _line_best_recist(
+    patient: Patient, response: list[TimepointResponse], last: TherapyLine | None
+) -> str | None:
+    """The best RECIST reading of the time points taken on the latest line, only when the
+    imaging baseline is that line's own (taken before its start, with no other line started
+    in between: baselines do not reset per line, review O-4); None otherwise."""
+    if last is None or last.start is None or not patient.imaging:
+        return None
+    baseline = patient.imaging[0].date
+    if baseline > last.start or any(
+        ln is not last and ln.start is not None and baseline < ln.start <= last.start
+        for ln in patient.therapy_lines
+    ):
+        return None
+    on_line = [
+        tp.recist
+        for tp in response
+        if last.start <= tp.date and (last.end is None or tp.date <= last.end)
+    ]
+    return min(on_line, key=_BEST_FIRST.index) if on_line else None
 
 
 def _tested_negative(
@@ -234,6 +260,7 @@ def read_facts(
         **_line_facts(patient, policy, drugs),
         **_perioperative_facts(patient, drugs),
         **_imaging_facts(response, lines[-1] if lines else None),
+        "line_best_recist": _line_best_recist(patient, response, lines[-1] if lines else None),
         **record_facts(patient, drugs),
         "tolerance": tolerance_facts(patient, drugs),
     }

@@ -13,7 +13,7 @@ from gistcds.domain.patient import Patient, Setting, TherapyLine
 from gistcds.history.names import canonical_drug
 from gistcds.knowledge.schema import therapy_drugs
 
-__all__ = ["line_fact", "line_stop", "record_facts"]
+__all__ = ["above_label", "line_fact", "line_stop", "record_facts"]
 
 
 def line_stop(line: TherapyLine) -> LineStop:
@@ -71,6 +71,27 @@ def _events(patient: Patient, drugs: therapy_drugs.Table) -> list[AdverseEventFa
     ]
 
 
+def above_label(drug: str, dose: float | None, drugs: therapy_drugs.Table) -> float | None:
+    """The label's highest daily dose of ``drug`` when ``dose`` exceeds it, else None."""
+    entry = drugs.drug(drug)
+    top = entry.label_max_mg_per_day if entry is not None else None
+    return top if top is not None and dose is not None and dose > top else None
+
+
+def _doses_above_label(patient: Patient, drugs: therapy_drugs.Table) -> list[str]:
+    """One phrase per line whose recorded dose exceeds the label's highest daily dose."""
+    out = []
+    for i, ln in enumerate(patient.therapy_lines):
+        name = canonical_drug(ln.drug, drugs)
+        top = above_label(name, ln.dose_mg_per_day, drugs)
+        if top is not None:
+            out.append(
+                f"therapy_lines[{i}].dose_mg_per_day: {name} {ln.dose_mg_per_day:g} mg/day, "
+                f"label maximum {top:g} mg/day"
+            )
+    return out
+
+
 def record_facts(patient: Patient, drugs: therapy_drugs.Table) -> dict[str, Any]:
     """The record facts for one patient (field names of ClinicalFacts)."""
     primary = patient.primary
@@ -89,4 +110,5 @@ def record_facts(patient: Patient, drugs: therapy_drugs.Table) -> dict[str, Any]
             line_fact(ln, canonical_drug(ln.drug, drugs)) for ln in patient.therapy_lines
         ],
         "adverse_events": _events(patient, drugs),
+        "doses_above_label": _doses_above_label(patient, drugs),
     }

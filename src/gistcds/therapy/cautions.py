@@ -122,6 +122,9 @@ def option_cautions(facts: ClinicalFacts, recs: list[Recommendation], t: Tables)
         out.append(
             render_caution(unknown, "input-drug-names", paths=", ".join(facts.unknown_drugs))
         )
+    above = t.rules.dose_above_label_caution
+    if facts.doses_above_label and above is not None:
+        out.append(render_caution(above, "input-doses", paths="; ".join(facts.doses_above_label)))
     current = [facts.last_drug] if facts.last_stop == "ongoing" else []
     in_play = sorted({*recommended, *current})
     out.extend(_interactions(facts, in_play, t))

@@ -34,6 +34,12 @@ class Drug(Cited):
         default_factory=new_list,
         description="label dose levels, highest first; the next lower one is the reduced dose",
     )
+    label_max_mg_per_day: float | None = Field(
+        default=None,
+        gt=0,
+        description="highest daily dose the label allows in any GIST situation (dose "
+        "increases included); a recorded line above it gets a caution (review V3-05)",
+    )
     note: str | None = None
 
     @model_validator(mode="after")
@@ -44,6 +50,9 @@ class Drug(Cited):
             raise ValueError(f"{self.inn}: reduction steps without a schedule text: {missing}")
         if self.reduction_steps != sorted(self.reduction_steps, reverse=True):
             raise ValueError(f"{self.inn}: reduction_steps must be highest first")
+        top = max(known)
+        if self.label_max_mg_per_day is not None and self.label_max_mg_per_day < top:
+            raise ValueError(f"{self.inn}: label_max_mg_per_day below a schedule ({top:g})")
         return self
 
 

@@ -107,6 +107,11 @@ class Table(KBModel):
         description="emitted when a therapy line names a drug the knowledge base does not "
         "know; {paths} is replaced by the JSON paths",
     )
+    dose_above_label_caution: CautionSpec | None = Field(
+        default=None,
+        description="emitted when a therapy line's recorded dose is above the drug's "
+        "label_max_mg_per_day (therapy_drugs.yaml); {paths} is replaced by the lines",
+    )
     groups: dict[str, list[str]] = Field(
         default_factory=new_dict, description="named lists, referenced with YAML anchors"
     )
