@@ -44,7 +44,18 @@ def _cases() -> list[tuple[str, dict[str, object]]]:
     return out
 
 
-CASES = _cases()
+def _input_cautions() -> tuple[str, dict[str, object]]:
+    """A record whose cautions quote the record itself: an unknown drug name and a dose
+    above the label maximum (the cautions name the line in words, not its JSON path)."""
+    doc = json.loads((EXAMPLES / "progression-after-imatinib.json").read_text(encoding="utf-8"))
+    lines = doc["therapy_lines"]
+    assert isinstance(lines, list)
+    lines[0] = {**lines[0], "dose_mg_per_day": 1000}
+    lines.append({"drug": "foo-tinib", "setting": "metastatic", "start": "2025-09-01"})
+    return ("input-cautions", doc)
+
+
+CASES = [*_cases(), _input_cautions()]
 
 
 class _Visible(HTMLParser):

@@ -100,12 +100,12 @@ def test_brand_name_times_ctdna_variant_after_tki(kb: KnowledgeBase) -> None:
     assert [s.region for s in a.genotype.secondary_mutations] == ["KIT_activation_loop"]
 
 
-def test_unknown_drug_name_is_flagged_with_its_path(kb: KnowledgeBase) -> None:
+def test_unknown_drug_name_is_flagged_with_its_line(kb: KnowledgeBase) -> None:
     a = run(
         metastatic(molecular=mol(("KIT", "W557_K558del")), therapy_lines=[line("foo", 400)]), kb
     )
     msgs = [c.message for c in a.cautions if c.code == "unknown_drug_name"]
-    assert msgs and "therapy_lines[0].drug" in msgs[0]
+    assert msgs and 'therapy line 1: "foo"' in msgs[0]
 
 
 def test_known_other_agents_are_not_flagged(kb: KnowledgeBase) -> None:

@@ -276,14 +276,17 @@ class ClinicalFacts(_Frozen):
     doses_above_label: tuple[str, ...] = Field(
         default=(),
         description="lines (any setting) whose recorded dose exceeds the label's highest "
-        "daily dose of the drug: path, drug, dose and the label maximum",
+        "daily dose of the drug: the line's number in the record (from 1), drug, dose and "
+        "the label maximum, in words (cautions quote them)",
     )
     last_dose_above_label: bool = Field(
         default=False,
         description="the latest advanced line's dose exceeds the label's highest daily dose",
     )
     unknown_drugs: tuple[str, ...] = Field(
-        default=(), description="JSON paths of drug names the knowledge base does not know"
+        default=(),
+        description="the lines (numbered from 1, in words) whose drug name the knowledge "
+        "base does not know, with the name as recorded",
     )
     # --- imaging on the current line (response engine) -----------------------------------
     latest_recist: ResponseCategory | NoneYet = Field(

@@ -81,8 +81,8 @@ def _line_facts(
         "last_dose_reducible": drugs.reduced_dose(last_drug, last_dose) is not None,
         "last_dose_above_label": above_label(last_drug, last_dose, drugs) is not None,
         "unknown_drugs": [
-            f"therapy_lines[{i}].drug"
-            for i, ln in enumerate(patient.therapy_lines)
+            f'therapy line {i}: "{ln.drug}"'
+            for i, ln in enumerate(patient.therapy_lines, start=1)
             if not known_drug(ln.drug, drugs)
         ],
     }

@@ -81,12 +81,12 @@ def above_label(drug: str, dose: float | None, drugs: therapy_drugs.Table) -> fl
 def _doses_above_label(patient: Patient, drugs: therapy_drugs.Table) -> list[str]:
     """One phrase per line whose recorded dose exceeds the label's highest daily dose."""
     out = []
-    for i, ln in enumerate(patient.therapy_lines):
+    for i, ln in enumerate(patient.therapy_lines, start=1):
         name = canonical_drug(ln.drug, drugs)
         top = above_label(name, ln.dose_mg_per_day, drugs)
         if top is not None:
             out.append(
-                f"therapy_lines[{i}].dose_mg_per_day: {name} {ln.dose_mg_per_day:g} mg/day, "
+                f"therapy line {i}: {name} {ln.dose_mg_per_day:g} mg/day, "
                 f"label maximum {top:g} mg/day"
             )
     return out
