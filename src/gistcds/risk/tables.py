@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, NamedTuple, get_args
 
 from gistcds.domain.patient import Site
 from gistcds.errors import KnowledgeBaseError
@@ -155,8 +155,7 @@ def _modified_nih(
     return groups, tuple(group_of_site), mnih
 
 
-@dataclass(frozen=True)
-class _Afip:
+class _Afip(NamedTuple):
     columns: tuple[str, ...]
     cat: tuple[Grid, ...]
     pct: tuple[tuple[tuple[float, ...], ...], ...]
