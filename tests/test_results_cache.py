@@ -24,6 +24,7 @@ from gistcds.assess import assess
 from gistcds.domain.patient import Patient
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.knowledge import results as store
+from gistcds.knowledge.cache import write_pickle
 from gistcds.prognosis import band, band_draws, evidence, sequence, sequence_run
 
 PATIENT = EXAMPLES / "metastatic-kit11-untreated.json"
@@ -273,7 +274,7 @@ def _writer(folder: str, rounds: int) -> None:
     os.environ["GISTCDS_CACHE_DIR"] = folder
     for _ in range(rounds):
         path = store._path(Path(folder) / store.SUBDIR, "kb", "big", "s", "x")
-        store._write(path, ("big", "x", _BIG))
+        write_pickle(path, ("big", "x", _BIG))
 
 
 def test_concurrent_writers_never_leave_a_torn_file(tmp_path: Path) -> None:

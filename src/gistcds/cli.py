@@ -70,9 +70,12 @@ def render_help(width: int = 80) -> str:
 
 def main(argv: list[str] | None = None) -> Any:
     args = sys.argv[1:] if argv is None else argv
-    # gistcds uses no pydantic plugin; looking for them scans every installed package's
-    # entry points (~30 ms of each start). PYDANTIC_DISABLE_PLUGINS= (empty) turns them on.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if argv is None:  # the process is the command (docs/cli.md "Environment")
+        # gistcds uses no pydantic plugin; looking for them scans every installed
+        # distribution's entry points at each start. Set before pydantic is imported; a
+        # value the user set (PYDANTIC_DISABLE_PLUGINS= turns plugins on) is kept, and a
+        # Python caller's main(argv) leaves its process's environment alone.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         if args == [] or (len(args) == 1 and args[0] in HELP_OPTION_NAMES):
             sys.stdout.write(fast_help())

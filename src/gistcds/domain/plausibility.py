@@ -9,15 +9,14 @@ path so the record can be checked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gistcds.domain.patient import Patient, Setting, Sex
 
 __all__ = ["PLAUSIBLE", "implausible_values"]
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(NamedTuple):
     low: float | None
     high: float | None
     hint: str

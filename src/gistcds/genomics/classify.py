@@ -4,6 +4,7 @@ priority order (SDH, NTRK, BRAF, NF1), quadruple wild type, or what is missing t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gistcds.domain.patient import Fusion
 from gistcds.domain.results.genotype import GenotypeClass, GenotypeResult
@@ -13,8 +14,7 @@ from gistcds.genomics.variants import Item
 __all__ = ["Findings", "OtherHit", "classify_without_driver", "other_drivers"]
 
 
-@dataclass(frozen=True)
-class OtherHit:
+class OtherHit(NamedTuple):
     priority: int
     label: str
     genotype_class: GenotypeClass

@@ -89,8 +89,6 @@ def _parser() -> Any:
 
 _ACCESSION = re.compile(r"\b(N[MP]_\d+(?:\.\d+)?|ENS[TP]\d+(?:\.\d+)?)\s*:?\s*", re.I)
 _PDOT = re.compile(r"\bp\.\s*(\(?[A-Za-z0-9_*=?]+\)?)")
-_NUC = re.compile(r"(?<![A-Za-z0-9])(?P<kind>[cgnrm])\.\s*(?P<expr>[-*]?\d[^\s,;()\[\]]*)")
-_CDS_RANGE = re.compile(r"^(?P<a>\d+)(?:_(?P<b>\d+))?(?=[A-Za-z>]|$)")
 # Legacy shorthand found in public variant databases: "V559-", "DIM842-" (deleted residues,
 # then a dash), "RD841-842KI" / "DI842-843IM" / "HDSN845-848P" (replaced residues, range, new).
 _LEGACY_DEL = re.compile(r"(?:\bp\.\s*)?\(?\b(?P<aa>[A-Z]+)(?P<s>\d{1,4})-\)?(?=\s|$)")
@@ -100,29 +98,31 @@ _LEGACY_DELINS = re.compile(
 _KIND_WORDS = {"DEL", "DUP", "INS", "DELINS", "ITD", "INDEL"}
 _EXON = re.compile(r"(?i)\bex(?:on)?[\s\-]*(\d{1,2})\b")
 _LEGACY_RESIDUES = re.compile(r"(.*\d(?:del|dup))((?:[A-Z][a-z]{2})+|[A-Z]+)")
-_NEGATIVE = re.compile(r"(?i)\b(no|not|negative|wild[\s\-]?type|wt|absent|none|normal)\b")
-_TOKEN = re.compile(r"\(?[A-Za-z*][A-Za-z0-9_*=?]*\d[A-Za-z0-9_*=?]*\)?")
+# The forms below are rarer (no p. change: nucleotide changes, codon ranges in words, exon-level
+# text): kept as pattern text, compiled by ``re`` at first use (and cached there), so a
+# reported p. change does not pay for compiling them at every start of the command line.
+_NUC = r"(?<![A-Za-z0-9])(?P<kind>[cgnrm])\.\s*(?P<expr>[-*]?\d[^\s,;()\[\]]*)"
+_CDS_RANGE = r"^(?P<a>\d+)(?:_(?P<b>\d+))?(?=[A-Za-z>]|$)"
+_NEGATIVE = r"(?i)\b(no|not|negative|wild[\s\-]?type|wt|absent|none|normal)\b"
+_TOKEN = r"\(?[A-Za-z*][A-Za-z0-9_*=?]*\d[A-Za-z0-9_*=?]*\)?"
 _KIND = r"(?i:delins|indel|del(?:etion)?|dup(?:lication)?|ins(?:ertion)?|ITD)"
-_RANGE_AFTER = re.compile(
+_RANGE_AFTER = (
     rf"(?P<aa>[A-Z]{{2,}})?\s?(?P<s>\d{{1,4}})\s*[-–_]\s*[A-Z]?(?P<e>\d{{1,4}})\s*(?P<k>{_KIND})\b"
 )
-_RANGE_BEFORE = re.compile(
+_RANGE_BEFORE = (
     rf"\b(?P<k>{_KIND})\s*(?i:of\s+)?(?i:codons?\s*)?(?P<aa>[A-Z]{{2,}})?\s?(?P<s>\d{{1,4}})"
     r"\s*[-–_]\s*[A-Z]?(?P<e>\d{1,4})"
 )
 _TRUNCATING = [  # checked first: "exon 11 deletion, frameshift" is a frameshift
-    ("fs", re.compile(r"(?i)\b(frame[\s-]?shift|fs)\b")),
-    (
-        "nonsense",
-        re.compile(r"(?i)\b(nonsense|stop[\s-]?gain(?:ed)?|premature\s+stop|truncating)\b"),
-    ),
+    ("fs", r"(?i)\b(frame[\s-]?shift|fs)\b"),
+    ("nonsense", r"(?i)\b(nonsense|stop[\s-]?gain(?:ed)?|premature\s+stop|truncating)\b"),
 ]
 _EXON_KIND = [
-    ("delins", re.compile(r"(?i)\b(delins|indel|deletion[\s/-]*insertion)\b")),
-    ("del", re.compile(r"(?i)\b(del|deletion|deleted)\b")),
-    ("dup", re.compile(r"(?i)\b(dup|duplication|itd|tandem\s+duplication)\b")),
-    ("ins", re.compile(r"(?i)\b(ins|insertion)\b")),
-    ("sub", re.compile(r"(?i)\b(substitution|point\s+mutation|missense|snv)\b")),
+    ("delins", r"(?i)\b(delins|indel|deletion[\s/-]*insertion)\b"),
+    ("del", r"(?i)\b(del|deletion|deleted)\b"),
+    ("dup", r"(?i)\b(dup|duplication|itd|tandem\s+duplication)\b"),
+    ("ins", r"(?i)\b(ins|insertion)\b"),
+    ("sub", r"(?i)\b(substitution|point\s+mutation|missense|snv)\b"),
 ]
 _KIND_EDIT: dict[str, Edit] = {
     "delins": "delins", "indel": "delins", "del": "del", "deletion": "del", "dup": "dup",
@@ -236,7 +236,7 @@ def _from_posedit(text: str, pe: Any, **kw: Any) -> ProteinChange:
 
 def _range_shorthand(text: str, body: str, **kw: Any) -> ProteinChange | None:
     """ "AY502-503 duplication", "del WK557-558", "557-558 del" -> codon-level change."""
-    m = _RANGE_AFTER.search(body) or _RANGE_BEFORE.search(body)
+    m = re.search(_RANGE_AFTER, body) or re.search(_RANGE_BEFORE, body)
     if not m:
         return None
     start, end = int(m["s"]), int(m["e"])
@@ -310,7 +310,7 @@ def _nucleotide_only(text: str, found: list[re.Match[str]], **kw: Any) -> Protei
     first = found[0]
     shown = f"{first['kind']}.{first['expr']}"
     cdna: tuple[int, int] | None = None
-    pos = _CDS_RANGE.match(first["expr"])
+    pos = re.match(_CDS_RANGE, first["expr"])
     if first["kind"] == "c" and pos:
         a = int(pos["a"])
         cdna = (a, int(pos["b"]) if pos["b"] else a)
@@ -342,10 +342,10 @@ def _parse_body(raw: str, body: str) -> ProteinChange:
     if pdots:
         return _from_pdot(raw, body, pdots[0], **kw)
 
-    nucleotide = list(_NUC.finditer(body))
-    body = _NUC.sub(" ", body)  # c./g. numbers are never read as codons
+    nucleotide = list(re.finditer(_NUC, body))
+    body = re.sub(_NUC, " ", body)  # c./g. numbers are never read as codons
     found: dict[str, Any] = {}
-    for token in _TOKEN.findall(body):
+    for token in re.findall(_TOKEN, body):
         if _EXON.fullmatch(token.strip("()")):
             continue
         pe = _posedit(token)
@@ -378,23 +378,23 @@ def _from_pdot(raw: str, body: str, token: str, **kw: Any) -> ProteinChange:
         token = token[:-1]
     pe = _posedit(token)
     if pe is None:
-        short = _range_shorthand(raw, _NUC.sub(" ", body), **kw)  # "p.557_558del"
+        short = _range_shorthand(raw, re.sub(_NUC, " ", body), **kw)  # "p.557_558del"
         return short or _fail(raw, f"p.{token} is not valid protein HGVS", **kw)
     return _from_posedit(raw, pe, **kw)
 
 
 def _exon_level(raw: str, body: str, **kw: Any) -> ProteinChange:
     """ "exon 11 deletion": the exon and the kind of change, no codons."""
-    if _NEGATIVE.search(body):
+    if re.search(_NEGATIVE, body):
         return _fail(raw, "reads as a negative result; list tested genes in tested_genes", **kw)
     for name, rx in _TRUNCATING:
-        if rx.search(body):
+        if re.search(rx, body):
             if name == "fs":
                 return ProteinChange(text=raw, ok=True, level="exon", edit="fs", **kw)
             return ProteinChange(text=raw, ok=True, level="exon", edit="sub", alt="*", **kw)
     edit: Edit = "unspecified"
     for name, rx in _EXON_KIND:
-        if rx.search(body):
+        if re.search(rx, body):
             edit = name  # type: ignore[assignment]
             break
     return ProteinChange(text=raw, ok=True, level="exon", edit=edit, **kw)

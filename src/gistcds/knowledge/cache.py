@@ -50,6 +50,8 @@ __all__ = [
     "enabled",
     "load_or_build",
     "private_subdir",
+    "read_pickle",
+    "write_pickle",
 ]
 
 KEEP = 8
@@ -172,8 +174,9 @@ def private_subdir(name: str) -> Path | None:
     return folder
 
 
-def _read(path: Path) -> Any:
-    """The unpickled object, or None for a missing, partial or unreadable file."""
+def read_pickle(path: Path) -> Any:
+    """The object pickled in ``path``, or None for a missing, partial or unreadable file
+    (the caller checks its type: a cache entry is never trusted to hold the right thing)."""
     try:
         with path.open("rb") as fh:
             return pickle.load(fh)
@@ -181,8 +184,10 @@ def _read(path: Path) -> Any:
         return None
 
 
-def _write(path: Path, value: Any) -> None:
-    """Atomic: pickled to a temporary file in the same folder, then renamed."""
+def write_pickle(path: Path, value: Any) -> None:
+    """Pickle ``value`` to ``path`` atomically (a temporary file in the same folder, then
+    renamed), so a reader sees the whole file or none; any failure (an unpicklable value,
+    a full disk, a read-only folder) leaves no file and raises nothing."""
     import tempfile
 
     try:
@@ -224,13 +229,13 @@ def load_or_build(
         return build(directory)
     folder = _private_dir(create=False)
     if folder is not None:
-        kb = _read(folder / f"kb-{key}.pickle")
+        kb = read_pickle(folder / f"kb-{key}.pickle")
         if isinstance(kb, KnowledgeBase) and kb.directory == directory:
             return replace(kb, cache_key=key)
     kb = build(directory)  # raises KnowledgeBaseError on a bad KB: nothing is cached
     folder = _private_dir(create=True)
     if folder is not None:
-        _write(folder / f"kb-{key}.pickle", kb)
+        write_pickle(folder / f"kb-{key}.pickle", kb)
         _prune(folder, key)
     return replace(kb, cache_key=key)
 
@@ -276,7 +281,7 @@ def derived(
     folder = _private_dir(create=False)
     prefix = f"derived-{key}-{name}-"
     if folder is not None:
-        value = _read(folder / f"{prefix}{stamp}.pickle")
+        value = read_pickle(folder / f"{prefix}{stamp}.pickle")
         if isinstance(value, tuple) and len(value) == 2 and value[0] == name:
             return value[1]  # type: ignore[no-any-return]
     value = build(kb)
@@ -285,5 +290,5 @@ def derived(
         for old in folder.glob(f"{prefix}*.pickle"):  # the same value from older code
             with contextlib.suppress(OSError):
                 old.unlink(missing_ok=True)
-        _write(folder / f"{prefix}{stamp}.pickle", (name, value))
+        write_pickle(folder / f"{prefix}{stamp}.pickle", (name, value))
     return value

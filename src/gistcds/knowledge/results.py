@@ -37,7 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from gistcds.knowledge.cache import _read, _write, enabled, private_subdir
+from gistcds.knowledge.cache import enabled, private_subdir, read_pickle, write_pickle
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "SUBDIR", "remembered"]
 
@@ -92,7 +92,7 @@ def prune(folder: Path) -> None:
 
 
 def _lookup(path: Path, name: str, text: str, kind: type[R]) -> R | None:
-    value = _read(path)
+    value = read_pickle(path)
     if not (isinstance(value, tuple) and len(value) == 3):
         return None
     stored_name, stored_text, result = value
@@ -131,7 +131,7 @@ def remembered(
     if found is not None:
         return found
     value = compute()
-    _write(path, (name, text, value))
+    write_pickle(path, (name, text, value))
     with contextlib.suppress(OSError):
         prune(folder)
     return value

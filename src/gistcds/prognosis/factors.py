@@ -12,9 +12,8 @@ to the arm's drug and line is listed with the reason for what was done.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cache
-from typing import get_args
+from typing import NamedTuple, get_args
 
 from gistcds.domain.facts import ClinicalFacts, NoneYet
 from gistcds.domain.results.prognosis import Endpoint, FactorEffect, FactorUse
@@ -26,8 +25,7 @@ from gistcds.prognosis.selection import Selection, factor_in_context
 Value = float | str | None
 
 
-@dataclass(frozen=True)
-class AppliedHR:
+class AppliedHR(NamedTuple):
     hazard_ratio: float
     log_se: float  # 0 when no CI was published
 

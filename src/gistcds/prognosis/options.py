@@ -7,7 +7,7 @@ The line history and what counts as progression come from the patient's Clinical
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.genotype import GenotypeClass, GenotypeResult, KitPdgfraStatus
@@ -29,8 +29,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What every option of one patient is estimated against."""
 
     ev: Evidence

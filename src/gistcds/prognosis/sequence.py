@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from functools import lru_cache
+from typing import NamedTuple
 
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.genotype import GenotypeClass, KitPdgfraStatus
@@ -123,8 +124,7 @@ def _start(
     return step, None
 
 
-@dataclasses.dataclass(frozen=True)
-class _Trimmed:
+class _Trimmed(NamedTuple):
     spec: SequenceSpec
     comparable: bool
     compare_arm: Arm | None

@@ -16,7 +16,7 @@ from gistcds.domain.results.response import TimepointResponse
 from gistcds.knowledge import KnowledgeBase
 from gistcds.knowledge.schema.response_criteria import Table
 from gistcds.response.lesions import measure, non_targets, targets, validate_baseline
-from gistcds.response.timepoint import Baseline, History, evaluate_timepoint
+from gistcds.response.state import Baseline, History
 
 __all__ = ["Series", "describe_pattern", "evaluate", "rules"]
 
@@ -74,15 +74,26 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
         targets=b.targets,
         imaging=list(patient.imaging),
     )
-    for tp in patient.imaging[1:]:
-        point = evaluate_timepoint(b, history, tp)
-        series.timepoints.append(point)
-        history.sums.append(_raw_sum(history, b))
-        history.prev_recist, history.prev_choi = point.recist, point.choi
+    if len(patient.imaging) > 1:
+        _follow_ups(series, b, history, patient.imaging[1:])
     series.lesion_values = history.lesion_values
     series.sums = history.sums
     series.warnings = history.warnings
     return series
+
+
+def _follow_ups(
+    series: Series, b: Baseline, history: History, imaging: list[ImagingTimepoint]
+) -> None:
+    """Each follow-up CT in date order, added to ``series`` and ``history``."""
+    # imported here: a baseline CT alone needs none of the criteria (docs/cli.md)
+    from gistcds.response.timepoint import evaluate_timepoint
+
+    for tp in imaging:
+        point = evaluate_timepoint(b, history, tp)
+        series.timepoints.append(point)
+        history.sums.append(_raw_sum(history, b))
+        history.prev_recist, history.prev_choi = point.recist, point.choi
 
 
 def _raw_sum(h: History, b: Baseline) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gistcds.domain.results.response import NonTargetCategory, ResponseCategory, TargetCategory
 from gistcds.knowledge.schema.response_criteria import OverallRow, RecistRules
@@ -36,8 +36,7 @@ def meets_decrease(value: float, reference: float, pct: float) -> bool:
     return change is not None and change <= -pct + EPS
 
 
-@dataclass(frozen=True)
-class TargetInput:
+class TargetInput(NamedTuple):
     """The target lesions at one follow-up, in baseline order."""
 
     values: Sequence[float | None]  # mm; None = not assessed
@@ -94,8 +93,7 @@ def _rise(value: float, reference: float) -> str:
     return f"{pct} / {value - reference:+.1f} mm"
 
 
-@dataclass(frozen=True)
-class NonTargetInput:
+class NonTargetInput(NamedTuple):
     """Baseline non-target lesions at one follow-up."""
 
     states: Sequence[str]  # "gone" | "present" | "progression" | "not_assessed"

@@ -17,7 +17,6 @@ from gistcds.domain.results.response import (
     TargetCategory,
     TimepointResponse,
 )
-from gistcds.knowledge.schema.response_criteria import Table
 from gistcds.response.choi import ChoiInput, choi_response
 from gistcds.response.discordance import Findings, discordance_message
 from gistcds.response.lesions import is_node, measure
@@ -30,32 +29,9 @@ from gistcds.response.recist import (
     pct_change,
     target_response,
 )
+from gistcds.response.state import Baseline, History
 
-__all__ = ["Baseline", "History", "evaluate_timepoint"]
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What the first CT fixes for every later one."""
-
-    table: Table
-    targets: list[Lesion]
-    non_targets: list[Lesion]
-    ids: frozenset[str]
-    density: dict[str, float]
-    sum_mm: float | None
-    node_normal_mm: float
-
-
-@dataclass
-class History:
-    """What the earlier time points left: sums, per-target values, last categories."""
-
-    sums: list[float | None]
-    lesion_values: dict[str, list[float | None]]
-    warnings: list[str] = field(default_factory=list)
-    prev_recist: ResponseCategory | None = None
-    prev_choi: ResponseCategory | None = None
+__all__ = ["evaluate_timepoint"]
 
 
 @dataclass

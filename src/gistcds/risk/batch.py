@@ -1,6 +1,6 @@
 """The vectorised path: every system over a cohort as numpy arrays, same answers as ``panel``.
 
-It indexes the same compiled tables as the scalar engine (``tables.RiskTables.arrays``) and
+It indexes the same compiled tables as the scalar engine (as numpy arrays: ``arrays``) and
 follows the same applicability rules for what a cohort row carries (site, size, mitoses,
 rupture, nodes, metastatic; rows are taken as completely resected, untreated primaries).
 ``tests/test_risk_batch.py`` proves equality with the scalar path cell by cell and on
@@ -23,6 +23,7 @@ Encoded inputs (``encode`` builds them from a DataFrame):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,48 @@ I4 = npt.NDArray[np.int32]
 I8 = npt.NDArray[np.int8]
 F8 = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class BatchArrays:
+    """The lookups of ``RiskTables`` as numpy arrays (the same cells)."""
+
+    size_bounds: F8
+    mitosis_bounds: F8
+    nih: I8
+    mnih_group_of_site: I8
+    mnih: I8
+    afip_column_of_site: I8
+    afip_cat: I8
+    afip_pct: F8
+    ajcc_t: I8
+    ajcc_rate: I8
+    ajcc_table_of_site: I8
+    ajcc_stage: I8
+    afip_group_code: I8
+
+
+@lru_cache(maxsize=8)  # a few knowledge bases per process at most
+def arrays(t: RiskTables) -> BatchArrays:
+    """``t``'s tuples as numpy arrays, built once per set of tables. Here, not in ``tables``:
+    one patient's assessment never needs them (nor the class, created at every start)."""
+    i8 = np.int8
+    return BatchArrays(
+        size_bounds=np.asarray(t.size_bounds, dtype=np.float64),
+        mitosis_bounds=np.asarray(t.mitosis_bounds, dtype=np.float64),
+        nih=np.asarray(t.nih, dtype=i8),
+        mnih_group_of_site=np.asarray(t.mnih_group_of_site, dtype=i8),
+        mnih=np.asarray(t.mnih, dtype=i8),
+        afip_column_of_site=np.asarray(t.afip_column_of_site, dtype=i8),
+        afip_cat=np.asarray(t.afip_cat, dtype=i8),
+        afip_pct=np.asarray(t.afip_pct, dtype=np.float64),
+        ajcc_t=np.asarray(t.ajcc_t, dtype=i8),
+        ajcc_rate=np.asarray(t.ajcc_rate, dtype=i8),
+        ajcc_table_of_site=np.asarray(t.ajcc_table_of_site, dtype=i8),
+        ajcc_stage=np.asarray(t.ajcc_stage, dtype=i8),
+        afip_group_code=np.asarray(t.afip_group_code, dtype=i8),
+    )
+
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "nih_category",
@@ -91,7 +134,7 @@ class Codes:
 
 def score_codes(x: Encoded, t: RiskTables) -> Codes:
     """All systems over encoded arrays (the rules of ``panel.score``, vectorised)."""
-    a = t.arrays
+    a = arrays(t)
     has_size = ~np.isnan(x.size_cm)
     has_mit = ~np.isnan(x.mitoses)
     has_site = x.site >= 0
@@ -256,8 +299,9 @@ def grid_codes(t: RiskTables) -> Codes:
     hit = _GRIDS.get(id(t))
     if hit is not None and hit[0] is t:
         return hit[1]
-    size_rep = _representatives(t.arrays.size_bounds)
-    mit_rep = _representatives(t.arrays.mitosis_bounds)
+    a = arrays(t)
+    size_rep = _representatives(a.size_bounds)
+    mit_rep = _representatives(a.mitosis_bounds)
     dims = (len(SITES) + 1, len(size_rep), len(mit_rep), 3, 3, 2)
     s, z, m, r, nd, meta = np.indices(dims).reshape(len(dims), -1)
     grid = Encoded(
@@ -281,7 +325,7 @@ def score_factored(f: Factored, t: RiskTables) -> tuple[I4, Codes]:
     Per row this is one small-table lookup and one multiply-add per column;
     ``tests/test_risk_batch.py`` checks the result equals ``score_codes`` on the rows.
     """
-    a = t.arrays
+    a = arrays(t)
     slots = (
         f.site.values.astype(np.int32) + 1,
         _slots(f.size_cm.values.astype(np.float64), a.size_bounds),

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, get_args
+from typing import NamedTuple, get_args
 
 from gistcds.domain.patient import Site
 from gistcds.errors import KnowledgeBaseError
@@ -39,18 +38,13 @@ M_LABELS: tuple[str, ...] = ("M0", "M1")
 SITES: tuple[str, ...] = tuple(s.value for s in Site)
 """Every patient site; a site's code is its index here (the cohort's categorical codes)."""
 
-if TYPE_CHECKING:  # numpy only for the batch path (``RiskTables.arrays``), imported there
-    import numpy as np
-    import numpy.typing as npt
-
-    IntArray = npt.NDArray[np.int8]
-
 Grid = tuple[tuple[int, ...], ...]
 
 
 @dataclass(frozen=True, eq=False)
 class RiskTables:
-    """Compiled lookups. Python tuples for the scalar path, numpy arrays for the batch path."""
+    """Compiled lookups as Python tuples, indexed by the scalar path; ``batch.arrays`` gives
+    the batch path the same lookups as numpy arrays."""
 
     bands: risk_bands.Table
     nih_kb: risk_nih.Table
@@ -86,28 +80,6 @@ class RiskTables:
 
     afip_group_ids: tuple[str, ...]  # AFIP group label of each group code
     afip_group_code: Grid  # [size][mitoses] -> group code (same for every column)
-
-    @cached_property
-    def arrays(self) -> BatchArrays:
-        """Numpy views for the batch path, built from the tuples above."""
-        return _arrays(self)
-
-
-@dataclass(frozen=True)
-class BatchArrays:
-    size_bounds: npt.NDArray[np.float64]
-    mitosis_bounds: npt.NDArray[np.float64]
-    nih: IntArray
-    mnih_group_of_site: IntArray
-    mnih: IntArray
-    afip_column_of_site: IntArray
-    afip_cat: IntArray
-    afip_pct: npt.NDArray[np.float64]
-    ajcc_t: IntArray
-    ajcc_rate: IntArray
-    ajcc_table_of_site: IntArray
-    ajcc_stage: IntArray
-    afip_group_code: IntArray
 
 
 def _fail(msg: str) -> KnowledgeBaseError:
@@ -155,8 +127,7 @@ def _modified_nih(
     return groups, tuple(group_of_site), mnih
 
 
-@dataclass(frozen=True)
-class _Afip:
+class _Afip(NamedTuple):
     columns: tuple[str, ...]
     cat: tuple[Grid, ...]
     pct: tuple[tuple[tuple[float, ...], ...], ...]
@@ -300,24 +271,3 @@ def compile_tables(kb: KnowledgeBase) -> RiskTables:
 def risk_tables(kb: KnowledgeBase) -> RiskTables:
     """The compiled tables for ``kb`` (compiled once per knowledge base: the KB memo)."""
     return kb.memo(compile_tables)
-
-
-def _arrays(t: RiskTables) -> BatchArrays:
-    import numpy as np
-
-    i8 = np.int8
-    return BatchArrays(
-        size_bounds=np.asarray(t.size_bounds, dtype=np.float64),
-        mitosis_bounds=np.asarray(t.mitosis_bounds, dtype=np.float64),
-        nih=np.asarray(t.nih, dtype=i8),
-        mnih_group_of_site=np.asarray(t.mnih_group_of_site, dtype=i8),
-        mnih=np.asarray(t.mnih, dtype=i8),
-        afip_column_of_site=np.asarray(t.afip_column_of_site, dtype=i8),
-        afip_cat=np.asarray(t.afip_cat, dtype=i8),
-        afip_pct=np.asarray(t.afip_pct, dtype=np.float64),
-        ajcc_t=np.asarray(t.ajcc_t, dtype=i8),
-        ajcc_rate=np.asarray(t.ajcc_rate, dtype=i8),
-        ajcc_table_of_site=np.asarray(t.ajcc_table_of_site, dtype=i8),
-        ajcc_stage=np.asarray(t.ajcc_stage, dtype=i8),
-        afip_group_code=np.asarray(t.afip_group_code, dtype=i8),
-    )

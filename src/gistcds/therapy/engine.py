@@ -11,8 +11,7 @@ ClinicalFacts (``history`` engine).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.therapy import Caution, Recommendation
@@ -43,8 +42,7 @@ def load_tables(kb: KnowledgeBase) -> Tables:
     )
 
 
-@dataclass(frozen=True)
-class Advice:
+class Advice(NamedTuple):
     recommendations: list[Recommendation]
     cautions: list[Caution]
     facts: dict[str, Any]

@@ -17,7 +17,7 @@ The guideline ranking itself is untouched: options are only removed, never reord
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.therapy import Caution, Recommendation
@@ -31,8 +31,7 @@ from gistcds.toxicity.rules import next_level
 __all__ = ["Limit", "apply_tolerance", "interruption_cautions"]
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     """``drug`` is not re-offered at ``dose`` mg/day or above (None: dose not recorded)."""
 
     drug: str

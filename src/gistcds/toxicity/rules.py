@@ -6,7 +6,7 @@ dose and laboratory criteria all match; the dose then follows the drug's label d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gistcds.domain.results.toxicity import ToxicityAdvice
 from gistcds.knowledge.schema.toxicity_dose_modifications import (
@@ -20,8 +20,7 @@ from gistcds.knowledge.schema.toxicity_management import Table as Management
 __all__ = ["EventFacts", "advise_event", "next_level"]
 
 
-@dataclass(frozen=True)
-class EventFacts:
+class EventFacts(NamedTuple):
     """What the table lookup needs to know about one event (already canonical)."""
 
     term: str

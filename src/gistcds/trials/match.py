@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from gistcds.domain.results.genotype import GenotypeClass, SecondaryRegion
 from gistcds.knowledge.schema.trials import Eligibility, Table, Trial
@@ -22,8 +22,7 @@ __all__ = ["TrialFacts", "TrialMatch", "match_trials"]
 Availability = Literal["open", "closed", "unknown"]
 
 
-@dataclass(frozen=True)
-class TrialFacts:
+class TrialFacts(NamedTuple):
     """What trial eligibility is checked against."""
 
     setting: Literal["metastatic", "localized"] | None
