@@ -76,6 +76,12 @@ def main(argv: list[str] | None = None) -> Any:
         # value the user set (PYDANTIC_DISABLE_PLUGINS= turns plugins on) is kept, and a
         # Python caller's main(argv) leaves its process's environment alone.
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        if args[:1] == ["assess"]:
+            # One patient's arithmetic (numpy for the survival bands) is elementwise: no
+            # BLAS thread pool is worth its start-up at numpy's import, which costs more CPU
+            # than the whole band computation (benchmarks/bench_startup.py). Cohort commands
+            # keep OpenBLAS's own default.
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         if args == [] or (len(args) == 1 and args[0] in HELP_OPTION_NAMES):
             sys.stdout.write(fast_help())

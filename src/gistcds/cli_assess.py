@@ -15,7 +15,6 @@ file), which typer then parses and explains exactly as before. Both routes run t
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from dataclasses import dataclass, field
 from functools import partial
@@ -94,11 +93,6 @@ def parse_assess_args(args: list[str]) -> AssessArgs | None:
 
 def run_assess(args: AssessArgs) -> int:
     """Assess one patient and write what ``args`` asks for; the exit status."""
-    # One patient's arithmetic (numpy for the survival bands) is elementwise: no linear
-    # algebra worth a BLAS thread pool, whose start-up at numpy's import costs more CPU than
-    # the whole band computation (benchmarks/bench_startup.py). Set before numpy is imported;
-    # a value the caller set is kept.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     def body() -> int:
         from gistcds.errors import InputError
