@@ -200,3 +200,20 @@ def test_v3_o1_not_pregnant_ripretinib_stays_first(kb: KnowledgeBase) -> None:
     assert a.recommendations[0].regimen[0].drug == "ripretinib"
     assert not a.recommendations[0].label_restrictions
     assert "label_not_recommended_ripretinib" not in codes(a)
+
+
+def test_every_recommendable_targeted_drug_has_breastfeeding_advice(kb: KnowledgeBase) -> None:
+    """A targeted drug a rule can propose without a breast-feeding entry would leave a
+    breastfeeding patient without its caution: the knowledge base covers them all."""
+    from gistcds.knowledge.schema import therapy_drugs, therapy_label_limits
+
+    drugs = kb.get(therapy_drugs.Table)
+    limits = kb.get(therapy_label_limits.Table)
+    targeted = {d.inn for d in drugs.drugs if "targeted" in d.classes}
+    advised = {r.drug for r in limits.restrictions if r.when == {"breastfeeding": True}}
+    assert targeted and targeted <= advised
+    assert all(
+        r.level == "advice" and r.severity == "critical"
+        for r in limits.restrictions
+        if r.when == {"breastfeeding": True}
+    )
