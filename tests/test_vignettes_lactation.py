@@ -217,3 +217,23 @@ def test_every_recommendable_targeted_drug_has_breastfeeding_advice(kb: Knowledg
         for r in limits.restrictions
         if r.when == {"breastfeeding": True}
     )
+
+
+def test_order_sign_card_for_a_breastfeeding_patient(kb: KnowledgeBase) -> None:
+    """CDS Hooks order-sign: signing sunitinib for a breastfeeding patient shows its label's
+    advice as a critical card; the same order for a patient not breastfeeding does not."""
+    from gistcds.cdshooks import deterministic_uuid, order_sign_cards
+    from tests.test_fhir_cdshooks import _draft
+
+    fields = CASES["sunitinib"][0]
+    for value, expected in ((True, True), (None, False)):
+        extra = {} if value is None else {"breastfeeding": value}
+        cards = order_sign_cards(
+            _woman(fields, **extra), _draft("sunitinib", 50), kb, deterministic_uuid("o")
+        )
+        hits = [
+            c
+            for c in cards
+            if c["indicator"] == "critical" and "at least 4 weeks after the last dose" in c["detail"]
+        ]
+        assert bool(hits) is expected, value
