@@ -231,9 +231,6 @@ def test_order_sign_card_for_a_breastfeeding_patient(kb: KnowledgeBase) -> None:
         cards = order_sign_cards(
             _woman(fields, **extra), _draft("sunitinib", 50), kb, deterministic_uuid("o")
         )
-        hits = [
-            c
-            for c in cards
-            if c["indicator"] == "critical" and "at least 4 weeks after the last dose" in c["detail"]
-        ]
+        advice = "at least 4 weeks after the last dose"
+        hits = [c for c in cards if c["indicator"] == "critical" and advice in c["detail"]]
         assert bool(hits) is expected, value
