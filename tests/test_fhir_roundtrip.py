@@ -73,6 +73,7 @@ def _vary(obj: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
         }
     if obj.get("sex") != "male":
         obj["pregnant"] = data.draw(st.none() | st.booleans(), label="pregnant")
+        obj["breastfeeding"] = data.draw(st.none() | st.booleans(), label="breastfeeding")
     obj["hepatic_impairment"] = data.draw(
         st.none() | st.sampled_from(["none", "mild", "moderate", "severe"]), label="hepatic"
     )
@@ -170,6 +171,7 @@ def test_every_patient_field_has_a_fhir_mapping() -> None:
         "imaging",
         "comedications",
         "pregnant",
+        "breastfeeding",
         "hepatic_impairment",
     }
     assert set(Patient.model_fields) - handled == set()

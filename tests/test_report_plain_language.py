@@ -55,7 +55,14 @@ def _input_cautions() -> tuple[str, dict[str, object]]:
     return ("input-cautions", doc)
 
 
-CASES = [*_cases(), _input_cautions()]
+def _breastfeeding() -> tuple[str, dict[str, object]]:
+    """A breastfeeding patient: every proposed TKI carries its label's breast-feeding advice
+    (option titles and cautions), which must read as plain text too."""
+    doc = json.loads((EXAMPLES / "progression-after-imatinib.json").read_text(encoding="utf-8"))
+    return ("breastfeeding", {**doc, "sex": "female", "breastfeeding": True})
+
+
+CASES = [*_cases(), _input_cautions(), _breastfeeding()]
 
 
 class _Visible(HTMLParser):

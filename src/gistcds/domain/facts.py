@@ -184,6 +184,7 @@ class ClinicalFacts(_Frozen):
     sex: Sex | None = None
     ecog: int | None = None
     pregnant: bool | None = None
+    breastfeeding: bool | None = None
     hepatic_impairment: HepaticClass = Field(
         default="unknown", description="as recorded (Child-Pugh / NCI-ODWG grade)"
     )

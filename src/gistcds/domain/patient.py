@@ -310,6 +310,13 @@ class Patient(Strict):
         description="optional (added for the therapy engine): pregnancy makes every GIST TKI "
         "a critical caution (embryo-fetal toxicity)",
     )
+    breastfeeding: Flag | None = Field(
+        default=None,
+        description="optional (added for the therapy engine): breastfeeding gives every "
+        "proposed TKI a critical caution with its label's advice (stop breast-feeding during "
+        "treatment and for the interval after the last dose the label names); the options "
+        "stay listed. null = not recorded (no caution)",
+    )
     hepatic_impairment: HepaticImpairment | None = Field(
         default=None,
         description="optional (added for the therapy engine's label cautions): degree of "
@@ -371,6 +378,10 @@ class Patient(Strict):
         if self.pregnant is True and self.sex is Sex.male:
             problems.append(
                 problem(("pregnant",), "contradicts sex male; correct one of the two", True)
+            )
+        if self.breastfeeding is True and self.sex is Sex.male:
+            problems.append(
+                problem(("breastfeeding",), "contradicts sex male; correct one of the two", True)
             )
         if problems:
             raise ValidationError.from_exception_data("Patient", problems)

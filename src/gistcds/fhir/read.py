@@ -45,6 +45,7 @@ _FACTS = (
     "qtc",
     "creatinine_clearance",
     "pregnancy_status",
+    "breastfeeding_status",
     "hepatic_impairment",
 )
 _MEDS = ("MedicationRequest", "MedicationStatement", "MedicationAdministration")

@@ -1,4 +1,5 @@
-"""Single-valued patient facts: ECOG, age, labs, pregnancy, hepatic impairment (latest wins)."""
+"""Single-valued patient facts: ECOG, age, labs, pregnancy, breastfeeding, hepatic impairment
+(latest wins)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,12 @@ def read_fact(ctx: Ctx, e: Entry, key: str) -> None:
             ctx.line("unmapped", e, "valueCodeableConcept", "pregnancy status not read")
             return
         ctx.offer("pregnant", status == "pregnant", e, "valueCodeableConcept", when)
+    elif key == "breastfeeding_status":
+        status = concept_of(r.get("valueCodeableConcept"))
+        if status not in ("breastfeeding", "not_breastfeeding"):
+            ctx.line("unmapped", e, "valueCodeableConcept", "breastfeeding status not read")
+            return
+        ctx.offer("breastfeeding", status == "breastfeeding", e, "valueCodeableConcept", when)
     elif key == "hepatic_impairment":
         cc = r.get("valueCodeableConcept") or {}
         codes = [str(c.get("code")) for c in cc.get("coding") or []] + [str(cc.get("text", ""))]

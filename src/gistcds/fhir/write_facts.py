@@ -1,5 +1,5 @@
 """Single patient facts as FHIR: age, ECOG, labs (with upper limits of normal), cardiac
-function, pregnancy, hepatic impairment, and CTCAE adverse events."""
+function, pregnancy, breastfeeding, hepatic impairment, and CTCAE adverse events."""
 
 from __future__ import annotations
 
@@ -110,6 +110,29 @@ def _adverse_events(b: BundleBuilder, patient: Patient, subject: Any) -> None:
         b.add(resource)
 
 
+def _statuses(b: BundleBuilder, patient: Patient, subject: Any) -> None:
+    """Pregnancy and breastfeeding status, each as a coded Observation when recorded."""
+    for flag, key, code, yes, no in (
+        (patient.pregnant, "pregnancy", "pregnancy_status", "pregnant", "not_pregnant"),
+        (
+            patient.breastfeeding,
+            "breastfeeding",
+            "breastfeeding_status",
+            "breastfeeding",
+            "not_breastfeeding",
+        ),
+    ):
+        if flag is not None:
+            b.add(
+                obs(
+                    b.unique("Observation", key),
+                    code,
+                    subject,
+                    valueCodeableConcept=codeable(yes if flag else no),
+                )
+            )
+
+
 def write_facts(b: BundleBuilder, patient: Patient, subject: Any, refs: dict[str, Any]) -> None:
     if patient.age_years is not None:
         b.add(
@@ -134,16 +157,7 @@ def write_facts(b: BundleBuilder, patient: Patient, subject: Any, refs: dict[str
     _labs(b, patient, subject)
     _cardiac(b, patient, subject)
     _renal(b, patient, subject)
-    if patient.pregnant is not None:
-        value = codeable("pregnant" if patient.pregnant else "not_pregnant")
-        b.add(
-            obs(
-                b.unique("Observation", "pregnancy"),
-                "pregnancy_status",
-                subject,
-                valueCodeableConcept=value,
-            )
-        )
+    _statuses(b, patient, subject)
     if patient.hepatic_impairment is not None:
         b.add(
             obs(

@@ -233,6 +233,7 @@ def _person_facts(patient: Patient, interactions: therapy_interactions.Table) ->
         "sex": patient.sex,
         "ecog": patient.ecog,
         "pregnant": patient.pregnant,
+        "breastfeeding": patient.breastfeeding,
         "hepatic_impairment": patient.hepatic_impairment.value
         if patient.hepatic_impairment is not None
         else "unknown",

@@ -3,7 +3,8 @@
 Generic: every option, whatever rule proposed it, is checked against the restrictions
 whose condition holds for the patient. Options above a label's dose ceiling are not
 offered; options the label does not recommend (or contraindicates) move after every
-unrestricted option and never stand alone; "not established" options are marked. When no
+unrestricted option and never stand alone; "not established" options are marked, and so
+are "advice" options (breast-feeding), which stay unrestricted. When no
 unrestricted treatment option remains, the table's ``no_suitable_option`` options come
 first and name the reasons.
 """
@@ -14,7 +15,12 @@ from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.therapy import Caution, LabelNote, Recommendation
 from gistcds.knowledge.conditions import matches
 from gistcds.knowledge.schema import therapy_drugs
-from gistcds.knowledge.schema.therapy_label_limits import DEMOTING, Restriction, Table
+from gistcds.knowledge.schema.therapy_label_limits import (
+    DEMOTING,
+    UNRESTRICTING,
+    Restriction,
+    Table,
+)
 from gistcds.therapy.render import render_option
 
 __all__ = ["BLOCK_ID", "apply_label_limits", "order_by_label"]
@@ -41,7 +47,7 @@ def _caution(r: Restriction, dropped: list[str]) -> Caution:
     if dropped:
         message += " Not offered here: " + "; ".join(dropped) + "."
     return Caution(
-        code=f"label_{r.level}_{r.drug}",
+        code=r.code or f"label_{r.level}_{r.drug}",
         message=message,
         source_ids=list(r.source_ids),
         severity=r.severity,
@@ -172,7 +178,7 @@ def order_by_label(
 
 
 def _marked(rec: Recommendation) -> bool:
-    return any(n.level != "dose_ceiling" for n in rec.label_restrictions)
+    return any(n.level not in UNRESTRICTING for n in rec.label_restrictions)
 
 
 def _reasons(recs: list[Recommendation]) -> str:
@@ -181,6 +187,6 @@ def _reasons(recs: list[Recommendation]) -> str:
             f"{n.drug}: {n.statement}"
             for rec in recs
             for n in rec.label_restrictions
-            if n.level != "dose_ceiling"
+            if n.level not in UNRESTRICTING
         )
     )

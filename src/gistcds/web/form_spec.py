@@ -77,6 +77,7 @@ SECTIONS: tuple[Section, ...] = (
             Field("sex", "Sex", "select", _opts(P.Sex)),
             Field("ecog", "ECOG performance status", "int", hint="0 to 4"),
             Field("pregnant", "Pregnant", "flag"),
+            Field("breastfeeding", "Breastfeeding", "flag"),
             Field("hepatic_impairment", "Hepatic impairment", "select", _opts(P.HepaticImpairment)),
         ),
         anchor="patient",

@@ -67,7 +67,9 @@ class LabelNote(Out):
 
     rule_id: str
     drug: str
-    level: Literal["contraindicated", "not_recommended", "not_established", "dose_ceiling"]
+    level: Literal[
+        "contraindicated", "not_recommended", "not_established", "dose_ceiling", "advice"
+    ]
     statement: str
     source_ids: list[str] = Field(default_factory=new_list)
 

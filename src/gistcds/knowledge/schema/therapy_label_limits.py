@@ -10,7 +10,11 @@ A restriction is a condition over ClinicalFacts (``hepatic_class``, ``creatinine
 - ``not_established``: the label has no dose or data for this group ("not studied"): the
   option keeps its place and is marked so;
 - ``dose_ceiling``: options above ``max_dose_mg_per_day`` are not offered (the label does
-  not recommend higher doses for this group).
+  not recommend higher doses for this group);
+- ``advice``: the label advises the patient, not against the drug (breast-feeding: stop it
+  during treatment and for an interval after the last dose): the option keeps its place, is
+  marked, and its caution is given; it does not count as a restricted option (the patient,
+  not the label, decides).
 
 When the restrictions leave no unrestricted treatment option, the ``no_suitable_option``
 options (supportive care, clinical-trial referral) come first and say why.
@@ -26,9 +30,11 @@ from gistcds.knowledge.conditions import Condition, check_condition
 from gistcds.knowledge.references import ref
 from gistcds.knowledge.schema.therapy_rules import THERAPY_FACTS, OptionSpec
 
-Level = Literal["contraindicated", "not_recommended", "not_established", "dose_ceiling"]
+Level = Literal["contraindicated", "not_recommended", "not_established", "dose_ceiling", "advice"]
 DEMOTING: frozenset[str] = frozenset({"contraindicated", "not_recommended"})
 """Levels that keep an option from the first place and from standing alone."""
+UNRESTRICTING: frozenset[str] = frozenset({"dose_ceiling", "advice"})
+"""Levels that leave an offered option unrestricted (no supportive-care block for them)."""
 
 
 class Restriction(Cited):
@@ -42,6 +48,11 @@ class Restriction(Cited):
     label: str = Field(min_length=1, description="short statement shown on the option")
     message: str = Field(min_length=1, description="the caution: what the label says, and why")
     severity: Literal["info", "warning", "critical"] = "warning"
+    code: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9_]+$",
+        description="caution code; default label_<level>_<drug>",
+    )
     note: str | None = Field(default=None, description="where the label wording was read")
 
     @model_validator(mode="after")
