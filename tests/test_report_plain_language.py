@@ -234,3 +234,13 @@ def test_a_threshold_per_area_reads_without_a_double_space() -> None:
     from gistcds.report.format import plain
 
     assert plain("12 mitoses/5 mm2 (> 10 /5 mm2)") == "12 mitoses per 5 mm² (> 10 per 5 mm²)"
+
+
+def test_label_advice_reads_as_advice_to_the_patient() -> None:
+    """A breast-feeding label row is the label's advice to the patient, not a verdict on the
+    drug: "sunitinib, label advice: do not breast-feed ...", never "sunitinib: advice. do"."""
+    text, html = _render(_breastfeeding()[1])
+    for rendered in (text, html):
+        flat = " ".join(rendered.replace("|", " ").split())
+        assert "sunitinib, label advice: do not breast-feed" in flat
+        assert ": advice." not in flat

@@ -64,7 +64,13 @@ def _level_rows(rec: Recommendation, cites: Citations) -> list[Row]:
     if rec.trial_ids:
         rows.append(Row(["Registry", ", ".join(rec.trial_ids), ""]))
     for note in rec.label_restrictions:  # organ function, pregnancy: the label's words
-        text = f"{note.drug}: {label(note.level)}. {note.statement}"
+        # "advice" is the label's word to the patient (breast-feeding), not a verdict on the drug
+        head = (
+            f"{note.drug}, label advice:"
+            if note.level == "advice"
+            else f"{note.drug}: {label(note.level)}."
+        )
+        text = f"{head} {note.statement}"
         flag = "alert" if note.level in ("contraindicated", "not_recommended") else "warn"
         rows.append(Row(["Label", text, ""], cites.cite(note.source_ids), flag=flag))
     return rows
