@@ -144,6 +144,9 @@ def test_stored_tables_that_do_not_match_weasyprints_declarations_are_not_used(
     path.write_bytes(marshal.dumps((name, kwargs, "0" * 64)))
     kind, _, pdf_hash = _render_in(cache)
     assert kind == "FFI"  # the usual import, after the mismatch raised inside the quick one
+    assert not path.exists()  # and the tables that did not match are gone
+    assert _render_in(cache)[::2] == ["Recording", pdf_hash]  # stored again
+    assert _render_in(cache)[::2] == ["Precompiled", pdf_hash]
     path.write_bytes(b"not marshal data")
     assert _render_in(cache)[::2] == ["Recording", pdf_hash]  # unreadable: stored again
 

@@ -16,9 +16,9 @@ gistcds's private cache, as data: bytes, strings, numbers and tuples, read back 
 built from those tables; it opens the same libraries (``ffi.dlopen``) and calls the same
 functions with the same types. The tables are keyed by cffi's and WeasyPrint's versions
 and the declaration file; WeasyPrint's ``cdef`` text is also checked against the one
-they were made from, and any mismatch or error makes the caller import WeasyPrint the
-usual way (``report/weasy_import.py``). tests/test_report_weasy_import.py compares the
-PDF made both ways.
+they were made from: a mismatch deletes them, and it or any error makes the caller import
+WeasyPrint the usual way (``report/weasy_import.py``). tests/test_report_weasy_import.py
+compares the PDF made both ways.
 """
 
 from __future__ import annotations
@@ -178,6 +178,9 @@ def declarations() -> Iterator[None]:
     cffi.FFI = factory
     try:
         yield
+    except PrecompiledMismatch:
+        path.unlink(missing_ok=True)  # the next import stores WeasyPrint's declarations
+        raise
     finally:
         cffi.FFI = original
     if stored is None and len(recorded) == 1:
