@@ -142,3 +142,31 @@ def test_the_pdf_streams_are_deflated_at_the_default_level_with_the_same_text() 
         pydyf.zlib = _Deflate()
     assert set(re.findall(rb"(?<!end)stream\r?\n(..)", nine)) == {b"\x78\xda"}
     assert _text(ours) == _text(nine) and "Treatment timeline" in _text(ours)
+
+
+def test_keeping_text_layouts_for_drawing_gives_the_same_pdf_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """report/weasy_text.py keeps each text's Pango layout from layout to drawing; the PDF
+    is the one WeasyPrint's own rebuild-to-draw path writes, byte for byte."""
+    from weasyprint.text import line_break
+
+    from gistcds.report import weasy_text
+
+    html = render_html(build_report(*full_case(), generated=GENERATED), for_pdf=True)
+    ours = render_document(html).write_pdf()
+    assert weasy_text.install() and hasattr(line_break.Layout.reactivate, "original")
+    own_deactivate = line_break.Layout.deactivate.original
+    own_reactivate = line_break.Layout.reactivate.original
+    built_to_draw: list[object] = []
+
+    def counted_reactivate(self: object, style: object) -> None:
+        built_to_draw.append(self)
+        own_reactivate(self, style)
+
+    monkeypatch.setattr(weasy_text, "install", lambda: False)
+    monkeypatch.setattr(line_break.Layout, "deactivate", own_deactivate)
+    monkeypatch.setattr(line_break.Layout, "reactivate", counted_reactivate)
+    own = render_document(html).write_pdf()
+    assert len(built_to_draw) > 100  # WeasyPrint's own path did rebuild each layout
+    assert ours == own and len(ours) > 10_000

@@ -15,6 +15,8 @@ own unmodified path):
   user-agent stylesheet with those rules limited to the elements they can apply to;
 - the figures' SVG labels are laid out and drawn as one run each, not one letter at a
   time (``report/weasy_svg_text.py``);
+- each text's Pango layout is kept from layout to drawing instead of being built again
+  (``report/weasy_text.py``);
 - the HTML it renders is the report's PDF variant (``render_html(..., for_pdf=True)``):
   one link per citation, set column widths for the tables whose columns are known;
 - WeasyPrint is imported without its library search, its C declarations read from
@@ -192,11 +194,12 @@ def warm_up(css: str | None = None) -> None:
     """Everything a first PDF costs besides its own layout: WeasyPrint's import, the fonts,
     the user-agent stylesheet and, given its text, the report's stylesheet (a process that
     will render a PDF can do this before it has the report: ``report/pdf_worker.py``)."""
-    from gistcds.report import weasy_svg_text
+    from gistcds.report import weasy_svg_text, weasy_text
     from gistcds.report.weasy_import import import_weasyprint
 
     import_weasyprint()
     weasy_svg_text.install()
+    weasy_text.install()
     _lower_compression()
     _font_config()
     _report_html_class()
@@ -216,11 +219,12 @@ def render_document(html: str) -> Any:
 
     import cssselect2
 
-    from gistcds.report import weasy_svg_text
+    from gistcds.report import weasy_svg_text, weasy_text
     from gistcds.report.weasy_import import import_weasyprint
 
     weasyprint = import_weasyprint()
     weasy_svg_text.install()
+    weasy_text.install()
     _lower_compression()
     fetcher = _no_fetch()
     try:
