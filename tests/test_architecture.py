@@ -3,7 +3,8 @@ faces that say what they export.
 
 Layers, lowest first; a module imports only from its own layer or below:
 
-    domain (and errors, executors)  <-  knowledge  <-  engines  <-  assess  <-  outputs / CLI
+    domain (and errors, executors, cache_folder)  <-  knowledge  <-  engines  <-  assess
+        <-  outputs / CLI
 
 An engine never imports another engine's modules (shared state goes through ClinicalFacts,
 built by ``history`` and handed over by ``assess``); only a package face
@@ -37,6 +38,7 @@ LAYERS: dict[str, int] = {
     "domain": 0,
     "errors": 0,
     "executors": 0,
+    "cache_folder": 0,
     "knowledge": 1,
     "genomics": 2,
     "risk": 2,

@@ -120,3 +120,24 @@ def test_pdf_rendering_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert report_html.html_to_pdf(html).startswith(b"%PDF-")
     assert sorted(asked) == ["http://127.0.0.1:9/s.css", "http://127.0.0.1:9/x.png"]
+
+
+def test_the_pdf_embeds_only_the_regular_and_bold_faces(tmp_path: Path) -> None:
+    """The parts a report could not fill read "not assessed ..." in the muted colour: in
+    the HTML in italics, in the PDF upright, so the PDF loads and embeds no oblique face
+    for those lines alone. The empty case is mostly such parts."""
+    data = build_report(*empty_case(), generated=GENERATED)
+    html, web = render_html(data, for_pdf=True), render_html(data)
+    assert 'class="missing upright"' in html and 'class="missing"' in web
+    assert "missing upright" not in web
+    src = tmp_path / "r.pdf"
+    src.write_bytes(html_to_pdf(html))
+    fonts = subprocess.run(
+        [_need("pdffonts"), str(src)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    faces = sorted(line.split()[0].split("+")[-1] for line in fonts)
+    assert faces == ["DejaVu-Sans", "DejaVu-Sans-Bold"]
+    text = subprocess.run(
+        [_need("pdftotext"), str(src), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Not assessed" in text

@@ -50,18 +50,35 @@ def test_a_document_that_is_not_xml_is_left_to_weasyprint() -> None:
 
 
 def test_the_user_agent_stylesheet_is_limited_only_where_expected() -> None:
-    from importlib.resources import files
+    """The copy of WeasyPrint's parsed user-agent stylesheet keeps every rule but the
+    every-element pseudo-element ones: ::marker only for li and summary, no footnote or
+    note rule; WeasyPrint's own stylesheet is unchanged."""
+    import weasyprint
+    from weasyprint.html import UA_STYLESHEET
 
-    text = (files("weasyprint") / "css" / "html5_ua.css").read_text(encoding="utf-8")
-    limited = _limited_ua(text)
-    assert limited is not None and _user_agent_stylesheets() is not None
-    assert "\nli::marker, summary::marker {" in limited
-    assert "::footnote" not in limited and "::note" not in limited
-    # every other rule is kept as it was
-    assert len(text.splitlines()) - len(limited.splitlines()) == 5
+    def pseudo(entries: list[tuple[object, ...]]) -> list[object]:
+        return sorted(str(entry[3]) for entry in entries if entry[3])
+
+    own = UA_STYLESHEET.matcher
+    own_universal = pseudo(own.other_selectors)
+    (limited,) = _user_agent_stylesheets() or [None]
+    assert limited is not None and limited is not UA_STYLESHEET
+    ours = limited.matcher
+    assert pseudo(ours.other_selectors) == []
+    assert own_universal == ["footnote-call", "footnote-marker", "marker", "note-call",
+                             "note-callback", "note-marker"]  # fmt: skip
+    assert pseudo(own.other_selectors) == own_universal  # WeasyPrint's own: untouched
+    assert len(own.other_selectors) - len(ours.other_selectors) == 6
+    for name, entries in own.lower_local_name_selectors.items():
+        added = ["marker"] if name in ("li", "summary") else []
+        assert pseudo(ours.lower_local_name_selectors[name]) == sorted(pseudo(entries) + added)
+        assert len(ours.lower_local_name_selectors[name]) == len(entries) + len(added)
+    for other in ("id_selectors", "class_selectors", "namespace_selectors"):
+        assert getattr(ours, other) == getattr(own, other)
+    assert limited.page_rules is UA_STYLESHEET.page_rules
     # a stylesheet not as expected is used unchanged (None: WeasyPrint's own)
-    assert _limited_ua(text.replace("::footnote-call {", "::footnote-reference {")) is None
-    assert _limited_ua("p { color: red }") is None
+    assert _limited_ua(weasyprint.CSS(string="p { color: red }")) is None
+    assert _limited_ua(object()) is None
 
 
 def test_custom_properties_are_resolved_for_the_pdf_only_where_defined() -> None:
@@ -100,3 +117,56 @@ def test_the_collector_is_paused_only_in_the_main_thread_and_restored() -> None:
     thread.start()
     thread.join()
     assert seen == [True]  # another thread leaves the process-wide collector alone
+
+
+def test_the_pdf_streams_are_deflated_at_the_default_level_with_the_same_text() -> None:
+    """pydyf deflates at level 9 (zlib header 78 DA); the report's PDF at zlib's default
+    (78 9C): cheaper to write, the same pages and text once inflated."""
+    import re
+    import zlib
+
+    import pydyf
+
+    from gistcds.report.pdf import _Deflate, html_to_pdf
+
+    html = render_html(build_report(*full_case(), generated=GENERATED), for_pdf=True)
+    ours = html_to_pdf(html)
+    assert isinstance(pydyf.zlib, _Deflate)
+    heads = re.findall(rb"(?<!end)stream\r?\n(..)", ours)
+    assert len(heads) > 10 and set(heads) == {b"\x78\x9c"}
+    document = render_document(html)
+    pydyf.zlib = zlib  # pydyf's own level 9, for comparison
+    try:
+        nine = document.write_pdf()
+    finally:
+        pydyf.zlib = _Deflate()
+    assert set(re.findall(rb"(?<!end)stream\r?\n(..)", nine)) == {b"\x78\xda"}
+    assert _text(ours) == _text(nine) and "Treatment timeline" in _text(ours)
+
+
+def test_keeping_text_layouts_for_drawing_gives_the_same_pdf_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """report/weasy_text.py keeps each text's Pango layout from layout to drawing; the PDF
+    is the one WeasyPrint's own rebuild-to-draw path writes, byte for byte."""
+    from weasyprint.text import line_break
+
+    from gistcds.report import weasy_text
+
+    html = render_html(build_report(*full_case(), generated=GENERATED), for_pdf=True)
+    ours = render_document(html).write_pdf()
+    assert weasy_text.install() and hasattr(line_break.Layout.reactivate, "original")
+    own_deactivate = line_break.Layout.deactivate.original
+    own_reactivate = line_break.Layout.reactivate.original
+    built_to_draw: list[object] = []
+
+    def counted_reactivate(self: object, style: object) -> None:
+        built_to_draw.append(self)
+        own_reactivate(self, style)
+
+    monkeypatch.setattr(weasy_text, "install", lambda: False)
+    monkeypatch.setattr(line_break.Layout, "deactivate", own_deactivate)
+    monkeypatch.setattr(line_break.Layout, "reactivate", counted_reactivate)
+    own = render_document(html).write_pdf()
+    assert len(built_to_draw) > 100  # WeasyPrint's own path did rebuild each layout
+    assert ours == own and len(ours) > 10_000

@@ -114,3 +114,48 @@ def test_the_command_writes_the_same_pdf_with_and_without_it(tmp_path: Path) -> 
         outs[flag] = out.read_bytes()
     assert outs["1"] == outs["0"]
     assert outs["1"].startswith(b"%PDF")
+
+
+_SIDE = """
+import json, sys
+import gistcds.cli, gistcds.cli_assess, gistcds.report.pdf_worker  # the state at the fork
+before = set(sys.modules)
+if sys.argv[1] == "child":
+    from gistcds.report import pdf
+    from gistcds.report.assets import report_css
+    pdf.warm_up(report_css())
+    pdf.html_to_pdf(sys.argv[3])
+else:
+    from gistcds.assess import assess
+    from gistcds.io.patient_json import load_patient
+    from gistcds.knowledge import load_kb
+    from gistcds.report.html import render_html
+    from gistcds.report.model import build_report
+    kb = load_kb()
+    assessment = assess(load_patient(sys.argv[2]), kb)
+    assessment.model_dump_json()
+    render_html(build_report(assessment, kb, None), for_pdf=True)
+print(json.dumps({"before": sorted(before), "new": sorted(set(sys.modules) - before)}))
+"""
+
+
+def test_the_modules_imported_before_the_fork_are_the_ones_both_sides_import() -> None:
+    """Each module the parent imports before forking is one that neither process had at
+    the fork and both would import after it: the child for WeasyPrint, the parent for the
+    assessment and the HTML. A module one side no longer needs fails here (and leaves the
+    list, or it would cost the other side an import it does not need)."""
+    sides = {}
+    for side in ("child", "parent"):
+        done = subprocess.run(
+            [sys.executable, "-c", _SIDE, side, str(EXAMPLE), HTML],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        sides[side] = json.loads(done.stdout.strip().splitlines()[-1])
+    for name in pdf_worker.SHARED_MODULES:
+        assert name not in sides["child"]["before"], name
+        assert name in sides["child"]["new"], f"{name}: WeasyPrint's side does not import it"
+        assert name in sides["parent"]["new"], f"{name}: the assessment's side does not import it"

@@ -32,12 +32,14 @@ import hashlib
 import importlib.util
 import os
 import pickle
-import stat
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from gistcds.cache_folder import cache_dir, enabled, private_subdir
+from gistcds.cache_folder import private_dir as _private_dir
 
 if TYPE_CHECKING:
     from gistcds.knowledge import KnowledgeBase
@@ -59,21 +61,6 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # src/gistcds
 _CODE = ("knowledge", "domain")  # the packages whose classes a pickled KB holds
 _FORMAT = "1"
 R = TypeVar("R")
-
-
-def enabled() -> bool:
-    """False when ``GISTCDS_KB_CACHE`` says off."""
-    value = os.environ.get("GISTCDS_KB_CACHE", "1").strip().lower()
-    return value not in ("0", "off", "false", "no")
-
-
-def cache_dir() -> Path:
-    """The cache folder (not created here)."""
-    chosen = os.environ.get("GISTCDS_CACHE_DIR")
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gistcds"
 
 
 def yaml_digest(directory: Path) -> str:
@@ -138,40 +125,6 @@ def cache_key(directory: Path, content: str | None = None) -> str:
         str(directory.resolve()),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-
-
-def _private_dir(create: bool) -> Path | None:
-    """The cache folder if it is safe to use: ours, not writable by others."""
-    folder = cache_dir()
-    try:
-        if create:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = folder.stat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return None
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return None
-    return folder
-
-
-def private_subdir(name: str) -> Path | None:
-    """A private subfolder of the cache for other compiled artefacts (e.g. ``jinja2``), or
-    None when the cache is off or its folder is not safe to use."""
-    if not enabled() or _private_dir(create=True) is None:
-        return None
-    folder = cache_dir() / name
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    st = folder.stat()
-    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or (
-        hasattr(os, "getuid") and st.st_uid != os.getuid()
-    ):
-        return None
-    return folder
 
 
 def read_pickle(path: Path) -> Any:

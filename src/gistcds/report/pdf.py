@@ -11,23 +11,30 @@ own unmodified path):
 - WeasyPrint's user-agent stylesheet gives every element of the document six
   pseudo-elements (``::marker`` and the footnote and note calls and markers), each with
   its own computed style: about a sixth of a warm PDF for a report that has no footnote
-  and no list item outside ``li``. The report uses the same user-agent stylesheet with
-  those rules limited to the elements they can apply to;
+  and no list item outside ``li``. The report uses a copy of WeasyPrint's parsed
+  user-agent stylesheet with those rules limited to the elements they can apply to;
 - the figures' SVG labels are laid out and drawn as one run each, not one letter at a
   time (``report/weasy_svg_text.py``);
+- each text's Pango layout is kept from layout to drawing instead of being built again
+  (``report/weasy_text.py``);
 - the HTML it renders is the report's PDF variant (``render_html(..., for_pdf=True)``):
   one link per citation, set column widths for the tables whose columns are known;
-- WeasyPrint is imported without its library search (``report/weasy_import.py``);
+- WeasyPrint is imported without its library search, its C declarations read from
+  cffi's stored tables and two unused fontTools modules deferred
+  (``report/weasy_import.py``, ``report/weasy_ffi.py``);
+- the PDF's streams are deflated at zlib's default level, not pydyf's level 9
+  (:class:`_Deflate`);
 - fonts are configured once per thread;
 - Python's cyclic garbage collector is paused while the main thread renders: WeasyPrint
   allocates some hundred thousand objects per report, and each of the collections they
   trigger walks every object the process holds (knowledge base, modules), about a seventh
   of a warm PDF. The render's garbage is collected as usual afterwards.
 
-This reaches into three WeasyPrint internals (``HTML.wrapper_element``,
-``HTML.etree_element`` and ``HTML._ua_stylesheets``), so pyproject.toml pins WeasyPrint's
-major version; tests/test_report_pdf_parse.py renders the full case both ways and compares
-the pages.
+This reaches into WeasyPrint internals (``HTML.wrapper_element``, ``HTML.etree_element``,
+``HTML._ua_stylesheets``, the parsed stylesheet's cssselect2 matcher, pydyf's ``zlib``),
+so pyproject.toml pins WeasyPrint's major version; each step checks what it changes is
+as expected and otherwise leaves WeasyPrint's own behaviour. tests/test_report_pdf_parse.py
+renders the full case both ways and compares the pages.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import gc
 import logging
 import re
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -47,10 +55,8 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 # Rules of WeasyPrint's html5_ua.css that match every element and create a pseudo-element
 # with a computed style for each: ::marker applies only to list items, footnote and note
 # pseudo-elements only to elements floated into footnotes or notes, which a report has none.
-_UA_MARKER = "\n::marker {"
-_UA_MARKER_LIMITED = "\nli::marker, summary::marker {"
+_UA_MARKER_ELEMENTS = ("li", "summary")
 _UA_NOTE_RULES = ("footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback")
-_UA_NOTES = re.compile(rf"^::(?:{'|'.join(_UA_NOTE_RULES)}) \{{[^}}\n]*\}}\n", re.MULTILINE)
 
 _fonts = threading.local()
 
@@ -85,6 +91,28 @@ def _no_fetch() -> Any:
     return _Refuse(allowed_protocols=())
 
 
+class _Deflate:
+    """pydyf's ``zlib`` with its level 9 lowered to zlib's default, 6. pydyf compresses
+    every stream of the PDF (page contents, the fonts) at level 9: about 34 ms of a PDF,
+    against 9 ms at level 6 for a file 2 % larger (the same bytes once inflated)."""
+
+    LEVEL = 6
+
+    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(min(level, self.LEVEL), *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+def _lower_compression() -> None:
+    """Give pydyf (WeasyPrint's PDF writer) the ``zlib`` of :class:`_Deflate`, once."""
+    import pydyf
+
+    if getattr(pydyf, "zlib", None) is zlib:
+        pydyf.zlib = _Deflate()
+
+
 @lru_cache(maxsize=4)
 def _without_custom_properties(css: str) -> str:
     """The stylesheet with every ``var(--name)`` replaced by its value from ``:root`` and
@@ -107,27 +135,44 @@ def _stylesheet(css: str) -> Any:
     return weasyprint.CSS(string=_without_custom_properties(css), url_fetcher=_no_fetch())
 
 
-def _limited_ua(text: str) -> str | None:
-    """WeasyPrint's user-agent stylesheet with the every-element pseudo-element rules
-    limited to the elements they apply to; None if the file is not as expected."""
-    limited, notes = _UA_NOTES.subn("", text)
-    if notes != len(_UA_NOTE_RULES) or limited.count(_UA_MARKER) != 1:
+def _limited_ua(sheet: Any) -> Any | None:
+    """A copy of WeasyPrint's parsed user-agent stylesheet whose every-element
+    pseudo-element rules are limited to the elements they apply to (``::marker`` to ``li``
+    and ``summary``, the footnote and note ones dropped); WeasyPrint's own is left as it
+    is. Made from the parsed rules, not by parsing the file again (about 27 ms of a cold
+    PDF); None if the stylesheet is not as expected."""
+    import copy
+
+    matcher = getattr(sheet, "matcher", None)
+    universal = getattr(matcher, "other_selectors", None)
+    by_name = getattr(matcher, "lower_local_name_selectors", None)
+    if not isinstance(universal, list) or not isinstance(by_name, dict):
         return None
-    return limited.replace(_UA_MARKER, _UA_MARKER_LIMITED)
+    if not all(isinstance(entry, tuple) and len(entry) == 5 for entry in universal):
+        return None
+    # cssselect2's entries: (test, specificity, order, pseudo-element, payload)
+    markers = [entry for entry in universal if entry[3] == "marker"]
+    notes = [entry for entry in universal if entry[3] in _UA_NOTE_RULES]
+    if len(markers) != 1 or len(notes) != len(_UA_NOTE_RULES):
+        return None
+    dropped = {id(entry) for entry in markers + notes}
+    named = {name: list(rules) for name, rules in by_name.items()}
+    for name in _UA_MARKER_ELEMENTS:
+        named.setdefault(name, []).append(markers[0])
+    limited: Any = copy.copy(matcher)
+    limited.other_selectors = [entry for entry in universal if id(entry) not in dropped]
+    limited.lower_local_name_selectors = named
+    out = copy.copy(sheet)
+    out.matcher = limited
+    return out
 
 
 @lru_cache(maxsize=1)
 def _user_agent_stylesheets() -> list[Any] | None:
-    from importlib.resources import files
+    from weasyprint.html import UA_STYLESHEET
 
-    import weasyprint
-    from weasyprint.html import UA_COUNTER_STYLE
-
-    text = (files("weasyprint") / "css" / "html5_ua.css").read_text(encoding="utf-8")
-    limited = _limited_ua(text)
-    if limited is None:
-        return None
-    return [weasyprint.CSS(string=limited, counter_style=UA_COUNTER_STYLE)]
+    limited = _limited_ua(UA_STYLESHEET)
+    return None if limited is None else [limited]
 
 
 @lru_cache(maxsize=1)
@@ -149,11 +194,13 @@ def warm_up(css: str | None = None) -> None:
     """Everything a first PDF costs besides its own layout: WeasyPrint's import, the fonts,
     the user-agent stylesheet and, given its text, the report's stylesheet (a process that
     will render a PDF can do this before it has the report: ``report/pdf_worker.py``)."""
-    from gistcds.report import weasy_svg_text
+    from gistcds.report import weasy_svg_text, weasy_text
     from gistcds.report.weasy_import import import_weasyprint
 
     import_weasyprint()
     weasy_svg_text.install()
+    weasy_text.install()
+    _lower_compression()
     _font_config()
     _report_html_class()
     if css is not None:
@@ -172,11 +219,13 @@ def render_document(html: str) -> Any:
 
     import cssselect2
 
-    from gistcds.report import weasy_svg_text
+    from gistcds.report import weasy_svg_text, weasy_text
     from gistcds.report.weasy_import import import_weasyprint
 
     weasyprint = import_weasyprint()
     weasy_svg_text.install()
+    weasy_text.install()
+    _lower_compression()
     fetcher = _no_fetch()
     try:
         root = ET.fromstring(html)

@@ -11,13 +11,15 @@ as without it. Anything that goes wrong in the child (it died, its answer is sho
 could not render) makes the parent render in-process, so a failure there gives exactly
 the error the in-process path gives. Linux only (``os.fork``); off with
 ``GISTCDS_PDF_WORKER=0`` and in a process that already runs other threads. The CPU time
-is about the same (the child imports little of gistcds). The child holds no copy of the
+is about the same (the child imports little of gistcds, and the standard-library modules
+both sides need are imported once, before the fork). The child holds no copy of the
 parent's standard output, so a reader of that output sees its end when the parent ends.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import struct
 import sys
@@ -26,6 +28,30 @@ import threading
 __all__ = ["PdfWorker", "start"]
 
 _OK, _FAILED = b"K", b"F"
+# Standard-library modules both processes import after the fork, the child for
+# WeasyPrint, the parent for the assessment and the report's HTML (about 35 ms of CPU,
+# tests/test_report_pdf_worker.py checks each is imported by both sides): imported once,
+# before the fork, instead of once in each process.
+SHARED_MODULES = (
+    "base64",
+    "calendar",
+    "email.message",
+    "email.utils",
+    "hashlib",
+    "html.entities",
+    "importlib.resources",
+    "importlib.util",
+    "locale",
+    "numbers",
+    "platform",
+    "selectors",
+    "socket",
+    "string",
+    "textwrap",
+    "unicodedata",
+    "uuid",
+    "zipfile",
+)
 _LENGTH = struct.Struct(">Q")
 
 
@@ -107,6 +133,9 @@ def start() -> PdfWorker | None:
         return None
     if threading.active_count() > 1:
         return None
+    for name in SHARED_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
     requests_r, requests_w = os.pipe()
     answers_r, answers_w = os.pipe()
     sys.stdout.flush()
