@@ -33,6 +33,11 @@ ULN: dict[str, str] = {
     "bilirubin": "labs.bilirubin_uln_umol_per_l",
 }
 _HEPATIC = {"none", "mild", "moderate", "severe"}
+# yes/no status observations: concept -> (patient flag, the "yes" answer, the "no" answer)
+_STATUS: dict[str, tuple[str, str, str]] = {
+    "pregnancy_status": ("pregnant", "pregnant", "not_pregnant"),
+    "breastfeeding_status": ("breastfeeding", "breastfeeding", "not_breastfeeding"),
+}
 
 
 def read_fact(ctx: Ctx, e: Entry, key: str) -> None:
@@ -54,18 +59,13 @@ def read_fact(ctx: Ctx, e: Entry, key: str) -> None:
         ctx.offer("age_years", q[0], e, "valueQuantity", when)
     elif key in LABS:
         _lab(ctx, e, key, when)
-    elif key == "pregnancy_status":
+    elif key in _STATUS:
+        field, yes, no = _STATUS[key]
         status = concept_of(r.get("valueCodeableConcept"))
-        if status not in ("pregnant", "not_pregnant"):
-            ctx.line("unmapped", e, "valueCodeableConcept", "pregnancy status not read")
+        if status not in (yes, no):
+            ctx.line("unmapped", e, "valueCodeableConcept", f"{key.replace('_', ' ')} not read")
             return
-        ctx.offer("pregnant", status == "pregnant", e, "valueCodeableConcept", when)
-    elif key == "breastfeeding_status":
-        status = concept_of(r.get("valueCodeableConcept"))
-        if status not in ("breastfeeding", "not_breastfeeding"):
-            ctx.line("unmapped", e, "valueCodeableConcept", "breastfeeding status not read")
-            return
-        ctx.offer("breastfeeding", status == "breastfeeding", e, "valueCodeableConcept", when)
+        ctx.offer(field, status == yes, e, "valueCodeableConcept", when)
     elif key == "hepatic_impairment":
         cc = r.get("valueCodeableConcept") or {}
         codes = [str(c.get("code")) for c in cc.get("coding") or []] + [str(cc.get("text", ""))]
