@@ -327,7 +327,10 @@ def response(a: Assessment, cites: Citations, kb: KnowledgeBase) -> ResponseView
     if s is not None:
         ids += s.source_ids
         summary = _response_summary(s)
-        problems = [f"Baseline: {p}" for p in s.baseline_problems] + list(s.warnings)
+        # the summary's warnings repeat each baseline problem as "baseline: ...": once only
+        repeated = {f"baseline: {p}" for p in s.baseline_problems}
+        problems = [f"Baseline: {p}" for p in s.baseline_problems]
+        problems += [w for w in s.warnings if w not in repeated]
     return ResponseView(rows, summary, problems, notes, cites.cite(ids), thresholds(kb))
 
 
