@@ -321,3 +321,33 @@ def test_v4_04_paediatric_age_is_the_risk_scope_limit(kb: KnowledgeBase) -> None
     rule = next(s for s in table.schedules if s.id == "FU-SDH-PAED")
     ages = [c["all_of"][0]["age_years"]["lt"] for c in rule.when["any_of"] if "all_of" in c]
     assert ages == [limit]
+
+
+# --- V4-05: non-target-only disease in the response table ---------------------------------
+
+
+def test_v4_05_non_target_only_disease_reads_non_cr_non_pd_once(kb: KnowledgeBase) -> None:
+    """Peritoneal disease recorded as non-target lesions only. Before: the report's table
+    read "SD" (the contract value) where RECIST 1.1's overall-response table says
+    "non-CR/non-PD" (the engine's own label, eisenhauer2009), and the baseline problem "no
+    target lesion" was printed twice in the response section. Now the table cell shows the
+    RECIST wording (JSON keeps SD and the label) and each baseline problem appears once."""
+
+    def nt(status: str) -> list[dict[str, Any]]:
+        return [
+            {"id": f"P{i}", "organ": "peritoneum", "kind": "non_target", "status": status}
+            for i in (1, 2)
+        ]
+
+    imaging = [
+        {"date": "2025-01-10", "lesions": nt("present")},
+        {"date": "2025-04-10", "lesions": nt("present")},
+    ]
+    ongoing = {**line("imatinib", 400, None), "start": "2025-01-15"}
+    a = run(metastatic(molecular=mol(KIT11), therapy_lines=[ongoing], imaging=imaging), kb)
+    assert a.response[0].recist == "SD"
+    assert (a.response[0].recist_label or "").startswith("non-CR/non-PD")
+    text = _text(a, kb)
+    section = text[text.index("5. Response") : text.index("6. Therapy")]
+    assert "non-CR/non-PD" in section
+    assert section.count("no target lesion at baseline") == 1
