@@ -62,7 +62,57 @@ def _breastfeeding() -> tuple[str, dict[str, object]]:
     return ("breastfeeding", {**doc, "sex": "female", "breastfeeding": True})
 
 
-CASES = [*_cases(), _input_cautions(), _breastfeeding()]
+def _part7() -> list[tuple[str, dict[str, object]]]:
+    """Review part 7: a line under way (where the published data end), CTs taken
+    before the line started (pre-treatment warning), and a resected SDH-deficient GIST in a
+    child (follow-up not set by the adult risk group)."""
+    doc = json.loads((EXAMPLES / "metastatic-kit11-untreated.json").read_text(encoding="utf-8"))
+    imaging = doc["imaging"]
+    assert isinstance(imaging, list) and imaging
+    first = imaging[0]
+    assert isinstance(first, dict)
+    long_line = {
+        **doc,
+        "therapy_lines": [
+            {
+                "drug": "imatinib",
+                "dose_mg_per_day": 400,
+                "setting": "metastatic",
+                "start": "2025-03-20",
+            }
+        ],
+    }
+    pre_ct = {
+        **doc,
+        "imaging": [first, {**first, "date": "2025-04-01"}],
+        "therapy_lines": [
+            {
+                "drug": "imatinib",
+                "dose_mg_per_day": 400,
+                "setting": "metastatic",
+                "start": "2025-06-01",
+            }
+        ],
+    }
+    child = {
+        "schema_version": "1",
+        "id": "child-sdh",
+        "age_years": 12,
+        "sex": "female",
+        "molecular": {"tested_genes": ["KIT", "PDGFRA"], "variants": [], "sdhb_ihc": "lost"},
+        "primary": {
+            "site": "stomach",
+            "size_cm": 1.5,
+            "mitoses": {"count": 2, "per": "5mm2"},
+            "rupture": False,
+            "resection": "R0",
+            "resection_date": "2026-08-01",
+        },
+    }
+    return [("long-line", long_line), ("ct-before-line", pre_ct), ("child-sdh", child)]
+
+
+CASES = [*_cases(), _input_cautions(), _breastfeeding(), *_part7()]
 
 
 class _Visible(HTMLParser):

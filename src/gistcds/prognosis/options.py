@@ -7,8 +7,10 @@ The line history and what counts as progression come from the patient's Clinical
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
+from gistcds.domain.calendar import add_months
 from gistcds.domain.facts import ClinicalFacts
 from gistcds.domain.results.genotype import GenotypeClass, GenotypeResult, KitPdgfraStatus
 from gistcds.domain.results.prognosis import Endpoint, OptionPrognosis, SurvivalEstimate
@@ -238,4 +240,34 @@ def option_prognosis(c: Context, rec: Recommendation) -> OptionPrognosis:
     differ = sources_differ(option.pfs, option.os)
     if differ is not None:
         notes.append(differ)
+    if ongoing is not None and ongoing.start is not None and not progressed:
+        data_end = data_end_on_line(drugs[0], ongoing.start, option.pfs, option.os)
+        if data_end is not None:
+            notes.append(data_end)
     return option.model_copy(update=fields(notes))
+
+
+def data_end_on_line(
+    drug: str, start: dt.date, pfs: SurvivalEstimate | None, os_: SurvivalEstimate | None
+) -> Note | None:
+    """For a line already under way: the calendar dates where each curve's published data
+    end, counted from the line's start (review V4-01). A patient still on the line after
+    them (e.g. 15 years on imatinib, or 3 years on fourth-line ripretinib, whose INVICTUS
+    data end at 6.3 and 15.1 months) has outlived what the curves describe, and no estimate
+    conditional on the time already on the line is held: the medians do not apply to them."""
+    ends = [
+        f"{name} at {est.data_until_months:g} months ({add_months(start, est.data_until_months)})"
+        for name, est in (("PFS", pfs), ("OS", os_))
+        if est is not None and est.data_until_months is not None
+    ]
+    if not ends:
+        return None
+    return Note(
+        "data_end_on_line",
+        f"Counted from the start of {drug} on {start.isoformat()}, the published data end for "
+        f"{' and '.join(ends)}. If the patient is still on {drug} after "
+        f"{'these dates' if len(ends) > 1 else 'that date'}, the curves "
+        "and their medians no longer describe them: they are for patients starting the line, "
+        "and no estimate conditional on the time already on it is published in the knowledge "
+        "base (the evidence does not say how long the benefit lasts from here).",
+    )

@@ -294,6 +294,14 @@ def thresholds(kb: KnowledgeBase) -> list[Threshold]:
     ]
 
 
+def _recist_cell(tp: TimepointResponse) -> str:
+    """RECIST as read: non-target-only disease neither CR nor PD is "non-CR/non-PD" in
+    RECIST 1.1 (its overall-response table), not SD; the contract's value stays SD."""
+    if tp.recist == "SD" and tp.recist_label and tp.recist_label.startswith("non-CR/non-PD"):
+        return "non-CR/non-PD"
+    return tp.recist
+
+
 def _timepoint_row(tp: TimepointResponse, cites: Citations) -> Row:
     density = ""
     if tp.density_mean_hu is not None:
@@ -304,7 +312,7 @@ def _timepoint_row(tp: TimepointResponse, cites: Citations) -> Row:
     flag = "alert" if "PD" in (tp.recist, tp.choi) else ("warn" if disc else "")
     cells = [
         tp.date.isoformat(),
-        tp.recist,
+        _recist_cell(tp),
         tp.choi,
         f"{tp.sum_mm:g} mm" if tp.sum_mm is not None else "—",
         pct(tp.change_from_baseline_pct),
@@ -327,7 +335,10 @@ def response(a: Assessment, cites: Citations, kb: KnowledgeBase) -> ResponseView
     if s is not None:
         ids += s.source_ids
         summary = _response_summary(s)
-        problems = [f"Baseline: {p}" for p in s.baseline_problems] + list(s.warnings)
+        # the summary's warnings repeat each baseline problem as "baseline: ...": once only
+        repeated = {f"baseline: {p}" for p in s.baseline_problems}
+        problems = [f"Baseline: {p}" for p in s.baseline_problems]
+        problems += [w for w in s.warnings if w not in repeated]
     return ResponseView(rows, summary, problems, notes, cites.cite(ids), thresholds(kb))
 
 

@@ -25,8 +25,11 @@ def _landmark_text(est: SurvivalEstimate) -> str:
     pairs = [(1, est.survival_1y), (2, est.survival_2y), (5, est.survival_5y)]
     parts = [f"{years} y {prob(v)}" for years, v in pairs if v is not None]
     if not parts:
-        parts = [f"{lm.months:g} mo {prob(lm.survival)}" for lm in est.landmarks]
-    return ", ".join(parts) or "—"
+        # only landmarks within the published data: the extrapolated ones are the figures
+        # the notes say are not given (review P-19, V4-02)
+        within = [lm for lm in est.landmarks if not lm.extrapolated]
+        parts = [f"{lm.months:g} mo {prob(lm.survival)}" for lm in within]
+    return ", ".join(parts) or "no landmark within the published data"
 
 
 def _evidence_text(est: SurvivalEstimate, cites: Citations) -> tuple[str, list[int]]:

@@ -63,6 +63,8 @@ RECORD_NAMES: dict[str, str] = {
     "jejunum_ileum": "jejunum/ileum",
     "small_intestine": "small intestine",
     "ctdna": "ctDNA",
+    # a risk category quoted by the risk engines' rationales ("... -> very_low")
+    "very_low": "very low",
 }
 
 _NAMES = {**GENOTYPE_NAMES, **REGION_NAMES, **RECORD_NAMES}

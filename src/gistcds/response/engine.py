@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gistcds.domain.calendar import months_between
 from gistcds.domain.patient import ImagingTimepoint, Lesion, Patient
 from gistcds.domain.results.response import TimepointResponse
 from gistcds.knowledge import KnowledgeBase
@@ -79,7 +80,38 @@ def evaluate(patient: Patient, kb: KnowledgeBase) -> Series | None:
     series.lesion_values = history.lesion_values
     series.sums = history.sums
     series.warnings = history.warnings
+    before = pre_treatment_warning(patient)
+    if before:
+        series.warnings.append(before)
     return series
+
+
+def pre_treatment_warning(patient: Patient) -> str | None:
+    """A warning when the series starts before treatment and follow-up CTs also predate the
+    first line started after the baseline CT (review V4-03): their readings are the disease
+    before treatment (a "PD" there is not progression on a drug), and every later reading is
+    measured against a CT taken long before the start. The baseline is not moved: RECIST 1.1's
+    timing of the baseline CT was not read here, and the series may be meant as it is."""
+    first = patient.imaging[0].date
+    starts = [(x.start, x.end, x.drug) for x in patient.therapy_lines or [] if x.start]
+    if any(s <= first and (end is None or end >= first) for s, end, _ in starts):
+        return None
+    later = sorted((s, drug) for s, _, drug in starts if s > first)
+    if not later:
+        return None
+    start, drug = later[0]
+    before = [tp.date.isoformat() for tp in patient.imaging[1:] if tp.date < start]
+    if not before:
+        return None
+    return (
+        f"The baseline CT ({first.isoformat()}) and {len(before)} later CT(s) "
+        f"({', '.join(before)}) predate the start of {drug} on {start.isoformat()}: the "
+        "readings at those CTs describe the disease before treatment, not a response to it "
+        "(a PD there is not progression on a drug), and the readings after the start are "
+        f"measured against a baseline taken {months_between(first, start):.1f} months before "
+        f"it. RECIST measures response from a pre-treatment baseline: if the CT of "
+        f"{before[-1]} is the baseline for {drug}, enter the series from that CT."
+    )
 
 
 def _follow_ups(
