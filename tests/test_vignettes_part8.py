@@ -224,3 +224,15 @@ def test_v5_fine_hepatotoxicity_beside_hepatic_impairment(kb: KnowledgeBase) -> 
         ("IM-04", "hold", 300.0)
     ]
     assert {"imatinib_label_withhold_labs", "hepatic_impairment_dose_imatinib"} <= codes(a)
+
+
+def test_v5_09_record_paths_read_as_words_in_the_report() -> None:
+    """Before: the plain-language test skipped every record with adverse events (validated
+    without the CTCAE vocabulary: 'invalid input by design'), so the side-effect warnings were
+    never scanned; they printed 'adverse_events[1]'. Rule: the report's plain() writes a record
+    path as words (adverse event 2, therapy line 1)."""
+    from gistcds.report.format import plain
+
+    assert plain("adverse_events[1] (Diarrhea); therapy_lines[0]: x") == (
+        "adverse event 2 (Diarrhea); therapy line 1: x"
+    )
