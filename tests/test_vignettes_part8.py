@@ -171,6 +171,16 @@ def test_v5_07_inducer_and_inhibitor_together_say_the_net_is_unknown(kb: Knowled
     assert "cannot be predicted" in opposing.message and "imatinib" in opposing.message
 
 
+def test_v5_07_one_opposing_caution_names_every_drug_in_play(kb: KnowledgeBase) -> None:
+    """Progression on imatinib with clarithromycin and St John's wort: imatinib 800 and
+    sunitinib are in play; one opposing-effects caution names both drugs."""
+    stopped = {**_IM_OPEN, "end": "2026-10-01", "stop_reason": "progression"}
+    stopped["progression"] = "generalized"
+    a = _pt(kb, [stopped], comedications=["clarithromycin", "St John's Wort"])
+    (opposing,) = [c for c in a.cautions if c.code == "cyp3a4_opposing_effects"]
+    assert "imatinib and sunitinib" in opposing.message
+
+
 def test_v5_07_control_one_direction_only(kb: KnowledgeBase) -> None:
     a = _pt(kb, [_IM_OPEN], comedications=["carbamazepine"])
     assert "cyp3a4_opposing_effects" not in codes(a)

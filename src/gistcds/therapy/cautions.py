@@ -75,19 +75,20 @@ def _opposing(facts: ClinicalFacts, in_play: list[str], t: Tables) -> list[Cauti
     if rule is None or not inducers or not inhibitors:
         return []
     labelled = {r.drug for r in t.interactions.label_rules}
+    drugs = [d for d in in_play if d in labelled]
+    if not drugs:
+        return []
     return [
         Caution(
             code="cyp3a4_opposing_effects",
-            message=rule.message.replace("{drug}", drug)
+            message=rule.message.replace("{drug}", " and ".join(drugs))
             .replace("{inducers}", ", ".join(inducers))
             .replace("{inhibitors}", ", ".join(inhibitors)),
             source_ids=sorted(rule.source_ids),
             severity="warning",
             confidence=rule.confidence,
-            rule_id=f"TX-04:{drug}:opposing",
+            rule_id="TX-04:opposing",
         )
-        for drug in in_play
-        if drug in labelled
     ]
 
 
