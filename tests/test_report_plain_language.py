@@ -19,6 +19,7 @@ import pytest
 from rich.console import Console
 
 from conftest import EXAMPLES, SHARED_CASES, TODAY
+from gistcds.io.patient_json import validation_context
 
 GENERATED = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
@@ -112,7 +113,36 @@ def _part7() -> list[tuple[str, dict[str, object]]]:
     return [("long-line", long_line), ("ct-before-line", pre_ct), ("child-sdh", child)]
 
 
-CASES = [*_cases(), _input_cautions(), _breastfeeding(), *_part7()]
+def _part8() -> list[tuple[str, dict[str, object]]]:
+    """Review part 8: the side-effect and interaction cautions and warnings (a grade 5 event,
+    the label stopping the current drug, an event on a drug no line records, one episode
+    recorded twice, a CYP3A4 inducer with an inhibitor, a comedication not in the table)."""
+    doc = json.loads((EXAMPLES / "regorafenib-hand-foot.json").read_text(encoding="utf-8"))
+    hfs = {
+        "term": "Palmar-plantar erythrodysesthesia syndrome",
+        "grade": 3,
+        "drug": "regorafenib",
+        "onset": "2026-10-01",
+        "resolved": None,
+    }
+    lines = doc["therapy_lines"]
+    assert isinstance(lines, list) and isinstance(lines[-1], dict)
+    low = [*lines[:-1], {**lines[-1], "dose_mg_per_day": 80}]
+    stop = {**doc, "therapy_lines": low, "adverse_events": [{**hfs, "recurrence": 3}]}
+    odd = {
+        **doc,
+        "adverse_events": [
+            {**hfs, "grade": 5},
+            {**hfs, "term": "Diarrhea", "drug": "ripretinib"},
+            {**hfs, "term": "Hypertension", "onset": "2026-10-02"},
+            {**hfs, "term": "Hypertension", "onset": "2026-10-05"},
+        ],
+        "comedications": ["Tegretol", "Sporanox", "Nizoral 200 mg"],
+    }
+    return [("label-stop", stop), ("odd-events", odd)]
+
+
+CASES = [*_cases(), _input_cautions(), _breastfeeding(), *_part7(), *_part8()]
 
 
 class _Visible(HTMLParser):
@@ -166,7 +196,7 @@ def _render(doc: dict[str, object]) -> tuple[str, str]:
     from gistcds.report.text import render_text
 
     kb = load_kb()
-    patient = Patient.model_validate(doc, context={"today": TODAY})
+    patient = Patient.model_validate(doc, context=validation_context(doc, TODAY))
     data = build_report(assess(patient, kb), kb, GENERATED)
     console = Console(width=100, file=io.StringIO(), color_system=None, record=True)
     render_text(data, console)
@@ -194,7 +224,7 @@ def _card_texts(doc: dict[str, object]) -> str:
     from gistcds.cdshooks.cards import deterministic_uuid, patient_view_cards
     from gistcds.domain.patient import Patient
 
-    patient = Patient.model_validate(doc, context={"today": TODAY})
+    patient = Patient.model_validate(doc, context=validation_context(doc, TODAY))
     cards = patient_view_cards(assess(patient), "Patient/x", deterministic_uuid("t"), today=TODAY)
     texts = [c["summary"] + "\n" + c["detail"] for c in cards]
     texts += [s["label"] for c in cards for s in c.get("suggestions", [])]

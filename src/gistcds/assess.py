@@ -8,13 +8,23 @@ from gistcds.domain.patient import Patient
 from gistcds.domain.plausibility import implausible_values
 from gistcds.followup import plan_followup_from
 from gistcds.genomics import canonical_gene_symbols, interpret_genotype
-from gistcds.history import canonical_drug_names, clinical_facts, record_summary
+from gistcds.history import (
+    canonical_drug_names,
+    clinical_facts,
+    record_summary,
+    unchecked_comedications,
+)
 from gistcds.knowledge import KnowledgeBase, load_kb
 from gistcds.prognosis import estimate_prognosis
 from gistcds.response import assess_response_with_summary
 from gistcds.risk import assess_risk
 from gistcds.therapy import order_by_label, recommend
-from gistcds.toxicity import apply_tolerance, assess_toxicity, interruption_cautions
+from gistcds.toxicity import (
+    apply_tolerance,
+    assess_toxicity,
+    event_cautions,
+    interruption_cautions,
+)
 from gistcds.trials import pregnancy_trial_cautions, with_trials
 
 
@@ -39,6 +49,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
     offered = [i.drug for r in guided if r.kind == "systemic" for i in r.regimen]
     side_effects = assess_toxicity(facts, offered, kb)
     held = interruption_cautions(side_effects.toxicity, facts, kb)
+    events = event_cautions(side_effects.toxicity, guided, facts, kb)
     return Assessment(
         patient_id=patient.id,
         knowledge_base_version=kb.version,
@@ -47,6 +58,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         genotype=genotype,
         recommendations=options,
         cautions=[
+            *events,
             *advice.cautions,
             *tolerance_cautions,
             *held,
@@ -63,6 +75,7 @@ def assess(patient: Patient, kb: KnowledgeBase | None = None) -> Assessment:
         patient_guides=side_effects.guides,
         warnings=[
             *implausible_values(patient),
+            *unchecked_comedications(patient, kb),
             *(response_summary.warnings if response_summary else []),
             *side_effects.warnings,
         ],

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
     from gistcds.domain.results.risk import RiskPanel
     from gistcds.knowledge import KnowledgeBase
 
-__all__ = ["canonical_drug_names", "clinical_facts", "record_summary"]
+__all__ = [
+    "canonical_drug_names",
+    "clinical_facts",
+    "record_summary",
+    "unchecked_comedications",
+]
 
 
 def canonical_drug_names(patient: Patient, kb: KnowledgeBase) -> Patient:
@@ -61,6 +66,20 @@ def clinical_facts(
         kb.get(therapy_interactions.Table),
     )
     return ClinicalFacts.model_validate(apply_derived(table.derived, read))
+
+
+def unchecked_comedications(patient: Patient, kb: KnowledgeBase) -> list[str]:
+    """A warning per comedication that names no agent of the CYP3A4 interaction table: the
+    record asked about it, the output says it was not checked (brand names included)."""
+    from gistcds.history.names import unmatched_comedications
+    from gistcds.knowledge.schema import therapy_interactions
+
+    table = kb.get(therapy_interactions.Table)
+    return [
+        f"comedications: {med!r} is not in the CYP3A4 interaction table: not checked for "
+        "interactions; check it against the TKI label (brand names: record the INN)"
+        for med in unmatched_comedications(list(patient.comedications), table)
+    ]
 
 
 def record_summary(patient: Patient) -> RecordSummary:

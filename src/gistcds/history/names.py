@@ -45,6 +45,15 @@ def match_agents(
     return found
 
 
+def unmatched_comedications(
+    comedications: list[str], table: therapy_interactions.Table
+) -> list[str]:
+    """The comedications that name no agent of the CYP3A4 table (not checked for
+    interactions): said so in the output rather than passed over in silence."""
+    matched = {m.comedication for m in match_agents(comedications, table)}
+    return [m for m in comedications if m not in matched]
+
+
 _DOSE_WORD = re.compile(r"^(\d+(\.\d+)?(mg)?|mg|tab|tabs|tablet|tablets|daily|qd|bid|od)$")
 
 

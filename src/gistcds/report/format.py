@@ -85,6 +85,15 @@ _UNITS = [
 ]
 
 
+# "adverse_events[1]" / "therapy_lines[0]": a record path in a warning -> "adverse event 2"
+_RECORD_PATH = re.compile(r"\b(adverse_events|therapy_lines|imaging)\[(\d+)\]")
+_RECORD_ITEM = {"adverse_events": "adverse event", "therapy_lines": "therapy line"}
+
+
+def _record_item(m: re.Match[str]) -> str:
+    return f"{_RECORD_ITEM.get(m.group(1), m.group(1))} {int(m.group(2)) + 1}"
+
+
 def _pointer(m: re.Match[str]) -> str:
     text = f"see the {m.group(1).lower()} section"
     return f"({text})" if m.group(0).startswith("(") else text
@@ -97,6 +106,7 @@ def plain(text: str) -> str:
         return text
     out = _TOKEN.sub(lambda m: _NAMES[m.group(1)], text)
     out = _JSON_POINTER.sub(_pointer, out)
+    out = _RECORD_PATH.sub(_record_item, out)
     out = _DOCS.sub("", out)
     for rx, repl in _UNITS:
         out = rx.sub(repl, out)

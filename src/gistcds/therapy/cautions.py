@@ -67,6 +67,31 @@ def _interactions(facts: ClinicalFacts, in_play: list[str], t: Tables) -> list[C
     return out
 
 
+def _opposing(facts: ClinicalFacts, in_play: list[str], t: Tables) -> list[Caution]:
+    """A CYP3A4 inducer and an inhibitor recorded together: the labels speak of each alone."""
+    rule = t.interactions.opposing_effects
+    inducers = [m.comedication for m in facts.comedications if m.effect.endswith("_inducer")]
+    inhibitors = [m.comedication for m in facts.comedications if m.effect.endswith("_inhibitor")]
+    if rule is None or not inducers or not inhibitors:
+        return []
+    labelled = {r.drug for r in t.interactions.label_rules}
+    drugs = [d for d in in_play if d in labelled]
+    if not drugs:
+        return []
+    return [
+        Caution(
+            code="cyp3a4_opposing_effects",
+            message=rule.message.replace("{drug}", " and ".join(drugs))
+            .replace("{inducers}", ", ".join(inducers))
+            .replace("{inhibitors}", ", ".join(inhibitors)),
+            source_ids=sorted(rule.source_ids),
+            severity="warning",
+            confidence=rule.confidence,
+            rule_id="TX-04:opposing",
+        )
+    ]
+
+
 def _doses_in_play(drug: str, recs: list[Recommendation], facts: ClinicalFacts) -> str:
     """The daily dose(s) the options propose for ``drug``, else the current line's dose."""
     doses = sorted(
@@ -128,5 +153,6 @@ def option_cautions(facts: ClinicalFacts, recs: list[Recommendation], t: Tables)
     current = [facts.last_drug] if facts.last_stop == "ongoing" else []
     in_play = sorted({*recommended, *current})
     out.extend(_interactions(facts, in_play, t))
+    out.extend(_opposing(facts, in_play, t))
     out.extend(_hepatic(facts, in_play, recs, t))
     return out

@@ -2,7 +2,7 @@
 monitoring and the patient's guide per drug. Pure functions of the ClinicalFacts and the KB."""
 
 from gistcds.toxicity.engine import ToxicityResult, assess_toxicity
-from gistcds.toxicity.ranking import apply_tolerance, interruption_cautions
+from gistcds.toxicity.ranking import apply_tolerance, event_cautions, interruption_cautions
 from gistcds.toxicity.rules import advise_event, next_level
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "advise_event",
     "apply_tolerance",
     "assess_toxicity",
+    "event_cautions",
     "interruption_cautions",
     "next_level",
 ]

@@ -6,6 +6,7 @@ events with their drug by INN, the labs), never the record."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from gistcds.domain.facts import AdverseEventFact, ClinicalFacts, LineFact
@@ -63,7 +64,9 @@ def _labs(facts: ClinicalFacts) -> dict[str, float]:
 
 
 def _occurrence(events: list[tuple[AdverseEventFact, str]], i: int, terms: Terms) -> int:
-    """The recorded recurrence, else 1 + earlier events of the same group on the same drug."""
+    """The recorded recurrence, else 1 + the earlier episodes of the same group on the same
+    drug that had resolved by this onset (a recurrence follows a resolved episode: the labels'
+    "recurrence" rows apply after resumption once the resumption criteria were met)."""
     ev, drug = events[i]
     if ev.recurrence is not None:
         return ev.recurrence
@@ -77,25 +80,90 @@ def _occurrence(events: list[tuple[AdverseEventFact, str]], i: int, terms: Terms
         and e.onset is not None
         and ev.onset is not None
         and e.onset < ev.onset
+        and e.resolved is not None
+        and e.resolved <= ev.onset
     ]
     return 1 + len(earlier)
 
 
+def _one_episode(
+    events: list[tuple[AdverseEventFact, str]], terms: Terms
+) -> tuple[set[int], list[str]]:
+    """Ongoing events of one group on one drug are one episode recorded more than once: the
+    highest grade (then the latest onset) is advised on, the others are named in a warning."""
+    keys: dict[tuple[str, str], list[int]] = {}
+    for i, (ev, drug) in enumerate(events):
+        if ev.ongoing:
+            keys.setdefault((drug, terms.by_term(ev.term).group), []).append(i)
+    skip: set[int] = set()
+    warnings: list[str] = []
+    for (drug, _), idx in keys.items():
+        if len(idx) < 2:
+            continue
+        keep = max(idx, key=lambda j: (events[j][0].grade, events[j][0].onset or dt.date.min, j))
+        skip.update(j for j in idx if j != keep)
+        named = ", ".join(f"{events[j][0].term} grade {events[j][0].grade}" for j in idx)
+        warnings.append(
+            f"{named} on {drug}: recorded as ongoing more than once (overlapping episodes of "
+            f"one kind of event); advised once, on grade {events[keep][0].grade}; record when "
+            "the earlier episode resolved if it is a recurrence"
+        )
+    return skip, warnings
+
+
+def _line_check(i: int, ev: AdverseEventFact, drug: str, facts: ClinicalFacts) -> str | None:
+    """Why the record does not support dose advice for ``drug`` (None: it does)."""
+    lines = [t for t in facts.therapy_lines if t.drug == drug]
+    if not lines:
+        return (
+            f"adverse_events[{i}] ({ev.term}) is attributed to {drug}, which no therapy line "
+            "records: no dose advice; record the line or correct the drug"
+        )
+    starts = [t.start for t in lines if t.start is not None]
+    if ev.onset is not None and starts and ev.onset < min(starts):
+        return (
+            f"adverse_events[{i}] ({ev.term}) began on {ev.onset.isoformat()}, before {drug} "
+            f"was first started ({min(starts).isoformat()}): no dose advice; check the "
+            "attribution and the dates"
+        )
+    return None
+
+
+def _not_current(i: int, ev: AdverseEventFact, drug: str, facts: ClinicalFacts) -> str | None:
+    """An ongoing event on a drug no longer taken while another drug is."""
+    current = list(dict.fromkeys(t.drug for t in current_lines(facts)))
+    if not ev.ongoing or not current or drug in current:
+        return None
+    return (
+        f"adverse_events[{i}] ({ev.term} grade {ev.grade}) is recorded as ongoing on {drug}, "
+        f"which is no longer taken (current: {', '.join(current)}): its advice applies only "
+        f"if {drug} is restarted; if the event persists on the current drug, record it "
+        "against that drug"
+    )
+
+
 def _attribute(facts: ClinicalFacts) -> tuple[list[tuple[AdverseEventFact, str]], list[str]]:
-    """Each event with its drug (the recorded one, or the only current drug)."""
+    """Each event with its drug (the recorded one, or the only current drug); an event whose
+    drug no line records, or that began before the drug was first started, is left out."""
     current = list(dict.fromkeys(t.drug for t in current_lines(facts)))
     out: list[tuple[AdverseEventFact, str]] = []
     warnings: list[str] = []
     for i, ev in enumerate(facts.adverse_events):
-        if ev.drug is not None:
-            out.append((ev, ev.drug))
-        elif len(current) == 1:
-            out.append((ev, current[0]))
-        else:
+        drug = ev.drug if ev.drug is not None else (current[0] if len(current) == 1 else None)
+        if drug is None:
             warnings.append(
                 f"adverse_events[{i}] ({ev.term}): no drug recorded and "
                 f"{'no' if not current else 'more than one'} current drug: no dose advice"
             )
+            continue
+        problem = _line_check(i, ev, drug, facts)
+        if problem is not None:
+            warnings.append(problem)
+            continue
+        stale = _not_current(i, ev, drug, facts)
+        if stale is not None:
+            warnings.append(stale)
+        out.append((ev, drug))
     return out, warnings
 
 
@@ -107,10 +175,12 @@ def advise_events(
     mods = kb.get(DoseMods)
     management = kb.get(Management)
     events, warnings = _attribute(facts)
+    repeated, repeat_warnings = _one_episode(events, terms)
+    warnings += repeat_warnings
     labs = _labs(facts)
     advice: list[ToxicityAdvice] = []
     for i, (ev, drug) in enumerate(events):
-        if not ev.ongoing:
+        if not ev.ongoing or i in repeated:
             continue
         table = mods.for_drug(drug)
         if table is None:

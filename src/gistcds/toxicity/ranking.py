@@ -28,7 +28,7 @@ from gistcds.knowledge.schema.toxicity_dose_modifications import DrugTable
 from gistcds.knowledge.schema.toxicity_dose_modifications import Table as DoseMods
 from gistcds.toxicity.rules import next_level
 
-__all__ = ["Limit", "apply_tolerance", "interruption_cautions"]
+__all__ = ["Limit", "apply_tolerance", "event_cautions", "interruption_cautions"]
 
 
 class Limit(NamedTuple):
@@ -160,7 +160,7 @@ def interruption_cautions(
     if rule is None or not facts.advanced_disease:
         return []
     mods = kb.get(DoseMods)
-    held = [a.drug for a in advice if a.action in ("hold", "discontinue")]
+    held = [a.drug for a in advice if a.action in ("hold", "discontinue") and a.grade < 5]
     if facts.last_stop == "toxicity":
         held.append(facts.last_drug)
     out: list[Caution] = []
@@ -172,4 +172,31 @@ def interruption_cautions(
         caution = _caution(rule, None, drug=drug.capitalize(), text=c.text)
         ids = list(dict.fromkeys([*rule.source_ids, *c.source_ids]))
         out.append(caution.model_copy(update={"source_ids": ids, "confidence": c.confidence}))
+    return out
+
+
+def _continues(drug: str, options: list[Recommendation], facts: ClinicalFacts) -> bool:
+    """An option keeps ``drug`` going: the current drug in any option's regimen."""
+    current = {t.drug for t in facts.therapy_lines if t.ongoing}
+    return drug in current and any(drug in {r.drug for r in o.regimen} for o in options)
+
+
+def event_cautions(
+    advice: list[ToxicityAdvice],
+    options: list[Recommendation],
+    facts: ClinicalFacts,
+    kb: KnowledgeBase,
+) -> list[Caution]:
+    """TR-06: a grade 5 event recorded (death related to the event: check the record);
+    TR-05: a current event whose label row stops the current drug while an option continues
+    it (the lines still show the drug as ongoing; the conflict is named, not guessed)."""
+    table = kb.get(R.Table)
+    out: list[Caution] = []
+    grade5, stop = table.rule("grade5_recorded"), table.rule("current_event_discontinue")
+    for a in advice:
+        fill = {"event": a.event, "grade": str(a.grade), "drug": a.drug, "text": a.label_text}
+        if grade5 is not None and a.grade >= 5:
+            out.append(_caution(grade5, None, **fill))
+        elif stop is not None and a.action == "discontinue" and _continues(a.drug, options, facts):
+            out.append(_caution(stop, None, **fill))
     return out

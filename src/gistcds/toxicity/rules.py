@@ -17,7 +17,7 @@ from gistcds.knowledge.schema.toxicity_dose_modifications import (
 )
 from gistcds.knowledge.schema.toxicity_management import Table as Management
 
-__all__ = ["EventFacts", "advise_event", "next_level"]
+__all__ = ["GRADE5_FLAG", "EventFacts", "advise_event", "next_level"]
 
 
 class EventFacts(NamedTuple):
@@ -32,6 +32,13 @@ class EventFacts(NamedTuple):
     dose_recorded: bool
     labs: dict[str, float]
     metastatic: bool = False
+
+
+_DEATH_GRADE = 5
+GRADE5_FLAG = (
+    "grade 5 is death related to the adverse event (CTCAE v5.0): check the record; "
+    "if the patient has died, no treatment advice applies"
+)
 
 
 def next_level(levels: list[float], dose: float) -> float | None:
@@ -109,7 +116,9 @@ def advise_event(table: DrugTable, management: Management, ev: EventFacts) -> To
             f"dose not recorded: the label starting dose ({_fmt(ev.dose_mg_per_day)} mg) is assumed"
         )
     caution = table.interruption_caution
-    if caution is not None and ev.metastatic and action in ("hold", "discontinue"):
+    if ev.grade >= _DEATH_GRADE:
+        flags.append(GRADE5_FLAG)
+    elif caution is not None and ev.metastatic and action in ("hold", "discontinue"):
         flags.append(caution.text)
     measures = [
         m

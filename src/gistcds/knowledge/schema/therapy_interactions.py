@@ -35,6 +35,16 @@ class LabelRule(Cited):
     note: str | None = Field(default=None, description="where the label wording was read")
 
 
+class OpposingRule(Cited):
+    """What is said when a drug in play meets a CYP3A4 inducer and an inhibitor together."""
+
+    message: str = Field(
+        description="{drug}, {inducers} and {inhibitors} are filled in; must say what is unknown"
+    )
+    note: str | None = None
+
+
 class Table(KBModel):
     agents: list[Agent]
     label_rules: list[LabelRule]
+    opposing_effects: OpposingRule | None = None

@@ -19,6 +19,8 @@ Effect = Literal[
     "intolerance_without_progression",
     "below_lowest_level",
     "interruption",
+    "current_event_discontinue",
+    "grade5_recorded",
 ]
 
 
