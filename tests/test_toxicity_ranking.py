@@ -57,6 +57,23 @@ def test_grade4_event_imatinib_not_reoffered_at_400(kb: KnowledgeBase) -> None:
     assert {"ctcae5", "label-gleevec-us"} <= set(c.source_ids)
 
 
+def test_grade4_neutropenia_says_the_label_allows_the_same_dose(kb: KnowledgeBase) -> None:
+    """Review V5-O2: after a first grade 4 neutropenia the imatinib label resumes 400 mg once
+    counts recover (the side-effects row), while the ranking offers 300 mg first. The TR-01
+    caution says the label allows the same dose and that the choice is the team's, so the
+    two statements do not read as a contradiction."""
+    a = _run(
+        kb,
+        therapy_lines=IMATINIB_STOPPED,
+        adverse_events=[_ae("Neutrophil count decreased", 4, "imatinib", "2024-05-20")],
+    )
+    (row,) = [t for t in a.toxicity if t.drug == "imatinib"]
+    assert row.dose_mg_per_day == 400  # the label's first-occurrence row
+    assert _offered(a, "imatinib") == [300]
+    message = _codes(a)["severe_toxicity_no_same_dose"].message
+    assert "the label allows it" in message and "the team's decision" in message
+
+
 def test_intolerance_without_progression_reduce_or_next_line(kb: KnowledgeBase) -> None:
     a = _run(
         kb,
