@@ -290,10 +290,6 @@ def patient_sequence(
     lines = _lines(ev, t.spec, result)
     post = ev.sequences.post_last_line
     post_arm = ev.arms[post.arm].arm
-    sources = {sid for ln in lines for sid in ln.source_ids}
-    sources |= {*post.source_ids, *post_arm.source_ids}
-    if t.spec.compare_os_arm:
-        sources.update(ev.arms[t.spec.compare_os_arm].arm.source_ids)
     return (
         SequenceSimulation(
             sequence_id=t.spec.sequence_id,
@@ -319,7 +315,18 @@ def patient_sequence(
             caveat=CAVEAT,
             method=METHOD,
             **fields(_notes(full, t, step, line, dose, ongoing_since)),
-            source_ids=sorted(sources),
+            source_ids=_sources(ev, t.spec, lines),
         ),
         None,
     )
+
+
+def _sources(ev: Evidence, spec: SequenceSpec, lines: list[SequenceLine]) -> list[str]:
+    """Every source the simulation draws on: its lines' arms, the post-last-line arm and
+    the published OS arm it is compared with."""
+    post = ev.sequences.post_last_line
+    sources = {sid for ln in lines for sid in ln.source_ids}
+    sources |= {*post.source_ids, *ev.arms[post.arm].arm.source_ids}
+    if spec.compare_os_arm:
+        sources.update(ev.arms[spec.compare_os_arm].arm.source_ids)
+    return sorted(sources)
