@@ -236,6 +236,16 @@ def test_u03_transaminases_over_5x_on_imatinib_either_enzyme(
     assert "transaminases > 5" in _caution(a, "imatinib_label_withhold_labs")
 
 
+def test_u03_transaminases_at_4x_do_not_meet_the_withhold(kb: KnowledgeBase) -> None:
+    """Control: AST 4 x ULN (ALT normal) is below the label's > 5 x ULN."""
+    labs = {"ast_u_per_l": 160, "ast_uln_u_per_l": 40, "alt_u_per_l": 30, "alt_uln_u_per_l": 40}
+    a = run(
+        metastatic(molecular=mol(KIT11), labs=labs, therapy_lines=[_ongoing("imatinib", 400)]),
+        kb,
+    )
+    assert "imatinib_label_withhold_labs" not in codes(a)
+
+
 def test_u03_counts_below_the_threshold_before_starting_imatinib(kb: KnowledgeBase) -> None:
     """Untreated, ANC 0.7 and platelets 40: imatinib 400 stays the option, with a caution
     that the counts are below the level at which the label withholds imatinib (the label

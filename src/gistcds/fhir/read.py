@@ -17,7 +17,7 @@ from gistcds.errors import InputError, Problem
 from gistcds.fhir.bundle import Entry, first_date, parse_bundle, profiles
 from gistcds.fhir.mapping import MappingReport
 from gistcds.fhir.read_context import Ctx
-from gistcds.fhir.read_facts import read_adverse_event, read_fact
+from gistcds.fhir.read_facts import FACT_KEYS, read_adverse_event, read_fact
 from gistcds.fhir.read_imaging import Imaging, read_lesion_observation, settle_imaging
 from gistcds.fhir.read_meds import PendingLine, read_medication, settle_lines
 from gistcds.fhir.read_molecular import read_region, read_sdhb, read_specimen_use, read_variant
@@ -30,24 +30,6 @@ __all__ = ["bundle_to_patient"]
 _PRIMARY_OBS = ("mitoses_5mm2", "mitoses_50hpf", "rupture", "residual_tumour")
 _TNM = ("t_", "n_", "m_", "stage_")
 _LESION_OBS = ("tumor_size", "density", "lesion_assessment")
-_FACTS = (
-    "ecog",
-    "age",
-    "neutrophils",
-    "hemoglobin",
-    "albumin",
-    "platelets",
-    "alt",
-    "ast",
-    "bilirubin",
-    "tsh",
-    "lvef",
-    "qtc",
-    "creatinine_clearance",
-    "pregnancy_status",
-    "breastfeeding_status",
-    "hepatic_impairment",
-)
 _MEDS = ("MedicationRequest", "MedicationStatement", "MedicationAdministration")
 _READ_TYPES = (
     "Patient",
@@ -207,7 +189,7 @@ def _observation(ctx: Ctx, img: Imaging, e: Entry, specimens_used: set[str]) -> 
         read_lesion_observation(ctx, img, e, key)
     elif key is not None and (key in _PRIMARY_OBS or key.startswith(_TNM)):
         read_primary_observation(ctx, e, key)
-    elif key in _FACTS:
+    elif key in FACT_KEYS:
         read_fact(ctx, e, key)
     elif "mcode-cancer-disease-status" in prof:
         ctx.line(

@@ -7,7 +7,7 @@ from gistcds.fhir.bundle import Entry, first_date, quantity
 from gistcds.fhir.read_context import Ctx
 from gistcds.fhir.terminology import concept_of
 
-__all__ = ["LABS", "read_fact"]
+__all__ = ["FACT_KEYS", "LABS", "read_fact"]
 
 # lab concept -> (patient field, {UCUM unit: factor to the field's unit})
 LABS: dict[str, tuple[str, dict[str, float]]] = {
@@ -38,6 +38,8 @@ _STATUS: dict[str, tuple[str, str, str]] = {
     "pregnancy_status": ("pregnant", "pregnant", "not_pregnant"),
     "breastfeeding_status": ("breastfeeding", "breastfeeding", "not_breastfeeding"),
 }
+# every observation concept read_fact reads: a lab added to LABS is read without a second list
+FACT_KEYS: tuple[str, ...] = ("ecog", "age", *LABS, *_STATUS, "hepatic_impairment")
 
 
 def read_fact(ctx: Ctx, e: Entry, key: str) -> None:

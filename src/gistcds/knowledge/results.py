@@ -37,7 +37,8 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from gistcds.knowledge.cache import enabled, private_subdir, read_pickle, write_pickle
+from gistcds.cache_folder import enabled, private_subdir
+from gistcds.knowledge.cache import read_pickle, write_pickle
 
 __all__ = ["MAX_BYTES", "MAX_ENTRIES", "SUBDIR", "remembered"]
 

@@ -36,7 +36,7 @@ def _environment() -> jinja2.Environment:
     report template costs more than rendering it."""
     import jinja2
 
-    from gistcds.knowledge.cache import private_subdir
+    from gistcds.cache_folder import private_subdir
 
     folder = private_subdir("jinja2")
     return jinja2.Environment(
