@@ -151,6 +151,13 @@ def apply_tolerance(
     return kept, cautions
 
 
+def _death_grade(table: R.Table) -> int:
+    """The CTCAE grade that is death related to the event (TR-06's ``min_grade``); above
+    every grade when the rule is absent."""
+    rule = table.rule("grade5_recorded")
+    return rule.min_grade if rule is not None and rule.min_grade is not None else 6
+
+
 def interruption_cautions(
     advice: list[ToxicityAdvice], facts: ClinicalFacts, kb: KnowledgeBase
 ) -> list[Caution]:
@@ -160,7 +167,8 @@ def interruption_cautions(
     if rule is None or not facts.advanced_disease:
         return []
     mods = kb.get(DoseMods)
-    held = [a.drug for a in advice if a.action in ("hold", "discontinue") and a.grade < 5]
+    death = _death_grade(kb.get(R.Table))
+    held = [a.drug for a in advice if a.action in ("hold", "discontinue") and a.grade < death]
     if facts.last_stop == "toxicity":
         held.append(facts.last_drug)
     out: list[Caution] = []
@@ -193,9 +201,10 @@ def event_cautions(
     table = kb.get(R.Table)
     out: list[Caution] = []
     grade5, stop = table.rule("grade5_recorded"), table.rule("current_event_discontinue")
+    death = _death_grade(table)
     for a in advice:
         fill = {"event": a.event, "grade": str(a.grade), "drug": a.drug, "text": a.label_text}
-        if grade5 is not None and a.grade >= 5:
+        if grade5 is not None and a.grade >= death:
             out.append(_caution(grade5, None, **fill))
         elif stop is not None and a.action == "discontinue" and _continues(a.drug, options, facts):
             out.append(_caution(stop, None, **fill))
